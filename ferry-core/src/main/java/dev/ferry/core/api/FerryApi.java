@@ -1,0 +1,72 @@
+package dev.ferry.core.api;
+
+import dev.ferry.core.catalog.LabelCondition;
+import dev.ferry.core.maint.FsckReport;
+import dev.ferry.core.maint.GcReport;
+import dev.ferry.core.model.Bundle;
+import dev.ferry.core.model.BundleRef;
+import dev.ferry.core.model.DiffEntry;
+import dev.ferry.core.model.FileEntry;
+import dev.ferry.core.model.Label;
+import dev.ferry.core.model.LabelMove;
+import dev.ferry.core.model.Repo;
+import dev.ferry.core.transfer.DownloadOutcome;
+import dev.ferry.core.transfer.TransferListener;
+import dev.ferry.core.transfer.UpdateOutcome;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * Everything a Ferry client can ask for. The CLI talks to this interface only: in-process through
+ * {@link LocalFerry} today, over HTTP through the client module later, with the same results.
+ * Failures are {@link dev.ferry.core.error.FerryException}s.
+ */
+public interface FerryApi extends AutoCloseable {
+
+    Repo createRepo(String name, String description);
+
+    List<Repo> listRepos();
+
+    Repo getRepo(String name);
+
+    /** Deletes a repo with its bundles and labels. Refused (CONFLICT) when it has bundles, unless forced. */
+    void deleteRepo(String name, boolean force);
+
+    /** Uploads a folder as a new bundle (or finds the identical existing one) and moves its labels. */
+    UploadResult upload(UploadRequest request, TransferListener listener);
+
+    /** A repo's bundles, oldest first. */
+    List<Bundle> listBundles(String repo);
+
+    Bundle getBundle(String repo, BundleRef ref);
+
+    /** A bundle's files in path order, streamed. */
+    Bundle listFiles(String repo, BundleRef ref, Consumer<FileEntry> sink);
+
+    DownloadOutcome download(DownloadRequest request, TransferListener listener);
+
+    DownloadOutcome downloadFile(String repo, BundleRef ref, String path, Path destination, boolean force);
+
+    /** Streams the differences from one bundle to another; returns the two bundles compared. */
+    List<Bundle> diff(String repo, BundleRef from, BundleRef to, Consumer<DiffEntry> sink);
+
+    /** Makes {@code destination} hold exactly the bundle's files. */
+    UpdateOutcome update(String repo, BundleRef ref, Path destination, TransferListener listener);
+
+    LabelMove setLabel(String repo, String label, String bundleId, LabelCondition condition);
+
+    Label getLabel(String repo, String label);
+
+    List<Label> listLabels(String repo);
+
+    List<LabelMove> labelHistory(String repo, String label);
+
+    FsckReport fsck(boolean readData, Consumer<String> progress);
+
+    GcReport gc(Duration grace, boolean dryRun, Consumer<String> progress);
+
+    @Override
+    void close();
+}

@@ -1,0 +1,288 @@
+package dev.ferry.core.api;
+
+import dev.ferry.core.blob.BlobStore;
+import dev.ferry.core.blob.PackedBlobStore;
+import dev.ferry.core.catalog.BundleCommit;
+import dev.ferry.core.catalog.Catalog;
+import dev.ferry.core.catalog.CommitResult;
+import dev.ferry.core.catalog.JdbcCatalog;
+import dev.ferry.core.catalog.LabelCondition;
+import dev.ferry.core.error.ErrorCode;
+import dev.ferry.core.error.FerryException;
+import dev.ferry.core.home.FerryConfig;
+import dev.ferry.core.home.FerryHome;
+import dev.ferry.core.home.StoreLock;
+import dev.ferry.core.maint.FsckReport;
+import dev.ferry.core.maint.Fsck;
+import dev.ferry.core.maint.GarbageCollector;
+import dev.ferry.core.maint.GcReport;
+import dev.ferry.core.manifest.Manifest;
+import dev.ferry.core.model.Author;
+import dev.ferry.core.model.Bundle;
+import dev.ferry.core.model.BundleRef;
+import dev.ferry.core.model.DiffEntry;
+import dev.ferry.core.model.FileEntry;
+import dev.ferry.core.model.Ids;
+import dev.ferry.core.model.Label;
+import dev.ferry.core.model.LabelMove;
+import dev.ferry.core.model.Names;
+import dev.ferry.core.model.Repo;
+import dev.ferry.core.pack.LocalPackStore;
+import dev.ferry.core.pack.PackStore;
+import dev.ferry.core.transfer.BundleDiffer;
+import dev.ferry.core.transfer.DownloadOutcome;
+import dev.ferry.core.transfer.Downloader;
+import dev.ferry.core.transfer.TransferListener;
+import dev.ferry.core.transfer.UpdateOutcome;
+import dev.ferry.core.transfer.UploadOutcome;
+import dev.ferry.core.transfer.Uploader;
+import dev.ferry.core.transfer.Updater;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+
+/** The in-process {@link FerryApi}: the catalog, packs and blob store of one FERRY_HOME. */
+public final class LocalFerry implements FerryApi {
+    public static final String LATEST = "latest";
+    /** Uploads wait this long for a running gc; gc waits this long for uploads before giving up. */
+    private static final Duration SHARED_WAIT = Duration.ofMinutes(10);
+    private static final Duration EXCLUSIVE_WAIT = Duration.ofSeconds(5);
+
+    private final FerryHome home;
+    private final Author author;
+    private final Catalog catalog;
+    private final PackStore packs;
+    private final BlobStore blobs;
+    private final StoreLock lock;
+    private final int parallelism;
+
+    public LocalFerry(FerryHome home, Author author, Catalog catalog, PackStore packs, BlobStore blobs,
+            int parallelism) {
+        this.home = home;
+        this.author = author;
+        this.catalog = catalog;
+        this.packs = packs;
+        this.blobs = blobs;
+        this.lock = StoreLock.of(home.storeLockFile());
+        this.parallelism = parallelism;
+    }
+
+    /** Opens the store of a FERRY_HOME: its configured catalog (SQLite by default) and local packs. */
+    public static LocalFerry open(FerryHome home) {
+        FerryConfig config = FerryConfig.load(home.configFile());
+        String url = config.get("catalog.url");
+        Catalog catalog = url == null ? JdbcCatalog.sqlite(home.catalogFile()) : JdbcCatalog.open(url, null, null);
+        try {
+            PackStore packs = new LocalPackStore(home.storeDir());
+            int cores = Runtime.getRuntime().availableProcessors();
+            return new LocalFerry(home, config.author(), catalog, packs, new PackedBlobStore(packs, catalog), cores);
+        } catch (IOException e) {
+            catalog.close();
+            throw new FerryException(ErrorCode.LOCAL_ENVIRONMENT, "cannot open the store in " + home.storeDir() + ": "
+                    + e.getMessage(), "check that FERRY_HOME (" + home.root() + ") is writable", e);
+        }
+    }
+
+    public Catalog catalog() {
+        return catalog;
+    }
+
+    public PackStore packs() {
+        return packs;
+    }
+
+    // ---------------------------------------------------------------- repos
+
+    @Override
+    public Repo createRepo(String name, String description) {
+        Names.checkRepo(name);
+        return catalog.createRepo(name, description == null ? "" : description, author, Instant.now());
+    }
+
+    @Override
+    public List<Repo> listRepos() {
+        return catalog.listRepos();
+    }
+
+    @Override
+    public Repo getRepo(String name) {
+        Names.checkRepo(name);
+        return catalog.findRepo(name).orElseThrow(() -> unknownRepo(name));
+    }
+
+    @Override
+    public void deleteRepo(String name, boolean force) {
+        Repo repo = getRepo(name);
+        if (repo.bundleCount() > 0 && !force) {
+            throw new FerryException(ErrorCode.CONFLICT, "repo '" + name + "' has " + repo.bundleCount() + " bundles",
+                    "pass --force to delete it with its bundles and labels; 'ferry gc' then reclaims the space");
+        }
+        catalog.deleteRepo(name);
+    }
+
+    private static FerryException unknownRepo(String name) {
+        return FerryException.notFound("repo '" + name + "' does not exist",
+                "create it with 'ferry repo create --repo " + name + " --description ...', or see 'ferry repo list'");
+    }
+
+    // ---------------------------------------------------------------- bundles
+
+    @Override
+    public UploadResult upload(UploadRequest request, TransferListener listener) {
+        Names.checkRepo(request.repo());
+        List<String> labels = new ArrayList<>(List.of(LATEST));
+        if (request.label() != null) {
+            labels.add(Names.checkLabel(request.label()));
+        }
+        getRepo(request.repo());
+        long started = System.nanoTime();
+        try (StoreLock.Held held = lock.shared(SHARED_WAIT)) {
+            UploadOutcome outcome = new Uploader(blobs, home.statCacheDir(), parallelism)
+                    .upload(request.path(), listener);
+            Instant now = Instant.now();
+            CommitResult commit = catalog.commit(new BundleCommit(Ids.newId(now), request.repo(),
+                    request.message() == null ? "" : request.message(), author, now,
+                    outcome.manifest().fileCount(), outcome.manifest().totalBytes(), outcome.manifest().root(), labels));
+            return new UploadResult(commit.bundle(), commit.created(), outcome, commit.moves(),
+                    Duration.ofNanos(System.nanoTime() - started));
+        }
+    }
+
+    @Override
+    public List<Bundle> listBundles(String repo) {
+        Names.checkRepo(repo);
+        return catalog.listBundles(repo);
+    }
+
+    @Override
+    public Bundle getBundle(String repo, BundleRef ref) {
+        getRepo(repo);
+        return switch (ref) {
+            case BundleRef.ById byId -> catalog.findBundle(repo, Names.checkBundleId(byId.id()))
+                    .orElseThrow(() -> FerryException.notFound("bundle " + byId.id() + " does not exist in repo '"
+                            + repo + "'", "see 'ferry bundle list --repo " + repo + "'"));
+            case BundleRef.ByLabel byLabel -> {
+                Label label = getLabel(repo, byLabel.label());
+                yield catalog.findBundle(repo, label.bundleId()).orElseThrow();
+            }
+        };
+    }
+
+    @Override
+    public Bundle listFiles(String repo, BundleRef ref, Consumer<FileEntry> sink) {
+        Bundle bundle = getBundle(repo, ref);
+        Manifest.open(blobs, bundle.manifest()).forEach(sink);
+        return bundle;
+    }
+
+    @Override
+    public DownloadOutcome download(DownloadRequest request, TransferListener listener) {
+        Bundle bundle = getBundle(request.repo(), request.bundle());
+        Predicate<String> filter = nameFilter(request.nameFilter());
+        try (StoreLock.Held held = lock.shared(SHARED_WAIT)) {
+            return new Downloader(blobs, parallelism).download(Manifest.open(blobs, bundle.manifest()),
+                    request.destination(), filter, request.force(), listener);
+        }
+    }
+
+    private static Predicate<String> nameFilter(String regex) {
+        if (regex == null || regex.isEmpty()) {
+            return path -> true;
+        }
+        try {
+            Pattern pattern = Pattern.compile(regex);
+            return path -> pattern.matcher(path).find();
+        } catch (PatternSyntaxException e) {
+            throw FerryException.invalid("invalid --name-filter regular expression: " + e.getDescription() + " in '"
+                    + regex + "'", "use a Java regular expression, e.g. '\\.csv$'");
+        }
+    }
+
+    @Override
+    public DownloadOutcome downloadFile(String repo, BundleRef ref, String path, Path destination, boolean force) {
+        Bundle bundle = getBundle(repo, ref);
+        try (StoreLock.Held held = lock.shared(SHARED_WAIT)) {
+            return new Downloader(blobs, parallelism).downloadFile(Manifest.open(blobs, bundle.manifest()), path,
+                    destination, force);
+        }
+    }
+
+    @Override
+    public List<Bundle> diff(String repo, BundleRef from, BundleRef to, Consumer<DiffEntry> sink) {
+        Bundle a = getBundle(repo, from);
+        Bundle b = getBundle(repo, to);
+        BundleDiffer.diff(Manifest.open(blobs, a.manifest()), Manifest.open(blobs, b.manifest()), sink);
+        return List.of(a, b);
+    }
+
+    @Override
+    public UpdateOutcome update(String repo, BundleRef ref, Path destination, TransferListener listener) {
+        Bundle bundle = getBundle(repo, ref);
+        try (StoreLock.Held held = lock.shared(SHARED_WAIT)) {
+            return new Updater(blobs).update(Manifest.open(blobs, bundle.manifest()), destination, listener);
+        }
+    }
+
+    // ---------------------------------------------------------------- labels
+
+    @Override
+    public LabelMove setLabel(String repo, String label, String bundleId, LabelCondition condition) {
+        Names.checkRepo(repo);
+        Names.checkLabel(label);
+        Names.checkBundleId(bundleId);
+        return catalog.setLabel(repo, label, bundleId, condition, author, Instant.now());
+    }
+
+    @Override
+    public Label getLabel(String repo, String label) {
+        getRepo(repo);
+        return catalog.findLabel(repo, label).orElseThrow(() -> FerryException.notFound(
+                "label '" + label + "' does not exist in repo '" + repo + "'",
+                "see 'ferry label list --repo " + repo + "'"));
+    }
+
+    @Override
+    public List<Label> listLabels(String repo) {
+        Names.checkRepo(repo);
+        return catalog.listLabels(repo);
+    }
+
+    @Override
+    public List<LabelMove> labelHistory(String repo, String label) {
+        Names.checkRepo(repo);
+        return catalog.labelHistory(repo, label);
+    }
+
+    // ---------------------------------------------------------------- maintenance
+
+    @Override
+    public FsckReport fsck(boolean readData, Consumer<String> progress) {
+        try (StoreLock.Held held = lock.shared(SHARED_WAIT)) {
+            return new Fsck(packs, catalog, blobs).run(readData, progress);
+        }
+    }
+
+    @Override
+    public GcReport gc(Duration grace, boolean dryRun, Consumer<String> progress) {
+        try (StoreLock.Held held = lock.exclusive(EXCLUSIVE_WAIT)) {
+            return new GarbageCollector(packs, catalog, blobs, grace).run(dryRun, progress);
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            packs.close();
+        } catch (IOException ignored) {
+            // read channels only
+        }
+        catalog.close();
+    }
+}

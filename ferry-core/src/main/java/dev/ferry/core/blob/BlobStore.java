@@ -1,0 +1,31 @@
+package dev.ferry.core.blob;
+
+import dev.ferry.core.model.Digest;
+import dev.ferry.core.pack.BlobLocation;
+import java.util.Collection;
+import java.util.Map;
+
+/**
+ * Content-addressed storage: bytes in, {@code sha256:<hex>} out, every read verified. Blobs live in
+ * pack files (see {@link dev.ferry.core.pack.PackStore}); where each one is, is the catalog's blob
+ * index. Every implementation must pass {@code BlobStoreContract}.
+ */
+public interface BlobStore extends AutoCloseable {
+
+    boolean contains(Digest digest);
+
+    /** Where the known ones of {@code digests} are; unknown ones are absent from the map. */
+    Map<Digest, BlobLocation> locate(Collection<Digest> digests);
+
+    /** Reads a blob and checks its digest; DATA_CORRUPT names the pack when the bytes are wrong or gone. */
+    byte[] read(Digest digest);
+
+    /** Reads a blob already located, and checks its digest. */
+    byte[] read(BlobLocation location);
+
+    /** A writing session; many threads may put into one writer at once. */
+    BlobWriter newWriter();
+
+    @Override
+    void close();
+}

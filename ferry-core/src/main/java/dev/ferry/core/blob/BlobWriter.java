@@ -1,0 +1,31 @@
+package dev.ferry.core.blob;
+
+import dev.ferry.core.model.Digest;
+
+/**
+ * Writes blobs into new packs. {@link #put} may be called from many threads; {@link #flush} once they
+ * are done. A blob is durable and findable only after the flush that follows its put returned:
+ * nothing may reference it (no manifest, no bundle) before that.
+ */
+public interface BlobWriter extends AutoCloseable {
+
+    /**
+     * Stores {@code data[offset, offset+length)} under {@code digest} (which the caller computed)
+     * unless the store, or this session, already has it. Returns true if the bytes were new.
+     */
+    boolean put(Digest digest, byte[] data, int offset, int length);
+
+    /** Seals every open pack and returns once all of them are durable and indexed. */
+    void flush();
+
+    /** Bytes of new blobs written so far. */
+    long newBytes();
+
+    long newBlobs();
+
+    int packsWritten();
+
+    /** Discards what was not flushed (its partial packs are removed). */
+    @Override
+    void close();
+}

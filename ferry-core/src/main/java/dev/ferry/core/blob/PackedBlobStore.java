@@ -1,0 +1,92 @@
+package dev.ferry.core.blob;
+
+import dev.ferry.core.catalog.Catalog;
+import dev.ferry.core.error.ErrorCode;
+import dev.ferry.core.error.FerryException;
+import dev.ferry.core.model.Digest;
+import dev.ferry.core.pack.BlobLocation;
+import dev.ferry.core.pack.PackStore;
+import java.io.EOFException;
+import java.io.IOException;
+import java.nio.file.NoSuchFileException;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+
+/** The one {@link BlobStore}: packs in a {@link PackStore}, their index in the {@link Catalog}. */
+public final class PackedBlobStore implements BlobStore {
+    /** Tens of MiB: few files and fsyncs per GiB, small enough to seal often during a long upload. */
+    public static final long DEFAULT_PACK_BYTES = 32L << 20;
+
+    private final PackStore packs;
+    private final Catalog catalog;
+    private final long packTargetBytes;
+    private final int parallelism;
+
+    public PackedBlobStore(PackStore packs, Catalog catalog) {
+        this(packs, catalog, DEFAULT_PACK_BYTES, Runtime.getRuntime().availableProcessors());
+    }
+
+    public PackedBlobStore(PackStore packs, Catalog catalog, long packTargetBytes, int parallelism) {
+        this.packs = packs;
+        this.catalog = catalog;
+        this.packTargetBytes = packTargetBytes;
+        this.parallelism = Math.max(1, parallelism);
+    }
+
+    @Override
+    public boolean contains(Digest digest) {
+        return catalog.hasBlob(digest);
+    }
+
+    @Override
+    public Map<Digest, BlobLocation> locate(Collection<Digest> digests) {
+        return catalog.locate(digests);
+    }
+
+    @Override
+    public byte[] read(Digest digest) {
+        BlobLocation location = catalog.locate(List.of(digest)).get(digest);
+        if (location == null) {
+            throw new FerryException(ErrorCode.DATA_CORRUPT, "blob " + digest + " is not in the store",
+                    "the store lost data a bundle needs; run 'ferry fsck' to see what is affected");
+        }
+        return read(location);
+    }
+
+    @Override
+    public byte[] read(BlobLocation location) {
+        byte[] bytes;
+        try {
+            bytes = packs.read(location.packId(), location.offset(), location.length());
+        } catch (NoSuchFileException e) {
+            throw corrupt(location, "its pack file is missing");
+        } catch (EOFException e) {
+            throw corrupt(location, "its pack file is truncated");
+        } catch (IOException e) {
+            throw new FerryException(ErrorCode.STORAGE_FAILED, "cannot read pack " + packs.locate(location.packId())
+                    + ": " + e.getMessage(), "check the disk and permissions of the store", e);
+        }
+        if (!Digest.of(bytes).equals(location.digest())) {
+            throw corrupt(location, "its bytes do not match the digest");
+        }
+        return bytes;
+    }
+
+    private FerryException corrupt(BlobLocation location, String why) {
+        return new FerryException(ErrorCode.DATA_CORRUPT,
+                "blob " + location.digest() + " is damaged: " + why + " (" + packs.locate(location.packId())
+                        + " at offset " + location.offset() + ")",
+                "run 'ferry fsck' to list every damaged blob and the bundles that need it");
+    }
+
+    @Override
+    public BlobWriter newWriter() {
+        return new PackingBlobWriter(packs, catalog, packTargetBytes, parallelism);
+    }
+
+    @Override
+    public void close() {
+        // The pack store and catalog belong to whoever opened them.
+    }
+}

@@ -1,0 +1,217 @@
+package dev.ferry.core.blob;
+
+import dev.ferry.core.catalog.Catalog;
+import dev.ferry.core.catalog.PackRecord;
+import dev.ferry.core.error.ErrorCode;
+import dev.ferry.core.error.FerryException;
+import dev.ferry.core.model.Digest;
+import dev.ferry.core.model.Ids;
+import dev.ferry.core.pack.BlobLocation;
+import dev.ferry.core.pack.PackStore;
+import dev.ferry.core.pack.PackWriter;
+import java.io.IOException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * Several packs open at once (one per writing thread, so writers never wait on each other), sealed
+ * in the background as they fill: sealing (index, fsync, rename, catalog rows) overlaps with the next
+ * pack's writes. Write order per pack: bytes, fsync, rename, directory fsync, then the index rows.
+ */
+final class PackingBlobWriter implements BlobWriter {
+    private final PackStore packs;
+    private final Catalog catalog;
+    private final long packTargetBytes;
+    private final int maxOpen;
+    private final ArrayBlockingQueue<PackWriter> idle;
+    private final AtomicInteger open = new AtomicInteger();
+    /** Digests put in this session and not yet indexed: later puts of them are duplicates. */
+    private final Set<Digest> pending = ConcurrentHashMap.newKeySet();
+    private final ExecutorService sealer;
+    private final List<Future<?>> seals = new ArrayList<>();
+    private final AtomicReference<RuntimeException> failure = new AtomicReference<>();
+    private final AtomicLong newBytes = new AtomicLong();
+    private final AtomicLong newBlobs = new AtomicLong();
+    private final AtomicInteger packsWritten = new AtomicInteger();
+
+    PackingBlobWriter(PackStore packs, Catalog catalog, long packTargetBytes, int maxOpen) {
+        this.packs = packs;
+        this.catalog = catalog;
+        this.packTargetBytes = packTargetBytes;
+        this.maxOpen = maxOpen;
+        this.idle = new ArrayBlockingQueue<>(maxOpen);
+        this.sealer = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "ferry-pack-sealer");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    @Override
+    public boolean put(Digest digest, byte[] data, int offset, int length) {
+        throwIfFailed();
+        if (!pending.add(digest)) {
+            return false;
+        }
+        if (catalog.hasBlob(digest)) {
+            pending.remove(digest);
+            return false;
+        }
+        PackWriter writer = acquire();
+        try {
+            writer.append(digest, data, offset, length);
+        } catch (IOException e) {
+            writer.close();
+            open.decrementAndGet();
+            throw recordFailure(storageFailure(writer.packId(), e));
+        }
+        newBytes.addAndGet(length);
+        newBlobs.incrementAndGet();
+        if (writer.size() >= packTargetBytes) {
+            sealInBackground(writer);
+        } else {
+            idle.add(writer);
+        }
+        return true;
+    }
+
+    private PackWriter acquire() {
+        PackWriter writer = idle.poll();
+        if (writer != null) {
+            return writer;
+        }
+        if (open.incrementAndGet() <= maxOpen) {
+            String id = Ids.newId();
+            try {
+                return new PackWriter(packs, id);
+            } catch (IOException e) {
+                open.decrementAndGet();
+                throw recordFailure(storageFailure(id, e));
+            }
+        }
+        open.decrementAndGet();
+        try {
+            return idle.take();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new FerryException(ErrorCode.INTERRUPTED, "interrupted while writing packs");
+        }
+    }
+
+    private void sealInBackground(PackWriter writer) {
+        open.decrementAndGet();
+        synchronized (seals) {
+            seals.add(sealer.submit(() -> seal(writer)));
+        }
+    }
+
+    private void seal(PackWriter writer) {
+        if (failure.get() != null) {
+            writer.close();
+            return;
+        }
+        try {
+            List<BlobLocation> blobs = writer.seal();
+            catalog.addPack(new PackRecord(writer.packId(), writer.size(), blobs.size(), Instant.now()), blobs, false);
+            for (BlobLocation b : blobs) {
+                pending.remove(b.digest());
+            }
+            packsWritten.incrementAndGet();
+        } catch (IOException e) {
+            writer.close();
+            recordFailure(storageFailure(writer.packId(), e));
+        } catch (RuntimeException e) {
+            writer.close();
+            recordFailure(e);
+        }
+    }
+
+    @Override
+    public void flush() {
+        throwIfFailed();
+        PackWriter writer;
+        while ((writer = idle.poll()) != null) {
+            sealInBackground(writer);
+        }
+        List<Future<?>> waiting;
+        synchronized (seals) {
+            waiting = new ArrayList<>(seals);
+            seals.clear();
+        }
+        for (Future<?> f : waiting) {
+            try {
+                f.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new FerryException(ErrorCode.INTERRUPTED, "interrupted while sealing packs");
+            } catch (ExecutionException e) {
+                throw recordFailure(new FerryException(ErrorCode.INTERNAL, "sealing a pack failed: " + e.getCause(),
+                        null, e.getCause()));
+            }
+        }
+        throwIfFailed();
+    }
+
+    private void throwIfFailed() {
+        RuntimeException e = failure.get();
+        if (e != null) {
+            throw e;
+        }
+    }
+
+    private RuntimeException recordFailure(RuntimeException e) {
+        failure.compareAndSet(null, e);
+        return failure.get();
+    }
+
+    private FerryException storageFailure(String packId, IOException e) {
+        String message = String.valueOf(e.getMessage());
+        boolean full = message.contains("No space left") || message.contains("Disk quota exceeded");
+        return new FerryException(ErrorCode.STORAGE_FAILED,
+                (full ? "disk full while writing pack " : "cannot write pack ") + packs.locate(packId) + ": "
+                        + message + "; nothing was committed",
+                full ? "free some space (or run 'ferry gc') and run the same command again: what is already stored is skipped"
+                        : "check the disk and the permissions of the store, then run the same command again",
+                e);
+    }
+
+    @Override
+    public long newBytes() {
+        return newBytes.get();
+    }
+
+    @Override
+    public long newBlobs() {
+        return newBlobs.get();
+    }
+
+    @Override
+    public int packsWritten() {
+        return packsWritten.get();
+    }
+
+    @Override
+    public void close() {
+        PackWriter writer;
+        while ((writer = idle.poll()) != null) {
+            writer.close();
+        }
+        sealer.shutdown();
+        try {
+            sealer.awaitTermination(1, java.util.concurrent.TimeUnit.MINUTES);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

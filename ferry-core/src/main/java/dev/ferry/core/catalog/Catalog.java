@@ -1,0 +1,99 @@
+package dev.ferry.core.catalog;
+
+import dev.ferry.core.model.Author;
+import dev.ferry.core.model.Bundle;
+import dev.ferry.core.model.Digest;
+import dev.ferry.core.model.Label;
+import dev.ferry.core.model.LabelMove;
+import dev.ferry.core.model.Repo;
+import dev.ferry.core.pack.BlobLocation;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * The metadata seam: repos, bundles, labels (with history and compare-and-set) and the blob index.
+ * Implementations must be safe for concurrent use by many threads and, for SQLite, many processes.
+ * Every implementation must pass {@code CatalogContract}.
+ *
+ * <p>Failures the user can act on are {@link dev.ferry.core.error.FerryException}s (unknown repo,
+ * duplicate repo, lost compare-and-set); anything else is a bug or an outage.
+ */
+public interface Catalog extends AutoCloseable {
+
+    /** Where the catalog lives, for messages (never includes a password). */
+    String describe();
+
+    // ---- repos
+
+    /** Creates a repo; CONFLICT if one of that name exists. */
+    Repo createRepo(String name, String description, Author author, Instant at);
+
+    Optional<Repo> findRepo(String name);
+
+    /** All repos, by name. */
+    List<Repo> listRepos();
+
+    /** Deletes a repo with its bundles and labels; its blobs become garbage for gc. NOT_FOUND if absent. */
+    void deleteRepo(String name);
+
+    // ---- bundles
+
+    /**
+     * Records a bundle and moves its labels in one transaction. If the repo already has a bundle with
+     * the same manifest, no bundle is created: the labels move to the newest such bundle instead.
+     * The parent is whatever {@code latest} named when the transaction ran.
+     */
+    CommitResult commit(BundleCommit commit);
+
+    Optional<Bundle> findBundle(String repo, String id);
+
+    /** A repo's bundles, oldest first. */
+    List<Bundle> listBundles(String repo);
+
+    /** Every bundle of every repo (fsck, gc). */
+    void forEachBundle(Consumer<Bundle> action);
+
+    // ---- labels
+
+    /** Points a label at a bundle of the same repo, if {@code condition} holds; CONFLICT if not. */
+    LabelMove setLabel(String repo, String label, String bundleId, LabelCondition condition, Author by, Instant at);
+
+    Optional<Label> findLabel(String repo, String name);
+
+    /** A repo's labels, by name. */
+    List<Label> listLabels(String repo);
+
+    /** Moves of one label (or of all labels when {@code label} is null), oldest first. */
+    List<LabelMove> labelHistory(String repo, String label);
+
+    // ---- blob index
+
+    /**
+     * Records a durable pack and its blobs in one transaction. A blob already indexed elsewhere keeps
+     * its location unless {@code relocate} is set (repacking moves blobs on purpose).
+     */
+    void addPack(PackRecord pack, List<BlobLocation> blobs, boolean relocate);
+
+    boolean hasBlob(Digest digest);
+
+    /** The locations of those digests the index knows; unknown ones are absent from the map. */
+    Map<Digest, BlobLocation> locate(Collection<Digest> digests);
+
+    /** The blobs indexed in one pack, by offset. */
+    List<BlobLocation> blobsInPack(String packId);
+
+    /** Every indexed blob. */
+    void forEachBlob(Consumer<BlobLocation> action);
+
+    List<PackRecord> listPacks();
+
+    /** Forgets packs and every blob still indexed in them. */
+    void removePacks(Collection<String> packIds);
+
+    @Override
+    void close();
+}

@@ -1,0 +1,625 @@
+package dev.ferry.core.catalog;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.ferry.core.error.ErrorCode;
+import dev.ferry.core.error.FerryException;
+import dev.ferry.core.model.Author;
+import dev.ferry.core.model.Bundle;
+import dev.ferry.core.model.Digest;
+import dev.ferry.core.model.Label;
+import dev.ferry.core.model.LabelMove;
+import dev.ferry.core.model.Repo;
+import dev.ferry.core.pack.BlobLocation;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+import org.sqlite.SQLiteConfig;
+import org.sqlite.SQLiteDataSource;
+
+/** The catalog over JDBC: SQLite (the default, a file under FERRY_HOME) or PostgreSQL. */
+public final class JdbcCatalog implements Catalog {
+    private static final int IN_BATCH = 500;
+    private static final String BUNDLE_COLUMNS =
+            "id, repo, parent_id, message, author_name, author_email, created_at, file_count, total_bytes, manifest";
+
+    private final HikariDataSource dataSource;
+    private final SqlDialect dialect;
+    private final String description;
+
+    private JdbcCatalog(HikariDataSource dataSource, SqlDialect dialect, String description) {
+        this.dataSource = dataSource;
+        this.dialect = dialect;
+        this.description = description;
+    }
+
+    /** Opens (and migrates) the SQLite catalog in {@code file}, creating it if needed. */
+    public static JdbcCatalog sqlite(Path file) {
+        try {
+            Files.createDirectories(file.toAbsolutePath().getParent());
+        } catch (java.io.IOException e) {
+            throw new FerryException(ErrorCode.LOCAL_ENVIRONMENT,
+                    "cannot create the catalog directory " + file.getParent() + ": " + e.getMessage(),
+                    "check that FERRY_HOME is writable", e);
+        }
+        return open("jdbc:sqlite:" + file.toAbsolutePath(), null, null);
+    }
+
+    /**
+     * Opens (and migrates) a catalog from a JDBC URL: {@code jdbc:sqlite:<file>} or
+     * {@code jdbc:postgresql://host:port/db}. User and password may be null.
+     */
+    public static JdbcCatalog open(String jdbcUrl, String user, String password) {
+        SqlDialect dialect = SqlDialect.of(jdbcUrl);
+        HikariConfig config = new HikariConfig();
+        config.setPoolName("ferry-catalog");
+        config.setMaximumPoolSize(8);
+        config.setMinimumIdle(1);
+        config.setConnectionTimeout(30_000);
+        // Fail at once (not after the connection timeout) when the database is not there at all.
+        config.setInitializationFailTimeout(1);
+        if (dialect == SqlDialect.SQLITE) {
+            SQLiteConfig sqlite = new SQLiteConfig();
+            sqlite.setJournalMode(SQLiteConfig.JournalMode.WAL);
+            // FULL: a bundle id that was printed must survive a power cut, not only a process crash.
+            sqlite.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
+            sqlite.setBusyTimeout(60_000);
+            sqlite.enforceForeignKeys(true);
+            sqlite.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
+            SQLiteDataSource ds = new SQLiteDataSource(sqlite);
+            ds.setUrl(jdbcUrl);
+            config.setDataSource(ds);
+        } else {
+            config.setJdbcUrl(jdbcUrl);
+            if (user != null) config.setUsername(user);
+            if (password != null) config.setPassword(password);
+        }
+        String description = redact(jdbcUrl);
+        HikariDataSource ds = null;
+        try {
+            ds = new HikariDataSource(config);
+            CatalogSchema.migrate(ds, dialect);
+        } catch (RuntimeException e) {
+            if (ds != null) ds.close();
+            Throwable root = e;
+            boolean unreachable = false;
+            for (Throwable t = e; t != null; t = t.getCause()) {
+                unreachable |= t instanceof SQLException sql && isConnectionFailure(sql)
+                        || t instanceof java.net.ConnectException;
+                root = t;
+            }
+            ErrorCode code = unreachable ? ErrorCode.UNREACHABLE : ErrorCode.LOCAL_ENVIRONMENT;
+            throw new FerryException(code, "cannot open the catalog " + description + ": " + root.getMessage(),
+                    "check the catalog URL (ferry config get catalog.url) and that the database is running", e);
+        }
+        return new JdbcCatalog(ds, dialect, description);
+    }
+
+    private static String redact(String url) {
+        return url.replaceAll("(?i)(password=)[^&]*", "$1***");
+    }
+
+    @Override
+    public String describe() {
+        return description;
+    }
+
+    // ---------------------------------------------------------------- repos
+
+    @Override
+    public Repo createRepo(String name, String description, Author author, Instant at) {
+        return inTransaction(c -> {
+            dialect.lockRepo(c, name);
+            if (repoExists(c, name)) {
+                throw new FerryException(ErrorCode.CONFLICT, "repo '" + name + "' already exists",
+                        "pick another name, or use it as it is ('ferry repo get --repo " + name + "')");
+            }
+            try (PreparedStatement s = c.prepareStatement(
+                    "INSERT INTO repos (name, description, created_at, author_name, author_email) VALUES (?,?,?,?,?)")) {
+                s.setString(1, name);
+                s.setString(2, description);
+                s.setLong(3, at.toEpochMilli());
+                s.setString(4, author.name());
+                s.setString(5, author.email());
+                s.executeUpdate();
+            }
+            return new Repo(name, description, Instant.ofEpochMilli(at.toEpochMilli()), author, 0);
+        });
+    }
+
+    private static final String REPO_SELECT = "SELECT r.name, r.description, r.created_at, r.author_name, r.author_email,"
+            + " (SELECT count(*) FROM bundles b WHERE b.repo = r.name) FROM repos r";
+
+    @Override
+    public Optional<Repo> findRepo(String name) {
+        return query(REPO_SELECT + " WHERE r.name = ?", s -> s.setString(1, name), JdbcCatalog::repo).stream().findFirst();
+    }
+
+    @Override
+    public List<Repo> listRepos() {
+        return query(REPO_SELECT + " ORDER BY r.name", s -> {}, JdbcCatalog::repo);
+    }
+
+    private static Repo repo(ResultSet r) throws SQLException {
+        return new Repo(r.getString(1), r.getString(2), Instant.ofEpochMilli(r.getLong(3)),
+                new Author(r.getString(4), r.getString(5)), r.getLong(6));
+    }
+
+    @Override
+    public void deleteRepo(String name) {
+        inTransaction(c -> {
+            dialect.lockRepo(c, name);
+            requireRepo(c, name);
+            // Explicit order instead of relying on cascades: labels point at bundles.
+            for (String sql : List.of("DELETE FROM label_moves WHERE repo = ?", "DELETE FROM labels WHERE repo = ?",
+                    "DELETE FROM bundles WHERE repo = ?", "DELETE FROM repos WHERE name = ?")) {
+                try (PreparedStatement s = c.prepareStatement(sql)) {
+                    s.setString(1, name);
+                    s.executeUpdate();
+                }
+            }
+            return null;
+        });
+    }
+
+    private static boolean repoExists(Connection c, String name) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("SELECT 1 FROM repos WHERE name = ?")) {
+            s.setString(1, name);
+            try (ResultSet r = s.executeQuery()) {
+                return r.next();
+            }
+        }
+    }
+
+    private static void requireRepo(Connection c, String name) throws SQLException {
+        if (!repoExists(c, name)) {
+            throw unknownRepo(name);
+        }
+    }
+
+    static FerryException unknownRepo(String name) {
+        return FerryException.notFound("repo '" + name + "' does not exist",
+                "create it with 'ferry repo create --repo " + name + " --description ...', or see 'ferry repo list'");
+    }
+
+    // ---------------------------------------------------------------- bundles
+
+    @Override
+    public CommitResult commit(BundleCommit commit) {
+        return inTransaction(c -> {
+            dialect.lockRepo(c, commit.repo());
+            requireRepo(c, commit.repo());
+            Bundle bundle = newestWithManifest(c, commit.repo(), commit.manifest());
+            boolean created = bundle == null;
+            if (created) {
+                String parent = labelTarget(c, commit.repo(), "latest");
+                bundle = new Bundle(commit.id(), commit.repo(), parent, commit.message(), commit.author(),
+                        Instant.ofEpochMilli(commit.createdAt().toEpochMilli()), commit.fileCount(),
+                        commit.totalBytes(), commit.manifest());
+                insertBundle(c, bundle);
+            }
+            List<LabelMove> moves = new ArrayList<>();
+            for (String label : new LinkedHashSet<>(commit.labels())) {
+                moves.add(moveLabel(c, commit.repo(), label, bundle.id(), LabelCondition.ANY,
+                        commit.author(), commit.createdAt()));
+            }
+            return new CommitResult(bundle, created, moves);
+        });
+    }
+
+    private static Bundle newestWithManifest(Connection c, String repo, Digest manifest) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("SELECT " + BUNDLE_COLUMNS
+                + " FROM bundles WHERE repo = ? AND manifest = ? ORDER BY id DESC LIMIT 1")) {
+            s.setString(1, repo);
+            s.setBytes(2, manifest.toBytes());
+            try (ResultSet r = s.executeQuery()) {
+                return r.next() ? bundle(r) : null;
+            }
+        }
+    }
+
+    private static void insertBundle(Connection c, Bundle b) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("INSERT INTO bundles (" + BUNDLE_COLUMNS
+                + ") VALUES (?,?,?,?,?,?,?,?,?,?)")) {
+            s.setString(1, b.id());
+            s.setString(2, b.repo());
+            s.setString(3, b.parent());
+            s.setString(4, b.message());
+            s.setString(5, b.author().name());
+            s.setString(6, b.author().email());
+            s.setLong(7, b.createdAt().toEpochMilli());
+            s.setLong(8, b.fileCount());
+            s.setLong(9, b.totalBytes());
+            s.setBytes(10, b.manifest().toBytes());
+            s.executeUpdate();
+        }
+    }
+
+    private static Bundle bundle(ResultSet r) throws SQLException {
+        return new Bundle(r.getString(1), r.getString(2), r.getString(3), r.getString(4),
+                new Author(r.getString(5), r.getString(6)), Instant.ofEpochMilli(r.getLong(7)),
+                r.getLong(8), r.getLong(9), Digest.fromBytes(r.getBytes(10)));
+    }
+
+    @Override
+    public Optional<Bundle> findBundle(String repo, String id) {
+        return query("SELECT " + BUNDLE_COLUMNS + " FROM bundles WHERE repo = ? AND id = ?", s -> {
+            s.setString(1, repo);
+            s.setString(2, id);
+        }, JdbcCatalog::bundle).stream().findFirst();
+    }
+
+    @Override
+    public List<Bundle> listBundles(String repo) {
+        return inConnection(c -> {
+            requireRepo(c, repo);
+            try (PreparedStatement s = c.prepareStatement(
+                    "SELECT " + BUNDLE_COLUMNS + " FROM bundles WHERE repo = ? ORDER BY id")) {
+                s.setString(1, repo);
+                return collect(s, JdbcCatalog::bundle);
+            }
+        });
+    }
+
+    @Override
+    public void forEachBundle(Consumer<Bundle> action) {
+        stream("SELECT " + BUNDLE_COLUMNS + " FROM bundles ORDER BY repo, id", JdbcCatalog::bundle, action);
+    }
+
+    // ---------------------------------------------------------------- labels
+
+    @Override
+    public LabelMove setLabel(String repo, String label, String bundleId, LabelCondition condition, Author by,
+            Instant at) {
+        return inTransaction(c -> {
+            dialect.lockRepo(c, repo);
+            requireRepo(c, repo);
+            if (!bundleExists(c, repo, bundleId)) {
+                throw FerryException.notFound("bundle " + bundleId + " does not exist in repo '" + repo + "'",
+                        "see 'ferry bundle list --repo " + repo + "'");
+            }
+            return moveLabel(c, repo, label, bundleId, condition, by, at);
+        });
+    }
+
+    private static boolean bundleExists(Connection c, String repo, String id) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("SELECT 1 FROM bundles WHERE repo = ? AND id = ?")) {
+            s.setString(1, repo);
+            s.setString(2, id);
+            try (ResultSet r = s.executeQuery()) {
+                return r.next();
+            }
+        }
+    }
+
+    /** Runs inside a transaction that holds the repo lock. */
+    private static LabelMove moveLabel(Connection c, String repo, String label, String bundleId,
+            LabelCondition condition, Author by, Instant at) throws SQLException {
+        String current = labelTarget(c, repo, label);
+        boolean holds = switch (condition) {
+            case LabelCondition.Any any -> true;
+            case LabelCondition.Absent absent -> current == null;
+            case LabelCondition.PointsTo p -> p.bundleId().equals(current);
+        };
+        if (!holds) {
+            throw new FerryException(ErrorCode.CONFLICT,
+                    "label '" + label + "' of repo '" + repo + "' points at "
+                            + (current == null ? "nothing" : current) + ", not at " + expected(condition),
+                    "someone moved it first; check 'ferry label get --repo " + repo + " --label " + label
+                            + "' and retry");
+        }
+        Instant when = Instant.ofEpochMilli(at.toEpochMilli());
+        if (bundleId.equals(current)) {
+            return new LabelMove(repo, label, current, bundleId, when, by);
+        }
+        String upsert = current == null
+                ? "INSERT INTO labels (bundle_id, updated_at, author_name, author_email, repo, name) VALUES (?,?,?,?,?,?)"
+                : "UPDATE labels SET bundle_id = ?, updated_at = ?, author_name = ?, author_email = ?"
+                        + " WHERE repo = ? AND name = ?";
+        try (PreparedStatement s = c.prepareStatement(upsert)) {
+            s.setString(1, bundleId);
+            s.setLong(2, when.toEpochMilli());
+            s.setString(3, by.name());
+            s.setString(4, by.email());
+            s.setString(5, repo);
+            s.setString(6, label);
+            s.executeUpdate();
+        }
+        try (PreparedStatement s = c.prepareStatement("INSERT INTO label_moves"
+                + " (repo, label, from_bundle, to_bundle, moved_at, author_name, author_email) VALUES (?,?,?,?,?,?,?)")) {
+            s.setString(1, repo);
+            s.setString(2, label);
+            s.setString(3, current);
+            s.setString(4, bundleId);
+            s.setLong(5, when.toEpochMilli());
+            s.setString(6, by.name());
+            s.setString(7, by.email());
+            s.executeUpdate();
+        }
+        return new LabelMove(repo, label, current, bundleId, when, by);
+    }
+
+    private static String expected(LabelCondition condition) {
+        return switch (condition) {
+            case LabelCondition.Any any -> "anything";
+            case LabelCondition.Absent absent -> "nothing (it was expected not to exist)";
+            case LabelCondition.PointsTo p -> p.bundleId() + " as expected";
+        };
+    }
+
+    private static String labelTarget(Connection c, String repo, String label) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("SELECT bundle_id FROM labels WHERE repo = ? AND name = ?")) {
+            s.setString(1, repo);
+            s.setString(2, label);
+            try (ResultSet r = s.executeQuery()) {
+                return r.next() ? r.getString(1) : null;
+            }
+        }
+    }
+
+    private static final String LABEL_SELECT =
+            "SELECT repo, name, bundle_id, updated_at, author_name, author_email FROM labels";
+
+    @Override
+    public Optional<Label> findLabel(String repo, String name) {
+        return query(LABEL_SELECT + " WHERE repo = ? AND name = ?", s -> {
+            s.setString(1, repo);
+            s.setString(2, name);
+        }, JdbcCatalog::label).stream().findFirst();
+    }
+
+    @Override
+    public List<Label> listLabels(String repo) {
+        return inConnection(c -> {
+            requireRepo(c, repo);
+            try (PreparedStatement s = c.prepareStatement(LABEL_SELECT + " WHERE repo = ? ORDER BY name")) {
+                s.setString(1, repo);
+                return collect(s, JdbcCatalog::label);
+            }
+        });
+    }
+
+    private static Label label(ResultSet r) throws SQLException {
+        return new Label(r.getString(1), r.getString(2), r.getString(3), Instant.ofEpochMilli(r.getLong(4)),
+                new Author(r.getString(5), r.getString(6)));
+    }
+
+    @Override
+    public List<LabelMove> labelHistory(String repo, String label) {
+        String sql = "SELECT repo, label, from_bundle, to_bundle, moved_at, author_name, author_email"
+                + " FROM label_moves WHERE repo = ?" + (label == null ? "" : " AND label = ?") + " ORDER BY seq";
+        return inConnection(c -> {
+            requireRepo(c, repo);
+            try (PreparedStatement s = c.prepareStatement(sql)) {
+                s.setString(1, repo);
+                if (label != null) s.setString(2, label);
+                return collect(s, r -> new LabelMove(r.getString(1), r.getString(2), r.getString(3), r.getString(4),
+                        Instant.ofEpochMilli(r.getLong(5)), new Author(r.getString(6), r.getString(7))));
+            }
+        });
+    }
+
+    // ---------------------------------------------------------------- blob index
+
+    @Override
+    public void addPack(PackRecord pack, List<BlobLocation> blobs, boolean relocate) {
+        String conflict = relocate
+                ? " ON CONFLICT (digest) DO UPDATE SET pack_id = excluded.pack_id,"
+                        + " pack_offset = excluded.pack_offset, length = excluded.length"
+                : " ON CONFLICT (digest) DO NOTHING";
+        inTransaction(c -> {
+            try (PreparedStatement s = c.prepareStatement(
+                    "INSERT INTO packs (id, size, blob_count, created_at) VALUES (?,?,?,?)")) {
+                s.setString(1, pack.id());
+                s.setLong(2, pack.size());
+                s.setInt(3, pack.blobCount());
+                s.setLong(4, pack.createdAt().toEpochMilli());
+                s.executeUpdate();
+            }
+            try (PreparedStatement s = c.prepareStatement(
+                    "INSERT INTO blobs (digest, pack_id, pack_offset, length) VALUES (?,?,?,?)" + conflict)) {
+                for (BlobLocation b : blobs) {
+                    s.setBytes(1, b.digest().toBytes());
+                    s.setString(2, b.packId());
+                    s.setLong(3, b.offset());
+                    s.setInt(4, b.length());
+                    s.addBatch();
+                }
+                s.executeBatch();
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public boolean hasBlob(Digest digest) {
+        return inConnection(c -> {
+            try (PreparedStatement s = c.prepareStatement("SELECT 1 FROM blobs WHERE digest = ?")) {
+                s.setBytes(1, digest.toBytes());
+                try (ResultSet r = s.executeQuery()) {
+                    return r.next();
+                }
+            }
+        });
+    }
+
+    @Override
+    public Map<Digest, BlobLocation> locate(Collection<Digest> digests) {
+        Map<Digest, BlobLocation> found = new HashMap<>();
+        if (digests.isEmpty()) {
+            return found;
+        }
+        List<Digest> all = List.copyOf(new LinkedHashSet<>(digests));
+        return inConnection(c -> {
+            for (int from = 0; from < all.size(); from += IN_BATCH) {
+                List<Digest> batch = all.subList(from, Math.min(all.size(), from + IN_BATCH));
+                String sql = "SELECT digest, pack_id, pack_offset, length FROM blobs WHERE digest IN ("
+                        + "?,".repeat(batch.size() - 1) + "?)";
+                try (PreparedStatement s = c.prepareStatement(sql)) {
+                    for (int i = 0; i < batch.size(); i++) {
+                        s.setBytes(i + 1, batch.get(i).toBytes());
+                    }
+                    try (ResultSet r = s.executeQuery()) {
+                        while (r.next()) {
+                            BlobLocation b = blobLocation(r);
+                            found.put(b.digest(), b);
+                        }
+                    }
+                }
+            }
+            return found;
+        });
+    }
+
+    private static BlobLocation blobLocation(ResultSet r) throws SQLException {
+        return new BlobLocation(Digest.fromBytes(r.getBytes(1)), r.getString(2), r.getLong(3), r.getInt(4));
+    }
+
+    @Override
+    public List<BlobLocation> blobsInPack(String packId) {
+        return query("SELECT digest, pack_id, pack_offset, length FROM blobs WHERE pack_id = ? ORDER BY pack_offset",
+                s -> s.setString(1, packId), JdbcCatalog::blobLocation);
+    }
+
+    @Override
+    public void forEachBlob(Consumer<BlobLocation> action) {
+        stream("SELECT digest, pack_id, pack_offset, length FROM blobs ORDER BY pack_id, pack_offset",
+                JdbcCatalog::blobLocation, action);
+    }
+
+    @Override
+    public List<PackRecord> listPacks() {
+        return query("SELECT id, size, blob_count, created_at FROM packs ORDER BY id", s -> {},
+                r -> new PackRecord(r.getString(1), r.getLong(2), r.getInt(3), Instant.ofEpochMilli(r.getLong(4))));
+    }
+
+    @Override
+    public void removePacks(Collection<String> packIds) {
+        inTransaction(c -> {
+            for (String sql : List.of("DELETE FROM blobs WHERE pack_id = ?", "DELETE FROM packs WHERE id = ?")) {
+                try (PreparedStatement s = c.prepareStatement(sql)) {
+                    for (String id : packIds) {
+                        s.setString(1, id);
+                        s.addBatch();
+                    }
+                    s.executeBatch();
+                }
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public void close() {
+        dataSource.close();
+    }
+
+    // ---------------------------------------------------------------- plumbing
+
+    @FunctionalInterface
+    private interface SqlWork<T> {
+        T apply(Connection c) throws SQLException;
+    }
+
+    @FunctionalInterface
+    private interface Binder {
+        void bind(PreparedStatement s) throws SQLException;
+    }
+
+    @FunctionalInterface
+    private interface RowMapper<T> {
+        T map(ResultSet r) throws SQLException;
+    }
+
+    private <T> T inConnection(SqlWork<T> work) {
+        try (Connection c = dataSource.getConnection()) {
+            return work.apply(c);
+        } catch (SQLException e) {
+            throw translate(e);
+        }
+    }
+
+    private <T> T inTransaction(SqlWork<T> work) {
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                T result = work.apply(c);
+                c.commit();
+                return result;
+            } catch (SQLException | RuntimeException | Error e) {
+                c.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw translate(e);
+        }
+    }
+
+    private <T> List<T> query(String sql, Binder binder, RowMapper<T> mapper) {
+        return inConnection(c -> {
+            try (PreparedStatement s = c.prepareStatement(sql)) {
+                binder.bind(s);
+                return collect(s, mapper);
+            }
+        });
+    }
+
+    private static <T> List<T> collect(PreparedStatement s, RowMapper<T> mapper) throws SQLException {
+        List<T> out = new ArrayList<>();
+        try (ResultSet r = s.executeQuery()) {
+            while (r.next()) {
+                out.add(mapper.map(r));
+            }
+        }
+        return out;
+    }
+
+    /** Streams a large result without holding it: PostgreSQL needs a cursor (no autocommit) for that. */
+    private <T> void stream(String sql, RowMapper<T> mapper, Consumer<T> action) {
+        inConnection(c -> {
+            // SQLite streams rows anyway; there a transaction would be BEGIN IMMEDIATE and block writers.
+            boolean cursor = dialect == SqlDialect.POSTGRESQL;
+            if (cursor) c.setAutoCommit(false);
+            try (PreparedStatement s = c.prepareStatement(sql)) {
+                s.setFetchSize(1000);
+                try (ResultSet r = s.executeQuery()) {
+                    while (r.next()) {
+                        action.accept(mapper.map(r));
+                    }
+                }
+            } finally {
+                if (cursor) c.commit();
+            }
+            return null;
+        });
+    }
+
+    private RuntimeException translate(SQLException e) {
+        if (isConnectionFailure(e)) {
+            return new FerryException(ErrorCode.UNREACHABLE, "the catalog " + description + " is not reachable: "
+                    + e.getMessage(), "check that the database is running", e);
+        }
+        if (e.getMessage() != null && (e.getMessage().contains("SQLITE_BUSY") || e.getMessage().contains("database is locked"))) {
+            return new FerryException(ErrorCode.CONFLICT, "the catalog " + description + " stayed busy: "
+                    + e.getMessage(), "another ferry process holds it; retry when it finishes", e);
+        }
+        return new FerryException(ErrorCode.INTERNAL, "catalog error (" + description + "): " + e.getMessage(),
+                "run with --verbose and report it", e);
+    }
+
+    private static boolean isConnectionFailure(SQLException e) {
+        return e.getSQLState() != null && e.getSQLState().startsWith("08");
+    }
+}

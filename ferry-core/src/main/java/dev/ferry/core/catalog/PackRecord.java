@@ -1,0 +1,6 @@
+package dev.ferry.core.catalog;
+
+import java.time.Instant;
+
+/** A pack the catalog knows is durable. */
+public record PackRecord(String id, long size, int blobCount, Instant createdAt) {}

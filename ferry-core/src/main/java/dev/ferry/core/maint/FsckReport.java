@@ -1,0 +1,26 @@
+package dev.ferry.core.maint;
+
+import java.util.List;
+
+/** What {@code ferry fsck} checked and found. Orphans are reported but are not problems. */
+public record FsckReport(
+        int packs,
+        long blobs,
+        long bytesVerified,
+        int bundles,
+        long files,
+        int orphanPacks,
+        List<Problem> problems,
+        long problemCount) {
+
+    public FsckReport {
+        problems = List.copyOf(problems);
+    }
+
+    public boolean clean() {
+        return problemCount == 0;
+    }
+
+    /** One finding: a kind (stable, for scripts), what it is about, and the details. */
+    public record Problem(String kind, String subject, String detail) {}
+}

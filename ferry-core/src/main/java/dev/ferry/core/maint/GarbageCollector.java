@@ -1,0 +1,155 @@
+package dev.ferry.core.maint;
+
+import dev.ferry.core.blob.BlobStore;
+import dev.ferry.core.catalog.Catalog;
+import dev.ferry.core.catalog.PackRecord;
+import dev.ferry.core.error.ErrorCode;
+import dev.ferry.core.error.FerryException;
+import dev.ferry.core.manifest.Manifest;
+import dev.ferry.core.model.Bundle;
+import dev.ferry.core.model.Digest;
+import dev.ferry.core.model.Ids;
+import dev.ferry.core.pack.BlobLocation;
+import dev.ferry.core.pack.PackInfo;
+import dev.ferry.core.pack.PackStore;
+import dev.ferry.core.pack.PackWriter;
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Consumer;
+
+/**
+ * Deletes what no bundle references. Marks every blob reachable from any bundle (manifest root, pages,
+ * chunks), then: packs with no live blob are forgotten by the catalog and then deleted; packs that are
+ * mostly garbage are rewritten with only their live blobs (new pack durable and indexed before the old
+ * one goes). Nothing younger than the grace period is touched, and if any manifest cannot be read the
+ * collection stops before deleting anything: gc never guesses.
+ */
+public final class GarbageCollector {
+    /** Repack when less than this share of a pack's bytes is live. */
+    private static final double REPACK_BELOW_LIVE = 0.5;
+
+    private final PackStore packs;
+    private final Catalog catalog;
+    private final BlobStore store;
+    private final Duration grace;
+
+    public GarbageCollector(PackStore packs, Catalog catalog, BlobStore store, Duration grace) {
+        this.packs = packs;
+        this.catalog = catalog;
+        this.store = store;
+        this.grace = grace;
+    }
+
+    public GcReport run(boolean dryRun, Consumer<String> progress) {
+        Set<Digest> live = markLive(progress);
+        Instant cutoff = Instant.now().minus(grace);
+        int deleted = 0, repacked = 0, kept = 0;
+        long dropped = 0, freed = 0;
+        Set<String> known = new HashSet<>();
+        for (PackRecord pack : catalog.listPacks()) {
+            known.add(pack.id());
+            if (pack.createdAt().isAfter(cutoff)) {
+                kept++;
+                continue;
+            }
+            List<BlobLocation> rows = catalog.blobsInPack(pack.id());
+            List<BlobLocation> liveRows = rows.stream().filter(r -> live.contains(r.digest())).toList();
+            long liveBytes = liveRows.stream().mapToLong(BlobLocation::length).sum();
+            if (liveRows.isEmpty()) {
+                deleted++;
+                dropped += rows.size();
+                freed += pack.size();
+                if (!dryRun) {
+                    catalog.removePacks(List.of(pack.id()));
+                    deleteFile(pack.id());
+                }
+            } else if (liveBytes < REPACK_BELOW_LIVE * pack.size()) {
+                repacked++;
+                dropped += rows.size() - liveRows.size();
+                freed += pack.size() - liveBytes;
+                if (!dryRun) {
+                    repack(pack, liveRows);
+                }
+            }
+        }
+        int orphans = 0;
+        for (PackInfo file : listFiles()) {
+            if (!known.contains(file.id()) && file.modified().isBefore(cutoff)) {
+                orphans++;
+                freed += file.size();
+                if (!dryRun) deleteFile(file.id());
+            }
+        }
+        int partials = 0;
+        if (!dryRun) {
+            try {
+                partials = packs.removeAbandoned(grace);
+            } catch (IOException e) {
+                throw storage("cannot clean partial packs", e);
+            }
+        }
+        return new GcReport(dryRun, live.size(), deleted, repacked, dropped, freed, orphans, partials, kept);
+    }
+
+    private Set<Digest> markLive(Consumer<String> progress) {
+        Set<Digest> live = new HashSet<>();
+        List<Bundle> bundles = new ArrayList<>();
+        catalog.forEachBundle(bundles::add);
+        int n = 0;
+        for (Bundle b : bundles) {
+            progress.accept("marking bundle " + (++n) + "/" + bundles.size());
+            try {
+                Manifest m = Manifest.open(store, b.manifest());
+                live.addAll(m.metadataDigests());
+                m.forEachChunk(c -> live.add(c.digest()));
+            } catch (FerryException e) {
+                throw new FerryException(ErrorCode.DATA_CORRUPT, "gc stopped before deleting anything: the manifest of"
+                        + " bundle " + b.id() + " (repo " + b.repo() + ") cannot be read: " + e.getMessage(),
+                        "run 'ferry fsck' and repair or delete that repo first");
+            }
+        }
+        return live;
+    }
+
+    private void repack(PackRecord old, List<BlobLocation> liveRows) {
+        String id = Ids.newId();
+        try (PackWriter writer = new PackWriter(packs, id)) {
+            for (BlobLocation row : liveRows) {
+                byte[] bytes = store.read(row);
+                writer.append(row.digest(), bytes, 0, bytes.length);
+            }
+            List<BlobLocation> moved = writer.seal();
+            catalog.addPack(new PackRecord(id, writer.size(), moved.size(), Instant.now()), moved, true);
+        } catch (IOException e) {
+            throw storage("cannot write the repacked pack " + packs.locate(id), e);
+        }
+        catalog.removePacks(List.of(old.id()));
+        deleteFile(old.id());
+    }
+
+    private List<PackInfo> listFiles() {
+        try {
+            return packs.list();
+        } catch (IOException e) {
+            throw storage("cannot list packs", e);
+        }
+    }
+
+    private void deleteFile(String packId) {
+        try {
+            packs.delete(packId);
+        } catch (IOException e) {
+            throw storage("cannot delete " + packs.locate(packId), e);
+        }
+    }
+
+    private static FerryException storage(String what, IOException e) {
+        return new FerryException(ErrorCode.STORAGE_FAILED, what + ": " + e.getMessage(),
+                "check the store's disk and permissions; running gc again is safe", e);
+    }
+}

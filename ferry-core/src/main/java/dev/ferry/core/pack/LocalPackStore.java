@@ -1,0 +1,239 @@
+package dev.ferry.core.pack;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Packs as files under a directory: {@code packs/<xx>/<id>.pack}, where {@code xx} is the id's last
+ * two characters (the random part, so the fan-out is even). A pack is written under {@code tmp/},
+ * fsynced, renamed into place and its directory fsynced: a crash leaves either no pack or a whole one.
+ */
+public final class LocalPackStore implements PackStore {
+    static final String SUFFIX = ".pack";
+    static final String PARTIAL_SUFFIX = ".pack.partial";
+    private static final int MAX_CACHED_CHANNELS = 256;
+
+    private final Path packs;
+    private final Path tmp;
+    private final ConcurrentHashMap<String, FileChannel> readers = new ConcurrentHashMap<>();
+
+    public LocalPackStore(Path root) throws IOException {
+        this.packs = root.resolve("packs");
+        this.tmp = root.resolve("tmp");
+        Files.createDirectories(packs);
+        Files.createDirectories(tmp);
+    }
+
+    Path pathOf(String packId) {
+        return packs.resolve(packId.substring(packId.length() - 2)).resolve(packId + SUFFIX);
+    }
+
+    @Override
+    public String locate(String packId) {
+        return pathOf(packId).toString();
+    }
+
+    @Override
+    public PackOutput create(String packId) throws IOException {
+        Path partial = tmp.resolve(packId + PARTIAL_SUFFIX);
+        FileChannel channel = FileChannel.open(partial, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        return new LocalOutput(partial, pathOf(packId), channel);
+    }
+
+    @Override
+    public byte[] read(String packId, long offset, int length) throws IOException {
+        FileChannel cached = readers.get(packId);
+        if (cached != null) {
+            return readFully(cached, packId, offset, length);
+        }
+        FileChannel channel = FileChannel.open(pathOf(packId), StandardOpenOption.READ);
+        if (readers.size() < MAX_CACHED_CHANNELS && readers.putIfAbsent(packId, channel) == null) {
+            return readFully(channel, packId, offset, length);
+        }
+        try (channel) {
+            return readFully(channel, packId, offset, length);
+        }
+    }
+
+    private static byte[] readFully(FileChannel channel, String packId, long offset, int length) throws IOException {
+        byte[] out = new byte[length];
+        ByteBuffer buffer = ByteBuffer.wrap(out);
+        long position = offset;
+        while (buffer.hasRemaining()) {
+            int n = channel.read(buffer, position);
+            if (n < 0) {
+                throw new EOFException("pack " + packId + " ends before offset " + (offset + length));
+            }
+            position += n;
+        }
+        return out;
+    }
+
+    @Override
+    public InputStream open(String packId) throws IOException {
+        return Files.newInputStream(pathOf(packId));
+    }
+
+    @Override
+    public long size(String packId) throws IOException {
+        return Files.size(pathOf(packId));
+    }
+
+    @Override
+    public List<PackInfo> list() throws IOException {
+        List<PackInfo> result = new ArrayList<>();
+        try (DirectoryStream<Path> fanout = Files.newDirectoryStream(packs)) {
+            for (Path dir : fanout) {
+                if (!Files.isDirectory(dir)) {
+                    continue;
+                }
+                try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*" + SUFFIX)) {
+                    for (Path file : files) {
+                        BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class);
+                        String name = file.getFileName().toString();
+                        result.add(new PackInfo(
+                                name.substring(0, name.length() - SUFFIX.length()),
+                                a.size(),
+                                a.lastModifiedTime().toInstant()));
+                    }
+                }
+            }
+        }
+        result.sort((x, y) -> x.id().compareTo(y.id()));
+        return result;
+    }
+
+    @Override
+    public boolean delete(String packId) throws IOException {
+        FileChannel cached = readers.remove(packId);
+        if (cached != null) {
+            cached.close();
+        }
+        return Files.deleteIfExists(pathOf(packId));
+    }
+
+    @Override
+    public int removeAbandoned(Duration olderThan) throws IOException {
+        Instant cutoff = Instant.now().minus(olderThan);
+        int removed = 0;
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(tmp, "*" + PARTIAL_SUFFIX)) {
+            for (Path file : files) {
+                try {
+                    if (Files.getLastModifiedTime(file).toInstant().isBefore(cutoff) && Files.deleteIfExists(file)) {
+                        removed++;
+                    }
+                } catch (NoSuchFileException raced) {
+                    // another process finished or removed it
+                }
+            }
+        }
+        return removed;
+    }
+
+    @Override
+    public void close() {
+        for (FileChannel channel : readers.values()) {
+            try {
+                channel.close();
+            } catch (IOException ignored) {
+                // closing a read-only channel cannot lose data
+            }
+        }
+        readers.clear();
+    }
+
+    private static final class LocalOutput implements PackOutput {
+        private static final int BUFFER = 1 << 20;
+        private final Path partial;
+        private final Path target;
+        private final FileChannel channel;
+        // Batches small blobs into few write calls; direct so the kernel copies straight from it.
+        private final ByteBuffer buffer = ByteBuffer.allocateDirect(BUFFER);
+        private long size;
+        private boolean done;
+
+        LocalOutput(Path partial, Path target, FileChannel channel) {
+            this.partial = partial;
+            this.target = target;
+            this.channel = channel;
+        }
+
+        @Override
+        public void write(byte[] data, int offset, int length) throws IOException {
+            if (length >= BUFFER) {
+                drain();
+                ByteBuffer src = ByteBuffer.wrap(data, offset, length);
+                while (src.hasRemaining()) {
+                    channel.write(src);
+                }
+            } else {
+                if (buffer.remaining() < length) {
+                    drain();
+                }
+                buffer.put(data, offset, length);
+            }
+            size += length;
+        }
+
+        private void drain() throws IOException {
+            buffer.flip();
+            while (buffer.hasRemaining()) {
+                channel.write(buffer);
+            }
+            buffer.clear();
+        }
+
+        @Override
+        public long size() {
+            return size;
+        }
+
+        @Override
+        public void commit() throws IOException {
+            drain();
+            channel.force(true);
+            channel.close();
+            Files.createDirectories(target.getParent());
+            Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE);
+            fsyncDirectory(target.getParent());
+            done = true;
+        }
+
+        @Override
+        public void close() {
+            if (done) {
+                return;
+            }
+            done = true;
+            try {
+                channel.close();
+                Files.deleteIfExists(partial);
+            } catch (IOException e) {
+                throw new UncheckedIOException("could not remove partial pack " + partial, e);
+            }
+        }
+    }
+
+    /** Makes a rename durable: on Linux the directory entry needs its own fsync. */
+    static void fsyncDirectory(Path dir) throws IOException {
+        try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
+            d.force(true);
+        }
+    }
+}

@@ -1,0 +1,60 @@
+package dev.ferry.core.pack;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * The storage seam for pack files (the way Iceberg's FileIO is the seam for table files): the local
+ * directory implementation is the default; an S3 one comes later. Implementations know nothing of
+ * the pack format; they store named byte sequences that become visible only once committed.
+ *
+ * <p>Every implementation must pass {@code PackStoreContract}.
+ */
+public interface PackStore extends Closeable {
+
+    /** Starts a new pack. Nothing is visible under {@code packId} until {@link PackOutput#commit()}. */
+    PackOutput create(String packId) throws IOException;
+
+    /**
+     * Reads {@code length} bytes at {@code offset} of a committed pack. Throws
+     * {@link java.nio.file.NoSuchFileException} for an unknown pack and {@link java.io.EOFException}
+     * when the range runs past its end.
+     */
+    byte[] read(String packId, long offset, int length) throws IOException;
+
+    /** The whole pack as a stream, for verification. */
+    InputStream open(String packId) throws IOException;
+
+    /** The size in bytes of a committed pack. */
+    long size(String packId) throws IOException;
+
+    /** Every committed pack. */
+    List<PackInfo> list() throws IOException;
+
+    /** Deletes a committed pack; returns false if it did not exist. */
+    boolean delete(String packId) throws IOException;
+
+    /** Removes partial packs abandoned (by a crash or a kill) longer ago than {@code olderThan}. */
+    int removeAbandoned(Duration olderThan) throws IOException;
+
+    /** Where a pack lives, for messages ("/home/u/.ferry/store/packs/ab/….pack"). */
+    String locate(String packId);
+
+    /** A pack being written. */
+    interface PackOutput extends Closeable {
+        void write(byte[] data, int offset, int length) throws IOException;
+
+        /** Bytes written so far. */
+        long size();
+
+        /** Makes the pack durable, then visible. After this returns, a crash cannot lose it. */
+        void commit() throws IOException;
+
+        /** Discards the partial pack; closing without commit does the same. */
+        @Override
+        void close();
+    }
+}

@@ -1,0 +1,96 @@
+package dev.ferry.core.transfer;
+
+import dev.ferry.core.blob.BlobStore;
+import dev.ferry.core.error.ErrorCode;
+import dev.ferry.core.error.FerryException;
+import dev.ferry.core.model.ChunkRef;
+import dev.ferry.core.model.Digest;
+import dev.ferry.core.model.FileEntry;
+import dev.ferry.core.pack.BlobLocation;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Collection;
+import java.util.EnumSet;
+import java.util.Map;
+
+/** Writes one file of a manifest from verified blobs, with its mode. */
+final class FileRestorer {
+    private final BlobStore store;
+    private final int umask;
+    private final TransferListener listener;
+
+    FileRestorer(BlobStore store, Path scratchDir, TransferListener listener) {
+        this.store = store;
+        this.umask = Modes.umask(scratchDir);
+        this.listener = listener;
+    }
+
+    /** The locations of every chunk of these files; DATA_CORRUPT if the store lost one. */
+    Map<Digest, BlobLocation> locate(Collection<FileEntry> entries) {
+        java.util.List<Digest> digests = new java.util.ArrayList<>();
+        for (FileEntry e : entries) {
+            for (ChunkRef c : e.chunks()) {
+                digests.add(c.digest());
+            }
+        }
+        Map<Digest, BlobLocation> found = store.locate(digests);
+        for (FileEntry e : entries) {
+            for (ChunkRef c : e.chunks()) {
+                if (!found.containsKey(c.digest())) {
+                    throw new FerryException(ErrorCode.DATA_CORRUPT, "'" + e.path() + "' needs blob " + c.digest()
+                            + ", which is not in the store", "run 'ferry fsck' to see every affected bundle");
+                }
+            }
+        }
+        return found;
+    }
+
+    /** Creates {@code target} (which must not exist) with the entry's content and mode. */
+    void write(FileEntry entry, Path target, Map<Digest, BlobLocation> locations) {
+        try (FileChannel out = FileChannel.open(target,
+                EnumSet.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
+                PosixFilePermissions.asFileAttribute(Modes.fromBits(entry.mode())))) {
+            long written = 0;
+            for (ChunkRef c : entry.chunks()) {
+                byte[] bytes = store.read(locations.get(c.digest()));
+                ByteBuffer b = ByteBuffer.wrap(bytes);
+                while (b.hasRemaining()) {
+                    written += out.write(b);
+                }
+                listener.progressed(bytes.length);
+            }
+            if (written != entry.size()) {
+                throw new FerryException(ErrorCode.DATA_CORRUPT, "'" + entry.path() + "' restored to " + written
+                        + " bytes, its manifest says " + entry.size(), "run 'ferry fsck'");
+            }
+        } catch (FileAlreadyExistsException e) {
+            throw new FerryException(ErrorCode.DESTINATION_NOT_EMPTY, "'" + target + "' already exists",
+                    "use --force to overwrite");
+        } catch (IOException e) {
+            throw writeFailure(target, e);
+        }
+        // The umask may have cleared bits the manifest asks for; only then is a chmod needed.
+        if ((entry.mode() & umask) != 0) {
+            try {
+                Files.setPosixFilePermissions(target, Modes.fromBits(entry.mode()));
+            } catch (IOException e) {
+                throw writeFailure(target, e);
+            }
+        }
+        listener.fileDone();
+    }
+
+    static FerryException writeFailure(Path target, IOException e) {
+        String message = String.valueOf(e.getMessage());
+        boolean full = message.contains("No space left");
+        return new FerryException(full ? ErrorCode.STORAGE_FAILED : ErrorCode.LOCAL_PATH,
+                (full ? "disk full writing " : "cannot write ") + target + ": " + message,
+                full ? "free some space and retry" : "check the destination's permissions", e);
+    }
+}

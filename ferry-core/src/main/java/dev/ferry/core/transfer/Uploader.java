@@ -1,0 +1,298 @@
+package dev.ferry.core.transfer;
+
+import dev.ferry.core.blob.BlobStore;
+import dev.ferry.core.blob.BlobWriter;
+import dev.ferry.core.chunk.ChunkReader;
+import dev.ferry.core.chunk.GearChunker;
+import dev.ferry.core.error.ErrorCode;
+import dev.ferry.core.error.FerryException;
+import dev.ferry.core.manifest.ManifestSummary;
+import dev.ferry.core.manifest.ManifestWriter;
+import dev.ferry.core.model.ChunkRef;
+import dev.ferry.core.model.Digest;
+import dev.ferry.core.model.FileEntry;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFileAttributes;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Turns a folder into stored blobs and a manifest. The walk runs on the calling thread, in manifest
+ * order; files are read, chunked, hashed and stored by a pool; results are put back in walk order
+ * through a bounded window, so memory stays flat however many files there are. Files whose stat
+ * matches the cache are not read at all, as long as the store still has their chunks.
+ *
+ * <p>Nothing here commits a bundle: the caller does, after {@link #upload} has flushed every blob.
+ */
+public final class Uploader {
+    /** How far the walk may run ahead of the oldest unfinished file. */
+    private static final int WINDOW = 2048;
+    private static final int SMALL_LIMIT = GearChunker.MIN_SIZE;
+
+    private final BlobStore store;
+    private final Path cacheDir;
+    private final int parallelism;
+
+    public Uploader(BlobStore store, Path cacheDir, int parallelism) {
+        this.store = store;
+        this.cacheDir = cacheDir;
+        this.parallelism = Math.max(1, parallelism);
+    }
+
+    public UploadOutcome upload(Path folder, TransferListener listener) {
+        TreeWalker walker = TreeWalker.of(folder);
+        Path cacheFile = StatCache.fileFor(cacheDir, walker.root());
+        List<TreeWalker.Skipped> skipped = new ArrayList<>();
+        AtomicLong filesRead = new AtomicLong();
+        AtomicLong filesFromCache = new AtomicLong();
+        try (BlobWriter writer = store.newWriter();
+                StatCache.Reader oldCache = StatCache.Reader.open(cacheFile);
+                StatCache.Writer newCache = new StatCache.Writer(cacheFile);
+                Pools pools = new Pools(Executors.newFixedThreadPool(parallelism, named("ferry-read")),
+                        Executors.newFixedThreadPool(parallelism, named("ferry-hash")))) {
+            ExecutorService files = pools.files();
+            ManifestWriter manifest = new ManifestWriter(writer);
+            Deque<Pending> window = new ArrayDeque<>();
+            FileStorer storer = new FileStorer(writer, pools.chunks(), parallelism, listener);
+            walker.walk(new TreeWalker.Visitor() {
+                @Override
+                public void file(TreeWalker.FileItem item) {
+                    listener.found(item.size());
+                    StatCache.Entry cached = oldCache.lookup(item);
+                    window.add(new Pending(item, CompletableFuture.supplyAsync(() -> {
+                        if (cached != null && storedAlready(cached.chunks())) {
+                            filesFromCache.incrementAndGet();
+                            listener.progressed(item.size());
+                            return cached.chunks();
+                        }
+                        filesRead.incrementAndGet();
+                        return storer.store(item);
+                    }, files)));
+                    drain(window, manifest, newCache, listener, WINDOW);
+                }
+
+                @Override
+                public void skipped(TreeWalker.Skipped s) {
+                    skipped.add(s);
+                    listener.skipped(s.path(), s.reason());
+                }
+            });
+            drain(window, manifest, newCache, listener, 0);
+            if (manifest.fileCount() == 0) {
+                throw FerryException.invalid("nothing to upload: " + folder + " holds no files"
+                        + (skipped.isEmpty() ? "" : " (" + skipped.size() + " entries skipped)"),
+                        "point --path at a folder with at least one regular file");
+            }
+            ManifestSummary summary = manifest.finish();
+            writer.flush();
+            newCache.commit();
+            return new UploadOutcome(summary, writer.newBytes(), writer.newBlobs(), writer.packsWritten(),
+                    filesRead.get(), filesFromCache.get(), skipped);
+        } catch (IOException e) {
+            throw new FerryException(ErrorCode.LOCAL_ENVIRONMENT, "cannot write the stat cache " + cacheFile + ": "
+                    + e.getMessage(), "check that FERRY_HOME is writable", e);
+        }
+    }
+
+    private boolean storedAlready(List<ChunkRef> chunks) {
+        for (ChunkRef c : chunks) {
+            if (!store.contains(c.digest())) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private record Pending(TreeWalker.FileItem item, CompletableFuture<List<ChunkRef>> chunks) {}
+
+    /** Emits finished files in walk order, waiting for the oldest while more than {@code keep} are open. */
+    private static void drain(Deque<Pending> window, ManifestWriter manifest, StatCache.Writer cache,
+            TransferListener listener, int keep) {
+        while (!window.isEmpty() && (window.size() > keep || window.peekFirst().chunks().isDone())) {
+            Pending p = window.pollFirst();
+            List<ChunkRef> chunks;
+            try {
+                chunks = p.chunks().join();
+            } catch (CompletionException e) {
+                window.forEach(w -> w.chunks().cancel(true));
+                throw unwrap(e);
+            }
+            TreeWalker.FileItem item = p.item();
+            manifest.add(new FileEntry(item.path(), item.size(), item.mode(), chunks));
+            try {
+                cache.append(item, chunks);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            listener.fileDone();
+        }
+    }
+
+    private static RuntimeException unwrap(CompletionException e) {
+        return e.getCause() instanceof RuntimeException r ? r : e;
+    }
+
+    /** Reads one file and stores its chunks; checks the file did not change while it was read. */
+    private static final class FileStorer {
+        private final BlobWriter writer;
+        private final ExecutorService chunkPool;
+        private final int chunkThreads;
+        private final TransferListener listener;
+        private final ThreadLocal<byte[]> smallBuffers = ThreadLocal.withInitial(() -> new byte[SMALL_LIMIT + 1]);
+        private final ThreadLocal<byte[]> chunkBuffers = ThreadLocal.withInitial(() -> new byte[2 * GearChunker.MAX_SIZE]);
+
+        FileStorer(BlobWriter writer, ExecutorService chunkPool, int chunkThreads, TransferListener listener) {
+            this.writer = writer;
+            this.chunkPool = chunkPool;
+            this.chunkThreads = chunkThreads;
+            this.listener = listener;
+        }
+
+        List<ChunkRef> store(TreeWalker.FileItem item) {
+            for (int attempt = 1; ; attempt++) {
+                try {
+                    List<ChunkRef> chunks = item.size() < SMALL_LIMIT ? storeSmall(item) : storeLarge(item);
+                    if (unchangedSince(item)) {
+                        return chunks;
+                    }
+                } catch (NoSuchFileException e) {
+                    throw new FerryException(ErrorCode.SOURCE_CHANGED, "'" + item.path()
+                            + "' vanished during the upload; nothing was committed",
+                            "run the command again when the folder is no longer being written to");
+                } catch (AccessDeniedException e) {
+                    throw new FerryException(ErrorCode.LOCAL_PATH, "cannot read '" + item.path()
+                            + "': permission denied", "fix its permissions or move it out of the folder");
+                } catch (IOException e) {
+                    throw new FerryException(ErrorCode.LOCAL_PATH, "cannot read '" + item.path() + "': "
+                            + e.getMessage(), null, e);
+                } catch (SizeChanged e) {
+                    // fall through to the retry below
+                }
+                if (attempt == 2) {
+                    throw new FerryException(ErrorCode.SOURCE_CHANGED, "'" + item.path()
+                            + "' changed while it was being read; nothing was committed",
+                            "run the command again when the folder is no longer being written to");
+                }
+            }
+        }
+
+        private List<ChunkRef> storeSmall(TreeWalker.FileItem item) throws IOException {
+            byte[] buffer = smallBuffers.get();
+            int n;
+            try (InputStream in = Files.newInputStream(item.file())) {
+                n = in.readNBytes(buffer, 0, buffer.length);
+            }
+            if (n != item.size()) {
+                throw new SizeChanged();
+            }
+            listener.progressed(n);
+            if (n == 0) {
+                return List.of();
+            }
+            Digest digest = Digest.of(buffer, 0, n);
+            writer.put(digest, buffer, 0, n);
+            return List.of(new ChunkRef(digest, n));
+        }
+
+        /** Cuts on this thread, hashes and stores the chunks on the chunk pool (a big file uses every core). */
+        private List<ChunkRef> storeLarge(TreeWalker.FileItem item) throws IOException {
+            List<Future<ChunkRef>> futures = new ArrayList<>();
+            long total = 0;
+            try (InputStream in = Files.newInputStream(item.file())) {
+                ChunkReader reader = new ChunkReader(in, chunkBuffers.get());
+                ChunkReader.Chunk c;
+                int inFlight = 0;
+                while ((c = reader.next()) != null) {
+                    byte[] copy = java.util.Arrays.copyOfRange(c.buffer(), c.offset(), c.offset() + c.length());
+                    futures.add(chunkPool.submit(() -> {
+                        Digest digest = Digest.of(copy);
+                        writer.put(digest, copy, 0, copy.length);
+                        listener.progressed(copy.length);
+                        return new ChunkRef(digest, copy.length);
+                    }));
+                    total += c.length();
+                    // bound memory: at most 2 chunks per hashing thread are waiting
+                    if (++inFlight > 2 * chunkThreads) {
+                        join(futures.get(futures.size() - inFlight));
+                        inFlight--;
+                    }
+                }
+            }
+            List<ChunkRef> chunks = new ArrayList<>(futures.size());
+            for (Future<ChunkRef> f : futures) {
+                chunks.add(join(f));
+            }
+            if (total != item.size()) {
+                throw new SizeChanged();
+            }
+            return chunks;
+        }
+
+        private static ChunkRef join(Future<ChunkRef> f) {
+            try {
+                return f.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new FerryException(ErrorCode.INTERRUPTED, "interrupted");
+            } catch (java.util.concurrent.ExecutionException e) {
+                throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+            }
+        }
+
+        private static boolean unchangedSince(TreeWalker.FileItem item) throws IOException {
+            PosixFileAttributes now = Files.readAttributes(item.file(), PosixFileAttributes.class);
+            return now.size() == item.size()
+                    && now.lastModifiedTime().to(TimeUnit.NANOSECONDS) == item.mtimeNanos();
+        }
+    }
+
+    /** The file's length differs from its stat: it is being written to. */
+    private static final class SizeChanged extends RuntimeException {
+        SizeChanged() {
+            super(null, null, false, false);
+        }
+    }
+
+    /** Worker pools, closed before the blob writer so no task writes into a closed writer. */
+    private record Pools(ExecutorService files, ExecutorService chunks) implements AutoCloseable {
+        @Override
+        public void close() {
+            files.shutdownNow();
+            chunks.shutdownNow();
+            awaitQuietly(files);
+            awaitQuietly(chunks);
+        }
+    }
+
+    static java.util.concurrent.ThreadFactory named(String prefix) {
+        AtomicLong n = new AtomicLong();
+        return r -> {
+            Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
+    private static void awaitQuietly(ExecutorService pool) {
+        try {
+            pool.awaitTermination(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,197 @@
+package dev.ferry.core.blob;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.ferry.core.catalog.Catalog;
+import dev.ferry.core.catalog.PackRecord;
+import dev.ferry.core.error.ErrorCode;
+import dev.ferry.core.error.FerryException;
+import dev.ferry.core.model.Digest;
+import dev.ferry.core.pack.BlobLocation;
+import dev.ferry.core.pack.PackFormat;
+import dev.ferry.core.pack.PackStore;
+import dev.ferry.core.testing.TestFiles;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What every {@link BlobStore} must do. Subclasses supply the catalog and pack store (so the suite runs
+ * over each catalog backend), and a way to damage stored bytes.
+ */
+public abstract class BlobStoreContract {
+    /** Small packs, so that tests roll over several. */
+    protected static final long PACK_BYTES = 64 * 1024;
+
+    protected Catalog catalog;
+    protected PackStore packs;
+    protected BlobStore store;
+
+    protected abstract Catalog newCatalog() throws Exception;
+
+    protected abstract PackStore newPackStore() throws Exception;
+
+    /** Flips one byte of a committed pack in place. */
+    protected abstract void flipByte(String packId, long offset) throws Exception;
+
+    @BeforeEach
+    void open() throws Exception {
+        catalog = newCatalog();
+        packs = newPackStore();
+        store = new PackedBlobStore(packs, catalog, PACK_BYTES, 4);
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        store.close();
+        packs.close();
+        catalog.close();
+    }
+
+    private static Digest put(BlobWriter w, byte[] data) {
+        Digest d = Digest.of(data);
+        w.put(d, data, 0, data.length);
+        return d;
+    }
+
+    @Test
+    void blobsAreFindableAfterFlushAndReadBackVerified() {
+        byte[] a = TestFiles.randomBytes(1, 1000);
+        byte[] b = TestFiles.randomBytes(2, 50_000);
+        Digest da;
+        Digest db;
+        try (BlobWriter w = store.newWriter()) {
+            da = put(w, a);
+            db = put(w, b);
+            w.flush();
+            assertThat(w.newBlobs()).isEqualTo(2);
+            assertThat(w.newBytes()).isEqualTo(51_000);
+        }
+        assertThat(store.contains(da)).isTrue();
+        assertThat(store.read(da)).isEqualTo(a);
+        assertThat(store.read(store.locate(List.of(db)).get(db))).isEqualTo(b);
+    }
+
+    @Test
+    void theSameBytesAreStoredOnce() throws Exception {
+        byte[] a = TestFiles.randomBytes(3, 1000);
+        try (BlobWriter w = store.newWriter()) {
+            assertThat(w.put(Digest.of(a), a, 0, a.length)).isTrue();
+            assertThat(w.put(Digest.of(a), a, 0, a.length)).isFalse();
+            w.flush();
+        }
+        try (BlobWriter w = store.newWriter()) {
+            assertThat(w.put(Digest.of(a), a, 0, a.length)).isFalse();
+            w.flush();
+            assertThat(w.packsWritten()).isZero();
+        }
+        assertThat(packs.list()).hasSize(1);
+    }
+
+    @Test
+    void nothingIsVisibleWithoutFlushAndAbandonedPacksAreRemoved() throws Exception {
+        Digest d;
+        try (BlobWriter w = store.newWriter()) {
+            d = put(w, TestFiles.randomBytes(4, 100));
+        }
+        assertThat(store.contains(d)).isFalse();
+        assertThat(packs.list()).isEmpty();
+        assertThat(packs.removeAbandoned(java.time.Duration.ZERO)).isZero();
+    }
+
+    @Test
+    void packsRollOverAndEachDescribesItself() throws Exception {
+        List<Digest> digests = new ArrayList<>();
+        try (BlobWriter w = store.newWriter()) {
+            for (int i = 0; i < 40; i++) {
+                digests.add(put(w, TestFiles.randomBytes(100 + i, 10_000)));
+            }
+            w.flush();
+            assertThat(w.packsWritten()).isGreaterThan(4);
+        }
+        List<PackRecord> records = catalog.listPacks();
+        assertThat(records).hasSizeGreaterThan(4);
+        long indexed = 0;
+        for (PackRecord p : records) {
+            List<BlobLocation> own = PackFormat.readIndex(packs, p.id());
+            assertThat(own).containsExactlyInAnyOrderElementsOf(catalog.blobsInPack(p.id()));
+            assertThat(p.size()).isEqualTo(packs.size(p.id()));
+            indexed += own.size();
+        }
+        assertThat(indexed).isEqualTo(40);
+        for (int i = 0; i < 40; i++) {
+            assertThat(store.read(digests.get(i))).isEqualTo(TestFiles.randomBytes(100 + i, 10_000));
+        }
+    }
+
+    @Test
+    void manyThreadsPutIntoOneWriter() throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        List<Digest> digests = new ArrayList<>();
+        try (BlobWriter w = store.newWriter()) {
+            List<Future<Digest>> futures = new ArrayList<>();
+            for (int i = 0; i < 400; i++) {
+                int seed = i % 300; // 100 duplicates
+                futures.add(pool.submit(() -> put(w, TestFiles.randomBytes(seed, 3000))));
+            }
+            for (Future<Digest> f : futures) digests.add(f.get());
+            w.flush();
+            assertThat(w.newBlobs()).isEqualTo(300);
+        } finally {
+            pool.shutdownNow();
+        }
+        List<BlobLocation> all = new ArrayList<>();
+        catalog.forEachBlob(all::add);
+        assertThat(all).hasSize(300);
+        for (int i = 0; i < 400; i++) {
+            assertThat(store.read(digests.get(i))).isEqualTo(TestFiles.randomBytes(i % 300, 3000));
+        }
+    }
+
+    @Test
+    void damagedBytesAreDetectedAndTheMessageNamesThePack() throws Exception {
+        byte[] a = TestFiles.randomBytes(5, 5000);
+        Digest d;
+        try (BlobWriter w = store.newWriter()) {
+            d = put(w, a);
+            w.flush();
+        }
+        BlobLocation at = store.locate(List.of(d)).get(d);
+        flipByte(at.packId(), at.offset() + 100);
+        assertThatThrownBy(() -> store.read(d))
+                .isInstanceOf(FerryException.class)
+                .satisfies(e -> assertThat(((FerryException) e).code()).isEqualTo(ErrorCode.DATA_CORRUPT))
+                .hasMessageContaining(d.toString())
+                .hasMessageContaining(packs.locate(at.packId()));
+    }
+
+    @Test
+    void unknownAndVanishedBlobsAreDataCorruption() throws Exception {
+        Digest unknown = Digest.of(new byte[] {1, 2, 3});
+        assertThatThrownBy(() -> store.read(unknown)).isInstanceOf(FerryException.class)
+                .hasMessageContaining("not in the store");
+        Digest d;
+        try (BlobWriter w = store.newWriter()) {
+            d = put(w, TestFiles.randomBytes(6, 100));
+            w.flush();
+        }
+        packs.delete(store.locate(List.of(d)).get(d).packId());
+        assertThatThrownBy(() -> store.read(d)).isInstanceOf(FerryException.class)
+                .hasMessageContaining("missing");
+    }
+
+    @Test
+    void emptyBlobIsStorable() {
+        try (BlobWriter w = store.newWriter()) {
+            w.put(Digest.EMPTY, new byte[0], 0, 0);
+            w.flush();
+        }
+        assertThat(store.read(Digest.EMPTY)).isEmpty();
+    }
+}

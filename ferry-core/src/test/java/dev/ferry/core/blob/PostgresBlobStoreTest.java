@@ -1,0 +1,28 @@
+package dev.ferry.core.blob;
+
+import dev.ferry.core.catalog.Catalog;
+import dev.ferry.core.catalog.JdbcCatalog;
+import dev.ferry.core.pack.PackStore;
+import dev.ferry.core.testing.PostgresServer;
+import java.nio.file.Path;
+import org.junit.jupiter.api.io.TempDir;
+
+class PostgresBlobStoreTest extends BlobStoreContract {
+    @TempDir
+    Path dir;
+
+    @Override
+    protected Catalog newCatalog() {
+        return JdbcCatalog.open(PostgresServer.get().newDatabase(), null, null);
+    }
+
+    @Override
+    protected PackStore newPackStore() throws Exception {
+        return LocalBlobStoreSupport.newLocal(dir.resolve("store"));
+    }
+
+    @Override
+    protected void flipByte(String packId, long offset) throws Exception {
+        LocalBlobStoreSupport.flipByte(packs, packId, offset);
+    }
+}

@@ -1,0 +1,143 @@
+package dev.ferry.core.pack;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.ferry.core.model.Ids;
+import dev.ferry.core.testing.TestFiles;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.NoSuchFileException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** What every {@link PackStore} must do. Subclasses supply a fresh, empty store. */
+public abstract class PackStoreContract {
+    protected PackStore store;
+
+    protected abstract PackStore newStore() throws IOException;
+
+    @BeforeEach
+    void open() throws IOException {
+        store = newStore();
+    }
+
+    @AfterEach
+    void close() throws IOException {
+        store.close();
+    }
+
+    private String commit(byte[] content) throws IOException {
+        String id = Ids.newId();
+        try (PackStore.PackOutput out = store.create(id)) {
+            out.write(content, 0, content.length);
+            assertThat(out.size()).isEqualTo(content.length);
+            out.commit();
+        }
+        return id;
+    }
+
+    @Test
+    void committedPackCanBeReadByRange() throws IOException {
+        byte[] content = TestFiles.randomBytes(1, 100_000);
+        String id = commit(content);
+        assertThat(store.size(id)).isEqualTo(content.length);
+        assertThat(store.read(id, 0, 10)).isEqualTo(java.util.Arrays.copyOfRange(content, 0, 10));
+        assertThat(store.read(id, 99_990, 10)).isEqualTo(java.util.Arrays.copyOfRange(content, 99_990, 100_000));
+        try (InputStream in = store.open(id)) {
+            assertThat(in.readAllBytes()).isEqualTo(content);
+        }
+    }
+
+    @Test
+    void largeWritesAndManySmallWritesKeepTheirOrder() throws IOException {
+        String id = Ids.newId();
+        byte[] big = TestFiles.randomBytes(2, 3 << 20);
+        byte[] small = TestFiles.randomBytes(3, 1000);
+        try (PackStore.PackOutput out = store.create(id)) {
+            for (int i = 0; i < 50; i++) out.write(small, 0, small.length);
+            out.write(big, 0, big.length);
+            out.write(small, 10, 5);
+            out.commit();
+        }
+        assertThat(store.size(id)).isEqualTo(50_000L + big.length + 5);
+        assertThat(store.read(id, 49_000, 1000)).isEqualTo(small);
+        assertThat(store.read(id, 50_000, big.length)).isEqualTo(big);
+        assertThat(store.read(id, 50_000L + big.length, 5)).isEqualTo(java.util.Arrays.copyOfRange(small, 10, 15));
+    }
+
+    @Test
+    void aPackIsInvisibleUntilCommittedAndGoneIfClosedWithoutCommit() throws IOException {
+        String id = Ids.newId();
+        try (PackStore.PackOutput out = store.create(id)) {
+            out.write(new byte[10], 0, 10);
+            assertThat(store.list()).extracting(PackInfo::id).doesNotContain(id);
+            assertThatThrownBy(() -> store.size(id)).isInstanceOf(NoSuchFileException.class);
+        }
+        assertThat(store.list()).isEmpty();
+        assertThat(store.removeAbandoned(Duration.ZERO)).isZero();
+    }
+
+    @Test
+    void readingAnUnknownPackOrPastTheEndFails() throws IOException {
+        String id = commit(new byte[100]);
+        assertThatThrownBy(() -> store.read(Ids.newId(), 0, 1)).isInstanceOf(NoSuchFileException.class);
+        assertThatThrownBy(() -> store.read(id, 90, 20)).isInstanceOf(EOFException.class);
+    }
+
+    @Test
+    void listAndDelete() throws IOException {
+        String a = commit(new byte[10]);
+        String b = commit(new byte[20]);
+        assertThat(store.list()).extracting(PackInfo::id, PackInfo::size)
+                .containsExactlyInAnyOrder(org.assertj.core.groups.Tuple.tuple(a, 10L),
+                        org.assertj.core.groups.Tuple.tuple(b, 20L));
+        assertThat(store.delete(a)).isTrue();
+        assertThat(store.delete(a)).isFalse();
+        assertThat(store.list()).extracting(PackInfo::id).containsExactly(b);
+        assertThat(store.locate(b)).contains(b);
+    }
+
+    @Test
+    void abandonedPartialsAreRemovedOnlyWhenOldEnough() throws Exception {
+        PackStore.PackOutput crashed = store.create(Ids.newId()); // never committed nor closed: a crash
+        crashed.write(new byte[10], 0, 10);
+        assertThat(store.removeAbandoned(Duration.ofHours(1))).isZero();
+        Thread.sleep(20);
+        assertThat(store.removeAbandoned(Duration.ofMillis(5))).isEqualTo(1);
+        assertThat(store.list()).isEmpty();
+    }
+
+    @Test
+    void manyPacksWrittenAndReadConcurrently() throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            List<Future<String>> ids = new ArrayList<>();
+            for (int i = 0; i < 32; i++) {
+                int seed = i;
+                ids.add(pool.submit(() -> commit(TestFiles.randomBytes(seed, 10_000 + seed))));
+            }
+            List<Future<Boolean>> reads = new ArrayList<>();
+            for (int i = 0; i < 32; i++) {
+                String id = ids.get(i).get();
+                int seed = i;
+                reads.add(pool.submit(() -> java.util.Arrays.equals(store.read(id, 0, 10_000 + seed),
+                        TestFiles.randomBytes(seed, 10_000 + seed))));
+            }
+            for (Future<Boolean> r : reads) {
+                assertThat(r.get()).isTrue();
+            }
+            assertThat(store.list()).hasSize(32);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+}
