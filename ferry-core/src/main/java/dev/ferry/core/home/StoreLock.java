@@ -97,7 +97,7 @@ public final class StoreLock {
         long deadline = System.nanoTime() + wait.toNanos();
         try {
             Files.createDirectories(file.getParent());
-            channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
             while (true) {
                 FileLock lock = channel.tryLock(0, Long.MAX_VALUE, shared);
                 if (lock != null) {

@@ -77,6 +77,10 @@ public final class GarbageCollector {
                 }
             }
         }
+        // Re-read after repacking: a pack written a moment ago can carry an mtime older than the
+        // cutoff (file timestamps come from a coarse clock), so only the catalog can say it is known.
+        known.clear();
+        catalog.listPacks().forEach(p -> known.add(p.id()));
         int orphans = 0;
         for (PackInfo file : listFiles()) {
             if (!known.contains(file.id()) && file.modified().isBefore(cutoff)) {

@@ -5,6 +5,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.ClosedByInterruptException;
+import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -60,7 +62,14 @@ public final class LocalPackStore implements PackStore {
     public byte[] read(String packId, long offset, int length) throws IOException {
         FileChannel cached = readers.get(packId);
         if (cached != null) {
-            return readFully(cached, packId, offset, length);
+            try {
+                return readFully(cached, packId, offset, length);
+            } catch (ClosedByInterruptException e) {
+                throw e;
+            } catch (ClosedChannelException e) {
+                // Another thread was interrupted mid-read, which closes a shared channel: reopen it.
+                readers.remove(packId, cached);
+            }
         }
         FileChannel channel = FileChannel.open(pathOf(packId), StandardOpenOption.READ);
         if (readers.size() < MAX_CACHED_CHANNELS && readers.putIfAbsent(packId, channel) == null) {

@@ -85,7 +85,8 @@ public final class Downloader {
             moveInto(staging, dest, force);
             return new DownloadOutcome(files, bytes);
         } finally {
-            pool.shutdownNow();
+            // No interrupts: an interrupted read would close pack channels other readers share.
+            pool.shutdown();
             try {
                 pool.awaitTermination(30, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
@@ -247,7 +248,7 @@ public final class Downloader {
                 Thread.currentThread().interrupt();
                 throw new FerryException(ErrorCode.INTERRUPTED, "interrupted");
             } catch (ExecutionException e) {
-                futures.forEach(x -> x.cancel(true));
+                futures.forEach(x -> x.cancel(false));
                 throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
             }
         }

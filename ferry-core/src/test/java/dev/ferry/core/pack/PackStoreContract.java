@@ -117,6 +117,24 @@ public abstract class PackStoreContract {
     }
 
     @Test
+    void anInterruptedReaderDoesNotBreakReadsOfOthers() throws Exception {
+        byte[] content = TestFiles.randomBytes(8, 4096);
+        String id = commit(content);
+        store.read(id, 0, 1); // warm whatever the store caches
+        Thread interrupted = new Thread(() -> {
+            Thread.currentThread().interrupt();
+            try {
+                store.read(id, 0, 4096);
+            } catch (IOException expected) {
+                // an interrupted read may fail; it must not poison the store
+            }
+        });
+        interrupted.start();
+        interrupted.join();
+        assertThat(store.read(id, 0, 4096)).isEqualTo(content);
+    }
+
+    @Test
     void manyPacksWrittenAndReadConcurrently() throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(8);
         try {
