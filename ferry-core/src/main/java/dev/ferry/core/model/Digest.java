@@ -1,5 +1,7 @@
 package dev.ferry.core.model;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
 import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -27,6 +29,7 @@ public record Digest(long h0, long h1, long h2, long h3) implements Comparable<D
     }
 
     /** Parses {@code sha256:<hex>} or bare hex; throws IllegalArgumentException with the reason. */
+    @JsonCreator
     public static Digest parse(String text) {
         String hex = text.startsWith(PREFIX) ? text.substring(PREFIX.length()) : text;
         if (hex.length() != 64) {
@@ -78,6 +81,7 @@ public record Digest(long h0, long h1, long h2, long h3) implements Comparable<D
         return hex().substring(0, 12);
     }
 
+    @JsonValue
     @Override
     public String toString() {
         return PREFIX + hex();

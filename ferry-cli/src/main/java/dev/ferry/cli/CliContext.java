@@ -1,0 +1,77 @@
+package dev.ferry.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import dev.ferry.core.api.FerryApi;
+import dev.ferry.core.api.LocalFerry;
+import dev.ferry.core.home.FerryHome;
+import java.io.PrintWriter;
+import java.util.Map;
+
+/**
+ * What every command of one invocation shares: the environment, the two output streams, the global
+ * options and the API, opened on first use (so that {@code ferry version} never touches the store).
+ */
+final class CliContext implements AutoCloseable {
+    static final ObjectMapper JSON = new ObjectMapper()
+            .registerModule(new JavaTimeModule())
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+            .enable(SerializationFeature.INDENT_OUTPUT);
+
+    final Map<String, String> env;
+    final PrintWriter out;
+    final PrintWriter err;
+    /** Stderr is a terminal that may show progress bars and colours. */
+    final boolean interactive;
+    OutputFormat output = OutputFormat.text;
+    boolean verbose;
+    private FerryApi api;
+
+    CliContext(Map<String, String> env, PrintWriter out, PrintWriter err, boolean interactive) {
+        this.env = env;
+        this.out = out;
+        this.err = err;
+        this.interactive = interactive;
+    }
+
+    FerryHome home() {
+        return FerryHome.resolve(env);
+    }
+
+    FerryApi api() {
+        if (api == null) {
+            api = LocalFerry.open(home());
+        }
+        return api;
+    }
+
+    boolean json() {
+        return output == OutputFormat.json;
+    }
+
+    /** Prints one JSON document on stdout. */
+    void printJson(Object value) {
+        try {
+            out.println(JSON.writeValueAsString(value));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("cannot render JSON output", e);
+        }
+        out.flush();
+    }
+
+    /** Human text about what happened: stderr, so that stdout stays data. */
+    void note(String line) {
+        err.println(line);
+        err.flush();
+    }
+
+    @Override
+    public void close() {
+        if (api != null) {
+            api.close();
+        }
+        out.flush();
+        err.flush();
+    }
+}

@@ -1,0 +1,120 @@
+package dev.ferry.cli;
+
+import java.io.PrintWriter;
+import java.lang.reflect.Constructor;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
+
+/**
+ * The {@code ferry} command. {@link #run} runs one invocation in-process and returns its exit code,
+ * which is how the tests drive the CLI.
+ */
+@Command(
+        name = "ferry",
+        scope = ScopeType.INHERIT,
+        mixinStandardHelpOptions = true,
+        versionProvider = VersionInfo.class,
+        sortOptions = false,
+        usageHelpAutoWidth = true,
+        description = "Versioned, content-addressed datasets from local folders.",
+        footerHeading = "%nExit codes:%n",
+        footer = {
+            "  0 success            1 unexpected failure or damaged data",
+            "  2 invalid input      3 local environment (paths, permissions)",
+            "  4 not reachable      5 authentication      6 conflict",
+            "  7 storage failed     8 request rejected    9 run failed",
+            "  130 interrupted",
+            "%nEnvironment: FERRY_HOME (default ~/.ferry), NO_COLOR."
+        },
+        subcommands = {
+            RepoCommands.class,
+            BundleCommands.class,
+            LabelCommands.class,
+            FsckCommand.class,
+            GcCommand.class,
+            ConfigCommands.class,
+            VersionCommand.class,
+            CompletionCommand.class,
+            CommandLine.HelpCommand.class
+        })
+public final class Ferry implements Callable<Integer> {
+    private final CliContext ctx;
+
+    Ferry(CliContext ctx) {
+        this.ctx = ctx;
+    }
+
+    @Option(names = {"-o", "--output"}, scope = ScopeType.INHERIT, paramLabel = "FORMAT",
+            description = "Output format: ${COMPLETION-CANDIDATES} (default: text). JSON is one document on stdout.")
+    void setOutput(OutputFormat format) {
+        ctx.output = format;
+    }
+
+    @Option(names = {"-v", "--verbose"}, scope = ScopeType.INHERIT,
+            description = "Show more detail, and stack traces on errors.")
+    void setVerbose(boolean verbose) {
+        ctx.verbose = verbose;
+    }
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        spec.commandLine().usage(ctx.out);
+        return 0;
+    }
+
+    public static void main(String[] args) {
+        PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
+        PrintWriter err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
+        System.exit(run(System.getenv(), out, err, Terminal.interactive(System.getenv()), args));
+    }
+
+    /** Runs one invocation with this process's environment, never interactive. */
+    public static int run(PrintWriter out, PrintWriter err, String... args) {
+        return run(System.getenv(), out, err, false, args);
+    }
+
+    /** Runs one invocation with the given environment (tests set FERRY_HOME here). */
+    public static int run(Map<String, String> env, PrintWriter out, PrintWriter err, String... args) {
+        return run(env, out, err, false, args);
+    }
+
+    static int run(Map<String, String> env, PrintWriter out, PrintWriter err, boolean interactive, String... args) {
+        try (CliContext ctx = new CliContext(env, out, err, interactive)) {
+            CommandLine cli = commandLine(ctx);
+            return cli.execute(args);
+        }
+    }
+
+    static CommandLine commandLine(CliContext ctx) {
+        CommandLine cli = new CommandLine(Ferry.class, new ContextFactory(ctx));
+        cli.setOut(ctx.out);
+        cli.setErr(ctx.err);
+        cli.setCaseInsensitiveEnumValuesAllowed(true);
+        ErrorHandler errors = new ErrorHandler(ctx);
+        cli.setExecutionExceptionHandler(errors);
+        cli.setParameterExceptionHandler(errors);
+        return cli;
+    }
+
+    /** Gives commands that want it the invocation's context through their constructor. */
+    private record ContextFactory(CliContext ctx) implements CommandLine.IFactory {
+        @Override
+        public <K> K create(Class<K> cls) throws Exception {
+            try {
+                Constructor<K> withContext = cls.getDeclaredConstructor(CliContext.class);
+                withContext.setAccessible(true);
+                return withContext.newInstance(ctx);
+            } catch (NoSuchMethodException e) {
+                return CommandLine.defaultFactory().create(cls);
+            }
+        }
+    }
+}

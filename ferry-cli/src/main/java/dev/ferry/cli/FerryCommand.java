@@ -1,0 +1,30 @@
+package dev.ferry.cli;
+
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+
+/** A leaf command: gets the invocation's context, returns an exit code. */
+abstract class FerryCommand implements Callable<Integer> {
+    protected final CliContext ctx;
+
+    @CommandLine.Spec
+    protected CommandLine.Model.CommandSpec spec;
+
+    FerryCommand(CliContext ctx) {
+        this.ctx = ctx;
+    }
+
+    @Override
+    public final Integer call() throws Exception {
+        return run();
+    }
+
+    protected abstract int run() throws Exception;
+
+    /** For options picocli cannot enforce (on commands that also have subcommands). */
+    protected void require(Object value, String option) {
+        if (value == null) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "Missing required option: '" + option + "'");
+        }
+    }
+}

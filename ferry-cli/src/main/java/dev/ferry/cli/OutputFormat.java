@@ -1,0 +1,7 @@
+package dev.ferry.cli;
+
+/** How a command prints its result on stdout. */
+enum OutputFormat {
+    text,
+    json
+}

@@ -1,0 +1,25 @@
+package dev.ferry.cli;
+
+import java.io.Console;
+import java.util.Map;
+
+/** Whether stderr is a terminal that should get progress bars and colour. */
+final class Terminal {
+    private Terminal() {}
+
+    static boolean interactive(Map<String, String> env) {
+        if (env.containsKey("NO_COLOR") || "dumb".equals(env.get("TERM"))) {
+            return false;
+        }
+        Console console = System.console();
+        if (console == null) {
+            return false;
+        }
+        // Since JDK 22 System.console() exists even when redirected; isTerminal() tells the truth.
+        try {
+            return (Boolean) Console.class.getMethod("isTerminal").invoke(console);
+        } catch (ReflectiveOperationException e) {
+            return true; // JDK 21: a console means a terminal
+        }
+    }
+}

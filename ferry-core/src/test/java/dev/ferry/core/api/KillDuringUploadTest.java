@@ -1,0 +1,72 @@
+package dev.ferry.core.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.ferry.core.home.FerryHome;
+import dev.ferry.core.maint.FsckReport;
+import dev.ferry.core.model.BundleRef;
+import dev.ferry.core.testing.TestFiles;
+import dev.ferry.core.transfer.TransferListener;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** kill -9 in the middle of an upload: no bundle, a clean fsck, and the next upload resumes. */
+class KillDuringUploadTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void anUploadKilledWithSigkillLeavesNoBundleAndTheNextOneSucceeds() throws Exception {
+        Path home = tmp.resolve("home");
+        Path src = TestFiles.tree(tmp.resolve("src"), 2000, 5);
+        try (LocalFerry ferry = LocalFerry.open(new FerryHome(home))) {
+            ferry.createRepo("demo", "");
+        }
+        String java = ProcessHandle.current().info().command().orElse("java");
+        Process child = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
+                SlowUploadMain.class.getName(), home.toString(), src.toString(), "demo")
+                .redirectErrorStream(true).redirectOutput(tmp.resolve("child.log").toFile()).start();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (countPacks(home) < 3 && child.isAlive() && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertThat(child.isAlive()).as("child still uploading; log: " + Files.readString(tmp.resolve("child.log")))
+                .isTrue();
+        child.destroyForcibly(); // SIGKILL on Linux
+        assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(child.exitValue()).isEqualTo(137);
+
+        try (LocalFerry ferry = LocalFerry.open(new FerryHome(home))) {
+            assertThat(ferry.listBundles("demo")).isEmpty();
+            FsckReport fsck = ferry.fsck(true, s -> {});
+            assertThat(fsck.problems()).isEmpty();
+            assertThat(fsck.packs()).isGreaterThanOrEqualTo(3);
+            UploadResult again = ferry.upload(new UploadRequest(src, "demo", "again", null), TransferListener.NONE);
+            assertThat(again.created()).isTrue();
+            assertThat(again.outcome().newBytes()).isLessThan(again.bundle().totalBytes());
+            Path out = tmp.resolve("out");
+            ferry.download(new DownloadRequest("demo", BundleRef.label("latest"), out, null, false),
+                    TransferListener.NONE);
+            TestFiles.assertSameTree(src, out);
+            ferry.gc(Duration.ZERO, false, s -> {});
+            assertThat(ferry.fsck(true, s -> {}).clean()).isTrue();
+            try (Stream<Path> partials = Files.list(home.resolve("store/tmp"))) {
+                assertThat(partials).isEmpty();
+            }
+        }
+    }
+
+    private static long countPacks(Path home) throws Exception {
+        Path packs = home.resolve("store/packs");
+        if (!Files.isDirectory(packs)) return 0;
+        try (Stream<Path> s = Files.walk(packs)) {
+            return s.filter(p -> p.toString().endsWith(".pack")).count();
+        }
+    }
+}

@@ -1,0 +1,31 @@
+package dev.ferry.core.api;
+
+import dev.ferry.core.blob.PackedBlobStore;
+import dev.ferry.core.catalog.JdbcCatalog;
+import dev.ferry.core.home.FerryHome;
+import dev.ferry.core.model.Author;
+import dev.ferry.core.pack.LocalPackStore;
+import dev.ferry.core.transfer.TransferListener;
+import java.nio.file.Path;
+
+/** A child process for crash tests: uploads slowly into small packs, so it can be killed mid-way. */
+public final class SlowUploadMain {
+    public static void main(String[] args) throws Exception {
+        FerryHome home = new FerryHome(Path.of(args[0]));
+        JdbcCatalog catalog = JdbcCatalog.sqlite(home.catalogFile());
+        LocalPackStore packs = new LocalPackStore(home.storeDir());
+        LocalFerry ferry = new LocalFerry(home, new Author("child", ""), catalog, packs,
+                new PackedBlobStore(packs, catalog, 32 * 1024, 2), 2);
+        ferry.upload(new UploadRequest(Path.of(args[1]), args[2], "slow", null), new TransferListener() {
+            @Override
+            public void fileDone() {
+                try {
+                    Thread.sleep(3);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        });
+        System.exit(0);
+    }
+}
