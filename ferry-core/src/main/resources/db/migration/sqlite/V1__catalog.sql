@@ -20,7 +20,7 @@ CREATE TABLE bundles (
     manifest     BLOB   NOT NULL
 );
 CREATE INDEX bundles_by_repo ON bundles (repo, id);
-CREATE INDEX bundles_by_manifest ON bundles (repo, manifest);
+CREATE INDEX bundles_by_manifest ON bundles (manifest, repo);
 
 CREATE TABLE labels (
     repo         TEXT   NOT NULL REFERENCES repos(name) ON DELETE CASCADE,

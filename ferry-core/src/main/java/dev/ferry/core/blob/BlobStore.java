@@ -14,6 +14,12 @@ public interface BlobStore extends AutoCloseable {
 
     boolean contains(Digest digest);
 
+    /**
+     * Whether a committed bundle has this manifest: then the manifest and every blob it names are
+     * stored, and stay stored while any bundle references them.
+     */
+    boolean containsManifest(Digest manifestRoot);
+
     /** Where the known ones of {@code digests} are; unknown ones are absent from the map. */
     Map<Digest, BlobLocation> locate(Collection<Digest> digests);
 
@@ -22,6 +28,12 @@ public interface BlobStore extends AutoCloseable {
 
     /** Reads a blob already located, and checks its digest. */
     byte[] read(BlobLocation location);
+
+    /**
+     * Like {@link #read(BlobLocation)}, into {@code scratch} when it is large enough (else a new
+     * buffer); the verified bytes are the returned buffer's remaining bytes.
+     */
+    java.nio.ByteBuffer read(BlobLocation location, java.nio.ByteBuffer scratch);
 
     /** A writing session; many threads may put into one writer at once. */
     BlobWriter newWriter();

@@ -40,6 +40,11 @@ public final class PackedBlobStore implements BlobStore {
     }
 
     @Override
+    public boolean containsManifest(Digest manifestRoot) {
+        return catalog.hasManifest(manifestRoot);
+    }
+
+    @Override
     public Map<Digest, BlobLocation> locate(Collection<Digest> digests) {
         return catalog.locate(digests);
     }
@@ -56,9 +61,14 @@ public final class PackedBlobStore implements BlobStore {
 
     @Override
     public byte[] read(BlobLocation location) {
-        byte[] bytes;
+        return read(location, null).array();
+    }
+
+    @Override
+    public java.nio.ByteBuffer read(BlobLocation location, java.nio.ByteBuffer scratch) {
+        java.nio.ByteBuffer bytes;
         try {
-            bytes = packs.read(location.packId(), location.offset(), location.length());
+            bytes = packs.read(location.packId(), location.offset(), location.length(), scratch);
         } catch (NoSuchFileException e) {
             throw corrupt(location, "its pack file is missing");
         } catch (EOFException e) {
@@ -67,7 +77,9 @@ public final class PackedBlobStore implements BlobStore {
             throw new FerryException(ErrorCode.STORAGE_FAILED, "cannot read pack " + packs.locate(location.packId())
                     + ": " + e.getMessage(), "check the disk and permissions of the store", e);
         }
-        if (!Digest.of(bytes).equals(location.digest())) {
+        java.security.MessageDigest md = Digest.sha256();
+        md.update(bytes.duplicate());
+        if (!Digest.fromBytes(md.digest()).equals(location.digest())) {
             throw corrupt(location, "its bytes do not match the digest");
         }
         return bytes;

@@ -51,6 +51,9 @@ public interface Catalog extends AutoCloseable {
 
     Optional<Bundle> findBundle(String repo, String id);
 
+    /** Whether any bundle of any repo has this manifest (then every blob it needs is stored). */
+    boolean hasManifest(Digest manifest);
+
     /** A repo's bundles, oldest first. */
     List<Bundle> listBundles(String repo);
 

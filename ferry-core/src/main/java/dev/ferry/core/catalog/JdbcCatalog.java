@@ -262,6 +262,18 @@ public final class JdbcCatalog implements Catalog {
     }
 
     @Override
+    public boolean hasManifest(Digest manifest) {
+        return inConnection(c -> {
+            try (PreparedStatement s = c.prepareStatement("SELECT 1 FROM bundles WHERE manifest = ? LIMIT 1")) {
+                s.setBytes(1, manifest.toBytes());
+                try (ResultSet r = s.executeQuery()) {
+                    return r.next();
+                }
+            }
+        });
+    }
+
+    @Override
     public List<Bundle> listBundles(String repo) {
         return inConnection(c -> {
             requireRepo(c, repo);

@@ -37,9 +37,12 @@ public final class FerryConfig {
         KEYS = java.util.Collections.unmodifiableMap(keys);
     }
 
-    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory()
-            .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
-            .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES));
+    /** Loaded only when a config file exists: the YAML stack costs ~100 ms of class loading. */
+    private static final class Yaml {
+        static final ObjectMapper MAPPER = new ObjectMapper(new YAMLFactory()
+                .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
+                .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES));
+    }
 
     private final Path file;
     private final TreeMap<String, String> values;
@@ -52,7 +55,8 @@ public final class FerryConfig {
     public static FerryConfig load(Path file) {
         TreeMap<String, String> values = new TreeMap<>();
         try {
-            JsonNode root = YAML.readTree(Files.readString(file));
+            String text = Files.readString(file);
+            JsonNode root = Yaml.MAPPER.readTree(text);
             if (root != null && !root.isNull() && !root.isMissingNode()) {
                 if (!root.isObject()) {
                     throw new FerryException(ErrorCode.INVALID_ARGUMENT, "config file " + file + " is not a YAML map",
@@ -118,7 +122,7 @@ public final class FerryConfig {
     }
 
     private void save() {
-        ObjectNode root = YAML.createObjectNode();
+        ObjectNode root = Yaml.MAPPER.createObjectNode();
         values.forEach((key, value) -> {
             ObjectNode node = root;
             String[] parts = key.split("\\.");
@@ -132,7 +136,7 @@ public final class FerryConfig {
             Path partial = file.resolveSibling(file.getFileName() + ".partial");
             Files.deleteIfExists(partial);
             Files.createFile(partial, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            Files.writeString(partial, YAML.writeValueAsString(root));
+            Files.writeString(partial, Yaml.MAPPER.writeValueAsString(root));
             Files.move(partial, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
             throw new FerryException(ErrorCode.LOCAL_ENVIRONMENT, "cannot write config file " + file + ": "

@@ -60,38 +60,44 @@ public final class LocalPackStore implements PackStore {
 
     @Override
     public byte[] read(String packId, long offset, int length) throws IOException {
-        FileChannel cached = readers.get(packId);
-        if (cached != null) {
-            try {
-                return readFully(cached, packId, offset, length);
-            } catch (ClosedByInterruptException e) {
-                throw e;
-            } catch (ClosedChannelException e) {
-                // Another thread was interrupted mid-read, which closes a shared channel: reopen it.
-                readers.remove(packId, cached);
-            }
-        }
-        FileChannel channel = FileChannel.open(pathOf(packId), StandardOpenOption.READ);
-        if (readers.size() < MAX_CACHED_CHANNELS && readers.putIfAbsent(packId, channel) == null) {
-            return readFully(channel, packId, offset, length);
-        }
-        try (channel) {
-            return readFully(channel, packId, offset, length);
-        }
+        return read(packId, offset, length, null).array();
     }
 
-    private static byte[] readFully(FileChannel channel, String packId, long offset, int length) throws IOException {
-        byte[] out = new byte[length];
-        ByteBuffer buffer = ByteBuffer.wrap(out);
+    private static ByteBuffer readFully(FileChannel channel, String packId, long offset, ByteBuffer target)
+            throws IOException {
         long position = offset;
-        while (buffer.hasRemaining()) {
-            int n = channel.read(buffer, position);
+        int length = target.remaining();
+        while (target.hasRemaining()) {
+            int n = channel.read(target, position);
             if (n < 0) {
                 throw new EOFException("pack " + packId + " ends before offset " + (offset + length));
             }
             position += n;
         }
-        return out;
+        return target.flip();
+    }
+
+    @Override
+    public ByteBuffer read(String packId, long offset, int length, ByteBuffer scratch) throws IOException {
+        ByteBuffer target = scratch != null && scratch.capacity() >= length ? scratch.clear() : ByteBuffer.allocate(length);
+        target.limit(length);
+        FileChannel cached = readers.get(packId);
+        if (cached != null) {
+            try {
+                return readFully(cached, packId, offset, target);
+            } catch (ClosedByInterruptException e) {
+                throw e;
+            } catch (ClosedChannelException e) {
+                readers.remove(packId, cached);
+            }
+        }
+        FileChannel channel = FileChannel.open(pathOf(packId), StandardOpenOption.READ);
+        if (readers.size() < MAX_CACHED_CHANNELS && readers.putIfAbsent(packId, channel) == null) {
+            return readFully(channel, packId, offset, target);
+        }
+        try (channel) {
+            return readFully(channel, packId, offset, target);
+        }
     }
 
     @Override

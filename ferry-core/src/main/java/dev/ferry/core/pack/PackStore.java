@@ -25,6 +25,16 @@ public interface PackStore extends Closeable {
      */
     byte[] read(String packId, long offset, int length) throws IOException;
 
+    /**
+     * The same bytes as {@link #read}, into {@code scratch} when it is large enough (else a new
+     * buffer); returns the buffer, positioned at 0 with the bytes remaining. A direct scratch buffer
+     * lets a download go from pack to file without passing through the Java heap.
+     */
+    default java.nio.ByteBuffer read(String packId, long offset, int length, java.nio.ByteBuffer scratch)
+            throws IOException {
+        return java.nio.ByteBuffer.wrap(read(packId, offset, length));
+    }
+
     /** The whole pack as a stream, for verification. */
     InputStream open(String packId) throws IOException;
 

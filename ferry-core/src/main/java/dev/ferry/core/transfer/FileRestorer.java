@@ -24,6 +24,9 @@ final class FileRestorer {
     private final BlobStore store;
     private final int umask;
     private final TransferListener listener;
+    /** One reusable direct buffer per writing thread: blobs go pack -> buffer -> file, never via the heap. */
+    private final ThreadLocal<ByteBuffer> scratch =
+            ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(dev.ferry.core.chunk.GearChunker.MAX_SIZE));
 
     FileRestorer(BlobStore store, Path scratchDir, TransferListener listener) {
         this.store = store;
@@ -58,12 +61,12 @@ final class FileRestorer {
                 PosixFilePermissions.asFileAttribute(Modes.fromBits(entry.mode())))) {
             long written = 0;
             for (ChunkRef c : entry.chunks()) {
-                byte[] bytes = store.read(locations.get(c.digest()));
-                ByteBuffer b = ByteBuffer.wrap(bytes);
+                ByteBuffer b = store.read(locations.get(c.digest()), scratch.get());
+                int length = b.remaining();
                 while (b.hasRemaining()) {
                     written += out.write(b);
                 }
-                listener.progressed(bytes.length);
+                listener.progressed(length);
             }
             if (written != entry.size()) {
                 throw new FerryException(ErrorCode.DATA_CORRUPT, "'" + entry.path() + "' restored to " + written

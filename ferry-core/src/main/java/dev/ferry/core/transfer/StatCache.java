@@ -1,5 +1,6 @@
 package dev.ferry.core.transfer;
 
+import dev.ferry.core.manifest.ManifestSummary;
 import dev.ferry.core.manifest.PathOrder;
 import dev.ferry.core.model.ChunkRef;
 import dev.ferry.core.model.Digest;
@@ -19,6 +20,7 @@ import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.zip.Deflater;
 import java.util.zip.DeflaterOutputStream;
 import java.util.zip.InflaterInputStream;
 
@@ -29,7 +31,7 @@ import java.util.zip.InflaterInputStream;
  * A damaged or missing cache only costs re-hashing; it can never change what is stored.
  */
 final class StatCache {
-    private static final int MAGIC = 0x46534331; // "FSC1"
+    private static final int MAGIC = 0x46534332; // "FSC2"
     private static final int MAX_PATH = 1 << 16;
 
     private StatCache() {}
@@ -50,22 +52,28 @@ final class StatCache {
     /** Reads an old cache in walk order; lookups must come in walk order too. */
     static final class Reader implements AutoCloseable {
         private final DataInputStream in;
+        private final java.util.zip.Inflater inflater;
         private Entry current;
+        private ManifestSummary trailer;
 
-        private Reader(DataInputStream in) {
+        private Reader(DataInputStream in, java.util.zip.Inflater inflater) {
             this.in = in;
+            this.inflater = inflater;
             advance();
         }
 
         static Reader open(Path file) {
             try {
                 InputStream raw = Files.newInputStream(file);
-                DataInputStream in = new DataInputStream(new BufferedInputStream(new InflaterInputStream(raw), 1 << 16));
+                java.util.zip.Inflater inflater = new java.util.zip.Inflater();
+                DataInputStream in = new DataInputStream(new BufferedInputStream(
+                        new InflaterInputStream(raw, inflater, 1 << 16), 1 << 16));
                 if (in.readInt() != MAGIC) {
                     in.close();
+                    inflater.end();
                     return empty();
                 }
-                return new Reader(in);
+                return new Reader(in, inflater);
             } catch (NoSuchFileException e) {
                 return empty();
             } catch (IOException e) {
@@ -74,7 +82,24 @@ final class StatCache {
         }
 
         static Reader empty() {
-            return new Reader(null);
+            return new Reader(null, null);
+        }
+
+        /**
+         * For the no-change check: true if the next cached entry is exactly this file (same path, in
+         * order, with the same stat), in which case it is consumed.
+         */
+        boolean nextIs(TreeWalker.FileItem item) {
+            if (current != null && current.path().equals(item.path()) && current.matches(item)) {
+                advance();
+                return true;
+            }
+            return false;
+        }
+
+        /** After every entry was consumed: the manifest the cache was written for, or null. */
+        ManifestSummary completedManifest() {
+            return current == null ? trailer : null;
         }
 
         /** The cached entry for this file if it looks unchanged, else null. */
@@ -96,6 +121,9 @@ final class StatCache {
             try {
                 if (in.readByte() == 0) {
                     current = null;
+                    byte[] root = new byte[Digest.BYTES];
+                    in.readFully(root);
+                    trailer = new ManifestSummary(Digest.fromBytes(root), in.readLong(), in.readLong());
                     return;
                 }
                 String path = readPath();
@@ -133,6 +161,7 @@ final class StatCache {
                 } catch (IOException ignored) {
                     // read-only
                 }
+                inflater.end();
             }
         }
     }
@@ -142,6 +171,7 @@ final class StatCache {
         private final Path target;
         private final Path partial;
         private final DataOutputStream out;
+        private final Deflater deflater;
         private boolean committed;
 
         Writer(Path target) throws IOException {
@@ -149,7 +179,9 @@ final class StatCache {
             this.target = target;
             this.partial = target.resolveSibling(target.getFileName() + "." + HexFormat.of().toHexDigits(System.nanoTime()));
             OutputStream raw = Files.newOutputStream(partial);
-            this.out = new DataOutputStream(new BufferedOutputStream(new DeflaterOutputStream(raw), 1 << 16));
+            // Digests do not compress; paths do. The fastest level gets most of it at little cost.
+            this.deflater = new Deflater(Deflater.BEST_SPEED);
+            this.out = new DataOutputStream(new BufferedOutputStream(new DeflaterOutputStream(raw, deflater, 1 << 16), 1 << 16));
             out.writeInt(MAGIC);
         }
 
@@ -169,9 +201,14 @@ final class StatCache {
             }
         }
 
-        void commit() throws IOException {
+        /** Ends the cache with the manifest it describes, and makes it the folder's cache. */
+        void commit(ManifestSummary manifest) throws IOException {
             out.writeByte(0);
+            out.write(manifest.root().toBytes());
+            out.writeLong(manifest.fileCount());
+            out.writeLong(manifest.totalBytes());
             out.close();
+            deflater.end();
             Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             committed = true;
         }
@@ -184,6 +221,7 @@ final class StatCache {
                 } catch (IOException ignored) {
                     // discarded anyway
                 }
+                deflater.end();
                 try {
                     Files.deleteIfExists(partial);
                 } catch (IOException ignored) {

@@ -36,6 +36,13 @@ public final class TreeWalker {
         void skipped(Skipped skipped);
     }
 
+    /**
+     * Paths up to this many UTF-16 chars are at most 3x as many UTF-8 bytes, within the 4096-byte
+     * limit. A directory entry cannot be empty, '.', '..' or contain '/' or NUL, so shorter paths
+     * built by the walk are valid without a check.
+     */
+    private static final int MAX_CHARS_UNCHECKED = 4096 / 3;
+
     private final Path root;
 
     private TreeWalker(Path root) {
@@ -76,14 +83,17 @@ public final class TreeWalker {
     }
 
     private void walkDirectory(Path dir, String prefix, Deque<Path> ancestors, Visitor visitor) {
-        for (Path child : sortedChildren(dir, prefix)) {
-            String name = child.getFileName().toString();
+        for (Child entry : sortedChildren(dir, prefix)) {
+            Path child = entry.path();
+            String name = entry.name();
             String path = prefix.isEmpty() ? name : prefix + "/" + name;
             if (name.indexOf('\uFFFD') >= 0) {
                 throw FerryException.invalid("file name is not valid UTF-8: '" + path + "'",
                         "rename it to UTF-8 (e.g. convmv -f latin1 -t utf8 -r --notest <folder>) and retry");
             }
-            ManifestWriter.checkPath(path);
+            if (path.length() > MAX_CHARS_UNCHECKED) {
+                ManifestWriter.checkPath(path); // only long paths can break the byte limit
+            }
             PosixFileAttributes attrs = attributes(child, path, LinkOption.NOFOLLOW_LINKS);
             if (attrs == null) {
                 continue; // vanished between listing and stat: it is simply not part of this upload
@@ -137,11 +147,14 @@ public final class TreeWalker {
                 String.valueOf(a.fileKey()), Modes.toBits(a.permissions()));
     }
 
-    private List<Path> sortedChildren(Path dir, String prefix) {
-        List<Path> children = new ArrayList<>();
+    /** A directory entry with its name decoded once (sorting would otherwise decode it n log n times). */
+    private record Child(String name, Path path) {}
+
+    private List<Child> sortedChildren(Path dir, String prefix) {
+        List<Child> children = new ArrayList<>();
         try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir)) {
             for (Path p : stream) {
-                children.add(p);
+                children.add(new Child(p.getFileName().toString(), p));
             }
         } catch (AccessDeniedException e) {
             throw new FerryException(ErrorCode.LOCAL_PATH, "cannot read directory '" + display(prefix)
@@ -153,7 +166,7 @@ public final class TreeWalker {
             throw new FerryException(ErrorCode.LOCAL_PATH, "cannot list directory '" + display(prefix) + "': "
                     + e.getMessage(), null, e);
         }
-        children.sort((a, b) -> PathOrder.compareNames(a.getFileName().toString(), b.getFileName().toString()));
+        children.sort((a, b) -> PathOrder.compareNames(a.name(), b.name()));
         return children;
     }
 

@@ -57,6 +57,10 @@ public final class Uploader {
     public UploadOutcome upload(Path folder, TransferListener listener) {
         TreeWalker walker = TreeWalker.of(folder);
         Path cacheFile = StatCache.fileFor(cacheDir, walker.root());
+        UploadOutcome unchanged = unchangedSinceLastUpload(walker, cacheFile, listener);
+        if (unchanged != null) {
+            return unchanged;
+        }
         List<TreeWalker.Skipped> skipped = new ArrayList<>();
         AtomicLong filesRead = new AtomicLong();
         AtomicLong filesFromCache = new AtomicLong();
@@ -69,21 +73,21 @@ public final class Uploader {
             ManifestWriter manifest = new ManifestWriter(writer);
             Deque<Pending> window = new ArrayDeque<>();
             FileStorer storer = new FileStorer(writer, pools.chunks(), parallelism, listener);
+            CachedBatch cachedBatch = new CachedBatch(storer, files, listener, filesRead, filesFromCache);
             walker.walk(new TreeWalker.Visitor() {
                 @Override
                 public void file(TreeWalker.FileItem item) {
                     listener.found(item.size());
                     StatCache.Entry cached = oldCache.lookup(item);
-                    window.add(new Pending(item, CompletableFuture.supplyAsync(() -> {
-                        if (cached != null && storedAlready(cached.chunks())) {
-                            filesFromCache.incrementAndGet();
-                            listener.progressed(item.size());
-                            return cached.chunks();
-                        }
+                    CompletableFuture<List<ChunkRef>> chunks;
+                    if (cached != null) {
+                        chunks = cachedBatch.add(item, cached.chunks());
+                    } else {
                         filesRead.incrementAndGet();
-                        return storer.store(item);
-                    }, files)));
-                    drain(window, manifest, newCache, listener, WINDOW);
+                        chunks = CompletableFuture.supplyAsync(() -> storer.store(item), files);
+                    }
+                    window.add(new Pending(item, chunks));
+                    drain(window, manifest, newCache, listener, WINDOW, cachedBatch);
                 }
 
                 @Override
@@ -92,7 +96,7 @@ public final class Uploader {
                     listener.skipped(s.path(), s.reason());
                 }
             });
-            drain(window, manifest, newCache, listener, 0);
+            drain(window, manifest, newCache, listener, 0, cachedBatch);
             if (manifest.fileCount() == 0) {
                 throw FerryException.invalid("nothing to upload: " + folder + " holds no files"
                         + (skipped.isEmpty() ? "" : " (" + skipped.size() + " entries skipped)"),
@@ -100,7 +104,7 @@ public final class Uploader {
             }
             ManifestSummary summary = manifest.finish();
             writer.flush();
-            newCache.commit();
+            newCache.commit(summary);
             return new UploadOutcome(summary, writer.newBytes(), writer.newBlobs(), writer.packsWritten(),
                     filesRead.get(), filesFromCache.get(), skipped);
         } catch (IOException e) {
@@ -109,21 +113,133 @@ public final class Uploader {
         }
     }
 
-    private boolean storedAlready(List<ChunkRef> chunks) {
-        for (ChunkRef c : chunks) {
-            if (!store.contains(c.digest())) {
-                return false;
+    private record Pending(TreeWalker.FileItem item, CompletableFuture<List<ChunkRef>> chunks) {}
+
+    /**
+     * The no-change fast path: a stat-only walk that stops at the first difference from the stat
+     * cache. If every file matches, in order and with nothing missing or added, the folder still holds
+     * what the cache was written for; if a bundle still has that manifest, every blob it needs is
+     * stored (gc never deletes what a bundle references), so nothing needs reading, hashing or storing.
+     * Returns null when the full upload must run.
+     */
+    private UploadOutcome unchangedSinceLastUpload(TreeWalker walker, Path cacheFile, TransferListener listener) {
+        List<TreeWalker.Skipped> skipped = new ArrayList<>();
+        long[] files = {0};
+        try (StatCache.Reader cache = StatCache.Reader.open(cacheFile)) {
+            try {
+                walker.walk(new TreeWalker.Visitor() {
+                    @Override
+                    public void file(TreeWalker.FileItem item) {
+                        if (!cache.nextIs(item)) {
+                            throw Difference.FOUND;
+                        }
+                        files[0]++;
+                    }
+
+                    @Override
+                    public void skipped(TreeWalker.Skipped s) {
+                        skipped.add(s);
+                    }
+                });
+            } catch (Difference found) {
+                return null;
             }
+            ManifestSummary manifest = cache.completedManifest();
+            if (manifest == null || manifest.fileCount() != files[0] || !store.containsManifest(manifest.root())) {
+                return null;
+            }
+            skipped.forEach(s -> listener.skipped(s.path(), s.reason()));
+            listener.found(manifest.totalBytes());
+            listener.progressed(manifest.totalBytes());
+            return new UploadOutcome(manifest, 0, 0, 0, 0, files[0], skipped);
         }
-        return true;
     }
 
-    private record Pending(TreeWalker.FileItem item, CompletableFuture<List<ChunkRef>> chunks) {}
+    /** Stops the no-change walk at the first difference; carries no stack trace. */
+    private static final class Difference extends RuntimeException {
+        static final Difference FOUND = new Difference();
+
+        private Difference() {
+            super(null, null, false, false);
+        }
+    }
+
+    /**
+     * Files the stat cache vouches for, checked against the store in batches (one query for hundreds
+     * of files instead of one each): a cached file is only trusted if the store still has its chunks,
+     * otherwise it is read again.
+     */
+    private final class CachedBatch {
+        private static final int SIZE = 512;
+        private final FileStorer storer;
+        private final ExecutorService pool;
+        private final TransferListener listener;
+        private final AtomicLong filesRead;
+        private final AtomicLong filesFromCache;
+        private List<Object[]> pending = new ArrayList<>();
+
+        CachedBatch(FileStorer storer, ExecutorService pool, TransferListener listener, AtomicLong filesRead,
+                AtomicLong filesFromCache) {
+            this.storer = storer;
+            this.pool = pool;
+            this.listener = listener;
+            this.filesRead = filesRead;
+            this.filesFromCache = filesFromCache;
+        }
+
+        CompletableFuture<List<ChunkRef>> add(TreeWalker.FileItem item, List<ChunkRef> chunks) {
+            CompletableFuture<List<ChunkRef>> result = new CompletableFuture<>();
+            pending.add(new Object[] {item, chunks, result});
+            if (pending.size() >= SIZE) {
+                submit();
+            }
+            return result;
+        }
+
+        /** Hands the open batch to the pool; called before anyone waits on its results. */
+        @SuppressWarnings("unchecked")
+        void submit() {
+            if (pending.isEmpty()) {
+                return;
+            }
+            List<Object[]> batch = pending;
+            pending = new ArrayList<>();
+            pool.execute(() -> {
+                try {
+                    List<Digest> digests = new ArrayList<>();
+                    batch.forEach(e -> ((List<ChunkRef>) e[1]).forEach(c -> digests.add(c.digest())));
+                    java.util.Set<Digest> present = store.locate(digests).keySet();
+                    for (Object[] e : batch) {
+                        TreeWalker.FileItem item = (TreeWalker.FileItem) e[0];
+                        List<ChunkRef> chunks = (List<ChunkRef>) e[1];
+                        CompletableFuture<List<ChunkRef>> result = (CompletableFuture<List<ChunkRef>>) e[2];
+                        try {
+                            if (chunks.stream().allMatch(c -> present.contains(c.digest()))) {
+                                filesFromCache.incrementAndGet();
+                                listener.progressed(item.size());
+                                result.complete(chunks);
+                            } else {
+                                filesRead.incrementAndGet();
+                                result.complete(storer.store(item));
+                            }
+                        } catch (RuntimeException failure) {
+                            result.completeExceptionally(failure);
+                        }
+                    }
+                } catch (RuntimeException failure) {
+                    batch.forEach(e -> ((CompletableFuture<?>) e[2]).completeExceptionally(failure));
+                }
+            });
+        }
+    }
 
     /** Emits finished files in walk order, waiting for the oldest while more than {@code keep} are open. */
     private static void drain(Deque<Pending> window, ManifestWriter manifest, StatCache.Writer cache,
-            TransferListener listener, int keep) {
+            TransferListener listener, int keep, CachedBatch cachedBatch) {
         while (!window.isEmpty() && (window.size() > keep || window.peekFirst().chunks().isDone())) {
+            if (!window.peekFirst().chunks().isDone()) {
+                cachedBatch.submit(); // about to wait: make sure what we wait for is on its way
+            }
             Pending p = window.pollFirst();
             List<ChunkRef> chunks;
             try {

@@ -166,6 +166,26 @@ class LocalFerryTest {
     }
 
     @Test
+    void theNoChangeShortcutNoticesDeletedAndAddedFiles() throws IOException {
+        sampleTree();
+        Bundle first = upload("first", null).bundle();
+        Files.delete(src.resolve("d3/s0/f3.bin"));
+        UploadResult fewer = upload("one deleted", null);
+        assertThat(fewer.created()).isTrue();
+        assertThat(fewer.bundle().fileCount()).isEqualTo(first.fileCount() - 1);
+        TestFiles.write(src.resolve("zz-new.txt"), "new".getBytes());
+        UploadResult more = upload("one added", null);
+        assertThat(more.created()).isTrue();
+        assertThat(more.bundle().fileCount()).isEqualTo(first.fileCount());
+        assertThat(more.outcome().filesRead()).isEqualTo(1);
+        TestFiles.assertSameTree(src, download(BundleRef.label("latest")));
+        UploadResult same = upload("unchanged", null);
+        assertThat(same.created()).isFalse();
+        assertThat(same.bundle().id()).isEqualTo(more.bundle().id());
+        assertThat(same.outcome().filesRead()).isZero();
+    }
+
+    @Test
     void theStatCacheNeverVouchesForBlobsTheStoreLost() throws IOException {
         sampleTree();
         upload("first", null);

@@ -58,6 +58,21 @@ public abstract class PackStoreContract {
     }
 
     @Test
+    void readIntoAScratchBufferUsesItWhenLargeEnough() throws IOException {
+        byte[] content = TestFiles.randomBytes(11, 5000);
+        String id = commit(content);
+        java.nio.ByteBuffer scratch = java.nio.ByteBuffer.allocateDirect(4096);
+        java.nio.ByteBuffer small = store.read(id, 100, 1000, scratch);
+        assertThat(small.remaining()).isEqualTo(1000);
+        byte[] got = new byte[1000];
+        small.get(got);
+        assertThat(got).isEqualTo(java.util.Arrays.copyOfRange(content, 100, 1100));
+        java.nio.ByteBuffer large = store.read(id, 0, 5000, scratch);
+        assertThat(large.remaining()).isEqualTo(5000);
+        assertThatThrownBy(() -> store.read(id, 4000, 2000, scratch)).isInstanceOf(EOFException.class);
+    }
+
+    @Test
     void largeWritesAndManySmallWritesKeepTheirOrder() throws IOException {
         String id = Ids.newId();
         byte[] big = TestFiles.randomBytes(2, 3 << 20);

@@ -1,0 +1,41 @@
+#!/usr/bin/env python3
+"""Turns the hyperfine JSON of bench/run.sh into the Markdown table of bench/RESULTS.md."""
+import json
+import os
+import sys
+
+results = sys.argv[1]
+TARGETS = {
+    "cold20k": [("restic", 0.6), ("cp", 1.0)],
+    "rerun20k": [("restic", 0.5)],
+    "down20k": [("cp", 1.0)],
+    "big2g": [("restic", 0.5)],
+}
+TITLES = {
+    "cold20k": "cold upload, 20,000 files of 16-80 KiB (1 GB)",
+    "rerun20k": "no-change re-upload of the same tree",
+    "down20k": "download of the 20k-file bundle",
+    "big2g": "upload of one 2 GiB file",
+}
+
+print("| case | ferry (s) | peer | peer (s) | ratio ferry/peer | target | met |")
+print("|---|---|---|---|---|---|---|")
+for case in ["cold20k", "rerun20k", "down20k", "big2g"]:
+    path = os.path.join(results, case + ".json")
+    if not os.path.exists(path):
+        continue
+    times = {r["command"]: r for r in json.load(open(path))["results"]}
+    ferry = times["ferry"]
+    for peer, command in [(p, p) for p in times if p != "ferry"]:
+        target = dict(TARGETS.get(case, [])).get(peer)
+        ratio = ferry["mean"] / times[peer]["mean"]
+        met = "" if target is None else ("yes" if ratio <= target else "**no**")
+        print("| %s | %.2f ± %.2f | %s | %.2f ± %.2f | %.2f | %s | %s |" % (
+            TITLES[case], ferry["mean"], ferry["stddev"] or 0, peer, times[peer]["mean"],
+            times[peer]["stddev"] or 0, ratio, "" if target is None else "≤ %.1f" % target, met))
+memory = os.path.join(results, "memory.txt")
+if os.path.exists(memory):
+    kib, seconds = open(memory).read().split()[:2]
+    mib = int(kib) / 1024
+    print("| upload of 1,000,000 tiny files: peak RSS | %.0f MiB in %s s | | | | ≤ 256 MiB | %s |" % (
+        mib, seconds, "yes" if mib <= 256 else "**no**"))

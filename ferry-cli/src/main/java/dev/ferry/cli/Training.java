@@ -1,0 +1,68 @@
+package dev.ferry.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.Writer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.Map;
+import java.util.Random;
+import java.util.stream.Stream;
+
+/**
+ * A training run for the JVM's class-data (or AOT) archive: the launcher runs it once after a build
+ * with archiving on, so the classes every real command needs (catalog, store, JSON, picocli) load
+ * from the archive afterwards. Works in a throw-away FERRY_HOME; touches nothing of the user's.
+ */
+final class Training {
+    private Training() {}
+
+    public static void main(String[] args) throws IOException {
+        Path dir = Files.createTempDirectory("ferry-training-");
+        try {
+            Path src = dir.resolve("src");
+            Random random = new Random(1);
+            for (int i = 0; i < 200; i++) {
+                byte[] b = new byte[random.nextInt(20_000)];
+                random.nextBytes(b);
+                Path f = src.resolve("d" + (i % 5)).resolve("f" + i + ".bin");
+                Files.createDirectories(f.getParent());
+                Files.write(f, b);
+            }
+            byte[] big = new byte[3 << 20];
+            random.nextBytes(big);
+            Files.write(src.resolve("big.bin"), big);
+            Map<String, String> env = Map.of("FERRY_HOME", dir.resolve("home").toString());
+            String s = src.toString();
+            String out = dir.resolve("out").toString();
+            String[][] commands = {
+                {"version"}, {"--help"}, {"bundle", "upload", "--help"},
+                {"repo", "create", "--repo", "t", "--description", "training"},
+                {"bundle", "upload", "--path", s, "--repo", "t", "--message", "one", "--label", "one"},
+                {"bundle", "upload", "--path", s, "--repo", "t", "--message", "two"},
+                {"-o", "json", "bundle", "upload", "--path", s, "--repo", "t", "--message", "three"},
+                {"repo", "list"}, {"-o", "json", "repo", "list"}, {"repo", "get", "--repo", "t"},
+                {"bundle", "list", "--repo", "t"}, {"-o", "json", "bundle", "list", "--repo", "t"},
+                {"bundle", "list", "files", "--repo", "t", "--label", "latest"},
+                {"-o", "json", "bundle", "list", "files", "--repo", "t", "--label", "latest"},
+                {"bundle", "download", "--repo", "t", "--label", "latest", "--destination", out},
+                {"bundle", "download", "file", "--file", "big.bin", "--repo", "t", "--label", "one", "--destination",
+                    out, "--force"},
+                {"bundle", "diff", "--repo", "t", "one", "latest"},
+                {"bundle", "update", "--repo", "t", "--label", "latest", "--destination", out},
+                {"label", "list", "--repo", "t"}, {"label", "get", "--repo", "t", "--label", "one"},
+                {"label", "history", "--repo", "t"}, {"fsck"}, {"gc", "--dry-run"}, {"repo", "get", "--repo", "none"},
+                {"config", "list"},
+            };
+            PrintWriter sink = new PrintWriter(Writer.nullWriter());
+            for (String[] command : commands) {
+                Ferry.run(env, sink, sink, command);
+            }
+        } finally {
+            try (Stream<Path> files = Files.walk(dir)) {
+                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+}
