@@ -47,12 +47,19 @@ final class BundleCommands extends CommandGroup {
         @Option(names = "--label", description = "Also point this label at the bundle ('latest' always moves).")
         String label;
 
+        @Option(names = "--create-repo", description = "Create the repo first if it does not exist.")
+        boolean createRepo;
+
         Upload(CliContext ctx) {
             super(ctx);
         }
 
         @Override
         protected int run() {
+            if (createRepo && ctx.api().listRepos().stream().noneMatch(x -> x.name().equals(repo))) {
+                ctx.api().createRepo(repo, "");
+                ctx.note("Created repo " + repo);
+            }
             UploadResult r;
             try (ProgressDisplay.Handle progress = ProgressDisplay.create(ctx, "Uploading")) {
                 r = ctx.api().upload(new UploadRequest(path, repo, message, label), progress.listener());

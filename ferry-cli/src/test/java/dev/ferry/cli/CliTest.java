@@ -95,6 +95,17 @@ class CliTest {
     }
 
     @Test
+    void createRepoOnUploadIsIdempotent() {
+        for (int i = 0; i < 2; i++) {
+            CliRun.Result r = ok("bundle", "upload", "--create-repo", "--path", src.toString(), "--repo", "auto",
+                    "--message", "m");
+            assertThat(r.err().contains("Created repo auto")).isEqualTo(i == 0);
+        }
+        assertThat(ok("bundle", "list", "--repo", "auto").outLines()).hasSize(2);
+        fails(2, "bundle", "upload", "--path", src.toString(), "--repo", "other", "--message", "m");
+    }
+
+    @Test
     void uploadingTheSameContentAgainReportsTheExistingBundle() {
         ok("repo", "create", "--repo", "demo");
         String first = upload("m");

@@ -17,6 +17,12 @@ import java.util.Map;
 public final class PackedBlobStore implements BlobStore {
     /** Tens of MiB: few files and fsyncs per GiB, small enough to seal often during a long upload. */
     public static final long DEFAULT_PACK_BYTES = 32L << 20;
+    /**
+     * A pack is also sealed at this many blobs: until it is sealed, every blob in it is held in memory
+     * (its index entry, and the session's claim on its digest), which for tiny files would otherwise
+     * mean hundreds of thousands per pack. 8k entries are a 352 KiB trailing index.
+     */
+    public static final int MAX_BLOBS_PER_PACK = 8_192;
 
     private final PackStore packs;
     private final Catalog catalog;

@@ -39,6 +39,12 @@ final class PackingBlobWriter implements BlobWriter {
     /** Digests put in this session and not yet indexed: later puts of them are duplicates. */
     private final Set<Digest> pending = ConcurrentHashMap.newKeySet();
     private final ExecutorService sealer;
+    /**
+     * Backpressure: at most this many packs wait to be sealed. Until a pack is sealed its index and its
+     * claims are in memory; without a bound, tiny files fill packs faster than fsync seals them.
+     */
+    private static final int MAX_WAITING_SEALS = 4;
+    private final java.util.concurrent.Semaphore sealSlots = new java.util.concurrent.Semaphore(MAX_WAITING_SEALS);
     private final List<Future<?>> seals = new ArrayList<>();
     private final AtomicReference<RuntimeException> failure = new AtomicReference<>();
     private final AtomicLong newBytes = new AtomicLong();
@@ -51,7 +57,8 @@ final class PackingBlobWriter implements BlobWriter {
         this.packTargetBytes = packTargetBytes;
         this.maxOpen = maxOpen;
         this.idle = new ArrayBlockingQueue<>(maxOpen);
-        this.sealer = Executors.newSingleThreadExecutor(r -> {
+        // Two sealers: one can fsync while the other writes its index rows.
+        this.sealer = Executors.newFixedThreadPool(2, r -> {
             Thread t = new Thread(r, "ferry-pack-sealer");
             t.setDaemon(true);
             return t;
@@ -78,7 +85,7 @@ final class PackingBlobWriter implements BlobWriter {
         }
         newBytes.addAndGet(length);
         newBlobs.incrementAndGet();
-        if (writer.size() >= packTargetBytes) {
+        if (writer.size() >= packTargetBytes || writer.blobCount() >= PackedBlobStore.MAX_BLOBS_PER_PACK) {
             sealInBackground(writer);
         } else {
             idle.add(writer);
@@ -110,9 +117,23 @@ final class PackingBlobWriter implements BlobWriter {
     }
 
     private void sealInBackground(PackWriter writer) {
+        try {
+            sealSlots.acquire();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            writer.close();
+            open.decrementAndGet();
+            throw new FerryException(ErrorCode.INTERRUPTED, "interrupted while waiting to seal a pack");
+        }
         open.decrementAndGet();
         synchronized (seals) {
-            seals.add(sealer.submit(() -> seal(writer)));
+            seals.add(sealer.submit(() -> {
+                try {
+                    seal(writer);
+                } finally {
+                    sealSlots.release();
+                }
+            }));
         }
     }
 

@@ -16,7 +16,7 @@ import java.util.zip.Inflater;
 
 /**
  * Manifest blobs, version 1 (see docs/storage-format.md). A manifest is a root blob listing pages;
- * each page holds up to {@link ManifestWriter#PAGE_ENTRIES} files in {@link PathOrder}, paths
+ * each page holds a run of files in {@link PathOrder} (see {@link ManifestWriter} for where pages end), paths
  * prefix-compressed, the whole page deflated. No timestamps: the same tree gives the same root digest.
  */
 final class ManifestFormat {

@@ -14,12 +14,20 @@ import java.util.List;
  * Writes a manifest page by page as entries arrive, so a bundle of a million files never needs its
  * whole file list in memory. Pages and root go into the caller's {@link BlobWriter}; they are durable
  * after the caller flushes it.
+ *
+ * <p>Page boundaries are content-defined, like file chunks: a page ends after a path whose hash has
+ * its low bits zero (about every {@link #AVERAGE_PAGE_ENTRIES} files), never below
+ * {@link #MIN_PAGE_ENTRIES} nor above {@link #MAX_PAGE_ENTRIES}. Adding, removing or changing a file
+ * then rewrites only its page (and the root), where fixed-size pages would shift every later boundary
+ * and store the rest of the manifest again.
  */
 public final class ManifestWriter {
-    public static final int PAGE_ENTRIES = 4096;
+    public static final int AVERAGE_PAGE_ENTRIES = 512;
+    public static final int MIN_PAGE_ENTRIES = 32;
+    public static final int MAX_PAGE_ENTRIES = 8192;
 
     private final BlobWriter sink;
-    private final List<FileEntry> page = new ArrayList<>(PAGE_ENTRIES);
+    private final List<FileEntry> page = new ArrayList<>();
     private final List<ManifestFormat.PageRef> pages = new ArrayList<>();
     private String lastPath;
     private long fileCount;
@@ -40,9 +48,21 @@ public final class ManifestWriter {
         page.add(entry);
         fileCount++;
         totalBytes += entry.size();
-        if (page.size() == PAGE_ENTRIES) {
+        if (page.size() >= MAX_PAGE_ENTRIES
+                || page.size() >= MIN_PAGE_ENTRIES && (pathHash(entry.path()) & (AVERAGE_PAGE_ENTRIES - 1)) == 0) {
             flushPage();
         }
+    }
+
+    /** FNV-1a over the UTF-8 bytes with a final mix: stable across versions, part of the format. */
+    static long pathHash(String path) {
+        long h = 0xcbf29ce484222325L;
+        for (byte b : path.getBytes(StandardCharsets.UTF_8)) {
+            h = (h ^ (b & 0xff)) * 0x100000001b3L;
+        }
+        h ^= h >>> 33;
+        h *= 0xff51afd7ed558ccdL;
+        return h ^ (h >>> 33);
     }
 
     /** Checks that a path can be stored and later restored safely (relative, no '..', not too long). */

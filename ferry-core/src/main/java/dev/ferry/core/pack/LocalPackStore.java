@@ -34,6 +34,12 @@ public final class LocalPackStore implements PackStore {
     private final Path packs;
     private final Path tmp;
     private final ConcurrentHashMap<String, FileChannel> readers = new ConcurrentHashMap<>();
+    /**
+     * Write buffers are reused: a direct buffer is only freed when the GC notices it, so one per pack
+     * would pile up hundreds of MiB of native memory in an upload of many tiny files.
+     */
+    private final java.util.concurrent.ConcurrentLinkedQueue<ByteBuffer> writeBuffers =
+            new java.util.concurrent.ConcurrentLinkedQueue<>();
 
     public LocalPackStore(Path root) throws IOException {
         this.packs = root.resolve("packs");
@@ -55,7 +61,9 @@ public final class LocalPackStore implements PackStore {
     public PackOutput create(String packId) throws IOException {
         Path partial = tmp.resolve(packId + PARTIAL_SUFFIX);
         FileChannel channel = FileChannel.open(partial, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-        return new LocalOutput(partial, pathOf(packId), channel);
+        ByteBuffer buffer = writeBuffers.poll();
+        return new LocalOutput(partial, pathOf(packId), channel,
+                buffer != null ? buffer.clear() : ByteBuffer.allocateDirect(LocalOutput.BUFFER), writeBuffers);
     }
 
     @Override
@@ -174,19 +182,22 @@ public final class LocalPackStore implements PackStore {
     }
 
     private static final class LocalOutput implements PackOutput {
-        private static final int BUFFER = 1 << 20;
+        static final int BUFFER = 1 << 20;
         private final Path partial;
         private final Path target;
         private final FileChannel channel;
         // Batches small blobs into few write calls; direct so the kernel copies straight from it.
-        private final ByteBuffer buffer = ByteBuffer.allocateDirect(BUFFER);
+        private final ByteBuffer buffer;
+        private final java.util.Queue<ByteBuffer> returnTo;
         private long size;
         private boolean done;
 
-        LocalOutput(Path partial, Path target, FileChannel channel) {
+        LocalOutput(Path partial, Path target, FileChannel channel, ByteBuffer buffer, java.util.Queue<ByteBuffer> returnTo) {
             this.partial = partial;
             this.target = target;
             this.channel = channel;
+            this.buffer = buffer;
+            this.returnTo = returnTo;
         }
 
         @Override
@@ -228,6 +239,7 @@ public final class LocalPackStore implements PackStore {
             Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE);
             fsyncDirectory(target.getParent());
             done = true;
+            returnTo.add(buffer);
         }
 
         @Override
@@ -236,6 +248,7 @@ public final class LocalPackStore implements PackStore {
                 return;
             }
             done = true;
+            returnTo.add(buffer);
             try {
                 channel.close();
                 Files.deleteIfExists(partial);

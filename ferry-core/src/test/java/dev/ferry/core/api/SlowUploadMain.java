@@ -8,7 +8,10 @@ import dev.ferry.core.pack.LocalPackStore;
 import dev.ferry.core.transfer.TransferListener;
 import java.nio.file.Path;
 
-/** A child process for crash tests: uploads slowly into small packs, so it can be killed mid-way. */
+/**
+ * A child process for multi-process tests: uploads slowly into small packs, so that it can be killed
+ * mid-way or overlap with another process. Arguments: home, folder, repo, [label].
+ */
 public final class SlowUploadMain {
     public static void main(String[] args) throws Exception {
         FerryHome home = new FerryHome(Path.of(args[0]));
@@ -16,7 +19,8 @@ public final class SlowUploadMain {
         LocalPackStore packs = new LocalPackStore(home.storeDir());
         LocalFerry ferry = new LocalFerry(home, new Author("child", ""), catalog, packs,
                 new PackedBlobStore(packs, catalog, 32 * 1024, 2), 2);
-        ferry.upload(new UploadRequest(Path.of(args[1]), args[2], "slow", null), new TransferListener() {
+        String label = args.length > 3 ? args[3] : null;
+        ferry.upload(new UploadRequest(Path.of(args[1]), args[2], "slow", label), new TransferListener() {
             @Override
             public void fileDone() {
                 try {
