@@ -176,7 +176,7 @@ public final class Uploader {
         private final TransferListener listener;
         private final AtomicLong filesRead;
         private final AtomicLong filesFromCache;
-        private List<Object[]> pending = new ArrayList<>();
+        private List<CachedFile> pending = new ArrayList<>();
 
         CachedBatch(FileStorer storer, ExecutorService pool, TransferListener listener, AtomicLong filesRead,
                 AtomicLong filesFromCache) {
@@ -187,9 +187,13 @@ public final class Uploader {
             this.filesFromCache = filesFromCache;
         }
 
+        /** A file the cache vouches for, and where its checked (or re-read) chunks go. */
+        private record CachedFile(TreeWalker.FileItem item, List<ChunkRef> chunks,
+                CompletableFuture<List<ChunkRef>> result) {}
+
         CompletableFuture<List<ChunkRef>> add(TreeWalker.FileItem item, List<ChunkRef> chunks) {
             CompletableFuture<List<ChunkRef>> result = new CompletableFuture<>();
-            pending.add(new Object[] {item, chunks, result});
+            pending.add(new CachedFile(item, chunks, result));
             if (pending.size() >= SIZE) {
                 submit();
             }
@@ -197,37 +201,33 @@ public final class Uploader {
         }
 
         /** Hands the open batch to the pool; called before anyone waits on its results. */
-        @SuppressWarnings("unchecked")
         void submit() {
             if (pending.isEmpty()) {
                 return;
             }
-            List<Object[]> batch = pending;
+            List<CachedFile> batch = pending;
             pending = new ArrayList<>();
             pool.execute(() -> {
                 try {
                     List<Digest> digests = new ArrayList<>();
-                    batch.forEach(e -> ((List<ChunkRef>) e[1]).forEach(c -> digests.add(c.digest())));
+                    batch.forEach(f -> f.chunks().forEach(c -> digests.add(c.digest())));
                     java.util.Set<Digest> present = store.locate(digests).keySet();
-                    for (Object[] e : batch) {
-                        TreeWalker.FileItem item = (TreeWalker.FileItem) e[0];
-                        List<ChunkRef> chunks = (List<ChunkRef>) e[1];
-                        CompletableFuture<List<ChunkRef>> result = (CompletableFuture<List<ChunkRef>>) e[2];
+                    for (CachedFile f : batch) {
                         try {
-                            if (chunks.stream().allMatch(c -> present.contains(c.digest()))) {
+                            if (f.chunks().stream().allMatch(c -> present.contains(c.digest()))) {
                                 filesFromCache.incrementAndGet();
-                                listener.progressed(item.size());
-                                result.complete(chunks);
+                                listener.progressed(f.item().size());
+                                f.result().complete(f.chunks());
                             } else {
                                 filesRead.incrementAndGet();
-                                result.complete(storer.store(item));
+                                f.result().complete(storer.store(f.item()));
                             }
                         } catch (RuntimeException failure) {
-                            result.completeExceptionally(failure);
+                            f.result().completeExceptionally(failure);
                         }
                     }
                 } catch (RuntimeException failure) {
-                    batch.forEach(e -> ((CompletableFuture<?>) e[2]).completeExceptionally(failure));
+                    batch.forEach(f -> f.result().completeExceptionally(failure));
                 }
             });
         }
