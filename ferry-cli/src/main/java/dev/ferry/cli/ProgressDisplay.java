@@ -58,7 +58,7 @@ final class ProgressDisplay implements TransferListener, AutoCloseable {
 
     @Override
     public void fileDone() {
-        bar.setExtraMessage(files.incrementAndGet() + " files");
+        bar.setExtraMessage(" " + files.incrementAndGet() + " files");
     }
 
     @Override

@@ -198,7 +198,7 @@ final class PackingBlobWriter implements BlobWriter {
 
     private FerryException storageFailure(String packId, IOException e) {
         String message = String.valueOf(e.getMessage());
-        boolean full = message.contains("No space left") || message.contains("Disk quota exceeded");
+        boolean full = dev.ferry.core.error.DiskFull.is(e);
         return new FerryException(ErrorCode.STORAGE_FAILED,
                 (full ? "disk full while writing pack " : "cannot write pack ") + packs.locate(packId) + ": "
                         + message + "; nothing was committed",

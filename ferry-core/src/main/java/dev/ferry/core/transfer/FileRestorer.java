@@ -91,7 +91,7 @@ final class FileRestorer {
 
     static FerryException writeFailure(Path target, IOException e) {
         String message = String.valueOf(e.getMessage());
-        boolean full = message.contains("No space left");
+        boolean full = dev.ferry.core.error.DiskFull.is(e);
         return new FerryException(full ? ErrorCode.STORAGE_FAILED : ErrorCode.LOCAL_PATH,
                 (full ? "disk full writing " : "cannot write ") + target + ": " + message,
                 full ? "free some space and retry" : "check the destination's permissions", e);
