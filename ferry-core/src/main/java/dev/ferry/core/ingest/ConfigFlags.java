@@ -1,0 +1,132 @@
+package dev.ferry.core.ingest;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ferry.core.error.FerryException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Config values given as command-line flags. They build the same document a YAML file would, and
+ * override a file's values key by key. Every field may be null (not given).
+ */
+public record ConfigFlags(
+        String table,
+        String category,
+        String intent,
+        String labelColumn,
+        String labelPolicy,
+        List<Double> buckets,
+        String targetSize,
+        String minSize,
+        String extension,
+        String schema,
+        String timeColumn,
+        Integer numberOfKeypoints,
+        String dataId) {
+
+    public static final ConfigFlags NONE = new ConfigFlags(null, null, null, null, null, null, null, null, null, null,
+            null, null, null);
+
+    /**
+     * Writes the given flags into {@code doc} and returns, for every config path they set, the flag
+     * that set it (so that an issue on that path can name the flag).
+     */
+    public Map<String, String> applyTo(ObjectNode doc) {
+        Map<String, String> from = new LinkedHashMap<>();
+        JsonNodeFactory f = JsonNodeFactory.instance;
+        put(doc, "table", table, "--table", from);
+        put(doc, "category", category, "--category", from);
+        put(doc, "intent", intent, "--intent", from);
+        if (labelColumn != null || labelPolicy != null || buckets != null) {
+            ObjectNode label = f.objectNode();
+            var existing = doc.get("label");
+            if (existing != null && existing.isTextual()) {
+                label.put("column", existing.asText());
+            } else if (existing != null && existing.isObject()) {
+                label.setAll((ObjectNode) existing);
+            }
+            if (labelColumn != null) {
+                label.put("column", labelColumn);
+                from.put("label", "--label-column");
+            }
+            if (labelPolicy != null) {
+                label.put("policy", labelPolicy);
+                from.put("label.policy", "--label-policy");
+            }
+            if (buckets != null) {
+                ArrayNode b = label.putArray("buckets");
+                buckets.forEach(b::add);
+                from.put("label.buckets", "--buckets");
+            }
+            // the short form when only a column is known: it is what a hand-written config would say
+            doc.set("label", label.size() == 1 && label.has("column") ? f.textNode(label.get("column").asText()) : label);
+        }
+        if (targetSize != null) {
+            doc.set("target_size", sizeNode(targetSize, "--target-size"));
+            from.put("target_size", "--target-size");
+        }
+        if (minSize != null) {
+            fileOptions(doc).set("min_size", sizeNode(minSize, "--min-size"));
+            from.put("spec.file_options.min_size", "--min-size");
+        }
+        if (extension != null) {
+            fileOptions(doc).put("extension", extension);
+            from.put("spec.file_options.extension", "--extension");
+        }
+        if (schema != null) {
+            ObjectNode columns = doc.has("schema") && doc.get("schema").isObject() ? (ObjectNode) doc.get("schema")
+                    : doc.putObject("schema");
+            for (String entry : schema.split(",")) {
+                int colon = entry.lastIndexOf(':');
+                if (colon <= 0 || colon == entry.length() - 1) {
+                    throw FerryException.invalid("invalid --schema entry '" + entry.trim() + "'",
+                            "use column:TYPE pairs separated by commas, e.g. --schema age:INT,name:VARCHAR(64)");
+                }
+                columns.put(entry.substring(0, colon).trim(), entry.substring(colon + 1).trim());
+            }
+            from.put("schema", "--schema");
+        }
+        put(doc, "time_column", timeColumn, "--time-column", from);
+        if (numberOfKeypoints != null) {
+            doc.put("number_of_keypoints", numberOfKeypoints);
+            from.put("number_of_keypoints", "--number-of-keypoints");
+        }
+        if (dataId != null) {
+            ObjectNode id = doc.putObject("data_id");
+            if (dataId.startsWith("column:")) {
+                id.put("strategy", "column");
+                id.put("column", dataId.substring("column:".length()));
+            } else {
+                id.put("strategy", dataId);
+            }
+            from.put("data_id", "--data-id");
+        }
+        return from;
+    }
+
+    private static void put(ObjectNode doc, String key, String value, String flag, Map<String, String> from) {
+        if (value != null) {
+            doc.put(key, value);
+            from.put(key, flag);
+        }
+    }
+
+    private static ObjectNode fileOptions(ObjectNode doc) {
+        ObjectNode spec = doc.has("spec") && doc.get("spec").isObject() ? (ObjectNode) doc.get("spec") : doc.putObject("spec");
+        return spec.has("file_options") && spec.get("file_options").isObject() ? (ObjectNode) spec.get("file_options")
+                : spec.putObject("file_options");
+    }
+
+    private static ArrayNode sizeNode(String text, String flag) {
+        Size size = Size.parse(text);
+        if (size == null) {
+            throw FerryException.invalid("invalid " + flag + " '" + text + "'", "use WIDTHxHEIGHT, e.g. " + flag + " 256x256");
+        }
+        ArrayNode node = JsonNodeFactory.instance.arrayNode();
+        node.add(size.width()).add(size.height());
+        return node;
+    }
+}
