@@ -37,6 +37,7 @@ public final class Ferry implements Callable<Integer> {
     private static final Map<String, Class<?>> COMMANDS = new LinkedHashMap<>();
 
     static {
+        COMMANDS.put("ingest", IngestCommands.class);
         COMMANDS.put("repo", RepoCommands.class);
         COMMANDS.put("bundle", BundleCommands.class);
         COMMANDS.put("label", LabelCommands.class);

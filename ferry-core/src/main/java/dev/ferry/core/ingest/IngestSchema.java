@@ -108,7 +108,7 @@ public final class IngestSchema {
     private static String oneOf(String path, JsonNode config, com.networknt.schema.Error e) {
         if (ConfigIssue.ROOT.equals(path)) {
             boolean both = config.has("csv") && config.has("json");
-            return both ? "give either \"csv\" or \"json\", not both" : "missing the records file: give \"csv\" or \"json\"";
+            return both ? "give either \"csv\" or \"json\", not both" : "missing the records file: give \"csv\" or \"json\" (or put a labels.csv in the dataset folder)";
         }
         if (path.equals("label")) {
             return "must be a column name, or {column, policy} (policy: passthrough or bucket, with buckets for bucket)";

@@ -133,7 +133,7 @@ class IngestConfigTest {
         assertThat(issues(doc)).containsExactly("<root>: give either \"csv\" or \"json\", not both");
         doc.remove("csv");
         doc.remove("json");
-        assertThat(issues(doc)).containsExactly("<root>: missing the records file: give \"csv\" or \"json\"");
+        assertThat(issues(doc)).containsExactly("<root>: missing the records file: give \"csv\" or \"json\" (or put a labels.csv in the dataset folder)");
     }
 
     @Test

@@ -1,0 +1,29 @@
+package dev.ferry.core.ingest;
+
+import dev.ferry.core.ingest.dataset.DatasetCategory;
+import java.nio.file.Path;
+
+/**
+ * Every local check before anything moves: the config (schema and category rules), then, for a
+ * dataset folder, the category's dataset checks. `ferry ingest validate` and `ferry dataset push`
+ * run exactly this.
+ */
+public final class Preflight {
+    private Preflight() {}
+
+    /** The config outcome, and the dataset outcome when a folder was checked with a valid config. */
+    public record Result(ConfigResolver.Resolved config, DatasetCategory.DatasetOutcome dataset) {
+        public boolean ok() {
+            return config.valid() && (dataset == null || !dataset.report().hasErrors());
+        }
+    }
+
+    public static Result run(Path target, Path configFile, ConfigFlags flags) {
+        ConfigResolver.Resolved resolved = ConfigResolver.resolve(target, configFile, flags);
+        if (!resolved.valid() || resolved.datasetDir() == null) {
+            return new Result(resolved, null);
+        }
+        DatasetCategory category = DatasetCategory.of(resolved.config().category());
+        return new Result(resolved, category.check(resolved.datasetDir(), resolved.config()));
+    }
+}

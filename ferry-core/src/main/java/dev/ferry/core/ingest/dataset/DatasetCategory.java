@@ -1,0 +1,30 @@
+package dev.ferry.core.ingest.dataset;
+
+import dev.ferry.core.ingest.Category;
+import dev.ferry.core.ingest.IngestConfig;
+import java.nio.file.Path;
+
+/**
+ * The SPI of a category's dataset rules: the layout it needs, the checks it runs over a dataset
+ * folder, and the rows it builds from the records that pass. The same code runs as the local
+ * preflight and inside the ingestion, so what passes locally is never rejected later for a reason
+ * the preflight could have seen.
+ */
+public interface DatasetCategory {
+    Category category();
+
+    /** Checks a dataset folder against a valid config; builds the rows of the records that pass. */
+    DatasetOutcome check(Path datasetDir, IngestConfig config);
+
+    /** What the checks found, and the rows table. */
+    record DatasetOutcome(DatasetReport report, RowsTable rows) {}
+
+    /** The implementation for a category; categories without dataset rules yet say so when checked. */
+    static DatasetCategory of(Category category) {
+        return switch (category) {
+            case IMAGE_CLASSIFICATION -> new ImageClassification();
+            case TABULAR_CLASSIFICATION, TABULAR_REGRESSION -> new Tabular(category);
+            default -> new NotSupportedYet(category);
+        };
+    }
+}

@@ -1,0 +1,28 @@
+package dev.ferry.core.ingest.dataset;
+
+import dev.ferry.core.ingest.Category;
+import dev.ferry.core.ingest.IngestConfig;
+import java.nio.file.Path;
+import java.util.List;
+
+/** A category whose config is validated but whose dataset checks and rows are not built yet. */
+final class NotSupportedYet implements DatasetCategory {
+    private final Category category;
+
+    NotSupportedYet(Category category) {
+        this.category = category;
+    }
+
+    @Override
+    public Category category() {
+        return category;
+    }
+
+    @Override
+    public DatasetOutcome check(Path datasetDir, IngestConfig config) {
+        DatasetReport report = new DatasetReport();
+        report.error("dataset checks and ingestion for category " + category + " are not supported yet"
+                + " (its config is valid); supported now: image_classification, tabular_classification, tabular_regression");
+        return new DatasetOutcome(report, new RowsTable(List.of()));
+    }
+}

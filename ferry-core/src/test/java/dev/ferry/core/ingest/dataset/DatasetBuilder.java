@@ -1,0 +1,119 @@
+package dev.ferry.core.ingest.dataset;
+
+import java.awt.Color;
+import java.awt.Graphics2D;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import javax.imageio.ImageIO;
+
+/** Builds tiny dataset folders for tests: records files, images (good, empty, truncated, corrupt). */
+public final class DatasetBuilder {
+    private final Path dir;
+
+    public DatasetBuilder(Path dir) {
+        this.dir = dir;
+        mkdirs(dir.resolve("images"));
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    public DatasetBuilder file(String name, String content) {
+        return bytes(name, content.getBytes(StandardCharsets.UTF_8));
+    }
+
+    public DatasetBuilder csv(String... lines) {
+        return file("labels.csv", String.join("\n", lines) + "\n");
+    }
+
+    public DatasetBuilder bytes(String name, byte[] content) {
+        try {
+            Path p = dir.resolve(name);
+            mkdirs(p.getParent());
+            Files.write(p, content);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return this;
+    }
+
+    public DatasetBuilder image(String name, int width, int height) {
+        String format = name.endsWith(".png") ? "png" : "jpg";
+        return bytes("images/" + name, encode(width, height, format, name.hashCode()));
+    }
+
+    public DatasetBuilder images(String prefix, int count, int width, int height) {
+        for (int i = 0; i < count; i++) {
+            image(prefix + i + ".jpg", width, height);
+        }
+        return this;
+    }
+
+    public DatasetBuilder emptyImage(String name) {
+        return bytes("images/" + name, new byte[0]);
+    }
+
+    /** An image whose last third is missing (noise content, so the headers survive the cut). */
+    public DatasetBuilder truncatedImage(String name, int width, int height) {
+        byte[] full = encodeNoise(width, height, name.endsWith(".png") ? "png" : "jpg");
+        return bytes("images/" + name, Arrays.copyOf(full, full.length * 2 / 3));
+    }
+
+    /** Starts like a JPEG, then garbage where the headers should be. */
+    public DatasetBuilder corruptImage(String name) {
+        byte[] b = encode(16, 16, "jpg", 3);
+        for (int i = 2; i < b.length - 2; i++) {
+            b[i] = (byte) 0x55;
+        }
+        return bytes("images/" + name, b);
+    }
+
+    private static byte[] encodeNoise(int width, int height, String format) {
+        BufferedImage img = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+        java.util.Random random = new java.util.Random(width * 31L + height);
+        for (int y = 0; y < height; y++) {
+            for (int x = 0; x < width; x++) {
+                img.setRGB(x, y, random.nextInt());
+            }
+        }
+        try {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            ImageIO.write(img, format, out);
+            return out.toByteArray();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static byte[] encode(int width, int height, String format, int seed) {
+        BufferedImage img = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = img.createGraphics();
+        g.setColor(new Color(seed * 2654435761L > 0 ? (int) (seed * 2654435761L) : seed));
+        g.fillRect(0, 0, width, height);
+        g.setColor(Color.WHITE);
+        g.drawLine(0, 0, width, height);
+        g.dispose();
+        try {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            ImageIO.write(img, format, out);
+            return out.toByteArray();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void mkdirs(Path p) {
+        try {
+            Files.createDirectories(p);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

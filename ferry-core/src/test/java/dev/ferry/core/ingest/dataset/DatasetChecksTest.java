@@ -1,0 +1,218 @@
+package dev.ferry.core.ingest.dataset;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.ferry.core.ingest.ConfigFlags;
+import dev.ferry.core.ingest.Preflight;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The dataset checks, one bad case at a time, each next to the good twin it breaks. */
+class DatasetChecksTest {
+    @TempDir
+    Path tmp;
+
+    private int n;
+
+    private DatasetBuilder dataset() {
+        return new DatasetBuilder(tmp.resolve("ds" + (++n)));
+    }
+
+    private static ConfigFlags images(String... extra) {
+        String target = extra.length > 0 ? extra[0] : null;
+        String min = extra.length > 1 ? extra[1] : null;
+        return new ConfigFlags("t", "image_classification", "train", "label", null, null, target, min, null, null,
+                null, null, null);
+    }
+
+    private static ConfigFlags tabular(String category, String label, String policy, List<Double> buckets, String schema) {
+        return new ConfigFlags("t", category, "train", label, policy, buckets, null, null, null, schema, null, null, null);
+    }
+
+    private static Preflight.Result check(DatasetBuilder d, ConfigFlags flags) {
+        Preflight.Result r = Preflight.run(d.dir(), null, flags);
+        assertThat(r.config().issues()).as("config").isEmpty();
+        return r;
+    }
+
+    private static List<String> findings(Preflight.Result r) {
+        return r.dataset().report().findings().stream()
+                .map(f -> f.severity().name().toLowerCase() + ": " + f.format()).toList();
+    }
+
+    /** A good twin: two labels, four 32x32 JPEGs. */
+    private DatasetBuilder good() {
+        return dataset().csv("filename,label", "a0.jpg,cat", "a1.jpg,cat", "a2.jpg,dog", "a3.jpg,dog")
+                .images("a", 4, 32, 32);
+    }
+
+    @Test
+    void aGoodImageDatasetPassesAndBuildsRows() {
+        Preflight.Result r = check(good(), images());
+        assertThat(r.ok()).isTrue();
+        assertThat(findings(r)).isEmpty();
+        RowsTable rows = r.dataset().rows();
+        assertThat(rows.columns()).containsExactly("data_id", "filename", "extension", "label", "data_intent");
+        assertThat(rows.rows()).hasSize(4);
+        assertThat(rows.rows().get(0)).element(0).asString().hasSize(64); // content hash
+        assertThat(rows.rows().get(0).subList(1, 5)).containsExactly("a0.jpg", "jpg", "cat", "train");
+        assertThat(r.dataset().report().distinctLabels()).containsExactly("cat", "dog");
+        // the same data gives the same ids
+        assertThat(check(good(), images()).dataset().rows().rows().get(0).get(0)).isEqualTo(rows.rows().get(0).get(0));
+    }
+
+    @Test
+    void theRecordsFileMustBeUtf8WithDataRowsAndAFilenameColumn() {
+        DatasetBuilder latin1 = good();
+        latin1.bytes("labels.csv", "filename,label\na0.jpg,caf\u00e9\n".getBytes(StandardCharsets.ISO_8859_1));
+        assertThat(findings(check(latin1, images()))).containsExactly(
+                "error: labels.csv is not UTF-8 text (save it as UTF-8; a byte-order mark is fine)");
+
+        DatasetBuilder bom = good();
+        bom.bytes("labels.csv", ("\uFEFFfilename,label\na0.jpg,cat\na2.jpg,dog\n").getBytes(StandardCharsets.UTF_8));
+        assertThat(check(bom, images()).ok()).isTrue();
+
+        assertThat(findings(check(good().csv("filename,label"), images())))
+                .contains("error: labels.csv has a header but no data rows");
+        assertThat(findings(check(good().csv("filename,label,label", "a0.jpg,cat,x"), images())))
+                .containsExactly("error: labels.csv has the column \"label\" more than once");
+        assertThat(findings(check(good().csv("Filename,label", "a0.jpg,cat"), images())))
+                .containsExactly("error: labels.csv has no \"filename\" column (columns: Filename, label)");
+        assertThat(findings(check(good().csv("filename,species", "a0.jpg,cat"), images())))
+                .containsExactly("error: label column \"label\" not found in labels.csv (columns: filename, species)");
+        assertThat(findings(check(good().csv("filename,label", "\"a0.jpg,cat"), images())))
+                .singleElement().asString().startsWith("error: labels.csv is not a well-formed CSV");
+        Preflight.Result none = Preflight.run(dataset().dir(), null, images());
+        assertThat(none.config().issues()).singleElement().satisfies(i -> assertThat(i.message())
+                .contains("put a labels.csv in the dataset folder"));
+    }
+
+    @Test
+    void theLabelColumnMatchesIgnoringCaseAndSpaces() {
+        DatasetBuilder d = good().csv("filename, Label ", "a0.jpg,cat", "a2.jpg,dog");
+        assertThat(check(d, images()).ok()).isTrue();
+    }
+
+    @Test
+    void everyListedFileMustExistAndStayInside() {
+        DatasetBuilder d = good().csv("filename,label", "a0.jpg,cat", "missing.jpg,cat", "../a1.jpg,dog",
+                "/etc/passwd,dog", "a2,dog", ",dog");
+        assertThat(findings(check(d, images()))).containsExactly(
+                "error: rows whose image does not exist in images/: row 2 (line 3) \"missing.jpg\"",
+                "error: rows whose filename is absolute or contains '..' (it must name a file in images/): "
+                        + "row 3 (line 4) \"../a1.jpg\", row 4 (line 5) \"/etc/passwd\"",
+                "error: rows with an empty filename: row 6 (line 7)",
+                "note: images in images/ that no row lists (not ingested): a1.jpg, a3.jpg");
+    }
+
+    @Test
+    void anExtensionIsAppendedToNamesWithoutOneAndDottedStemsWork() {
+        DatasetBuilder d = dataset().csv("filename,label", "photo.2024,cat", "plain,dog")
+                .image("photo.2024.jpg", 16, 16).image("plain.jpg", 16, 16);
+        Preflight.Result r = check(d, images());
+        assertThat(findings(r)).isEmpty();
+        assertThat(r.dataset().rows().rows()).extracting(row -> row.get(1)).containsExactly("photo.2024.jpg", "plain.jpg");
+    }
+
+    @Test
+    void imagesMustShareOneExtensionAndDecode() {
+        DatasetBuilder d = good().csv("filename,label", "a0.jpg,cat", "b.png,cat", "zero.jpg,dog", "cut.jpg,dog",
+                "bad.jpg,dog", "a2.jpg,dog", "cut.png,dog")
+                .image("b.png", 32, 32).emptyImage("zero.jpg").truncatedImage("cut.jpg", 32, 32).corruptImage("bad.jpg")
+                .truncatedImage("cut.png", 32, 32);
+        List<String> f = findings(check(d, images()));
+        assertThat(f).contains("error: images whose extension is not .jpg: b.png, cut.png");
+        assertThat(f).anySatisfy(s -> assertThat(s).startsWith("error: images that cannot be used: ")
+                .contains("zero.jpg (empty file (0 bytes))")
+                .contains("cut.jpg (truncated (no JPEG end-of-image marker))")
+                .contains("bad.jpg (corrupt image"));
+        // with png declared as the extension, a cut PNG is named for its missing IEND chunk
+        DatasetBuilder png = dataset().csv("filename,label", "p.png,cat", "cut.png,dog").image("p.png", 32, 32)
+                .truncatedImage("cut.png", 32, 32);
+        assertThat(findings(check(png, images()))).anySatisfy(s -> assertThat(s).contains("cut.png (truncated (no PNG IEND chunk))"));
+    }
+
+    @Test
+    void imagesMustHaveTheTargetSizeAndTheMinimum() {
+        DatasetBuilder d = good().image("a3.jpg", 40, 30);
+        assertThat(findings(check(d, images()))).containsExactly(
+                "error: images that are not 32x32 (width x height): a3.jpg is 40x30");
+        assertThat(findings(check(good(), images("64x64")))).singleElement().asString()
+                .startsWith("error: images that are not 64x64 (width x height): a0.jpg is 32x32, a1.jpg is 32x32");
+        assertThat(findings(check(good(), images("32x32", "48x16")))).singleElement().asString()
+                .startsWith("error: images smaller than the minimum 48x16");
+    }
+
+    @Test
+    void classificationNeedsTwoLabelsAndLongListsAreCounted() {
+        DatasetBuilder one = good().csv("filename,label", "a0.jpg,cat", "a1.jpg,cat");
+        assertThat(findings(check(one, images()))).contains(
+                "error: only 1 distinct label (\"cat\"): classification needs at least 2");
+        StringBuilder csv = new StringBuilder("filename,label");
+        for (int i = 0; i < 12; i++) csv.append("\nnope").append(i).append(".jpg,x");
+        DatasetBuilder many = good().csv(csv.toString());
+        assertThat(findings(check(many, images()))).first().asString().endsWith(", ... (+7 more)");
+    }
+
+    @Test
+    void categoriesWithoutDatasetRulesSaySo() {
+        DatasetBuilder d = good().file("annotations/x.xml", "<x/>");
+        Preflight.Result r = check(d, new ConfigFlags("t", "object_detection", "train", null, null, null, null, null, null,
+                null, null, null, null));
+        assertThat(r.ok()).isFalse();
+        assertThat(findings(r)).singleElement().asString().contains("category object_detection are not supported yet");
+    }
+
+    @Test
+    void tabularRecordsFromCsvOrJson() {
+        DatasetBuilder csv = dataset().csv("age,city,species", "31,Oslo,cat", "45,Rome,dog", "29,Lima,cat");
+        Preflight.Result r = check(csv, tabular("tabular_classification", "species", null, null, "age:INT,city:VARCHAR(8)"));
+        assertThat(findings(r)).isEmpty();
+        assertThat(r.dataset().rows().columns()).containsExactly("data_id", "filename", "extension", "label", "data_intent",
+                "age", "city");
+        assertThat(r.dataset().rows().rows().get(1).subList(1, 7)).containsExactly(null, null, "dog", "train", "45", "Rome");
+
+        DatasetBuilder json = dataset().file("records.json", "[{\"x\": 1, \"y\": \"a\"}, {\"x\": 2, \"y\": \"b\"}]")
+                .file("ingest.yaml", "apiVersion: ferry.dev/v1\nkind: IngestConfig\ncategory: tabular_classification\n"
+                        + "table: t\nintent: test\njson: records.json\nlabel: y\nschema: {x: INT}\n");
+        Preflight.Result j = check(json, ConfigFlags.NONE);
+        assertThat(j.ok()).isTrue();
+        assertThat(j.dataset().rows().rows()).hasSize(2);
+
+        DatasetBuilder lines = dataset().file("r.jsonl", "{\"x\": 1, \"y\": \"a\"}\n{\"x\": 2, \"y\": \"b\"}\n")
+                .file("ingest.yaml", "apiVersion: ferry.dev/v1\nkind: IngestConfig\ncategory: tabular_classification\n"
+                        + "table: t\nintent: test\njson: r.jsonl\nlabel: y\n");
+        assertThat(check(lines, ConfigFlags.NONE).dataset().rows().rows()).hasSize(2);
+    }
+
+    @Test
+    void tabularValuesMustParseAndReservedNamesAreRefused() {
+        DatasetBuilder d = dataset().csv("age,city,species", "31,Oslo,cat", "old,Rome,dog", "29,Lima-Peru-City,cat");
+        assertThat(findings(check(d, tabular("tabular_classification", "species", null, null, "age:INT,city:VARCHAR(8)"))))
+                .containsExactly(
+                        "error: values of column \"age\" that are not INT: row 2 (line 3) \"old\" (not a INT)",
+                        "error: values of column \"city\" that are not VARCHAR(8): row 3 (line 4) \"Lima-Peru-City\" (longer than 8 characters)");
+        DatasetBuilder reserved = dataset().csv("data_id,species", "1,cat", "2,dog");
+        assertThat(findings(check(reserved, tabular("tabular_classification", "species", null, null, null))))
+                .containsExactly("error: labels.csv has a column named \"data_id\", which the rows table reserves; rename it");
+        DatasetBuilder missing = dataset().csv("age,species", "1,cat", "2,dog");
+        assertThat(findings(check(missing, tabular("tabular_classification", "species", null, null, "height:FLOAT"))))
+                .containsExactly("error: schema column \"height\" is not in labels.csv (columns: age, species)");
+    }
+
+    @Test
+    void regressionLabelsAreNumbersAndBucketsMapThem() {
+        DatasetBuilder d = dataset().csv("rooms,price", "3,250000", "2,n/a", "5,1200000");
+        assertThat(findings(check(d, tabular("tabular_regression", "price", "passthrough", null, null))))
+                .containsExactly("error: labels that are not numbers (tabular_regression): row 2 (line 3) \"n/a\"");
+        DatasetBuilder ok = dataset().csv("rooms,price", "3,250000", "2,90000", "5,1200000");
+        Preflight.Result r = check(ok, tabular("tabular_regression", "price", "bucket", List.of(100000.0, 1000000.0), null));
+        assertThat(findings(r)).isEmpty();
+        assertThat(r.dataset().rows().columns()).contains("label_raw");
+        assertThat(r.dataset().rows().rows()).extracting(row -> row.get(3) + " " + row.get(5)).containsExactly(
+                "[100000, 1000000) 250000", "[-inf, 100000) 90000", "[1000000, inf) 1200000");
+    }
+}
