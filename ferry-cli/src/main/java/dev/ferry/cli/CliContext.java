@@ -22,6 +22,8 @@ final class CliContext implements AutoCloseable {
     final Map<String, String> env;
     final PrintWriter out;
     final PrintWriter err;
+    /** Raw bytes to stdout (binary exports); null in-process, where bytes go to {@link #out} as UTF-8. */
+    private final java.io.OutputStream rawOut;
     /** Stderr is a terminal that may show progress bars and colours. */
     final boolean interactive;
     OutputFormat output = OutputFormat.text;
@@ -29,10 +31,42 @@ final class CliContext implements AutoCloseable {
     private FerryApi api;
 
     CliContext(Map<String, String> env, PrintWriter out, PrintWriter err, boolean interactive) {
+        this(env, out, err, interactive, null);
+    }
+
+    CliContext(Map<String, String> env, PrintWriter out, PrintWriter err, boolean interactive, java.io.OutputStream rawOut) {
         this.env = env;
         this.out = out;
         this.err = err;
         this.interactive = interactive;
+        this.rawOut = rawOut;
+    }
+
+    /** stdout as bytes; flush {@link #out} before writing here. */
+    java.io.OutputStream stdout() {
+        if (rawOut != null) {
+            return rawOut;
+        }
+        return new java.io.OutputStream() {
+            private final java.io.ByteArrayOutputStream pending = new java.io.ByteArrayOutputStream();
+
+            @Override
+            public void write(int b) {
+                pending.write(b);
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) {
+                pending.write(b, off, len);
+            }
+
+            @Override
+            public void flush() {
+                out.write(pending.toString(java.nio.charset.StandardCharsets.UTF_8));
+                out.flush();
+                pending.reset();
+            }
+        };
     }
 
     FerryHome home() {

@@ -37,6 +37,8 @@ public final class Ferry implements Callable<Integer> {
     private static final Map<String, Class<?>> COMMANDS = new LinkedHashMap<>();
 
     static {
+        COMMANDS.put("dataset", DatasetCommands.class);
+        COMMANDS.put("push", DatasetCommands.Push.class);
         COMMANDS.put("ingest", IngestCommands.class);
         COMMANDS.put("repo", RepoCommands.class);
         COMMANDS.put("bundle", BundleCommands.class);
@@ -79,7 +81,9 @@ public final class Ferry implements Callable<Integer> {
     public static void main(String[] args) {
         PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
         PrintWriter err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
-        System.exit(run(System.getenv(), out, err, Terminal.interactive(System.getenv()), args));
+        try (CliContext ctx = new CliContext(System.getenv(), out, err, Terminal.interactive(System.getenv()), System.out)) {
+            System.exit(commandLine(ctx, args).execute(args));
+        }
     }
 
     /** Runs one invocation with this process's environment, never interactive. */

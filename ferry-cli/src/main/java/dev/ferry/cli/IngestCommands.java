@@ -19,7 +19,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "ingest", description = "Validate ingest configs and dataset folders, locally.",
-        subcommands = {IngestCommands.Validate.class, IngestCommands.Schema.class})
+        subcommands = {IngestCommands.Validate.class, IngestCommands.Schema.class, DatasetCommands.Push.class})
 final class IngestCommands extends CommandGroup {
 
     @Command(name = "validate", description = {"Check an ingest config, or a dataset folder (its config, then its data).",

@@ -7,6 +7,7 @@ import dev.ferry.core.model.Bundle;
 import dev.ferry.core.model.BundleRef;
 import dev.ferry.core.model.DiffEntry;
 import dev.ferry.core.model.FileEntry;
+import dev.ferry.core.model.Ingestion;
 import dev.ferry.core.model.Label;
 import dev.ferry.core.model.LabelMove;
 import dev.ferry.core.model.Repo;
@@ -62,6 +63,18 @@ public interface FerryApi extends AutoCloseable {
     List<Label> listLabels(String repo);
 
     List<LabelMove> labelHistory(String repo, String label);
+
+    /** Checks a dataset folder, uploads it as a new version of its table, and ingests its records. */
+    PushResult push(PushRequest request, TransferListener listener);
+
+    /** A table's ingested versions, oldest first. */
+    List<Ingestion> listIngestions(String table);
+
+    /** One ingested version: by bundle id or label, or the newest ingested one when {@code version} is null. */
+    Ingestion getIngestion(String table, BundleRef version);
+
+    /** The rows of an ingested version, as JSON Lines (one object per row, columns in order). */
+    java.io.InputStream openRows(Ingestion ingestion);
 
     FsckReport fsck(boolean readData, Consumer<String> progress);
 

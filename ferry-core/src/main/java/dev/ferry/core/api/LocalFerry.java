@@ -17,11 +17,13 @@ import dev.ferry.core.maint.Fsck;
 import dev.ferry.core.maint.GarbageCollector;
 import dev.ferry.core.maint.GcReport;
 import dev.ferry.core.manifest.Manifest;
+import dev.ferry.core.manifest.SingleFile;
 import dev.ferry.core.model.Author;
 import dev.ferry.core.model.Bundle;
 import dev.ferry.core.model.BundleRef;
 import dev.ferry.core.model.DiffEntry;
 import dev.ferry.core.model.FileEntry;
+import dev.ferry.core.model.Ingestion;
 import dev.ferry.core.model.Ids;
 import dev.ferry.core.model.Label;
 import dev.ferry.core.model.LabelMove;
@@ -258,6 +260,41 @@ public final class LocalFerry implements FerryApi {
     public List<LabelMove> labelHistory(String repo, String label) {
         Names.checkRepo(repo);
         return catalog.labelHistory(repo, label);
+    }
+
+    // ---------------------------------------------------------------- datasets
+
+    @Override
+    public PushResult push(PushRequest request, TransferListener listener) {
+        return new Ingestor(this, blobs, catalog).push(request, listener);
+    }
+
+    @Override
+    public List<Ingestion> listIngestions(String table) {
+        getRepo(table);
+        return catalog.listIngestions(table);
+    }
+
+    @Override
+    public Ingestion getIngestion(String table, BundleRef version) {
+        getRepo(table);
+        if (version == null) {
+            List<Ingestion> all = catalog.listIngestions(table);
+            if (all.isEmpty()) {
+                throw FerryException.notFound("table '" + table + "' has no ingested version",
+                        "push one with 'ferry dataset push <folder> --table " + table + " ...'");
+            }
+            return all.get(all.size() - 1);
+        }
+        Bundle bundle = getBundle(table, version);
+        return catalog.findIngestion(table, bundle.id()).orElseThrow(() -> FerryException.notFound(
+                "version " + bundle.id() + " of table '" + table + "' was uploaded but not ingested",
+                "see 'ferry dataset versions " + table + "'"));
+    }
+
+    @Override
+    public java.io.InputStream openRows(Ingestion ingestion) {
+        return SingleFile.open(blobs, ingestion.rowsManifest());
     }
 
     // ---------------------------------------------------------------- maintenance

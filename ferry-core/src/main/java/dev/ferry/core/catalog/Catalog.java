@@ -3,6 +3,7 @@ package dev.ferry.core.catalog;
 import dev.ferry.core.model.Author;
 import dev.ferry.core.model.Bundle;
 import dev.ferry.core.model.Digest;
+import dev.ferry.core.model.Ingestion;
 import dev.ferry.core.model.Label;
 import dev.ferry.core.model.LabelMove;
 import dev.ferry.core.model.Repo;
@@ -59,6 +60,19 @@ public interface Catalog extends AutoCloseable {
 
     /** Every bundle of every repo (fsck, gc). */
     void forEachBundle(Consumer<Bundle> action);
+
+    // ---- ingestions (the rows tables of datasets)
+
+    /** Records the rows table of a bundle; replaces an earlier one of the same bundle. */
+    void recordIngestion(Ingestion ingestion);
+
+    Optional<Ingestion> findIngestion(String repo, String bundleId);
+
+    /** A repo's ingestions, oldest first. */
+    List<Ingestion> listIngestions(String repo);
+
+    /** Every ingestion of every repo (gc, fsck). */
+    void forEachIngestion(Consumer<Ingestion> action);
 
     // ---- labels
 

@@ -7,6 +7,7 @@ import dev.ferry.core.error.FerryException;
 import dev.ferry.core.model.Author;
 import dev.ferry.core.model.Bundle;
 import dev.ferry.core.model.Digest;
+import dev.ferry.core.model.Ingestion;
 import dev.ferry.core.model.Label;
 import dev.ferry.core.model.LabelMove;
 import dev.ferry.core.model.Repo;
@@ -163,7 +164,8 @@ public final class JdbcCatalog implements Catalog {
             dialect.lockRepo(c, name);
             requireRepo(c, name);
             // Explicit order instead of relying on cascades: labels point at bundles.
-            for (String sql : List.of("DELETE FROM label_moves WHERE repo = ?", "DELETE FROM labels WHERE repo = ?",
+            for (String sql : List.of("DELETE FROM ingestions WHERE repo = ?",
+                    "DELETE FROM label_moves WHERE repo = ?", "DELETE FROM labels WHERE repo = ?",
                     "DELETE FROM bundles WHERE repo = ?", "DELETE FROM repos WHERE name = ?")) {
                 try (PreparedStatement s = c.prepareStatement(sql)) {
                     s.setString(1, name);
@@ -288,6 +290,73 @@ public final class JdbcCatalog implements Catalog {
     @Override
     public void forEachBundle(Consumer<Bundle> action) {
         stream("SELECT " + BUNDLE_COLUMNS + " FROM bundles ORDER BY repo, id", JdbcCatalog::bundle, action);
+    }
+
+    // ---------------------------------------------------------------- ingestions
+
+    private static final String INGESTION_COLUMNS =
+            "repo, bundle_id, category, rows_manifest, row_count, columns, config, summary, created_at";
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+
+    @Override
+    public void recordIngestion(Ingestion i) {
+        inTransaction(c -> {
+            dialect.lockRepo(c, i.repo());
+            if (!bundleExists(c, i.repo(), i.bundleId())) {
+                throw FerryException.notFound("bundle " + i.bundleId() + " does not exist in repo '" + i.repo() + "'", null);
+            }
+            try (PreparedStatement s = c.prepareStatement("DELETE FROM ingestions WHERE repo = ? AND bundle_id = ?")) {
+                s.setString(1, i.repo());
+                s.setString(2, i.bundleId());
+                s.executeUpdate();
+            }
+            try (PreparedStatement s = c.prepareStatement("INSERT INTO ingestions (" + INGESTION_COLUMNS
+                    + ") VALUES (?,?,?,?,?,?,?,?,?)")) {
+                s.setString(1, i.repo());
+                s.setString(2, i.bundleId());
+                s.setString(3, i.category());
+                s.setBytes(4, i.rowsManifest().toBytes());
+                s.setLong(5, i.rowCount());
+                s.setString(6, JSON.writeValueAsString(i.columns()));
+                s.setString(7, i.config());
+                s.setString(8, i.summary());
+                s.setLong(9, i.createdAt().toEpochMilli());
+                s.executeUpdate();
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                throw new IllegalStateException(e);
+            }
+            return null;
+        });
+    }
+
+    private static Ingestion ingestion(ResultSet r) throws SQLException {
+        try {
+            List<String> columns = JSON.readValue(r.getString(6),
+                    JSON.getTypeFactory().constructCollectionType(List.class, String.class));
+            return new Ingestion(r.getString(1), r.getString(2), r.getString(3), Digest.fromBytes(r.getBytes(4)),
+                    r.getLong(5), columns, r.getString(7), r.getString(8), Instant.ofEpochMilli(r.getLong(9)));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new SQLException("unreadable columns of an ingestion", e);
+        }
+    }
+
+    @Override
+    public Optional<Ingestion> findIngestion(String repo, String bundleId) {
+        return query("SELECT " + INGESTION_COLUMNS + " FROM ingestions WHERE repo = ? AND bundle_id = ?", s -> {
+            s.setString(1, repo);
+            s.setString(2, bundleId);
+        }, JdbcCatalog::ingestion).stream().findFirst();
+    }
+
+    @Override
+    public List<Ingestion> listIngestions(String repo) {
+        return query("SELECT " + INGESTION_COLUMNS + " FROM ingestions WHERE repo = ? ORDER BY bundle_id",
+                s -> s.setString(1, repo), JdbcCatalog::ingestion);
+    }
+
+    @Override
+    public void forEachIngestion(Consumer<Ingestion> action) {
+        stream("SELECT " + INGESTION_COLUMNS + " FROM ingestions ORDER BY repo, bundle_id", JdbcCatalog::ingestion, action);
     }
 
     // ---------------------------------------------------------------- labels

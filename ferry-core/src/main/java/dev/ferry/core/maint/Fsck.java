@@ -76,6 +76,8 @@ public final class Fsck {
             bundles[0]++;
             files[0] += checkBundle(bundle, bad);
         });
+        catalog.forEachIngestion(i -> checkManifest("table " + i.repo() + " rows of bundle " + i.bundleId(),
+                i.rowsManifest(), bad));
         return new FsckReport(known.size(), blobs, bytes, bundles[0], files[0], orphans, problems, problemCount);
     }
 
@@ -116,10 +118,13 @@ public final class Fsck {
 
     /** Returns the number of files checked. */
     private long checkBundle(Bundle bundle, Set<Digest> bad) {
-        String subject = "repo " + bundle.repo() + " bundle " + bundle.id();
+        return checkManifest("repo " + bundle.repo() + " bundle " + bundle.id(), bundle.manifest(), bad);
+    }
+
+    private long checkManifest(String subject, Digest root, Set<Digest> bad) {
         Manifest manifest;
         try {
-            manifest = Manifest.open(store, bundle.manifest());
+            manifest = Manifest.open(store, root);
         } catch (FerryException e) {
             problem("damaged-manifest", subject, e.getMessage());
             return 0;

@@ -104,6 +104,19 @@ public final class GarbageCollector {
         Set<Digest> live = new HashSet<>();
         List<Bundle> bundles = new ArrayList<>();
         catalog.forEachBundle(bundles::add);
+        List<dev.ferry.core.model.Ingestion> ingestions = new ArrayList<>();
+        catalog.forEachIngestion(ingestions::add);
+        for (dev.ferry.core.model.Ingestion i : ingestions) {
+            try {
+                Manifest m = Manifest.open(store, i.rowsManifest());
+                live.addAll(m.metadataDigests());
+                m.forEachChunk(c -> live.add(c.digest()));
+            } catch (FerryException e) {
+                throw new FerryException(ErrorCode.DATA_CORRUPT, "gc stopped before deleting anything: the rows table of"
+                        + " bundle " + i.bundleId() + " (table " + i.repo() + ") cannot be read: " + e.getMessage(),
+                        "run 'ferry fsck' first");
+            }
+        }
         int n = 0;
         for (Bundle b : bundles) {
             progress.accept("marking bundle " + (++n) + "/" + bundles.size());

@@ -92,6 +92,10 @@ public final class DatasetBuilder {
         }
     }
 
+    public static byte[] jpeg(int width, int height, int seed) {
+        return encode(width, height, "jpg", seed);
+    }
+
     static byte[] encode(int width, int height, String format, int seed) {
         BufferedImage img = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = img.createGraphics();

@@ -1,0 +1,36 @@
+package dev.ferry.cli;
+
+import dev.ferry.core.api.IngestSummary;
+import dev.ferry.core.api.PushResult;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/** The box a push ends with: what was ingested, into which version, and how well. */
+final class SummaryPanel {
+    private SummaryPanel() {}
+
+    static List<String> lines(PushResult r) {
+        IngestSummary s = r.summary();
+        List<String> body = new ArrayList<>();
+        body.add("records   " + s.records() + " total · " + s.inserted() + " inserted · " + s.skipped() + " skipped · "
+                + s.failed() + " failed");
+        body.add("files     " + s.files() + " (" + Human.bytes(s.bytes()) + ")");
+        if (!s.labels().isEmpty()) {
+            body.add("labels    " + s.labels().size() + " (" + String.join(", ", s.labels().subList(0, Math.min(8,
+                    s.labels().size()))) + (s.labels().size() > 8 ? ", ..." : "") + ")");
+        }
+        body.add("version   " + r.bundle().id() + (r.newVersion() ? " (new)" : " (unchanged: already ingested)"));
+        body.add("success   " + String.format(Locale.ROOT, "%.1f %%", 100 * s.successRate()) + " in "
+                + Human.duration(r.elapsed()));
+        String title = " " + r.config().table() + " · " + r.config().category() + " · " + r.config().intent() + " ";
+        int width = Math.max(title.length() + 2, body.stream().mapToInt(String::length).max().orElse(0) + 2);
+        List<String> out = new ArrayList<>();
+        out.add("┌─" + title + "─".repeat(Math.max(0, width - title.length() - 1)) + "┐");
+        for (String line : body) {
+            out.add("│ " + line + " ".repeat(width - line.length() - 1) + "│");
+        }
+        out.add("└" + "─".repeat(width) + "┘");
+        return out;
+    }
+}

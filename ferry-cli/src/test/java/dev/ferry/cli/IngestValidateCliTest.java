@@ -1,0 +1,107 @@
+package dev.ferry.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.ferry.core.ingest.dataset.DatasetBuilder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class IngestValidateCliTest {
+    @TempDir
+    Path tmp;
+
+    CliRun ferry;
+
+    @BeforeEach
+    void setUp() {
+        ferry = new CliRun(tmp.resolve("home"));
+    }
+
+    private static final String GOOD = """
+            apiVersion: ferry.dev/v1
+            kind: IngestConfig
+            category: image_classification
+            table: cats
+            intent: train
+            csv: labels.csv
+            images: images
+            label: label
+            """;
+
+    @Test
+    void aValidConfigFileIsOk() throws Exception {
+        Path file = Files.writeString(tmp.resolve("ingest.yaml"), GOOD);
+        CliRun.Result r = ferry.run("ingest", "validate", file.toString());
+        assertThat(r.exit()).as(r.toString()).isZero();
+        assertThat(r.out()).isEqualTo(file + ": ok\n");
+        assertThat(tmp.resolve("home")).doesNotExist(); // local only: no store, no server
+    }
+
+    @Test
+    void anInvalidConfigListsIssuesWithLinesAndExitsTwo() throws Exception {
+        Path file = Files.writeString(tmp.resolve("ingest.yaml"), GOOD.replace("intent: train\n", "")
+                .replace("image_classification", "cat"));
+        CliRun.Result r = ferry.run("ingest", "validate", file.toString());
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.outLines()).containsExactly(file + ": 2 problems",
+                "  <root>: missing required \"intent\" (line 1, column 1)",
+                "  category: \"cat\" is not one of [image_classification, object_detection, keypoint_detection, "
+                        + "semantic_segmentation, text_classification, token_classification, sentence_pair_classification, "
+                        + "masked_language_modeling, causal_language_modeling, seq2seq, embeddings, tabular_classification, "
+                        + "tabular_regression, time_series_forecasting, time_series_classification, time_to_event_prediction]"
+                        + " (line 3, column 11)");
+        JsonNode json = ferry.run("ingest", "validate", file.toString(), "-o", "json").json();
+        assertThat(json.get("valid").asBoolean()).isFalse();
+        assertThat(json.at("/config/issues/1/path").asText()).isEqualTo("category");
+        assertThat(json.at("/config/issues/1/line").asInt()).isEqualTo(3);
+    }
+
+    @Test
+    void unreadableOrNotYamlIsExitThree() throws Exception {
+        Path broken = Files.writeString(tmp.resolve("broken.yaml"), "kind: [oops\n");
+        CliRun.Result r = ferry.run("ingest", "validate", broken.toString());
+        assertThat(r.exit()).isEqualTo(3);
+        assertThat(r.err()).startsWith("error: ").contains("is not valid YAML at line");
+        assertThat(ferry.run("ingest", "validate", tmp.resolve("nope.yaml").toString()).exit()).isEqualTo(3);
+    }
+
+    @Test
+    void aDatasetFolderIsCheckedWithFlagsOrItsOwnConfig() throws Exception {
+        DatasetBuilder d = new DatasetBuilder(tmp.resolve("cats")).csv("filename,label", "a0.jpg,cat", "a1.jpg,dog")
+                .images("a", 2, 24, 24);
+        String dir = d.dir().toString();
+        CliRun.Result ok = ferry.run("ingest", "validate", dir, "--table", "cats", "--category", "image_classification",
+                "--intent", "train", "--label-column", "label");
+        assertThat(ok.exit()).as(ok.toString()).isZero();
+        assertThat(ok.out()).startsWith(dir + ": ok — 2 records, 2 files, 2 labels (cat, dog)");
+
+        CliRun.Result wrongSize = ferry.run("ingest", "validate", dir, "--table", "cats", "--category",
+                "image_classification", "--intent", "train", "--label-column", "label", "--target-size", "32x32");
+        assertThat(wrongSize.exit()).isEqualTo(2);
+        assertThat(wrongSize.out()).contains("error: images that are not 32x32 (width x height): a0.jpg is 24x24, a1.jpg is 24x24");
+
+        CliRun.Result notApplicable = ferry.run("ingest", "validate", dir, "--table", "cats", "--category",
+                "image_classification", "--intent", "train", "--label-column", "label", "--time-column", "ts");
+        assertThat(notApplicable.exit()).isEqualTo(2);
+        assertThat(notApplicable.out()).contains("  --time-column: does not apply to category image_classification");
+
+        d.file("ingest.yaml", GOOD);
+        CliRun.Result own = ferry.run("ingest", "validate", dir, "--print-config");
+        assertThat(own.exit()).as(own.toString()).isZero();
+        assertThat(own.out()).contains("table: cats").contains("images: images").contains("(config: " + d.dir().resolve("ingest.yaml") + ")");
+        JsonNode json = ferry.run("ingest", "validate", dir, "-o", "json", "--print-config").json();
+        assertThat(json.at("/dataset/records").asInt()).isEqualTo(2);
+        assertThat(json.at("/config/resolved/table").asText()).isEqualTo("cats");
+    }
+
+    @Test
+    void theSchemaCanBePrinted() {
+        CliRun.Result r = ferry.run("ingest", "schema");
+        assertThat(r.exit()).isZero();
+        assertThat(r.out()).contains("\"$id\" : \"https://ferry.dev/schemas/ingest.v1.json\"".replace(" : ", ": "));
+    }
+}

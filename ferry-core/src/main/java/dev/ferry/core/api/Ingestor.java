@@ -1,0 +1,199 @@
+package dev.ferry.core.api;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ferry.core.blob.BlobStore;
+import dev.ferry.core.catalog.Catalog;
+import dev.ferry.core.error.ErrorCode;
+import dev.ferry.core.error.FerryException;
+import dev.ferry.core.ingest.IngestConfig;
+import dev.ferry.core.ingest.Preflight;
+import dev.ferry.core.ingest.PreflightFailed;
+import dev.ferry.core.ingest.dataset.DatasetCategory;
+import dev.ferry.core.ingest.dataset.DatasetReport;
+import dev.ferry.core.ingest.dataset.RowsTable;
+import dev.ferry.core.manifest.Manifest;
+import dev.ferry.core.manifest.ManifestSummary;
+import dev.ferry.core.manifest.SingleFile;
+import dev.ferry.core.model.Digest;
+import dev.ferry.core.model.FileEntry;
+import dev.ferry.core.model.Ingestion;
+import dev.ferry.core.transfer.TransferListener;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * `dataset push`, in-process: the local checks, the upload of the folder as a new version of the
+ * table's repo, then the ingestion, which runs the same category checks again and builds the rows
+ * table from the records that pass. Rows whose file is not the one that was uploaded (it changed in
+ * between) are failed records. The rows table is stored as a one-file manifest of JSON Lines.
+ */
+final class Ingestor {
+    static final String ROWS_FILE = "rows.jsonl";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final LocalFerry ferry;
+    private final BlobStore blobs;
+    private final Catalog catalog;
+
+    Ingestor(LocalFerry ferry, BlobStore blobs, Catalog catalog) {
+        this.ferry = ferry;
+        this.blobs = blobs;
+        this.catalog = catalog;
+    }
+
+    PushResult push(PushRequest request, TransferListener listener) {
+        long started = System.nanoTime();
+        Preflight.Result preflight = Preflight.run(request.path(), request.configFile(), request.flags());
+        if (!preflight.ok()) {
+            throw new PreflightFailed(preflight);
+        }
+        if (preflight.dataset() == null) {
+            throw FerryException.invalid("dataset push needs a dataset folder, not a config file: " + request.path(),
+                    "pass the folder, with --config FILE if the config lives elsewhere");
+        }
+        IngestConfig config = preflight.config().config();
+        Path dir = preflight.config().datasetDir();
+        String table = config.table();
+        if (catalog.findRepo(table).isEmpty()) {
+            try {
+                ferry.createRepo(table, "dataset " + table + " (" + config.category() + ")");
+            } catch (FerryException raced) {
+                if (raced.code() != ErrorCode.CONFLICT) throw raced;
+            }
+        }
+        UploadResult upload = ferry.upload(new UploadRequest(dir, table,
+                request.message() == null ? "dataset push" : request.message(), request.label()), listener);
+        String bundleId = upload.bundle().id();
+        var existing = catalog.findIngestion(table, bundleId);
+        if (existing.isPresent()) {
+            // identical content, already ingested: nothing new to do
+            IngestSummary previous = summaryOf(existing.get());
+            IngestSummary skipped = new IngestSummary(previous.records(), 0, previous.inserted(), previous.failed(),
+                    previous.files(), previous.bytes(), previous.labels(), previous.failures());
+            return new PushResult(config, upload.bundle(), false, existing.get(), skipped, upload, since(started));
+        }
+        DatasetCategory.DatasetOutcome outcome = DatasetCategory.of(config.category()).check(dir, config);
+        DatasetReport report = outcome.report();
+        List<String> failures = new ArrayList<>();
+        report.findings().stream().filter(f -> f.severity() == DatasetReport.Severity.ERROR)
+                .forEach(f -> failures.add(f.format()));
+        List<List<Object>> rows = checkAgainstBundle(outcome.rows(), config, dir, upload.bundle().manifest(), failures);
+        long failed = report.errorCount() + (outcome.rows().size() - rows.size());
+        ManifestSummary stored = storeRows(outcome.rows().columns(), rows);
+        IngestSummary summary = new IngestSummary(report.records(), rows.size(), 0, failed, report.files(),
+                upload.bundle().totalBytes(), report.distinctLabels(), failures.subList(0, Math.min(20, failures.size())));
+        Ingestion ingestion = new Ingestion(table, bundleId, config.category().id(), stored.root(), rows.size(),
+                outcome.rows().columns(), json(preflight.config().document()), json(summaryJson(summary)), Instant.now());
+        catalog.recordIngestion(ingestion);
+        return new PushResult(config, upload.bundle(), true, ingestion, summary, upload, since(started));
+    }
+
+    /** Keeps the rows whose file in the bundle is the file the checks saw. */
+    private List<List<Object>> checkAgainstBundle(RowsTable table, IngestConfig config, Path dir, Digest manifestRoot,
+            List<String> failures) {
+        String folder = config.sidecars().get("images");
+        if (folder == null) {
+            return table.rows();
+        }
+        Map<String, FileEntry> stored = new HashMap<>();
+        Manifest.open(blobs, manifestRoot).forEach(f -> stored.put(f.path(), f));
+        List<List<Object>> kept = new ArrayList<>();
+        for (List<Object> row : table.rows()) {
+            String path = folder + "/" + row.get(1);
+            FileEntry entry = stored.get(path);
+            // a content-hash id is the digest the checks read; other ids need the file read again
+            Digest now = config.dataId().strategy() == IngestConfig.DataIdStrategy.CONTENT_HASH
+                    ? Digest.parse((String) row.get(0)) : digestOf(dir.resolve(folder).resolve((String) row.get(1)));
+            if (entry == null || !entry.digest().equals(now)) {
+                failures.add(path + " changed after it was uploaded; push again");
+                continue;
+            }
+            kept.add(row);
+        }
+        return kept;
+    }
+
+    private static Digest digestOf(Path file) {
+        try {
+            return Digest.of(Files.readAllBytes(file));
+        } catch (IOException e) {
+            return Digest.EMPTY; // gone: cannot match what was uploaded
+        }
+    }
+
+    private ManifestSummary storeRows(List<String> columns, List<List<Object>> rows) {
+        try {
+            Path temp = Files.createTempFile("ferry-rows-", ".jsonl");
+            try {
+                try (JsonGenerator g = JSON.getFactory().createGenerator(Files.newOutputStream(temp))) {
+                    for (List<Object> row : rows) {
+                        g.writeStartObject();
+                        for (int i = 0; i < columns.size(); i++) {
+                            g.writeObjectField(columns.get(i), row.get(i));
+                        }
+                        g.writeEndObject();
+                        g.writeRaw('\n');
+                    }
+                }
+                try (InputStream in = Files.newInputStream(temp)) {
+                    return SingleFile.store(blobs, ROWS_FILE, in, 0644);
+                }
+            } finally {
+                Files.deleteIfExists(temp);
+            }
+        } catch (IOException e) {
+            throw new FerryException(ErrorCode.LOCAL_ENVIRONMENT, "cannot write the rows table: " + e.getMessage(), null, e);
+        }
+    }
+
+    static Map<String, Object> summaryJson(IngestSummary s) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("records", s.records());
+        m.put("inserted", s.inserted());
+        m.put("skipped", s.skipped());
+        m.put("failed", s.failed());
+        m.put("files", s.files());
+        m.put("bytes", s.bytes());
+        m.put("successRate", s.successRate());
+        m.put("labels", s.labels());
+        m.put("failures", s.failures());
+        return m;
+    }
+
+    static IngestSummary summaryOf(Ingestion ingestion) {
+        try {
+            var n = JSON.readTree(ingestion.summary());
+            List<String> labels = new ArrayList<>();
+            n.path("labels").forEach(l -> labels.add(l.asText()));
+            List<String> failures = new ArrayList<>();
+            n.path("failures").forEach(l -> failures.add(l.asText()));
+            return new IngestSummary(n.path("records").asLong(), n.path("inserted").asLong(), n.path("skipped").asLong(),
+                    n.path("failed").asLong(), n.path("files").asLong(), n.path("bytes").asLong(), labels, failures);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static String json(Object value) {
+        try {
+            return JSON.writeValueAsString(value);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static Duration since(long started) {
+        return Duration.ofNanos(System.nanoTime() - started);
+    }
+}

@@ -1,0 +1,174 @@
+package dev.ferry.core.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import blue.strategic.parquet.Hydrator;
+import blue.strategic.parquet.HydratorSupplier;
+import blue.strategic.parquet.ParquetReader;
+import dev.ferry.core.home.FerryHome;
+import dev.ferry.core.ingest.ConfigFlags;
+import dev.ferry.core.ingest.PreflightFailed;
+import dev.ferry.core.ingest.RowsExport;
+import dev.ferry.core.ingest.SqlType;
+import dev.ferry.core.ingest.dataset.DatasetBuilder;
+import dev.ferry.core.model.Ingestion;
+import dev.ferry.core.transfer.TransferListener;
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** dataset push in-process: checks, version, rows table, re-push, failures, export. */
+class PushTest {
+    @TempDir
+    Path tmp;
+
+    LocalFerry ferry;
+
+    @BeforeEach
+    void open() {
+        ferry = LocalFerry.open(new FerryHome(tmp.resolve("home")));
+    }
+
+    @AfterEach
+    void close() {
+        ferry.close();
+    }
+
+    private static final ConfigFlags CATS = new ConfigFlags("cats", "image_classification", "train", "label", null,
+            null, null, null, null, null, null, null, null);
+
+    private DatasetBuilder images(String name) {
+        return new DatasetBuilder(tmp.resolve(name)).csv("filename,label", "a0.jpg,cat", "a1.jpg,cat", "a2.jpg,dog")
+                .images("a", 3, 20, 20);
+    }
+
+    private static String read(InputStream in) throws Exception {
+        try (in) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    @Test
+    void aPushMakesAVersionWithItsRowsAndAnIdenticalPushIsANoOp() throws Exception {
+        DatasetBuilder d = images("ds");
+        PushResult first = ferry.push(new PushRequest(d.dir(), null, CATS, "first", "v1"), TransferListener.NONE);
+        assertThat(first.newVersion()).isTrue();
+        assertThat(first.summary().records()).isEqualTo(3);
+        assertThat(first.summary().inserted()).isEqualTo(3);
+        assertThat(first.summary().failed()).isZero();
+        assertThat(first.summary().successRate()).isEqualTo(1.0);
+        assertThat(ferry.getRepo("cats").bundleCount()).isEqualTo(1);
+        Ingestion ingestion = ferry.getIngestion("cats", null);
+        assertThat(ingestion.rowCount()).isEqualTo(3);
+        assertThat(read(ferry.openRows(ingestion)).lines()).hasSize(3).first().asString()
+                .contains("\"filename\":\"a0.jpg\"").contains("\"label\":\"cat\"").contains("\"data_intent\":\"train\"");
+
+        PushResult again = ferry.push(new PushRequest(d.dir(), null, CATS, "again", null), TransferListener.NONE);
+        assertThat(again.newVersion()).isFalse();
+        assertThat(again.bundle().id()).isEqualTo(first.bundle().id());
+        assertThat(again.summary().skipped()).isEqualTo(3);
+        assertThat(again.summary().inserted()).isZero();
+        assertThat(ferry.listIngestions("cats")).hasSize(1);
+
+        ferry.gc(Duration.ZERO, false, s -> {});
+        assertThat(ferry.fsck(true, s -> {}).clean()).isTrue();
+        assertThat(read(ferry.openRows(ferry.getIngestion("cats", dev.ferry.core.model.BundleRef.label("v1")))).lines())
+                .hasSize(3);
+    }
+
+    @Test
+    void aFailingPreflightUploadsNothing() {
+        DatasetBuilder d = images("bad").csv("filename,label", "a0.jpg,cat", "missing.jpg,dog");
+        assertThatThrownBy(() -> ferry.push(new PushRequest(d.dir(), null, CATS, null, null), TransferListener.NONE))
+                .isInstanceOf(PreflightFailed.class)
+                .satisfies(e -> assertThat(((PreflightFailed) e).result().dataset().report().hasErrors()).isTrue());
+        assertThat(ferry.listRepos()).isEmpty();
+    }
+
+    @Test
+    void aFileThatChangesAfterItWasUploadedIsAFailedRecord() throws Exception {
+        DatasetBuilder d = images("changing");
+        Path victim = d.dir().resolve("images/a1.jpg");
+        AtomicInteger done = new AtomicInteger();
+        TransferListener changeAfterUpload = new TransferListener() {
+            @Override
+            public void fileDone() {
+                if (done.incrementAndGet() == 4) { // all of labels.csv and the 3 images are stored
+                    try {
+                        Files.write(victim, DatasetBuilderAccess.jpeg(20, 20, 99));
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                }
+            }
+        };
+        PushResult r = ferry.push(new PushRequest(d.dir(), null, CATS, null, null), changeAfterUpload);
+        assertThat(r.summary().failed()).isEqualTo(1);
+        assertThat(r.summary().inserted()).isEqualTo(2);
+        assertThat(r.summary().failures()).singleElement().asString().contains("images/a1.jpg changed after it was uploaded");
+        assertThat(ferry.getIngestion("cats", null).rowCount()).isEqualTo(2);
+    }
+
+    @Test
+    void tabularRowsExportAsCsvJsonlAndParquet() throws Exception {
+        DatasetBuilder d = new DatasetBuilder(tmp.resolve("houses")).csv("rooms,city,price", "3,Oslo,250000",
+                "2,Rome,90000", "5,Lima,1200000");
+        ConfigFlags flags = new ConfigFlags("houses", "tabular_regression", "test", "price", "passthrough", null, null,
+                null, null, "rooms:INT,city:VARCHAR(16)", null, null, null);
+        PushResult r = ferry.push(new PushRequest(d.dir(), null, flags, null, null), TransferListener.NONE);
+        assertThat(r.summary().inserted()).isEqualTo(3);
+        Ingestion i = ferry.getIngestion("houses", null);
+        Map<String, SqlType> types = Map.of("rooms", SqlType.parse("INT"), "city", SqlType.parse("VARCHAR(16)"));
+
+        ByteArrayOutputStream csv = new ByteArrayOutputStream();
+        RowsExport.write(ferry.openRows(i), i.columns(), types, RowsExport.Format.CSV, csv);
+        assertThat(csv.toString(StandardCharsets.UTF_8).lines()).containsExactly(
+                "data_id,filename,extension,label,data_intent,rooms,city",
+                csv.toString(StandardCharsets.UTF_8).lines().toList().get(1),
+                csv.toString(StandardCharsets.UTF_8).lines().toList().get(2),
+                csv.toString(StandardCharsets.UTF_8).lines().toList().get(3));
+        assertThat(csv.toString(StandardCharsets.UTF_8)).contains(",,,90000,test,2,Rome");
+
+        ByteArrayOutputStream jsonl = new ByteArrayOutputStream();
+        RowsExport.write(ferry.openRows(i), i.columns(), types, RowsExport.Format.JSONL, jsonl);
+        assertThat(jsonl.toString(StandardCharsets.UTF_8).lines()).hasSize(3);
+
+        Path parquet = tmp.resolve("houses.parquet");
+        try (OutputStream out = Files.newOutputStream(parquet)) {
+            RowsExport.write(ferry.openRows(i), i.columns(), types, RowsExport.Format.PARQUET, out);
+        }
+        HydratorSupplier<Map<String, Object>, Map<String, Object>> toMap = columns -> new Hydrator<>() {
+            public Map<String, Object> start() {
+                return new LinkedHashMap<>();
+            }
+
+            public Map<String, Object> add(Map<String, Object> target, String heading, Object value) {
+                target.put(heading, value);
+                return target;
+            }
+
+            public Map<String, Object> finish(Map<String, Object> target) {
+                return target;
+            }
+        };
+        try (var rows = ParquetReader.streamContent(parquet.toFile(), toMap)) {
+            List<Map<String, Object>> all = rows.toList();
+            assertThat(all).hasSize(3);
+            assertThat(all.get(1)).containsEntry("rooms", 2).containsEntry("city", "Rome").containsEntry("label", "90000")
+                    .containsEntry("filename", null);
+        }
+    }
+}
