@@ -1,6 +1,6 @@
 // Generates examples/cats-dogs: 576 JPEGs of 256x256 (288 "cats", 288 "dogs": simple drawn faces)
 // and labels.csv. Deterministic: the same files on every machine.
-//   java examples/make-cats-dogs.java [target-folder]
+//   java examples/make-cats-dogs.java [target-folder [count]]
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Graphics2D;
@@ -22,17 +22,18 @@ public class MakeCatsDogs {
     public static void main(String[] args) throws IOException {
         Path target = Path.of(args.length > 0 ? args[0] : "examples/cats-dogs");
         Path images = Files.createDirectories(target.resolve("images"));
+        int count = args.length > 1 ? Integer.parseInt(args[1]) : 576;
         Random random = new Random(576);
         try (Writer csv = Files.newBufferedWriter(target.resolve("labels.csv"))) {
             csv.write("filename,label\n");
-            for (int i = 0; i < 576; i++) {
+            for (int i = 0; i < count; i++) {
                 boolean cat = i % 2 == 0;
-                String name = (cat ? "cat_" : "dog_") + String.format("%03d", i / 2) + ".jpg";
+                String name = (cat ? "cat_" : "dog_") + String.format(count > 2000 ? "%05d" : "%03d", i / 2) + ".jpg";
                 write(face(cat, random), images.resolve(name));
                 csv.write(name + "," + (cat ? "cat" : "dog") + "\n");
             }
         }
-        System.out.println("wrote 576 images and labels.csv to " + target);
+        System.out.println("wrote " + count + " images and labels.csv to " + target);
     }
 
     private static BufferedImage face(boolean cat, Random r) {

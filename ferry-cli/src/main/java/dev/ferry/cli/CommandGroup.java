@@ -8,6 +8,9 @@ abstract class CommandGroup implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    @CommandLine.Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
+    boolean help;
+
     @Override
     public Integer call() {
         spec.commandLine().usage(spec.commandLine().getOut());

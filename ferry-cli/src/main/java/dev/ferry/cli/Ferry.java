@@ -17,7 +17,6 @@ import picocli.CommandLine.ScopeType;
  */
 @Command(
         name = "ferry",
-        scope = ScopeType.INHERIT,
         mixinStandardHelpOptions = true,
         versionProvider = VersionInfo.class,
         sortOptions = false,

@@ -10,6 +10,10 @@ abstract class FerryCommand implements Callable<Integer> {
     @CommandLine.Spec
     protected CommandLine.Model.CommandSpec spec;
 
+    // Only --help is shared: --version on a subcommand means a dataset version (dataset rows --version).
+    @CommandLine.Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
+    boolean help;
+
     FerryCommand(CliContext ctx) {
         this.ctx = ctx;
     }

@@ -33,6 +33,19 @@ final class Training {
             byte[] big = new byte[3 << 20];
             random.nextBytes(big);
             Files.write(src.resolve("big.bin"), big);
+            Path pets = dir.resolve("pets");
+            Files.createDirectories(pets.resolve("images"));
+            StringBuilder csv = new StringBuilder("filename,label\n");
+            for (int i = 0; i < 20; i++) {
+                java.awt.image.BufferedImage img = new java.awt.image.BufferedImage(32, 32,
+                        java.awt.image.BufferedImage.TYPE_INT_RGB);
+                img.setRGB(i, i, 0xFFFFFF);
+                javax.imageio.ImageIO.write(img, "jpg", pets.resolve("images/p" + i + ".jpg").toFile());
+                csv.append("p").append(i).append(".jpg,").append(i % 2 == 0 ? "cat" : "dog").append('\n');
+            }
+            Files.writeString(pets.resolve("labels.csv"), csv);
+            Files.writeString(pets.resolve("ingest.yaml"), "apiVersion: ferry.dev/v1\nkind: IngestConfig\n"
+                    + "category: image_classification\ntable: pets\nintent: train\nlabel: label\n");
             Map<String, String> env = Map.of("FERRY_HOME", dir.resolve("home").toString());
             String s = src.toString();
             String out = dir.resolve("out").toString();
@@ -54,6 +67,15 @@ final class Training {
                 {"label", "list", "--repo", "t"}, {"label", "get", "--repo", "t", "--label", "one"},
                 {"label", "history", "--repo", "t"}, {"fsck"}, {"gc", "--dry-run"}, {"repo", "get", "--repo", "none"},
                 {"config", "list"},
+                {"ingest", "validate", pets.resolve("ingest.yaml").toString()},
+                {"ingest", "validate", pets.toString()},
+                {"-o", "json", "ingest", "validate", pets.toString()},
+                {"dataset", "push", pets.toString(), "--dry-run"},
+                {"dataset", "push", pets.toString()},
+                {"dataset", "push", pets.toString()},
+                {"dataset", "rows", "pets", "--limit", "3"},
+                {"dataset", "export", "pets", "--format", "csv", "--to", dir.resolve("pets.csv").toString()},
+                {"dataset", "versions", "pets"},
             };
             PrintWriter sink = new PrintWriter(Writer.nullWriter());
             for (String[] command : commands) {

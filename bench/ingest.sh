@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# Benchmarks the ingest checks against their peers, side by side (issue 3):
+#   1. `ferry ingest validate ingest.yaml`, whole process, vs /usr/bin/python3 yaml.safe_load + jsonschema
+#      (Debian python3-yaml python3-jsonschema) validating the same file against the same schema;
+#   2. the preflight of 10,000 256x256 JPEGs (`ferry ingest validate <folder>`) vs restic backing up
+#      the same folder into a fresh repository.
+# Needs: apt-get install -y restic hyperfine python3-yaml python3-jsonschema
+set -euo pipefail
+BENCH="$(cd "$(dirname "$0")" && pwd)"
+ROOT="$(dirname "$BENCH")"
+WORK="$BENCH/work"
+DATA="$BENCH/data"
+FERRY="$ROOT/ferry"
+RUNS="${RUNS:-10}"
+export RESTIC_PASSWORD=bench RESTIC_CACHE_DIR="$WORK/restic-cache"
+mkdir -p "$WORK" "$DATA"
+"$FERRY" version >/dev/null
+results="$WORK/ingest-results"; rm -rf "$results"; mkdir -p "$results"
+
+cat > "$WORK/ingest.yaml" <<'YAML'
+apiVersion: ferry.dev/v1
+kind: IngestConfig
+category: image_classification
+table: cats_dogs_train
+intent: train
+csv: labels.csv
+images: images
+label: label
+YAML
+SCHEMA="$ROOT/ferry-core/src/main/resources/dev/ferry/core/ingest/ingest.v1.schema.json"
+hyperfine --style basic --runs "$RUNS" --warmup 2 --export-json "$results/validate.json" \
+  -n ferry "$FERRY ingest validate $WORK/ingest.yaml" \
+  -n python "/usr/bin/python3 $BENCH/validate.py $SCHEMA $WORK/ingest.yaml" >&2
+
+if [ ! -f "$DATA/cats10k/labels.csv" ]; then
+  "$ROOT/scripts/java" -Djava.awt.headless=true "$ROOT/examples/make-cats-dogs.java" "$DATA/cats10k" 10000 >&2
+fi
+FLAGS="--table cats10k --category image_classification --intent train --label-column label"
+hyperfine --style basic --runs 5 --warmup 1 --export-json "$results/preflight.json" \
+  -n ferry "$FERRY ingest validate $DATA/cats10k $FLAGS" \
+  --prepare "rm -rf $WORK/restic10k && restic init -q -r $WORK/restic10k" \
+  -n restic "restic -q -r $WORK/restic10k backup $DATA/cats10k" >&2
+rm -rf "$WORK/restic10k"
+
+python3 - "$results" <<'PY'
+import json, sys, os
+d = sys.argv[1]
+def t(f):
+    return {r["command"]: r for r in json.load(open(os.path.join(d, f)))["results"]}
+v, p = t("validate.json"), t("preflight.json")
+print("| case | ferry | peer | peer time | ratio | target | met |")
+print("|---|---|---|---|---|---|---|")
+r = v["ferry"]["mean"] / v["python"]["mean"]
+print("| ingest validate of a small config (whole process) | %.0f ms ± %.0f | python3 yaml + jsonschema | %.0f ms ± %.0f | %.2f | ≤ 1.0 | %s |" % (
+    v["ferry"]["mean"] * 1000, v["ferry"]["stddev"] * 1000, v["python"]["mean"] * 1000, v["python"]["stddev"] * 1000, r, "yes" if r <= 1.0 else "**no**"))
+r = p["ferry"]["mean"] / p["restic"]["mean"]
+print("| preflight of 10,000 256x256 JPEGs | %.2f s ± %.2f | restic backup | %.2f s ± %.2f | %.2f | ≤ 2.0 | %s |" % (
+    p["ferry"]["mean"], p["ferry"]["stddev"], p["restic"]["mean"], p["restic"]["stddev"], r, "yes" if r <= 2.0 else "**no**"))
+PY

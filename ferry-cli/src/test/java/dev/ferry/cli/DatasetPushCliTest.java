@@ -1,0 +1,95 @@
+package dev.ferry.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.ferry.core.ingest.dataset.DatasetBuilder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class DatasetPushCliTest {
+    @TempDir
+    Path tmp;
+
+    CliRun ferry;
+    String dir;
+    static final String[] FLAGS = {"--table", "pets", "--category", "image_classification", "--intent", "train",
+        "--label-column", "label"};
+
+    @BeforeEach
+    void setUp() {
+        ferry = new CliRun(tmp.resolve("home"));
+        dir = new DatasetBuilder(tmp.resolve("pets")).csv("filename,label", "p0.jpg,cat", "p1.jpg,dog", "p2.jpg,dog")
+                .images("p", 3, 16, 16).dir().toString();
+    }
+
+    private CliRun.Result push(String... extra) {
+        String[] args = new String[3 + FLAGS.length + extra.length];
+        args[0] = "dataset";
+        args[1] = "push";
+        args[2] = dir;
+        System.arraycopy(FLAGS, 0, args, 3, FLAGS.length);
+        System.arraycopy(extra, 0, args, 3 + FLAGS.length, extra.length);
+        return ferry.run(args);
+    }
+
+    @Test
+    void pushPrintsTheSummaryAndRowsComeBack() throws Exception {
+        CliRun.Result r = push("--label", "v1");
+        assertThat(r.exit()).as(r.toString()).isZero();
+        assertThat(r.out()).contains("pets · image_classification · train")
+                .contains("records   3 total · 3 inserted · 0 skipped · 0 failed").contains("(new)").contains("100.0 %");
+        CliRun.Result again = ferry.run("push", dir, "--table", "pets", "--category", "image_classification", "--intent",
+                "train", "--label-column", "label");
+        assertThat(again.exit()).isZero();
+        assertThat(again.out()).contains("0 inserted · 3 skipped").contains("unchanged: already ingested");
+
+        assertThat(ferry.run("dataset", "rows", "pets").outLines()).hasSize(4).first().asString()
+                .startsWith("data_id").contains("filename");
+        assertThat(ferry.run("dataset", "rows", "pets", "-o", "json", "--limit", "2").outLines()).hasSize(2)
+                .allMatch(l -> l.startsWith("{\"data_id\":"));
+        assertThat(ferry.run("dataset", "export", "pets", "--format", "csv").outLines()).hasSize(4)
+                .first().isEqualTo("data_id,filename,extension,label,data_intent");
+        Path parquet = tmp.resolve("pets.parquet");
+        assertThat(ferry.run("dataset", "export", "pets", "--format", "parquet", "--to", parquet.toString()).exit()).isZero();
+        assertThat(Files.readAllBytes(parquet)).startsWith("PAR1".getBytes());
+        assertThat(ferry.run("dataset", "export", "pets", "--format", "xml").exit()).isEqualTo(2);
+        assertThat(ferry.run("dataset", "versions", "pets").outLines()).hasSize(2);
+        assertThat(ferry.run("dataset", "rows", "nope").exit()).isEqualTo(2);
+    }
+
+    @Test
+    void aDatasetThatWouldNotIngestIsRefusedWithExitTwoAndNothingStored() throws Exception {
+        Files.writeString(Path.of(dir, "labels.csv"), "filename,label\np0.jpg,cat\nmissing.jpg,dog\n");
+        CliRun.Result r = push();
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.out()).contains("error: rows whose image does not exist in images/: row 2 (line 3) \"missing.jpg\"");
+        assertThat(r.err()).contains("nothing was uploaded");
+        assertThat(ferry.run("repo", "list", "-o", "json").json()).isEmpty();
+        CliRun.Result dry = push("--dry-run");
+        assertThat(dry.exit()).isEqualTo(2);
+        CliRun.Result badConfig = ferry.run("dataset", "push", dir, "--table", "pets", "--category", "cats");
+        assertThat(badConfig.exit()).isEqualTo(2);
+        assertThat(badConfig.out()).contains("--category: \"cats\" is not one of");
+    }
+
+    @Test
+    void dryRunChecksEverythingAndStoresNothing() {
+        CliRun.Result r = push("--dry-run");
+        assertThat(r.exit()).as(r.toString()).isZero();
+        assertThat(r.out()).contains(": ok — 3 records, 3 files, 2 labels (cat, dog)");
+        assertThat(tmp.resolve("home")).doesNotExist();
+    }
+
+    @Test
+    void jsonOutputIsOneDocument() {
+        JsonNode doc = push("-o", "json").json();
+        assertThat(doc.get("table").asText()).isEqualTo("pets");
+        assertThat(doc.at("/summary/inserted").asInt()).isEqualTo(3);
+        assertThat(doc.at("/summary/successRate").asDouble()).isEqualTo(1.0);
+        assertThat(doc.get("exitCode").asInt()).isZero();
+    }
+}
