@@ -81,7 +81,7 @@ final class DatasetCommands extends CommandGroup {
                 doc.put("category", r.config().category().id());
                 doc.put("version", r.bundle().id());
                 doc.put("newVersion", r.newVersion());
-                doc.put("summary", summary(r));
+                doc.put("summary", r.summary().asMap());
                 doc.put("elapsedMs", r.elapsed().toMillis());
                 doc.put("exitCode", exit);
                 ctx.printJson(doc);
@@ -97,21 +97,6 @@ final class DatasetCommands extends CommandGroup {
                 }
             }
             return exit;
-        }
-
-        private static Map<String, Object> summary(PushResult r) {
-            var s = r.summary();
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("records", s.records());
-            m.put("inserted", s.inserted());
-            m.put("skipped", s.skipped());
-            m.put("failed", s.failed());
-            m.put("files", s.files());
-            m.put("bytes", s.bytes());
-            m.put("successRate", s.successRate());
-            m.put("labels", s.labels());
-            m.put("failures", s.failures());
-            return m;
         }
     }
 

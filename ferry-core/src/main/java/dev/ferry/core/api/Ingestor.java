@@ -28,7 +28,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -94,7 +93,7 @@ final class Ingestor {
         IngestSummary summary = new IngestSummary(report.records(), rows.size(), 0, failed, report.files(),
                 upload.bundle().totalBytes(), report.distinctLabels(), failures.subList(0, Math.min(20, failures.size())));
         Ingestion ingestion = new Ingestion(table, bundleId, config.category().id(), stored.root(), rows.size(),
-                outcome.rows().columns(), json(preflight.config().document()), json(summaryJson(summary)), Instant.now());
+                outcome.rows().columns(), json(preflight.config().document()), json(summary.asMap()), Instant.now());
         catalog.recordIngestion(ingestion);
         return new PushResult(config, upload.bundle(), true, ingestion, summary, upload, since(started));
     }
@@ -155,20 +154,6 @@ final class Ingestor {
         } catch (IOException e) {
             throw new FerryException(ErrorCode.LOCAL_ENVIRONMENT, "cannot write the rows table: " + e.getMessage(), null, e);
         }
-    }
-
-    static Map<String, Object> summaryJson(IngestSummary s) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("records", s.records());
-        m.put("inserted", s.inserted());
-        m.put("skipped", s.skipped());
-        m.put("failed", s.failed());
-        m.put("files", s.files());
-        m.put("bytes", s.bytes());
-        m.put("successRate", s.successRate());
-        m.put("labels", s.labels());
-        m.put("failures", s.failures());
-        return m;
     }
 
     static IngestSummary summaryOf(Ingestion ingestion) {
