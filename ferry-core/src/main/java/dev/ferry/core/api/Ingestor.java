@@ -89,12 +89,16 @@ final class Ingestor {
                 .forEach(f -> failures.add(f.format()));
         List<List<Object>> rows = checkAgainstBundle(outcome.rows(), config, dir, upload.bundle().manifest(), failures);
         long failed = report.errorCount() + (outcome.rows().size() - rows.size());
-        ManifestSummary stored = storeRows(outcome.rows().columns(), rows);
         IngestSummary summary = new IngestSummary(report.records(), rows.size(), 0, failed, report.files(),
                 upload.bundle().totalBytes(), report.distinctLabels(), failures.subList(0, Math.min(20, failures.size())));
-        Ingestion ingestion = new Ingestion(table, bundleId, config.category().id(), stored.root(), rows.size(),
-                outcome.rows().columns(), json(preflight.config().document()), json(summary.asMap()), Instant.now());
-        catalog.recordIngestion(ingestion);
+        // the rows' blobs are unreferenced until the ingestion row exists: keep gc away until then
+        Ingestion ingestion = ferry.whileStoreShared(() -> {
+            ManifestSummary stored = storeRows(outcome.rows().columns(), rows);
+            Ingestion recorded = new Ingestion(table, bundleId, config.category().id(), stored.root(), rows.size(),
+                    outcome.rows().columns(), json(preflight.config().document()), json(summary.asMap()), Instant.now());
+            catalog.recordIngestion(recorded);
+            return recorded;
+        });
         return new PushResult(config, upload.bundle(), true, ingestion, summary, upload, since(started));
     }
 

@@ -269,6 +269,13 @@ public final class LocalFerry implements FerryApi {
         return new Ingestor(this, blobs, catalog).push(request, listener);
     }
 
+    /** Runs work that writes blobs it has not yet referenced, with gc kept away (as uploads are). */
+    <T> T whileStoreShared(java.util.function.Supplier<T> work) {
+        try (StoreLock.Held held = lock.shared(SHARED_WAIT)) {
+            return work.get();
+        }
+    }
+
     @Override
     public List<Ingestion> listIngestions(String table) {
         getRepo(table);
