@@ -92,15 +92,11 @@ final class ConfigCommands extends CommandGroup {
                 ctx.printJson(doc);
                 return 0;
             }
-            config.all().forEach((k, v) -> ctx.out.println(k + "=" + (k.equals("catalog.url") ? redact(v) : v)));
+            config.all().forEach((k, v) -> ctx.out.println(k + "=" + (k.equals("catalog.url") ? dev.ferry.core.catalog.JdbcCatalog.redact(v) : v)));
             ctx.note("FERRY_HOME=" + ctx.home().root());
             ctx.note("Known keys:");
             FerryConfig.KEYS.forEach((k, d) -> ctx.note("  " + k + ": " + d));
             return 0;
-        }
-
-        private static String redact(String url) {
-            return url.replaceAll("(?i)(password=)[^&]*", "$1***");
         }
     }
 

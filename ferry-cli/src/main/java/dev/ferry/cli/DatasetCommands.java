@@ -100,6 +100,11 @@ final class DatasetCommands extends CommandGroup {
         }
     }
 
+    /** A table's ingested version named by bundle id or label, or its newest one. */
+    static Ingestion ingestion(CliContext ctx, String table, String version) {
+        return ctx.api().getIngestion(table, version == null ? null : BundleRef.parse(version));
+    }
+
     @Command(name = "versions", description = "List a table's ingested versions, oldest first.")
     static final class Versions extends FerryCommand {
         @Parameters(index = "0", paramLabel = "TABLE")
@@ -150,7 +155,7 @@ final class DatasetCommands extends CommandGroup {
 
         @Override
         protected int run() throws Exception {
-            Ingestion ingestion = ctx.api().getIngestion(table, version == null ? null : BundleRef.parse(version));
+            Ingestion ingestion = ingestion(ctx, table, version);
             long[] n = {0};
             Table t = new Table(ingestion.columns().toArray(String[]::new));
             try (InputStream rows = ctx.api().openRows(ingestion)) {
@@ -199,7 +204,7 @@ final class DatasetCommands extends CommandGroup {
         @Override
         protected int run() throws Exception {
             RowsExport.Format f = RowsExport.format(format);
-            Ingestion ingestion = ctx.api().getIngestion(table, version == null ? null : BundleRef.parse(version));
+            Ingestion ingestion = ingestion(ctx, table, version);
             Map<String, SqlType> types = new LinkedHashMap<>();
             JSON.readTree(ingestion.config()).path("schema").fields()
                     .forEachRemaining(e -> types.put(e.getKey(), SqlType.parse(e.getValue().asText())));

@@ -80,7 +80,7 @@ final class IngestCommands extends CommandGroup {
             var config = result.config();
             String source = config.configFile() == null ? "flags" : config.configFile().toString();
             if (!config.valid()) {
-                ctx.out.println(source + ": " + plural(config.issues().size(), "problem"));
+                ctx.out.println(source + ": " + Human.plural(config.issues().size(), "problem"));
                 config.issues().forEach(i -> ctx.out.println(i.format()));
             } else if (result.dataset() == null) {
                 ctx.out.println(source + ": ok");
@@ -89,12 +89,12 @@ final class IngestCommands extends CommandGroup {
                 List<DatasetReport.Finding> findings = report.findings();
                 if (report.hasErrors()) {
                     long errors = findings.stream().filter(f -> f.severity() == DatasetReport.Severity.ERROR).count();
-                    ctx.out.println(target + ": " + plural(errors, "problem") + " (config ok: " + source + ")");
+                    ctx.out.println(target + ": " + Human.plural(errors, "problem") + " (config ok: " + source + ")");
                 } else {
                     String labels = report.distinctLabels().isEmpty() ? ""
-                            : ", " + plural(report.distinctLabels().size(), "label") + " (" + abbreviate(report.distinctLabels()) + ")";
-                    ctx.out.println(target + ": ok — " + plural(report.records(), "record")
-                            + (report.files() > 0 ? ", " + plural(report.files(), "file") : "") + labels
+                            : ", " + Human.plural(report.distinctLabels().size(), "label") + " (" + abbreviate(report.distinctLabels()) + ")";
+                    ctx.out.println(target + ": ok — " + Human.plural(report.records(), "record")
+                            + (report.files() > 0 ? ", " + Human.plural(report.files(), "file") : "") + labels
                             + " (config: " + source + ")");
                 }
                 for (DatasetReport.Finding f : findings) {
@@ -141,10 +141,6 @@ final class IngestCommands extends CommandGroup {
 
         private static String abbreviate(List<String> labels) {
             return labels.size() <= 8 ? String.join(", ", labels) : String.join(", ", labels.subList(0, 8)) + ", ...";
-        }
-
-        static String plural(long n, String word) {
-            return n + " " + word + (n == 1 ? "" : "s");
         }
     }
 }

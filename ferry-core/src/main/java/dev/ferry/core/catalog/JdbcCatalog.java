@@ -108,7 +108,8 @@ public final class JdbcCatalog implements Catalog {
         return new JdbcCatalog(ds, dialect, description);
     }
 
-    private static String redact(String url) {
+    /** The URL with any password replaced by ***, for messages and listings. */
+    public static String redact(String url) {
         return url.replaceAll("(?i)(password=)[^&]*", "$1***");
     }
 

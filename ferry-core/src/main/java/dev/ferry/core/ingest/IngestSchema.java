@@ -14,11 +14,9 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.stream.Collectors;
 
 /**
  * The ingest.v1 JSON Schema (a resource of this module, draft 2020-12) and the translation of its
@@ -89,7 +87,9 @@ public final class IngestSchema {
             case "maxLength" -> quoted(value) + " is longer than " + args[0] + " characters";
             case "minLength" -> "must not be empty";
             case "minimum" -> value + " is less than " + args[0];
-            case "minItems", "maxItems" -> "must have exactly " + ("size".equals(lastSegment(e)) ? "2 numbers [width, height]" : args[0] + " items");
+            case "minItems", "maxItems" -> String.valueOf(e.getEvaluationPath()).contains("size")
+                    ? "must be [width, height]"
+                    : "must have " + ("minItems".equals(e.getKeyword()) ? "at least " : "at most ") + args[0] + " items";
             case "propertyNames" -> "invalid column name";
             default -> e.getMessage();
         };
@@ -114,11 +114,6 @@ public final class IngestSchema {
             return "must be a column name, or {column, policy} (policy: passthrough or bucket, with buckets for bucket)";
         }
         return e.getMessage();
-    }
-
-    private static String lastSegment(com.networknt.schema.Error e) {
-        String eval = String.valueOf(e.getEvaluationPath());
-        return eval.contains("size") ? "size" : "";
     }
 
     private static String enumValues(com.networknt.schema.Error e) {
@@ -157,9 +152,5 @@ public final class IngestSchema {
 
     private static String child(String path, String property) {
         return ConfigIssue.ROOT.equals(path) ? property : path + "." + property;
-    }
-
-    static String joined(Object[] values) {
-        return Arrays.stream(values).map(String::valueOf).collect(Collectors.joining(", "));
     }
 }

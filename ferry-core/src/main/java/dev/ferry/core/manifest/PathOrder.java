@@ -31,9 +31,4 @@ public final class PathOrder {
     private static int rank(int codePoint) {
         return codePoint == '/' ? -1 : codePoint;
     }
-
-    /** The order of names within one directory. */
-    public static int compareNames(String a, String b) {
-        return compare(a, b);
-    }
 }

@@ -166,7 +166,7 @@ public final class TreeWalker {
             throw new FerryException(ErrorCode.LOCAL_PATH, "cannot list directory '" + display(prefix) + "': "
                     + e.getMessage(), null, e);
         }
-        children.sort((a, b) -> PathOrder.compareNames(a.name(), b.name()));
+        children.sort((a, b) -> PathOrder.compare(a.name(), b.name()));
         return children;
     }
 

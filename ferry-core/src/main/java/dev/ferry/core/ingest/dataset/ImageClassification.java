@@ -3,7 +3,6 @@ package dev.ferry.core.ingest.dataset;
 import dev.ferry.core.ingest.Category;
 import dev.ferry.core.ingest.IngestConfig;
 import dev.ferry.core.ingest.Size;
-import dev.ferry.core.ingest.SqlType;
 import dev.ferry.core.model.Digest;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
@@ -94,7 +93,7 @@ final class ImageClassification implements DatasetCategory {
                 report.offender("rows without a label", r.where());
                 return;
             }
-            Map<String, String> values = schemaValues(r, schemaColumns, config.schema(), report);
+            Map<String, String> values = RecordsHeader.schemaValues(r, schemaColumns, config.schema(), report);
             if (values == null) {
                 return;
             }
@@ -162,24 +161,6 @@ final class ImageClassification implements DatasetCategory {
         row.add(config.intent());
         config.schema().keySet().forEach(column -> row.add(c.schemaValues().get(column)));
         return row;
-    }
-
-    static Map<String, String> schemaValues(RecordsSource.Record r, Map<String, Integer> columns,
-            Map<String, SqlType> types, DatasetReport report) {
-        Map<String, String> values = new HashMap<>();
-        boolean ok = true;
-        for (Map.Entry<String, Integer> e : columns.entrySet()) {
-            String value = r.value(e.getValue());
-            SqlType type = types.get(e.getKey());
-            String problem = type.problem(value);
-            if (problem != null) {
-                report.offender("values of column \"" + e.getKey() + "\" that are not " + type.describe(),
-                        r.where() + " \"" + value + "\" (" + problem + ")");
-                ok = false;
-            }
-            values.put(e.getKey(), value);
-        }
-        return ok ? values : null;
     }
 
     /** The file a row names: as named, or with the extension appended ("photo.2024" -> "photo.2024.jpg"). */

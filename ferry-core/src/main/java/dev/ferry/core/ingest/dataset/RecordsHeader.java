@@ -1,8 +1,10 @@
 package dev.ferry.core.ingest.dataset;
 
 import dev.ferry.core.ingest.IngestConfig;
+import dev.ferry.core.ingest.SqlType;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -92,6 +94,25 @@ final class RecordsHeader {
             }
         }
         return found;
+    }
+
+    /** A record's schema-column values, or null after reporting those that do not parse as their types. */
+    static Map<String, String> schemaValues(RecordsSource.Record r, Map<String, Integer> columns,
+            Map<String, SqlType> types, DatasetReport report) {
+        Map<String, String> values = new HashMap<>();
+        boolean ok = true;
+        for (Map.Entry<String, Integer> e : columns.entrySet()) {
+            String value = r.value(e.getValue());
+            SqlType type = types.get(e.getKey());
+            String problem = type.problem(value);
+            if (problem != null) {
+                report.offender("values of column \"" + e.getKey() + "\" that are not " + type.describe(),
+                        r.where() + " \"" + value + "\" (" + problem + ")");
+                ok = false;
+            }
+            values.put(e.getKey(), value);
+        }
+        return ok ? values : null;
     }
 
     /** Reports columns whose names the rows table reserves (they would be overwritten). */

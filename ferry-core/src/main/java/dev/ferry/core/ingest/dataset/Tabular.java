@@ -68,7 +68,7 @@ final class Tabular implements DatasetCategory {
                         r.where() + " \"" + raw + "\"");
                 return;
             }
-            Map<String, String> values = ImageClassification.schemaValues(r, schemaColumns, config.schema(), report);
+            Map<String, String> values = RecordsHeader.schemaValues(r, schemaColumns, config.schema(), report);
             if (values == null) {
                 return;
             }
