@@ -11,6 +11,11 @@ import dev.ferry.core.model.Ingestion;
 import dev.ferry.core.model.Label;
 import dev.ferry.core.model.LabelMove;
 import dev.ferry.core.model.Repo;
+import dev.ferry.core.run.EventSink;
+import dev.ferry.core.run.LoggedEvent;
+import dev.ferry.core.run.Run;
+import dev.ferry.core.run.RunSpec;
+import dev.ferry.core.run.Submission;
 import dev.ferry.core.transfer.DownloadOutcome;
 import dev.ferry.core.transfer.TransferListener;
 import dev.ferry.core.transfer.UpdateOutcome;
@@ -21,7 +26,7 @@ import java.util.function.Consumer;
 
 /**
  * Everything a Ferry client can ask for. The CLI talks to this interface only: in-process through
- * {@link LocalFerry} today, over HTTP through the client module later, with the same results.
+ * {@link LocalFerry} (the server's own), over HTTP through the client module, with the same results.
  * Failures are {@link dev.ferry.core.error.FerryException}s.
  */
 public interface FerryApi extends AutoCloseable {
@@ -35,8 +40,15 @@ public interface FerryApi extends AutoCloseable {
     /** Deletes a repo with its bundles and labels. Refused (CONFLICT) when it has bundles, unless forced. */
     void deleteRepo(String name, boolean force);
 
-    /** Uploads a folder as a new bundle (or finds the identical existing one) and moves its labels. */
-    UploadResult upload(UploadRequest request, TransferListener listener);
+    /**
+     * Uploads a folder as a new bundle (or finds the identical existing one) and moves its labels: an
+     * upload run, followed to its end.
+     */
+    default UploadResult upload(UploadRequest request, TransferListener listener) {
+        RunSpec spec = new RunSpec.Upload(request.path().toAbsolutePath().normalize().toString(), request.repo(),
+                request.message(), request.label());
+        return RunFollower.follow(this, submit(spec, null), listener, UploadResult.class);
+    }
 
     /** A repo's bundles, oldest first. */
     List<Bundle> listBundles(String repo);
@@ -64,8 +76,35 @@ public interface FerryApi extends AutoCloseable {
 
     List<LabelMove> labelHistory(String repo, String label);
 
-    /** Checks a dataset folder, uploads it as a new version of its table, and ingests its records. */
-    PushResult push(PushRequest request, TransferListener listener);
+    /**
+     * Checks a dataset folder, uploads it as a new version of its table, and ingests its records: a
+     * push run, followed to its end.
+     */
+    default PushResult push(PushRequest request, TransferListener listener) {
+        return RunFollower.follow(this, submit(PushRequest.spec(request), null), listener, PushResult.class);
+    }
+
+    // ---- runs
+
+    /** Starts a run, or returns the run that holds the idempotency key already ({@code created} false). */
+    Submission submit(RunSpec spec, String idempotencyKey);
+
+    Run getRun(String id);
+
+    /** The newest runs, oldest first. */
+    List<Run> listRuns(int limit);
+
+    /** A run's logged events after sequence number {@code after}, a page at a time. */
+    List<LoggedEvent> runEvents(String id, long after);
+
+    /**
+     * Delivers a run's events after {@code after}, live, until its last event or until the sink says
+     * stop; returns whether the run ended.
+     */
+    boolean watchRun(String id, long after, EventSink sink) throws InterruptedException;
+
+    /** Asks a running run to stop at its next safe point. */
+    Run cancelRun(String id);
 
     /** A table's ingested versions, oldest first. */
     List<Ingestion> listIngestions(String table);

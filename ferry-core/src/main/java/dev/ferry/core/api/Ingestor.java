@@ -18,7 +18,8 @@ import dev.ferry.core.manifest.SingleFile;
 import dev.ferry.core.model.Digest;
 import dev.ferry.core.model.FileEntry;
 import dev.ferry.core.model.Ingestion;
-import dev.ferry.core.transfer.TransferListener;
+import dev.ferry.core.run.RunContext;
+import dev.ferry.core.run.RunState;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -51,7 +52,7 @@ final class Ingestor {
         this.catalog = catalog;
     }
 
-    PushResult push(PushRequest request, TransferListener listener) {
+    PushResult push(PushRequest request, RunContext ctx) {
         long started = System.nanoTime();
         Preflight.Result preflight = Preflight.run(request.path(), request.configFile(), request.flags());
         if (!preflight.ok()) {
@@ -64,6 +65,7 @@ final class Ingestor {
         IngestConfig config = preflight.config().config();
         Path dir = preflight.config().datasetDir();
         String table = config.table();
+        ctx.claim(table, config.category().id() + " from " + dir);
         if (catalog.findRepo(table).isEmpty()) {
             try {
                 ferry.createRepo(table, "dataset " + table + " (" + config.category() + ")");
@@ -71,8 +73,9 @@ final class Ingestor {
                 if (raced.code() != ErrorCode.CONFLICT) throw raced;
             }
         }
-        UploadResult upload = ferry.upload(new UploadRequest(dir, table,
-                request.message() == null ? "dataset push" : request.message(), request.label()), listener);
+        ctx.enter(RunState.STAGING, "storing " + dir);
+        UploadResult upload = ferry.uploadNow(new UploadRequest(dir, table,
+                request.message() == null ? "dataset push" : request.message(), request.label()), ctx);
         String bundleId = upload.bundle().id();
         var existing = catalog.findIngestion(table, bundleId);
         if (existing.isPresent()) {
@@ -80,8 +83,9 @@ final class Ingestor {
             IngestSummary previous = summaryOf(existing.get());
             IngestSummary skipped = new IngestSummary(previous.records(), 0, previous.inserted(), previous.failed(),
                     previous.files(), previous.bytes(), previous.labels(), previous.failures());
-            return new PushResult(config, upload.bundle(), false, existing.get(), skipped, upload, since(started));
+            return result(config, upload, false, existing.get(), skipped, started);
         }
+        ctx.enter(RunState.EXECUTING, "ingesting the records of " + table);
         DatasetCategory.DatasetOutcome outcome = DatasetCategory.of(config.category()).check(dir, config);
         DatasetReport report = outcome.report();
         List<String> failures = new ArrayList<>();
@@ -91,6 +95,8 @@ final class Ingestor {
         long failed = report.errorCount() + (outcome.rows().size() - rows.size());
         IngestSummary summary = new IngestSummary(report.records(), rows.size(), 0, failed, report.files(),
                 upload.bundle().totalBytes(), report.distinctLabels(), failures.subList(0, Math.min(20, failures.size())));
+        ctx.records(report.records(), report.records());
+        ctx.checkCancelled();
         // the rows' blobs are unreferenced until the ingestion row exists: keep gc away until then
         Ingestion ingestion = ferry.whileStoreShared(() -> {
             ManifestSummary stored = storeRows(outcome.rows().columns(), rows);
@@ -99,7 +105,13 @@ final class Ingestor {
             catalog.recordIngestion(recorded);
             return recorded;
         });
-        return new PushResult(config, upload.bundle(), true, ingestion, summary, upload, since(started));
+        return result(config, upload, true, ingestion, summary, started);
+    }
+
+    private static PushResult result(IngestConfig config, UploadResult upload, boolean newVersion, Ingestion ingestion,
+            IngestSummary summary, long started) {
+        return new PushResult(config.table(), config.category().id(), config.intent(), upload.bundle(), newVersion,
+                ingestion, summary, upload, since(started));
     }
 
     /** Keeps the rows whose file in the bundle is the file the checks saw. */

@@ -31,6 +31,15 @@ import dev.ferry.core.model.Names;
 import dev.ferry.core.model.Repo;
 import dev.ferry.core.pack.LocalPackStore;
 import dev.ferry.core.pack.PackStore;
+import dev.ferry.core.run.EventSink;
+import dev.ferry.core.run.LoggedEvent;
+import dev.ferry.core.run.Orchestrator;
+import dev.ferry.core.run.Run;
+import dev.ferry.core.run.RunContext;
+import dev.ferry.core.run.RunSpec;
+import dev.ferry.core.run.RunState;
+import dev.ferry.core.run.Submission;
+import dev.ferry.core.run.ThreadPoolRunExecutor;
 import dev.ferry.core.transfer.BundleDiffer;
 import dev.ferry.core.transfer.DownloadOutcome;
 import dev.ferry.core.transfer.Downloader;
@@ -64,6 +73,9 @@ public final class LocalFerry implements FerryApi {
     private final BlobStore blobs;
     private final StoreLock lock;
     private final int parallelism;
+    /** Runs at once; more wait their turn (runs on one table always take turns). */
+    private final int runThreads;
+    private Orchestrator orchestrator;
 
     public LocalFerry(FerryHome home, Author author, Catalog catalog, PackStore packs, BlobStore blobs,
             int parallelism) {
@@ -74,6 +86,7 @@ public final class LocalFerry implements FerryApi {
         this.blobs = blobs;
         this.lock = StoreLock.of(home.storeLockFile());
         this.parallelism = parallelism;
+        this.runThreads = Math.max(4, parallelism);
     }
 
     /** Opens the store of a FERRY_HOME: its configured catalog (SQLite by default) and local packs. */
@@ -136,18 +149,23 @@ public final class LocalFerry implements FerryApi {
 
     // ---------------------------------------------------------------- bundles
 
-    @Override
-    public UploadResult upload(UploadRequest request, TransferListener listener) {
+    /** The upload itself, inside a run (or directly, with a detached context). */
+    UploadResult uploadNow(UploadRequest request, RunContext ctx) {
         Names.checkRepo(request.repo());
         List<String> labels = new ArrayList<>(List.of(LATEST));
         if (request.label() != null) {
             labels.add(Names.checkLabel(request.label()));
         }
         getRepo(request.repo());
+        ctx.claim(request.repo(), request.path().toString());
+        ctx.enter(RunState.STAGING, "storing " + request.path());
         long started = System.nanoTime();
         try (StoreLock.Held held = lock.shared(SHARED_WAIT)) {
             UploadOutcome outcome = new Uploader(blobs, home.statCacheDir(), parallelism)
-                    .upload(request.path(), listener);
+                    .upload(request.path(), ctx.transfers());
+            // the last safe point: after the commit the bundle exists
+            ctx.checkCancelled();
+            ctx.enter(RunState.EXECUTING, "committing the bundle");
             Instant now = Instant.now();
             CommitResult commit = catalog.commit(new BundleCommit(Ids.newId(now), request.repo(),
                     request.message() == null ? "" : request.message(), author, now,
@@ -264,9 +282,50 @@ public final class LocalFerry implements FerryApi {
 
     // ---------------------------------------------------------------- datasets
 
+    /** The push itself, inside a run (or directly, with a detached context). */
+    PushResult pushNow(PushRequest request, RunContext ctx) {
+        return new Ingestor(this, blobs, catalog).push(request, ctx);
+    }
+
+    // ---------------------------------------------------------------- runs
+
+    /** The orchestrator of this store's runs, started on first use; it settles runs a dead server left. */
+    public synchronized Orchestrator orchestrator() {
+        if (orchestrator == null) {
+            orchestrator = new Orchestrator(catalog, new LocalRunWorker(this), new ThreadPoolRunExecutor(runThreads));
+            orchestrator.recover();
+        }
+        return orchestrator;
+    }
+
     @Override
-    public PushResult push(PushRequest request, TransferListener listener) {
-        return new Ingestor(this, blobs, catalog).push(request, listener);
+    public Submission submit(RunSpec spec, String idempotencyKey) {
+        return orchestrator().submit(spec, idempotencyKey);
+    }
+
+    @Override
+    public Run getRun(String id) {
+        return orchestrator().get(id);
+    }
+
+    @Override
+    public List<Run> listRuns(int limit) {
+        return orchestrator().list(limit);
+    }
+
+    @Override
+    public List<LoggedEvent> runEvents(String id, long after) {
+        return orchestrator().events(id, after);
+    }
+
+    @Override
+    public boolean watchRun(String id, long after, EventSink sink) throws InterruptedException {
+        return orchestrator().watch(id, after, sink);
+    }
+
+    @Override
+    public Run cancelRun(String id) {
+        return orchestrator().cancel(id);
     }
 
     /** Runs work that writes blobs it has not yet referenced, with gc kept away (as uploads are). */
@@ -322,6 +381,11 @@ public final class LocalFerry implements FerryApi {
 
     @Override
     public void close() {
+        synchronized (this) {
+            if (orchestrator != null) {
+                orchestrator.close();
+            }
+        }
         try {
             packs.close();
         } catch (IOException ignored) {

@@ -74,6 +74,32 @@ public interface Catalog extends AutoCloseable {
     /** Every ingestion of every repo (gc, fsck). */
     void forEachIngestion(Consumer<Ingestion> action);
 
+    // ---- runs and their event log
+
+    /**
+     * Records a new run with its first event, in one transaction. CONFLICT when another run already
+     * holds the idempotency key (the caller then returns that run).
+     */
+    void createRun(String id, String idempotencyKey, dev.ferry.core.run.RunSpec spec,
+            dev.ferry.core.run.LoggedEvent first);
+
+    /** The run, folded from its state-moving events. */
+    Optional<dev.ferry.core.run.Run> findRun(String id);
+
+    Optional<dev.ferry.core.run.Run> findRunByKey(String idempotencyKey);
+
+    /** The newest {@code limit} runs, oldest first. */
+    List<dev.ferry.core.run.Run> listRuns(int limit);
+
+    /** The runs not in a terminal state (what a restarted server must settle). */
+    List<dev.ferry.core.run.Run> unfinishedRuns();
+
+    /** Appends one event; its sequence number must be the run's next. */
+    void appendEvent(dev.ferry.core.run.LoggedEvent event);
+
+    /** A run's events with {@code seq > after}, in order, at most {@code limit}. */
+    List<dev.ferry.core.run.LoggedEvent> events(String runId, long after, int limit);
+
     // ---- labels
 
     /** Points a label at a bundle of the same repo, if {@code condition} holds; CONFLICT if not. */

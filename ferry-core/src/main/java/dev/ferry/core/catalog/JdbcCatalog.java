@@ -8,6 +8,11 @@ import dev.ferry.core.model.Author;
 import dev.ferry.core.model.Bundle;
 import dev.ferry.core.model.Digest;
 import dev.ferry.core.model.Ingestion;
+import dev.ferry.core.model.Json;
+import dev.ferry.core.run.LoggedEvent;
+import dev.ferry.core.run.Run;
+import dev.ferry.core.run.RunEvent;
+import dev.ferry.core.run.RunSpec;
 import dev.ferry.core.model.Label;
 import dev.ferry.core.model.LabelMove;
 import dev.ferry.core.model.Repo;
@@ -358,6 +363,133 @@ public final class JdbcCatalog implements Catalog {
     @Override
     public void forEachIngestion(Consumer<Ingestion> action) {
         stream("SELECT " + INGESTION_COLUMNS + " FROM ingestions ORDER BY repo, bundle_id", JdbcCatalog::ingestion, action);
+    }
+
+    // ---------------------------------------------------------------- runs
+
+    private static final String RUN_COLUMNS = "id, idempotency_key, spec, created_at";
+    /** Progress and log lines do not move a run: folding only the rest keeps listing cheap. */
+    private static final String MILESTONES = " AND type NOT IN ('progress', 'log')";
+
+    @Override
+    public void createRun(String id, String idempotencyKey, RunSpec spec, LoggedEvent first) {
+        inTransaction(c -> {
+            if (idempotencyKey != null) {
+                try (PreparedStatement s = c.prepareStatement("SELECT id FROM runs WHERE idempotency_key = ?")) {
+                    s.setString(1, idempotencyKey);
+                    try (ResultSet r = s.executeQuery()) {
+                        if (r.next()) {
+                            throw new FerryException(ErrorCode.CONFLICT, "idempotency key '" + idempotencyKey
+                                    + "' belongs to run " + r.getString(1), null);
+                        }
+                    }
+                }
+            }
+            try (PreparedStatement s = c.prepareStatement("INSERT INTO runs (id, kind, idempotency_key, spec, created_at)"
+                    + " VALUES (?,?,?,?,?)")) {
+                s.setString(1, id);
+                s.setString(2, spec.kind());
+                s.setString(3, idempotencyKey);
+                s.setString(4, Json.write(spec));
+                s.setLong(5, first.at().toEpochMilli());
+                s.executeUpdate();
+            }
+            insertEvent(c, first);
+            return null;
+        });
+    }
+
+    @Override
+    public Optional<Run> findRun(String id) {
+        return runs(" WHERE id = ?", s -> s.setString(1, id)).stream().findFirst();
+    }
+
+    @Override
+    public Optional<Run> findRunByKey(String idempotencyKey) {
+        return runs(" WHERE idempotency_key = ?", s -> s.setString(1, idempotencyKey)).stream().findFirst();
+    }
+
+    @Override
+    public List<Run> listRuns(int limit) {
+        List<Run> newestFirst = runs(" ORDER BY id DESC LIMIT ?", s -> s.setInt(1, limit));
+        List<Run> out = new ArrayList<>(newestFirst);
+        java.util.Collections.reverse(out);
+        return out;
+    }
+
+    @Override
+    public List<Run> unfinishedRuns() {
+        // the last state-moving event of each run tells whether it ended
+        return runs(" WHERE id IN (SELECT e.run_id FROM run_events e WHERE e.seq = (SELECT max(m.seq) FROM run_events m"
+                + " WHERE m.run_id = e.run_id" + MILESTONES.replace("type", "m.type") + ") AND e.type NOT IN"
+                + " ('completed', 'failed', 'cancelled', 'delegated')) ORDER BY id", s -> {});
+    }
+
+    private record RunRow(String id, String key, RunSpec spec, Instant createdAt) {}
+
+    private List<Run> runs(String where, Binder binder) {
+        return inConnection(c -> {
+            List<RunRow> rows = new ArrayList<>();
+            try (PreparedStatement s = c.prepareStatement("SELECT " + RUN_COLUMNS + " FROM runs" + where)) {
+                binder.bind(s);
+                rows.addAll(collect(s, r -> new RunRow(r.getString(1), r.getString(2),
+                        Json.read(r.getString(3), RunSpec.class), Instant.ofEpochMilli(r.getLong(4)))));
+            }
+            List<Run> out = new ArrayList<>(rows.size());
+            for (RunRow row : rows) {
+                List<LoggedEvent> milestones = new ArrayList<>();
+                try (PreparedStatement s = c.prepareStatement("SELECT run_id, seq, at, body FROM run_events WHERE run_id = ?"
+                        + MILESTONES + " ORDER BY seq")) {
+                    s.setString(1, row.id());
+                    milestones.addAll(collect(s, JdbcCatalog::event));
+                }
+                Run folded = Run.fold(row.id(), row.key(), row.spec(), row.createdAt(), milestones);
+                try (PreparedStatement s = c.prepareStatement("SELECT max(seq), max(at) FROM run_events WHERE run_id = ?")) {
+                    s.setString(1, row.id());
+                    try (ResultSet r = s.executeQuery()) {
+                        r.next();
+                        folded = new Run(folded.id(), folded.kind(), folded.idempotencyKey(), folded.spec(),
+                                folded.createdAt(), folded.state(), folded.target(), Instant.ofEpochMilli(r.getLong(2)),
+                                r.getLong(1), folded.result(), folded.failure());
+                    }
+                }
+                out.add(folded);
+            }
+            return out;
+        });
+    }
+
+    @Override
+    public void appendEvent(LoggedEvent event) {
+        inTransaction(c -> {
+            insertEvent(c, event);
+            return null;
+        });
+    }
+
+    private static void insertEvent(Connection c, LoggedEvent e) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("INSERT INTO run_events (run_id, seq, type, at, body) VALUES (?,?,?,?,?)")) {
+            s.setString(1, e.runId());
+            s.setLong(2, e.seq());
+            s.setString(3, e.event().type());
+            s.setLong(4, e.at().toEpochMilli());
+            s.setString(5, Json.write(e.event()));
+            s.executeUpdate();
+        }
+    }
+
+    @Override
+    public List<LoggedEvent> events(String runId, long after, int limit) {
+        return query("SELECT run_id, seq, at, body FROM run_events WHERE run_id = ? AND seq > ? ORDER BY seq LIMIT ?", s -> {
+            s.setString(1, runId);
+            s.setLong(2, after);
+            s.setInt(3, limit);
+        }, JdbcCatalog::event);
+    }
+
+    private static LoggedEvent event(ResultSet r) throws SQLException {
+        return new LoggedEvent(r.getString(1), r.getLong(2), Instant.ofEpochMilli(r.getLong(3)),
+                Json.read(r.getString(4), RunEvent.class));
     }
 
     // ---------------------------------------------------------------- labels

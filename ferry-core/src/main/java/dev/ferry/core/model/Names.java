@@ -40,4 +40,21 @@ public final class Names {
         }
         return id;
     }
+
+    public static String checkRunId(String id) {
+        if (!Ids.isId(id)) {
+            throw FerryException.invalid("invalid run id '" + id + "'", "run ids are 27 letters and digits; see 'ferry runs list'");
+        }
+        return id;
+    }
+
+    private static final Pattern IDEMPOTENCY_KEY = Pattern.compile("[\\x21-\\x7e]{1,200}");
+
+    public static String checkIdempotencyKey(String key) {
+        if (key == null || !IDEMPOTENCY_KEY.matcher(key).matches()) {
+            throw FerryException.invalid("invalid idempotency key '" + key + "'",
+                    "use 1-200 printable ASCII characters without spaces, e.g. a UUID");
+        }
+        return key;
+    }
 }

@@ -9,6 +9,7 @@ import dev.ferry.core.catalog.JdbcCatalog;
 import dev.ferry.core.catalog.LabelCondition;
 import dev.ferry.core.chunk.GearChunker;
 import dev.ferry.core.error.ErrorCode;
+import dev.ferry.core.run.RunContext;
 import dev.ferry.core.error.FerryException;
 import dev.ferry.core.home.FerryHome;
 import dev.ferry.core.maint.FsckReport;
@@ -311,7 +312,7 @@ class LocalFerryTest {
                 }
             }
         };
-        assertCode(ErrorCode.SOURCE_CHANGED, () -> ferry.upload(new UploadRequest(src, "demo", "m", null), grow));
+        assertCode(ErrorCode.SOURCE_CHANGED, () -> ferry.uploadNow(new UploadRequest(src, "demo", "m", null), RunContext.listening(grow)));
         TransferListener vanish = new TransferListener() {
             @Override
             public void found(long bytes) {
@@ -322,7 +323,7 @@ class LocalFerryTest {
                 }
             }
         };
-        assertThatThrownBy(() -> ferry.upload(new UploadRequest(src, "demo", "m", null), vanish))
+        assertThatThrownBy(() -> ferry.uploadNow(new UploadRequest(src, "demo", "m", null), RunContext.listening(vanish)))
                 .isInstanceOf(FerryException.class).hasMessageContaining("vanished");
         assertThat(ferry.listBundles("demo")).isEmpty();
         assertThat(ferry.fsck(true, s -> {}).clean()).isTrue();

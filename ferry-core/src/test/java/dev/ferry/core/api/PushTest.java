@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import blue.strategic.parquet.Hydrator;
 import blue.strategic.parquet.HydratorSupplier;
 import blue.strategic.parquet.ParquetReader;
+import dev.ferry.core.error.ErrorCode;
+import dev.ferry.core.error.FerryException;
 import dev.ferry.core.home.FerryHome;
 import dev.ferry.core.ingest.ConfigFlags;
 import dev.ferry.core.ingest.PreflightFailed;
@@ -92,10 +94,16 @@ class PushTest {
     @Test
     void aFailingPreflightUploadsNothing() {
         DatasetBuilder d = images("bad").csv("filename,label", "a0.jpg,cat", "missing.jpg,dog");
-        assertThatThrownBy(() -> ferry.push(new PushRequest(d.dir(), null, CATS, null, null), TransferListener.NONE))
+        assertThatThrownBy(() -> ferry.pushNow(new PushRequest(d.dir(), null, CATS, null, null),
+                dev.ferry.core.run.RunContext.detached()))
                 .isInstanceOf(PreflightFailed.class)
                 .satisfies(e -> assertThat(((PreflightFailed) e).result().dataset().report().hasErrors()).isTrue());
+        // as a run, the failure is its last event, and says what is wrong in its one line
+        assertThatThrownBy(() -> ferry.push(new PushRequest(d.dir(), null, CATS, null, null), TransferListener.NONE))
+                .isInstanceOf(FerryException.class).hasMessageContaining("missing.jpg")
+                .satisfies(e -> assertThat(((FerryException) e).code()).isEqualTo(ErrorCode.INVALID_ARGUMENT));
         assertThat(ferry.listRepos()).isEmpty();
+        assertThat(ferry.listRuns(10)).extracting(r -> r.state().id()).containsExactly("failed");
     }
 
     @Test
@@ -115,7 +123,9 @@ class PushTest {
                 }
             }
         };
-        PushResult r = ferry.push(new PushRequest(d.dir(), null, CATS, null, null), changeAfterUpload);
+        // directly, not as a run: the listener must hear of each file as it is stored
+        PushResult r = ferry.pushNow(new PushRequest(d.dir(), null, CATS, null, null),
+                dev.ferry.core.run.RunContext.listening(changeAfterUpload));
         assertThat(r.summary().failed()).isEqualTo(1);
         assertThat(r.summary().inserted()).isEqualTo(2);
         assertThat(r.summary().failures()).singleElement().asString().contains("images/a1.jpg changed after it was uploaded");

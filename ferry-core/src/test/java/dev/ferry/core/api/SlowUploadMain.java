@@ -20,7 +20,7 @@ public final class SlowUploadMain {
         LocalFerry ferry = new LocalFerry(home, new Author("child", ""), catalog, packs,
                 new PackedBlobStore(packs, catalog, 32 * 1024, 2), 2);
         String label = args.length > 3 ? args[3] : null;
-        ferry.upload(new UploadRequest(Path.of(args[1]), args[2], "slow", label), new TransferListener() {
+        ferry.uploadNow(new UploadRequest(Path.of(args[1]), args[2], "slow", label), dev.ferry.core.run.RunContext.listening(new TransferListener() {
             @Override
             public void fileDone() {
                 try {
@@ -29,7 +29,7 @@ public final class SlowUploadMain {
                     Thread.currentThread().interrupt();
                 }
             }
-        });
+        }));
         System.exit(0);
     }
 }

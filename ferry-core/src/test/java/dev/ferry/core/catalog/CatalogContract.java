@@ -238,4 +238,47 @@ public abstract class CatalogContract {
         catalog.forEachBundle(all::add);
         assertThat(all).extracting(Bundle::repo).containsExactly("a", "b", "b");
     }
+
+    // ---------------------------------------------------------------- runs and the event log
+
+    private static dev.ferry.core.run.LoggedEvent event(String run, long seq, dev.ferry.core.run.RunEvent e) {
+        return new dev.ferry.core.run.LoggedEvent(run, seq, Instant.ofEpochMilli(1_700_000_000_000L + seq), e);
+    }
+
+    @Test
+    void runsFoldTheirStateFromTheirEventsAndKeysAreUnique() {
+        var spec = new dev.ferry.core.run.RunSpec.Upload("/data", "demo", "m", null);
+        String id = Ids.newId(Instant.now().minusSeconds(5));
+        catalog.createRun(id, "key-1", spec, event(id, 1, new dev.ferry.core.run.RunEvent.Received(spec)));
+        catalog.appendEvent(event(id, 2, new dev.ferry.core.run.RunEvent.StateChanged(dev.ferry.core.run.RunState.PLANNING, null)));
+        catalog.appendEvent(event(id, 3, new dev.ferry.core.run.RunEvent.Planned("demo", "/data")));
+        catalog.appendEvent(event(id, 4, new dev.ferry.core.run.RunEvent.Progress(dev.ferry.core.run.RunState.STAGING,
+                1, 2, 10, 20, 0, 0)));
+        var run = catalog.findRun(id).orElseThrow();
+        assertThat(run.state()).isEqualTo(dev.ferry.core.run.RunState.PLANNING);
+        assertThat(run.target()).isEqualTo("demo");
+        assertThat(run.lastSeq()).isEqualTo(4);
+        assertThat(run.spec()).isEqualTo(spec);
+        assertThat(catalog.unfinishedRuns()).extracting(dev.ferry.core.run.Run::id).containsExactly(id);
+
+        var result = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode().put("bundle", "b");
+        catalog.appendEvent(event(id, 5, new dev.ferry.core.run.RunEvent.Completed(result)));
+        run = catalog.findRunByKey("key-1").orElseThrow();
+        assertThat(run.state()).isEqualTo(dev.ferry.core.run.RunState.COMPLETED);
+        assertThat(run.result()).isEqualTo(result);
+        assertThat(catalog.unfinishedRuns()).isEmpty();
+        assertThat(catalog.events(id, 2, 100)).extracting(dev.ferry.core.run.LoggedEvent::seq).containsExactly(3L, 4L, 5L);
+        assertThat(catalog.events(id, 0, 100).get(3).event()).isInstanceOf(dev.ferry.core.run.RunEvent.Progress.class);
+
+        String other = Ids.newId();
+        assertCode(ErrorCode.CONFLICT, () -> catalog.createRun(other, "key-1", spec,
+                event(other, 1, new dev.ferry.core.run.RunEvent.Received(spec))));
+        assertThat(catalog.findRun(other)).isEmpty();
+        // a sequence number is used once
+        assertThatThrownBy(() -> catalog.appendEvent(event(id, 5, new dev.ferry.core.run.RunEvent.Log("info", "x"))))
+                .isInstanceOf(FerryException.class);
+        catalog.createRun(other, null, spec, event(other, 1, new dev.ferry.core.run.RunEvent.Received(spec)));
+        assertThat(catalog.listRuns(10)).extracting(dev.ferry.core.run.Run::id).containsExactly(id, other);
+        assertThat(catalog.listRuns(1)).extracting(dev.ferry.core.run.Run::id).containsExactly(other);
+    }
 }

@@ -1,0 +1,399 @@
+package dev.ferry.core.run;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.ferry.core.catalog.Catalog;
+import dev.ferry.core.error.ErrorCode;
+import dev.ferry.core.error.FerryException;
+import dev.ferry.core.model.Ids;
+import dev.ferry.core.model.Names;
+import dev.ferry.core.transfer.TransferListener;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Drives every run, whoever asked for it and wherever it executes, and is the only writer of the
+ * event log. A run's state is what its events say: clients fold the same events into the same state.
+ */
+public final class Orchestrator implements AutoCloseable {
+    /** How often live counters become progress events (only when they changed). */
+    private static final long PROGRESS_MILLIS = 250;
+    /** A watcher with nothing to read asks its sink whether to go on this often. */
+    private static final long IDLE_MILLIS = 10_000;
+    private static final int PAGE = 1000;
+
+    private final Catalog catalog;
+    private final RunWorker worker;
+    private final RunExecutor executor;
+    private final Map<String, LiveRun> live = new ConcurrentHashMap<>();
+    private final Map<String, Semaphore> targets = new ConcurrentHashMap<>();
+    private final ScheduledExecutorService ticker;
+    private final AtomicLong lastActivity = new AtomicLong(System.nanoTime());
+
+    public Orchestrator(Catalog catalog, RunWorker worker, RunExecutor executor) {
+        this.catalog = catalog;
+        this.worker = worker;
+        this.executor = executor;
+        this.ticker = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "ferry-progress");
+            t.setDaemon(true);
+            return t;
+        });
+        ticker.scheduleAtFixedRate(() -> live.values().forEach(LiveRun::tick), PROGRESS_MILLIS, PROGRESS_MILLIS,
+                TimeUnit.MILLISECONDS);
+    }
+
+    public String executorName() {
+        return executor.name();
+    }
+
+    /**
+     * Settles the runs a previous server left unfinished (it stopped or was killed): each ends
+     * {@code failed} with the reason. Their work never committed a bundle it had not finished.
+     */
+    public int recover() {
+        int settled = 0;
+        for (Run run : catalog.unfinishedRuns()) {
+            if (live.containsKey(run.id())) {
+                continue;
+            }
+            catalog.appendEvent(new LoggedEvent(run.id(), run.lastSeq() + 1, now(), new RunEvent.Failed(
+                    ErrorCode.RUN_FAILED.name(), "the server stopped while the run was " + run.state().id(),
+                    "nothing half-done was kept; submit it again (e.g. push again)", ErrorCode.RUN_FAILED.exitCode(),
+                    null)));
+            settled++;
+        }
+        return settled;
+    }
+
+    /** Accepts a run, or returns the run that already holds the idempotency key. */
+    public Submission submit(RunSpec spec, String idempotencyKey) {
+        if (spec == null) {
+            throw FerryException.invalid("a run needs a spec", "send {\"kind\": \"push\" | \"upload\", ...}");
+        }
+        if (idempotencyKey != null) {
+            Names.checkIdempotencyKey(idempotencyKey);
+            var existing = catalog.findRunByKey(idempotencyKey);
+            if (existing.isPresent()) {
+                return new Submission(existing.get(), false);
+            }
+        }
+        Instant at = now();
+        String id = Ids.newId(at);
+        LoggedEvent received = new LoggedEvent(id, 1, at, new RunEvent.Received(spec));
+        try {
+            catalog.createRun(id, idempotencyKey, spec, received);
+        } catch (FerryException e) {
+            if (e.code() == ErrorCode.CONFLICT && idempotencyKey != null) {
+                // another submission with the same key won the race: it is the run
+                return new Submission(catalog.findRunByKey(idempotencyKey).orElseThrow(() -> e), false);
+            }
+            throw e;
+        }
+        LiveRun run = new LiveRun(id, spec, received);
+        live.put(id, run);
+        touch();
+        try {
+            executor.start(run);
+        } catch (RuntimeException e) {
+            run.end(new RunEvent.Failed(ErrorCode.INTERNAL.name(), "the executor refused the run: " + e.getMessage(),
+                    null, ErrorCode.INTERNAL.exitCode(), null));
+            throw e;
+        }
+        return new Submission(Run.fold(id, idempotencyKey, spec, at, List.of(received)), true);
+    }
+
+    public Run get(String id) {
+        Names.checkRunId(id);
+        return catalog.findRun(id).orElseThrow(() -> FerryException.notFound("run " + id + " does not exist",
+                "see 'ferry runs list'"));
+    }
+
+    public List<Run> list(int limit) {
+        return catalog.listRuns(limit);
+    }
+
+    public List<LoggedEvent> events(String id, long after) {
+        get(id);
+        return catalog.events(id, after, PAGE);
+    }
+
+    /** Asks a run to stop at its next safe point; a finished run cannot be cancelled (CONFLICT). */
+    public Run cancel(String id) {
+        Run run = get(id);
+        LiveRun running = live.get(id);
+        if (running == null || run.terminal()) {
+            throw new FerryException(ErrorCode.CONFLICT, "run " + id + " already ended (" + run.state().id() + ")",
+                    "see 'ferry runs show " + id + "'");
+        }
+        running.cancel();
+        return run;
+    }
+
+    /** Runs not ended yet; a server never stops for idleness while there are any. */
+    public int activeRuns() {
+        return live.size();
+    }
+
+    /** When a run last started or ended, for idle shutdown. */
+    public long lastActivityNanos() {
+        return lastActivity.get();
+    }
+
+    private void touch() {
+        lastActivity.set(System.nanoTime());
+    }
+
+    /**
+     * Delivers the run's events after {@code after} in order, live as they happen, until the run's last
+     * event was delivered or the sink says stop. Returns whether the run ended.
+     */
+    public boolean watch(String id, long after, EventSink sink) throws InterruptedException {
+        get(id);
+        long seen = after;
+        while (true) {
+            LiveRun running = live.get(id);
+            List<LoggedEvent> batch = running != null ? running.channel.after(seen, IDLE_MILLIS)
+                    : catalog.events(id, seen, PAGE);
+            for (LoggedEvent e : batch) {
+                if (!sink.accept(e)) {
+                    return false;
+                }
+                seen = e.seq();
+                if (e.event().movesTo() != null && e.event().movesTo().terminal()) {
+                    return true;
+                }
+            }
+            if (batch.isEmpty()) {
+                if (running == null) {
+                    if (get(id).terminal()) {
+                        return true;
+                    }
+                    // not ours and not ended (another server runs it): poll
+                    Thread.sleep(PROGRESS_MILLIS);
+                } else if (!running.channel.closed() && !sink.idle()) {
+                    return false;
+                }
+            }
+        }
+    }
+
+    /** Waits until the run ends and returns it. */
+    public Run await(String id) throws InterruptedException {
+        watch(id, Long.MAX_VALUE - 1, e -> true);
+        return get(id);
+    }
+
+    @Override
+    public void close() {
+        live.values().forEach(LiveRun::cancel);
+        ticker.shutdownNow();
+        executor.close();
+    }
+
+    private static Instant now() {
+        return Instant.now().truncatedTo(ChronoUnit.MILLIS);
+    }
+
+    /** A run in this server: its context, its task for the executor, its channel for watchers. */
+    private final class LiveRun implements RunContext, RunTask, TransferListener {
+        private final String id;
+        private final RunSpec spec;
+        final RunChannel channel = new RunChannel();
+        private long seq;
+        private volatile boolean cancelled;
+        private volatile RunState phase = RunState.RECEIVED;
+        private Semaphore claimed;
+        private String claimedTarget;
+        private boolean ended;
+        private final AtomicLong filesDone = new AtomicLong();
+        private final AtomicLong filesTotal = new AtomicLong();
+        private final AtomicLong bytesDone = new AtomicLong();
+        private final AtomicLong bytesTotal = new AtomicLong();
+        private final AtomicLong recordsDone = new AtomicLong();
+        private final AtomicLong recordsTotal = new AtomicLong();
+        private RunEvent.Progress lastProgress;
+
+        LiveRun(String id, RunSpec spec, LoggedEvent received) {
+            this.id = id;
+            this.spec = spec;
+            this.seq = received.seq();
+            channel.publish(received);
+        }
+
+        // ---- the task
+
+        @Override
+        public String runId() {
+            return id;
+        }
+
+        @Override
+        public RunSpec spec() {
+            return spec;
+        }
+
+        @Override
+        public void runHere() {
+            RunEvent last;
+            try {
+                checkCancelled();
+                enter(RunState.PLANNING, null);
+                RunOutcome outcome = worker.run(spec, this);
+                tick();
+                last = outcome.delegatedBecause() == null ? new RunEvent.Completed(outcome.result())
+                        : new RunEvent.Delegated(outcome.delegatedBecause(), outcome.result());
+            } catch (RunCancelled e) {
+                last = new RunEvent.Cancelled("cancelled while " + phase.id() + "; nothing of this run was committed");
+            } catch (FerryException e) {
+                last = failed(e.code(), e.getMessage(), e.hint(), null);
+            } catch (RuntimeException | Error e) {
+                last = failed(ErrorCode.INTERNAL, "unexpected failure: " + e, "see the server log and report it", null);
+            }
+            end(last);
+        }
+
+        private RunEvent.Failed failed(ErrorCode code, String message, String hint, JsonNode result) {
+            return new RunEvent.Failed(code.name(), message, hint, code.exitCode(), result);
+        }
+
+        void end(RunEvent last) {
+            synchronized (this) {
+                if (ended) return;
+                append(last);
+                ended = true;
+            }
+            if (claimed != null) {
+                claimed.release();
+            }
+            channel.close();
+            live.remove(id);
+            touch();
+        }
+
+        void cancel() {
+            cancelled = true;
+        }
+
+        private synchronized void append(RunEvent event) {
+            if (ended) {
+                return;
+            }
+            LoggedEvent logged = new LoggedEvent(id, seq + 1, now(), event);
+            catalog.appendEvent(logged);
+            seq++;
+            channel.publish(logged);
+        }
+
+        // ---- the context
+
+        @Override
+        public void enter(RunState state, String message) {
+            checkCancelled();
+            synchronized (this) {
+                tick();
+                for (AtomicLong counter : List.of(filesDone, filesTotal, bytesDone, bytesTotal, recordsDone, recordsTotal)) {
+                    counter.set(0);
+                }
+                lastProgress = null;
+                phase = state;
+                append(new RunEvent.StateChanged(state, message));
+            }
+        }
+
+        @Override
+        public void claim(String target, String detail) {
+            if (claimedTarget != null) {
+                if (!claimedTarget.equals(target)) {
+                    throw new IllegalStateException("run " + id + " claimed " + claimedTarget + " already, not " + target);
+                }
+                return; // a push claims its table, then its upload claims it again
+            }
+            append(new RunEvent.Planned(target, detail));
+            Semaphore turn = targets.computeIfAbsent(target, t -> new Semaphore(1, true));
+            try {
+                if (!turn.tryAcquire()) {
+                    log("info", "waiting for the run ahead of it on " + target);
+                    while (!turn.tryAcquire(PROGRESS_MILLIS, TimeUnit.MILLISECONDS)) {
+                        checkCancelled();
+                    }
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new RunCancelled(id);
+            }
+            claimed = turn;
+            claimedTarget = target;
+        }
+
+        @Override
+        public TransferListener transfers() {
+            return this;
+        }
+
+        @Override
+        public void found(long bytes) {
+            filesTotal.incrementAndGet();
+            bytesTotal.addAndGet(bytes);
+        }
+
+        @Override
+        public void progressed(long bytes) {
+            bytesDone.addAndGet(bytes);
+            if (cancelled) {
+                throw new RunCancelled(id);
+            }
+        }
+
+        @Override
+        public void fileDone() {
+            filesDone.incrementAndGet();
+        }
+
+        @Override
+        public void skipped(String path, String reason) {
+            log("warn", "skipped " + path + ": " + reason);
+        }
+
+        @Override
+        public void records(long done, long total) {
+            recordsDone.set(done);
+            recordsTotal.set(total);
+        }
+
+        @Override
+        public void log(String level, String message) {
+            append(new RunEvent.Log(level, message));
+        }
+
+        @Override
+        public boolean cancelled() {
+            return cancelled;
+        }
+
+        /** Emits the counters as a progress event if they moved since the last one. */
+        synchronized void tick() {
+            RunEvent.Progress now = new RunEvent.Progress(phase, filesDone.get(), filesTotal.get(), bytesDone.get(),
+                    bytesTotal.get(), recordsDone.get(), recordsTotal.get());
+            boolean moved = now.filesDone() + now.filesTotal() + now.bytesDone() + now.bytesTotal()
+                    + now.recordsDone() + now.recordsTotal() > 0;
+            if (moved && !now.equals(lastProgress) && phase != RunState.RECEIVED) {
+                lastProgress = now;
+                append(now);
+            }
+        }
+    }
+
+    /** For tests and status: how long ago the last run started or ended. */
+    public Duration idleFor() {
+        return Duration.ofNanos(System.nanoTime() - lastActivity.get());
+    }
+}
