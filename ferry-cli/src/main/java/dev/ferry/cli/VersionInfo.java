@@ -1,24 +1,14 @@
 package dev.ferry.cli;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.util.Properties;
+import dev.ferry.core.FerryVersion;
 import picocli.CommandLine;
 
-/** The build's version, from a resource Maven fills in. */
+/** The version line of {@code ferry --version}. */
 final class VersionInfo implements CommandLine.IVersionProvider {
-    static final int STORAGE_FORMAT = 1;
+    static final int STORAGE_FORMAT = FerryVersion.STORAGE_FORMAT;
 
     static String version() {
-        Properties p = new Properties();
-        try (InputStream in = VersionInfo.class.getResourceAsStream("version.properties")) {
-            if (in != null) {
-                p.load(in);
-            }
-        } catch (IOException e) {
-            // fall through to "unknown"
-        }
-        return p.getProperty("version", "unknown");
+        return FerryVersion.current();
     }
 
     @Override

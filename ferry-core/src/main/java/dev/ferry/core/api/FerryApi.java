@@ -106,6 +106,9 @@ public interface FerryApi extends AutoCloseable {
     /** Asks a running run to stop at its next safe point. */
     Run cancelRun(String id);
 
+    /** Every table with at least one ingested version, by name. */
+    List<dev.ferry.core.model.Dataset> listDatasets();
+
     /** A table's ingested versions, oldest first. */
     List<Ingestion> listIngestions(String table);
 

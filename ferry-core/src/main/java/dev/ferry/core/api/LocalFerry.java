@@ -336,6 +336,20 @@ public final class LocalFerry implements FerryApi {
     }
 
     @Override
+    public List<dev.ferry.core.model.Dataset> listDatasets() {
+        List<dev.ferry.core.model.Dataset> out = new ArrayList<>();
+        for (Repo repo : catalog.listRepos()) {
+            List<Ingestion> versions = catalog.listIngestions(repo.name());
+            if (!versions.isEmpty()) {
+                Ingestion newest = versions.get(versions.size() - 1);
+                out.add(new dev.ferry.core.model.Dataset(repo.name(), newest.category(), repo.description(),
+                        versions.size(), newest.bundleId(), newest.rowCount(), newest.createdAt()));
+            }
+        }
+        return out;
+    }
+
+    @Override
     public List<Ingestion> listIngestions(String table) {
         getRepo(table);
         return catalog.listIngestions(table);

@@ -36,4 +36,23 @@ public record FerryHome(Path root) {
     public Path storeLockFile() {
         return storeDir().resolve("lock");
     }
+
+    /** Where the local server says how to reach it (pid, port, token); mode 0600. */
+    public Path serverFile() {
+        return root.resolve("server.json");
+    }
+
+    /** Held by the live local server for its whole life: at most one server per FERRY_HOME. */
+    public Path serverLockFile() {
+        return root.resolve("server.lock");
+    }
+
+    /** Held by a CLI while it starts the server, so that two CLIs start one server, not two. */
+    public Path serverStartLockFile() {
+        return root.resolve("server.start.lock");
+    }
+
+    public Path serverLogFile() {
+        return root.resolve("logs").resolve("server.log");
+    }
 }

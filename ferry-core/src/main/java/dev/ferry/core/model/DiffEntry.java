@@ -1,6 +1,12 @@
 package dev.ferry.core.model;
 
 /** One difference between two bundles, by path. */
+@com.fasterxml.jackson.annotation.JsonTypeInfo(use = com.fasterxml.jackson.annotation.JsonTypeInfo.Id.NAME, property = "change")
+@com.fasterxml.jackson.annotation.JsonSubTypes({
+    @com.fasterxml.jackson.annotation.JsonSubTypes.Type(value = DiffEntry.Added.class, name = "added"),
+    @com.fasterxml.jackson.annotation.JsonSubTypes.Type(value = DiffEntry.Removed.class, name = "removed"),
+    @com.fasterxml.jackson.annotation.JsonSubTypes.Type(value = DiffEntry.Modified.class, name = "modified")
+})
 public sealed interface DiffEntry {
     String path();
 

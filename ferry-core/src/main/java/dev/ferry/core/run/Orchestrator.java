@@ -299,6 +299,9 @@ public final class Orchestrator implements AutoCloseable {
         public void enter(RunState state, String message) {
             checkCancelled();
             synchronized (this) {
+                if (state == phase) {
+                    return; // a push stages, then its upload stages: one phase, one event
+                }
                 tick();
                 for (AtomicLong counter : List.of(filesDone, filesTotal, bytesDone, bytesTotal, recordsDone, recordsTotal)) {
                     counter.set(0);

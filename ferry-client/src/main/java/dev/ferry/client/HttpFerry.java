@@ -1,0 +1,423 @@
+package dev.ferry.client;
+
+import com.fasterxml.jackson.databind.JavaType;
+import dev.ferry.core.api.DownloadRequest;
+import dev.ferry.core.api.FerryApi;
+import dev.ferry.core.api.Wire;
+import dev.ferry.core.catalog.LabelCondition;
+import dev.ferry.core.error.ErrorCode;
+import dev.ferry.core.error.FerryException;
+import dev.ferry.core.maint.FsckReport;
+import dev.ferry.core.maint.GcReport;
+import dev.ferry.core.model.Bundle;
+import dev.ferry.core.model.BundleRef;
+import dev.ferry.core.model.Dataset;
+import dev.ferry.core.model.DiffEntry;
+import dev.ferry.core.model.FileEntry;
+import dev.ferry.core.model.Ingestion;
+import dev.ferry.core.model.Json;
+import dev.ferry.core.model.Label;
+import dev.ferry.core.model.LabelMove;
+import dev.ferry.core.model.Repo;
+import dev.ferry.core.run.EventSink;
+import dev.ferry.core.run.LoggedEvent;
+import dev.ferry.core.run.Run;
+import dev.ferry.core.run.RunSpec;
+import dev.ferry.core.run.Submission;
+import dev.ferry.core.transfer.DownloadOutcome;
+import dev.ferry.core.transfer.TransferListener;
+import dev.ferry.core.transfer.UpdateOutcome;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * The {@link FerryApi} over HTTP: every call is one request to {@code /api/v1}, errors come back as the
+ * same FerryExceptions the server raised. Paths in requests are made absolute: the local server reads
+ * and writes them on this machine.
+ */
+public final class HttpFerry implements FerryApi {
+    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
+
+    private final String base;
+    private final String token;
+    private final HttpClient http;
+
+    public HttpFerry(String serverUrl, String token) {
+        this.base = stripSlash(serverUrl) + "/api/v1";
+        this.token = token;
+        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(CONNECT_TIMEOUT).build();
+    }
+
+    private static String stripSlash(String url) {
+        return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+    }
+
+    public String url() {
+        return base;
+    }
+
+    /** {@code GET /health}, without the token: whether a server answers at all, and what it is. */
+    public Wire.Health health() {
+        return call("GET", "/health", null, type(Wire.Health.class));
+    }
+
+    public Wire.Version version() {
+        return call("GET", "/version", null, type(Wire.Version.class));
+    }
+
+    /** Asks the server to stop; refused (CONFLICT) while runs are active unless forced. */
+    public void shutdown(boolean force) {
+        call("POST", "/server/shutdown" + (force ? "?force=true" : ""), null, null);
+    }
+
+    // ---------------------------------------------------------------- repos, bundles, labels
+
+    @Override
+    public Repo createRepo(String name, String description) {
+        return call("POST", "/repos", new Wire.CreateRepo(name, description), type(Repo.class));
+    }
+
+    @Override
+    public List<Repo> listRepos() {
+        return call("GET", "/repos", null, list(Repo.class));
+    }
+
+    @Override
+    public Repo getRepo(String name) {
+        return call("GET", "/repos/" + seg(name), null, type(Repo.class));
+    }
+
+    @Override
+    public void deleteRepo(String name, boolean force) {
+        call("DELETE", "/repos/" + seg(name) + (force ? "?force=true" : ""), null, null);
+    }
+
+    @Override
+    public List<Bundle> listBundles(String repo) {
+        return call("GET", "/repos/" + seg(repo) + "/bundles", null, list(Bundle.class));
+    }
+
+    @Override
+    public Bundle getBundle(String repo, BundleRef ref) {
+        return call("GET", bundlePath(repo, ref), null, type(Bundle.class));
+    }
+
+    @Override
+    public Bundle listFiles(String repo, BundleRef ref, Consumer<FileEntry> sink) {
+        Bundle bundle = getBundle(repo, ref);
+        try (InputStream body = stream("GET", bundlePath(repo, ref) + "/files");
+                BufferedReader lines = new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8))) {
+            for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+                if (!line.isBlank()) {
+                    sink.accept(Json.MAPPER.readValue(line, FileEntry.class));
+                }
+            }
+        } catch (IOException e) {
+            throw unreachable(e);
+        }
+        return bundle;
+    }
+
+    @Override
+    public DownloadOutcome download(DownloadRequest request, TransferListener listener) {
+        return call("POST", bundlePath(request.repo(), request.bundle()) + "/download",
+                new Wire.Download(absolute(request.destination()), request.nameFilter(), request.force()),
+                type(DownloadOutcome.class));
+    }
+
+    @Override
+    public DownloadOutcome downloadFile(String repo, BundleRef ref, String path, Path destination, boolean force) {
+        return call("POST", bundlePath(repo, ref) + "/download-file",
+                new Wire.DownloadFile(path, absolute(destination), force), type(DownloadOutcome.class));
+    }
+
+    @Override
+    public List<Bundle> diff(String repo, BundleRef from, BundleRef to, Consumer<DiffEntry> sink) {
+        Wire.Diff diff = call("GET", "/repos/" + seg(repo) + "/diff?from=" + query(refText(from)) + "&to="
+                + query(refText(to)), null, type(Wire.Diff.class));
+        diff.changes().forEach(sink);
+        return List.of(diff.from(), diff.to());
+    }
+
+    @Override
+    public UpdateOutcome update(String repo, BundleRef ref, Path destination, TransferListener listener) {
+        return call("POST", bundlePath(repo, ref) + "/update", new Wire.Update(absolute(destination)),
+                type(UpdateOutcome.class));
+    }
+
+    @Override
+    public LabelMove setLabel(String repo, String label, String bundleId, LabelCondition condition) {
+        String expect = switch (condition) {
+            case LabelCondition.Any any -> null;
+            case LabelCondition.Absent absent -> "absent";
+            case LabelCondition.PointsTo p -> p.bundleId();
+        };
+        return call("PUT", "/repos/" + seg(repo) + "/labels/" + seg(label), new Wire.SetLabel(bundleId, expect),
+                type(LabelMove.class));
+    }
+
+    @Override
+    public Label getLabel(String repo, String label) {
+        return call("GET", "/repos/" + seg(repo) + "/labels/" + seg(label), null, type(Label.class));
+    }
+
+    @Override
+    public List<Label> listLabels(String repo) {
+        return call("GET", "/repos/" + seg(repo) + "/labels", null, list(Label.class));
+    }
+
+    @Override
+    public List<LabelMove> labelHistory(String repo, String label) {
+        return call("GET", "/repos/" + seg(repo) + "/labels/" + seg(label) + "/history", null, list(LabelMove.class));
+    }
+
+    // ---------------------------------------------------------------- datasets
+
+    @Override
+    public List<Dataset> listDatasets() {
+        return call("GET", "/datasets", null, list(Dataset.class));
+    }
+
+    @Override
+    public List<Ingestion> listIngestions(String table) {
+        return call("GET", "/datasets/" + seg(table) + "/versions", null, list(Ingestion.class));
+    }
+
+    @Override
+    public Ingestion getIngestion(String table, BundleRef version) {
+        return call("GET", "/datasets/" + seg(table) + (version == null ? "" : "?version=" + query(refText(version))),
+                null, type(Ingestion.class));
+    }
+
+    @Override
+    public InputStream openRows(Ingestion ingestion) {
+        return stream("GET", "/datasets/" + seg(ingestion.repo()) + "/rows?version=" + query(ingestion.bundleId()));
+    }
+
+    // ---------------------------------------------------------------- runs
+
+    @Override
+    public Submission submit(RunSpec spec, String idempotencyKey) {
+        HttpResponse<byte[]> response = send("POST", "/runs", new Wire.SubmitRun(spec, idempotencyKey));
+        return new Submission(read(response, type(Run.class)), response.statusCode() == 201);
+    }
+
+    @Override
+    public Run getRun(String id) {
+        return call("GET", "/runs/" + seg(id), null, type(Run.class));
+    }
+
+    @Override
+    public List<Run> listRuns(int limit) {
+        return call("GET", "/runs?limit=" + limit, null, list(Run.class));
+    }
+
+    @Override
+    public List<LoggedEvent> runEvents(String id, long after) {
+        return call("GET", "/runs/" + seg(id) + "/events?after=" + after, null, list(LoggedEvent.class));
+    }
+
+    @Override
+    public boolean watchRun(String id, long after, EventSink sink) throws InterruptedException {
+        long seen = after;
+        int reconnects = 0;
+        while (true) {
+            EventStreamReader.Outcome outcome;
+            try (InputStream body = stream("GET", "/runs/" + seg(id) + "/events/stream", "Last-Event-ID",
+                    Long.toString(seen))) {
+                outcome = EventStreamReader.read(body, sink);
+            } catch (IOException e) {
+                outcome = new EventStreamReader.Outcome(EventStreamReader.End.DROPPED, -1);
+            } catch (FerryException e) {
+                if (e.code() != ErrorCode.UNREACHABLE || ++reconnects > 5) {
+                    throw e;
+                }
+                Thread.sleep(200L * reconnects);
+                continue;
+            }
+            if (outcome.lastSeq() > seen) {
+                seen = outcome.lastSeq();
+                reconnects = 0;
+            }
+            switch (outcome.end()) {
+                case RUN_ENDED -> {
+                    return true;
+                }
+                case SINK_STOPPED -> {
+                    return false;
+                }
+                case DROPPED -> {
+                    // the connection broke: resume after the last event seen, as SSE intends
+                    if (Thread.interrupted()) {
+                        throw new InterruptedException();
+                    }
+                    if (++reconnects > 5) {
+                        throw new FerryException(ErrorCode.UNREACHABLE, "lost the event stream of run " + id,
+                                "reattach with 'ferry runs watch " + id + "'");
+                    }
+                    Thread.sleep(200L * reconnects);
+                }
+            }
+        }
+    }
+
+    @Override
+    public Run cancelRun(String id) {
+        return call("POST", "/runs/" + seg(id) + "/cancel", null, type(Run.class));
+    }
+
+    // ---------------------------------------------------------------- maintenance
+
+    @Override
+    public FsckReport fsck(boolean readData, Consumer<String> progress) {
+        return call("POST", "/fsck", new Wire.Fsck(readData), type(FsckReport.class));
+    }
+
+    @Override
+    public GcReport gc(Duration grace, boolean dryRun, Consumer<String> progress) {
+        return call("POST", "/gc", new Wire.Gc(grace.toSeconds(), dryRun), type(GcReport.class));
+    }
+
+    @Override
+    public void close() {
+        http.close();
+    }
+
+    // ---------------------------------------------------------------- HTTP
+
+    private <T> T call(String method, String path, Object body, JavaType type) {
+        return read(send(method, path, body), type);
+    }
+
+    private static <T> T read(HttpResponse<byte[]> response, JavaType type) {
+        if (type == null || response.body().length == 0) {
+            return null;
+        }
+        try {
+            return Json.MAPPER.readValue(response.body(), type);
+        } catch (IOException e) {
+            throw new FerryException(ErrorCode.INTERNAL, "the server sent a response this client cannot read: "
+                    + e.getMessage(), "check that the CLI and the server have the same version ('ferry version')", e);
+        }
+    }
+
+    private HttpResponse<byte[]> send(String method, String path, Object body) {
+        HttpRequest.Builder request = request(path).method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                : HttpRequest.BodyPublishers.ofString(Json.write(body)));
+        if (body != null) {
+            request.header("Content-Type", "application/json");
+        }
+        HttpResponse<byte[]> response = exchange(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+        if (response.statusCode() >= 300) {
+            throw error(response.statusCode(), response.body());
+        }
+        return response;
+    }
+
+    private InputStream stream(String method, String path, String... headers) {
+        HttpRequest.Builder request = request(path).method(method, HttpRequest.BodyPublishers.noBody());
+        for (int i = 0; i + 1 < headers.length; i += 2) {
+            request.header(headers[i], headers[i + 1]);
+        }
+        HttpResponse<InputStream> response = exchange(request.build(), HttpResponse.BodyHandlers.ofInputStream());
+        if (response.statusCode() >= 300) {
+            try (InputStream in = response.body()) {
+                throw error(response.statusCode(), in.readAllBytes());
+            } catch (IOException e) {
+                throw unreachable(e);
+            }
+        }
+        return response.body();
+    }
+
+    private HttpRequest.Builder request(String path) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path));
+        if (token != null) {
+            b.header("Authorization", "Bearer " + token);
+        }
+        return b;
+    }
+
+    private <T> HttpResponse<T> exchange(HttpRequest request, HttpResponse.BodyHandler<T> handler) {
+        try {
+            return http.send(request, handler);
+        } catch (IOException e) {
+            throw unreachable(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new FerryException(ErrorCode.INTERRUPTED, "interrupted while waiting for the server", null);
+        }
+    }
+
+    private FerryException unreachable(IOException e) {
+        String why = e instanceof ConnectException ? "connection refused" : String.valueOf(e.getMessage());
+        return new FerryException(ErrorCode.UNREACHABLE, "cannot reach the Ferry server at " + base + ": " + why,
+                "check that it runs ('ferry server status') and FERRY_SERVER, if set", e);
+    }
+
+    private static FerryException error(int status, byte[] body) {
+        try {
+            Wire.ErrorBody parsed = Json.MAPPER.readValue(body, Wire.ErrorBody.class);
+            if (parsed != null && parsed.error() != null && parsed.error().code() != null) {
+                ErrorCode code;
+                try {
+                    code = ErrorCode.valueOf(parsed.error().code());
+                } catch (IllegalArgumentException e) {
+                    code = ErrorCode.REJECTED;
+                }
+                return new FerryException(code, parsed.error().message(), parsed.error().hint());
+            }
+        } catch (IOException notJson) {
+            // fall through: not one of our error bodies (a proxy, another program on the port)
+        }
+        ErrorCode code = status == 401 || status == 403 ? ErrorCode.UNAUTHORIZED
+                : status == 404 ? ErrorCode.NOT_FOUND : ErrorCode.REJECTED;
+        return new FerryException(code, "the server answered HTTP " + status + ": "
+                + new String(body, 0, Math.min(body.length, 200), StandardCharsets.UTF_8).strip(),
+                "check that FERRY_SERVER points at a Ferry server");
+    }
+
+    private static JavaType type(Class<?> cls) {
+        return Json.MAPPER.getTypeFactory().constructType(cls);
+    }
+
+    private static JavaType list(Class<?> element) {
+        return Json.MAPPER.getTypeFactory().constructCollectionType(List.class, element);
+    }
+
+    private static String bundlePath(String repo, BundleRef ref) {
+        return "/repos/" + seg(repo) + "/bundles/" + seg(refText(ref));
+    }
+
+    private static String refText(BundleRef ref) {
+        return switch (ref) {
+            case BundleRef.ById id -> id.id();
+            case BundleRef.ByLabel label -> label.label();
+        };
+    }
+
+    private static String seg(String text) {
+        return URLEncoder.encode(text, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+
+    private static String query(String text) {
+        return URLEncoder.encode(text, StandardCharsets.UTF_8);
+    }
+
+    private static String absolute(Path path) {
+        return path.toAbsolutePath().normalize().toString();
+    }
+}

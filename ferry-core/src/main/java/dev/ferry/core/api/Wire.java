@@ -1,0 +1,52 @@
+package dev.ferry.core.api;
+
+import dev.ferry.core.model.Bundle;
+import dev.ferry.core.model.DiffEntry;
+import dev.ferry.core.model.Digest;
+import dev.ferry.core.run.RunSpec;
+import java.util.List;
+
+/**
+ * The bodies of the HTTP API (docs/http-api.yaml) that are not model records themselves, shared by
+ * the server and the client so that both sides agree by construction.
+ */
+public final class Wire {
+    private Wire() {}
+
+    public record CreateRepo(String name, String description) {}
+
+    /** {@code expect}: null (move whatever it names), "absent" (create only) or the bundle id it must name now. */
+    public record SetLabel(String bundle, String expect) {}
+
+    /** Paths are on the server's machine: only a server bound to loopback accepts them. */
+    public record Download(String destination, String nameFilter, boolean force) {}
+
+    public record DownloadFile(String path, String destination, boolean force) {}
+
+    public record Update(String destination) {}
+
+    public record SubmitRun(RunSpec spec, String idempotencyKey) {}
+
+    public record Digests(List<Digest> digests) {
+        public Digests {
+            digests = digests == null ? List.of() : List.copyOf(digests);
+        }
+    }
+
+    public record Fsck(boolean readData) {}
+
+    public record Gc(long graceSeconds, boolean dryRun) {}
+
+    public record Diff(Bundle from, Bundle to, List<DiffEntry> changes) {}
+
+    /** Every error response: the code of the error table, the message, what to do, and the CLI's exit code. */
+    public record Error(String code, String message, String hint, int exitCode) {}
+
+    public record ErrorBody(Error error) {}
+
+    /** {@code GET /health}: unauthenticated, so that a client can tell "not running" from "wrong token". */
+    public record Health(String status, String version, long pid, int activeRuns, String executor) {}
+
+    /** {@code GET /version}: what this server speaks. */
+    public record Version(String version, String api, int storageFormat, List<String> ingestApiVersions) {}
+}

@@ -1,0 +1,221 @@
+package dev.ferry.server;
+
+import static dev.ferry.server.Responses.body;
+import static dev.ferry.server.Responses.json;
+
+import dev.ferry.core.FerryVersion;
+import dev.ferry.core.api.DownloadRequest;
+import dev.ferry.core.api.LocalFerry;
+import dev.ferry.core.api.Wire;
+import dev.ferry.core.catalog.LabelCondition;
+import dev.ferry.core.error.ErrorCode;
+import dev.ferry.core.error.FerryException;
+import dev.ferry.core.ingest.IngestSchema;
+import dev.ferry.core.model.BundleRef;
+import dev.ferry.core.model.DiffEntry;
+import dev.ferry.core.model.Digest;
+import dev.ferry.core.model.Ingestion;
+import dev.ferry.core.model.Json;
+import dev.ferry.core.model.Names;
+import dev.ferry.core.run.Submission;
+import dev.ferry.core.transfer.TransferListener;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** Every route of {@code /api/v1} (docs/http-api.yaml), each a thin call into the in-process API. */
+final class ApiRoutes {
+    static final String BASE = "/api/v1";
+
+    private final LocalFerry ferry;
+    private final boolean localPaths;
+    private final Runnable shutdown;
+
+    ApiRoutes(LocalFerry ferry, boolean localPaths, Runnable shutdown) {
+        this.ferry = ferry;
+        this.localPaths = localPaths;
+        this.shutdown = shutdown;
+    }
+
+    void register(RoutesConfig r) {
+        r.get(BASE + "/health", ctx -> json(ctx, new Wire.Health("ok", FerryVersion.current(),
+                ProcessHandle.current().pid(), ferry.orchestrator().activeRuns(), ferry.orchestrator().executorName())));
+        r.get(BASE + "/version", ctx -> json(ctx, new Wire.Version(FerryVersion.current(), FerryVersion.API,
+                FerryVersion.STORAGE_FORMAT, IngestSchema.API_VERSIONS)));
+        r.post(BASE + "/server/shutdown", this::shutdown);
+
+        r.get(BASE + "/repos", ctx -> json(ctx, ferry.listRepos()));
+        r.post(BASE + "/repos", ctx -> {
+            Wire.CreateRepo req = body(ctx, Wire.CreateRepo.class);
+            json(ctx, 201, ferry.createRepo(req.name(), req.description()));
+        });
+        r.get(BASE + "/repos/{repo}", ctx -> json(ctx, ferry.getRepo(repo(ctx))));
+        r.delete(BASE + "/repos/{repo}", ctx -> {
+            ferry.deleteRepo(repo(ctx), "true".equals(ctx.queryParam("force")));
+            ctx.status(204);
+        });
+        r.get(BASE + "/repos/{repo}/bundles", ctx -> json(ctx, ferry.listBundles(repo(ctx))));
+        r.get(BASE + "/repos/{repo}/bundles/{ref}", ctx -> json(ctx, ferry.getBundle(repo(ctx), ref(ctx))));
+        r.get(BASE + "/repos/{repo}/bundles/{ref}/files", this::files);
+        r.post(BASE + "/repos/{repo}/bundles/{ref}/download", ctx -> {
+            Wire.Download req = body(ctx, Wire.Download.class);
+            json(ctx, ferry.download(new DownloadRequest(repo(ctx), ref(ctx), localPath(req.destination(), "destination"),
+                    req.nameFilter(), req.force()), TransferListener.NONE));
+        });
+        r.post(BASE + "/repos/{repo}/bundles/{ref}/download-file", ctx -> {
+            Wire.DownloadFile req = body(ctx, Wire.DownloadFile.class);
+            json(ctx, ferry.downloadFile(repo(ctx), ref(ctx), req.path(), localPath(req.destination(), "destination"),
+                    req.force()));
+        });
+        r.post(BASE + "/repos/{repo}/bundles/{ref}/update", ctx -> {
+            Wire.Update req = body(ctx, Wire.Update.class);
+            json(ctx, ferry.update(repo(ctx), ref(ctx), localPath(req.destination(), "destination"),
+                    TransferListener.NONE));
+        });
+        r.get(BASE + "/repos/{repo}/diff", ctx -> {
+            List<DiffEntry> changes = new ArrayList<>();
+            var pair = ferry.diff(repo(ctx), requiredRef(ctx, "from"), requiredRef(ctx, "to"), changes::add);
+            json(ctx, new Wire.Diff(pair.get(0), pair.get(1), changes));
+        });
+        r.get(BASE + "/repos/{repo}/labels", ctx -> json(ctx, ferry.listLabels(repo(ctx))));
+        r.get(BASE + "/repos/{repo}/labels/{label}", ctx -> json(ctx, ferry.getLabel(repo(ctx), label(ctx))));
+        r.put(BASE + "/repos/{repo}/labels/{label}", ctx -> {
+            Wire.SetLabel req = body(ctx, Wire.SetLabel.class);
+            LabelCondition condition = req.expect() == null ? LabelCondition.ANY
+                    : req.expect().equals("absent") ? LabelCondition.ABSENT : LabelCondition.pointsTo(req.expect());
+            json(ctx, ferry.setLabel(repo(ctx), label(ctx), req.bundle(), condition));
+        });
+        r.get(BASE + "/repos/{repo}/labels/{label}/history", ctx -> json(ctx, ferry.labelHistory(repo(ctx), label(ctx))));
+
+        r.get(BASE + "/datasets", ctx -> json(ctx, ferry.listDatasets()));
+        r.get(BASE + "/datasets/{table}", ctx -> json(ctx, ingestion(ctx)));
+        r.delete(BASE + "/datasets/{table}", ctx -> {
+            ferry.deleteRepo(table(ctx), true);
+            ctx.status(204);
+        });
+        r.get(BASE + "/datasets/{table}/versions", ctx -> json(ctx, ferry.listIngestions(table(ctx))));
+        r.get(BASE + "/datasets/{table}/rows", ctx -> {
+            Ingestion ingestion = ingestion(ctx);
+            ctx.status(200).contentType("application/x-ndjson");
+            try (InputStream rows = ferry.openRows(ingestion)) {
+                OutputStream out = ctx.res().getOutputStream();
+                rows.transferTo(out);
+                out.flush();
+            }
+        });
+
+        r.post(BASE + "/runs", ctx -> {
+            Wire.SubmitRun req = body(ctx, Wire.SubmitRun.class);
+            if (!localPaths) {
+                throw new FerryException(ErrorCode.REJECTED, "this server does not read folders of its machine for clients",
+                        "push with a local server (unset FERRY_SERVER), or run the server bound to 127.0.0.1");
+            }
+            Submission s = ferry.submit(req.spec(), req.idempotencyKey());
+            json(ctx, s.created() ? 201 : 200, s.run());
+        });
+        r.get(BASE + "/runs", ctx -> json(ctx, ferry.listRuns((int) Math.min(1000, Responses.longParam(ctx, "limit", 50)))));
+        r.get(BASE + "/runs/{id}", ctx -> json(ctx, ferry.getRun(runId(ctx))));
+        r.post(BASE + "/runs/{id}/cancel", ctx -> json(ctx, 202, ferry.cancelRun(runId(ctx))));
+        r.get(BASE + "/runs/{id}/events", ctx -> json(ctx, ferry.runEvents(runId(ctx), Responses.longParam(ctx, "after", 0))));
+        r.get(BASE + "/runs/{id}/events/stream", ctx -> EventStream.serve(ctx, ferry.orchestrator(), runId(ctx)));
+
+        r.post(BASE + "/blobs/missing", ctx -> {
+            Wire.Digests req = body(ctx, Wire.Digests.class);
+            var located = ferry.catalog().locate(req.digests());
+            List<Digest> missing = req.digests().stream().filter(d -> !located.containsKey(d)).toList();
+            json(ctx, new Wire.Digests(missing));
+        });
+        r.post(BASE + "/fsck", ctx -> json(ctx, ferry.fsck(body(ctx, Wire.Fsck.class).readData(), line -> {})));
+        r.post(BASE + "/gc", ctx -> {
+            Wire.Gc req = body(ctx, Wire.Gc.class);
+            json(ctx, ferry.gc(Duration.ofSeconds(req.graceSeconds()), req.dryRun(), line -> {}));
+        });
+    }
+
+    private void files(Context ctx) throws IOException {
+        // one FileEntry per line: a million-file bundle streams instead of becoming one huge document
+        String repo = repo(ctx);
+        BundleRef ref = ref(ctx);
+        ferry.getBundle(repo, ref); // errors before the body starts
+        ctx.status(200).contentType("application/x-ndjson");
+        OutputStream out = ctx.res().getOutputStream();
+        var writer = Json.MAPPER.writer();
+        ferry.listFiles(repo, ref, f -> {
+            try {
+                out.write(writer.writeValueAsBytes(f));
+                out.write('\n');
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        out.flush();
+    }
+
+    private void shutdown(Context ctx) {
+        int active = ferry.orchestrator().activeRuns();
+        if (active > 0 && !"true".equals(ctx.queryParam("force"))) {
+            throw new FerryException(ErrorCode.CONFLICT, "the server has " + active + " active runs",
+                    "wait for them ('ferry runs list'), or stop it anyway with --force");
+        }
+        json(ctx, 202, Map.of("stopping", true));
+        Thread.ofPlatform().daemon().start(shutdown);
+    }
+
+    private Ingestion ingestion(Context ctx) {
+        String version = ctx.queryParam("version");
+        return ferry.getIngestion(table(ctx), version == null || version.isBlank() ? null : BundleRef.parse(version));
+    }
+
+    private Path localPath(String text, String field) {
+        if (!localPaths) {
+            throw new FerryException(ErrorCode.REJECTED, "this server does not write to paths of its machine for clients",
+                    "download with a local server (unset FERRY_SERVER)");
+        }
+        if (text == null || text.isBlank() || !Path.of(text).isAbsolute()) {
+            throw FerryException.invalid(field + " must be an absolute path, not '" + text + "'", null);
+        }
+        return Path.of(text);
+    }
+
+    private static String repo(Context ctx) {
+        return Names.checkRepo(ctx.pathParam("repo"));
+    }
+
+    private static String table(Context ctx) {
+        return Names.checkRepo(ctx.pathParam("table"));
+    }
+
+    private static String label(Context ctx) {
+        return Names.checkLabel(ctx.pathParam("label"));
+    }
+
+    private static String runId(Context ctx) {
+        return Names.checkRunId(ctx.pathParam("id"));
+    }
+
+    private static BundleRef ref(Context ctx) {
+        return checked(BundleRef.parse(ctx.pathParam("ref")));
+    }
+
+    private static BundleRef requiredRef(Context ctx, String name) {
+        String text = ctx.queryParam(name);
+        if (text == null || text.isBlank()) {
+            throw FerryException.invalid("query parameter " + name + " is required (a bundle id or a label)", null);
+        }
+        return checked(BundleRef.parse(text));
+    }
+
+    private static BundleRef checked(BundleRef ref) {
+        if (ref instanceof BundleRef.ByLabel l) {
+            Names.checkLabel(l.label());
+        }
+        return ref;
+    }
+}

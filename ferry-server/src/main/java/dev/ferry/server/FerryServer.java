@@ -1,0 +1,104 @@
+package dev.ferry.server;
+
+import dev.ferry.core.api.LocalFerry;
+import dev.ferry.core.error.ErrorCode;
+import dev.ferry.core.error.FerryException;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The Ferry HTTP server: the API of {@code /api/v1} over one in-process {@link LocalFerry}, every route
+ * but health behind a bearer token. Request threads are virtual: an event stream per watcher is cheap.
+ */
+public final class FerryServer implements AutoCloseable {
+    private final LocalFerry ferry;
+    private final byte[] token;
+    private final Javalin app;
+    private final AtomicLong lastRequest = new AtomicLong(System.nanoTime());
+    private volatile Runnable onShutdownRequest = () -> {};
+
+    /**
+     * @param localPaths whether clients may name folders of this machine (push, download): true for a
+     *     server bound to loopback, which only its own user's processes reach with the token
+     */
+    public FerryServer(LocalFerry ferry, String token, boolean localPaths) {
+        this.ferry = ferry;
+        this.token = token.getBytes(StandardCharsets.UTF_8);
+        ApiRoutes routes = new ApiRoutes(ferry, localPaths, () -> onShutdownRequest.run());
+        this.app = Javalin.create(config -> {
+            config.startup.showJavalinBanner = false;
+            config.startup.showOldJavalinVersionWarning = false;
+            config.concurrency.useVirtualThreads = true;
+            config.http.maxRequestSize = 64L << 20;
+            config.routes.before(ApiRoutes.BASE + "/*", this::authenticate);
+            routes.register(config.routes);
+            config.routes.exception(FerryException.class, (e, ctx) -> Responses.error(ctx, e));
+            config.routes.exception(Exception.class, (e, ctx) -> Responses.error(ctx, ErrorCode.INTERNAL,
+                    "unexpected server failure: " + e, "see the server log and report it"));
+            config.routes.error(404, ctx -> {
+                if (ctx.result() == null || ctx.result().isEmpty()) {
+                    Responses.error(ctx, ErrorCode.NOT_FOUND, "no such route: " + ctx.method() + " " + ctx.path(),
+                            "see docs/http-api.yaml for the routes of /api/v1");
+                }
+            });
+            config.routes.error(405, ctx -> Responses.error(ctx, ErrorCode.NOT_FOUND,
+                    "method " + ctx.method() + " is not allowed on " + ctx.path(), "see docs/http-api.yaml"));
+        });
+    }
+
+    /** A fresh random bearer token (256 bits, URL-safe). */
+    public static String newToken() {
+        byte[] bytes = new byte[32];
+        new SecureRandom().nextBytes(bytes);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+
+    /** Starts listening; port 0 picks a free one. Returns the port. */
+    public int start(String host, int port) {
+        app.start(host, port);
+        return app.port();
+    }
+
+    public int port() {
+        return app.port();
+    }
+
+    public LocalFerry ferry() {
+        return ferry;
+    }
+
+    /** What to do when a client asks the server to stop (the daemon stops itself). */
+    public void onShutdownRequest(Runnable action) {
+        this.onShutdownRequest = action;
+    }
+
+    public long lastRequestNanos() {
+        return lastRequest.get();
+    }
+
+    private void authenticate(Context ctx) {
+        lastRequest.set(System.nanoTime());
+        if (ctx.path().equals(ApiRoutes.BASE + "/health")) {
+            return;
+        }
+        String header = ctx.header("Authorization");
+        byte[] given = header != null && header.startsWith("Bearer ")
+                ? header.substring("Bearer ".length()).trim().getBytes(StandardCharsets.UTF_8) : new byte[0];
+        // constant time: the comparison must not tell how much of a guess was right
+        if (!MessageDigest.isEqual(given, token)) {
+            throw new FerryException(ErrorCode.UNAUTHORIZED, header == null ? "the request has no bearer token"
+                    : "the bearer token is not valid for this server",
+                    "use the token of this server (FERRY_TOKEN, or $FERRY_HOME/server.json for the local one)");
+        }
+    }
+
+    @Override
+    public void close() {
+        app.stop();
+    }
+}
