@@ -294,6 +294,11 @@ final class BundleCommands extends CommandGroup {
 
         @Override
         protected int run() {
+            return print(ctx, repo, from, to);
+        }
+
+        /** Prints the differences between two bundles of a repo (also {@code dataset diff}). */
+        static int print(CliContext ctx, String repo, String from, String to) {
             List<DiffEntry> changes = new ArrayList<>();
             List<Bundle> pair = ctx.api().diff(repo, BundleRef.parse(from), BundleRef.parse(to), d -> {
                 if (ctx.json()) {

@@ -4,8 +4,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.ferry.core.api.FerryApi;
-import dev.ferry.core.api.LocalFerry;
+import dev.ferry.client.HttpFerry;
 import dev.ferry.core.home.FerryHome;
+import dev.ferry.core.home.ServerInfo;
 import java.io.PrintWriter;
 import java.util.Map;
 
@@ -28,6 +29,10 @@ final class CliContext implements AutoCloseable {
     final boolean interactive;
     OutputFormat output = OutputFormat.text;
     boolean verbose;
+    /** --server URL: a remote server instead of the local one. */
+    String serverUrl;
+    /** How a missing local server is started (tests start it in their own JVM). */
+    LocalServer.Starter serverStarter = LocalServer.BACKGROUND_PROCESS;
     private FerryApi api;
 
     CliContext(Map<String, String> env, PrintWriter out, PrintWriter err, boolean interactive) {
@@ -73,11 +78,31 @@ final class CliContext implements AutoCloseable {
         return FerryHome.resolve(env);
     }
 
+    /**
+     * The API of the server this invocation talks to: {@code --server}/FERRY_SERVER (with FERRY_TOKEN),
+     * else the local server of FERRY_HOME, started in the background if none runs.
+     */
     FerryApi api() {
         if (api == null) {
-            api = LocalFerry.open(home());
+            String url = serverUrl != null ? serverUrl : env.get("FERRY_SERVER");
+            if (url != null && !url.isBlank()) {
+                api = new HttpFerry(url, env.get("FERRY_TOKEN"));
+            } else {
+                ServerInfo info = localServer().ensure();
+                api = new HttpFerry(info.url(), info.token());
+            }
         }
         return api;
+    }
+
+    LocalServer localServer() {
+        return new LocalServer(home(), env, this::note, serverStarter);
+    }
+
+    /** Whether commands go to a remote server (then local paths mean nothing to it). */
+    boolean remote() {
+        String url = serverUrl != null ? serverUrl : env.get("FERRY_SERVER");
+        return url != null && !url.isBlank();
     }
 
     boolean json() {

@@ -32,6 +32,7 @@ final class ConfigCommands extends CommandGroup {
         @Override
         protected int run() {
             load(ctx).set(key, value);
+            ctx.localServer().restartForNewSettings();
             if (ctx.json()) ctx.printJson(Map.of(key, value));
             return 0;
         }
@@ -72,6 +73,7 @@ final class ConfigCommands extends CommandGroup {
         @Override
         protected int run() {
             load(ctx).unset(key);
+            ctx.localServer().restartForNewSettings();
             return 0;
         }
     }
@@ -118,6 +120,7 @@ final class ConfigCommands extends CommandGroup {
             config.set("user.name", name);
             config.set("user.email", email);
             ctx.note("Saved user.name and user.email to " + ctx.home().configFile());
+            ctx.localServer().restartForNewSettings();
             return 0;
         }
     }

@@ -3,7 +3,8 @@ package dev.ferry.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ferry.core.api.PushRequest;
-import dev.ferry.core.api.PushResult;
+import dev.ferry.core.model.Dataset;
+import dev.ferry.core.run.Submission;
 import dev.ferry.core.error.ErrorCode;
 import dev.ferry.core.ingest.Preflight;
 import dev.ferry.core.ingest.PreflightFailed;
@@ -26,13 +27,15 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "dataset", description = "Push labelled datasets and read their rows back.",
-        subcommands = {DatasetCommands.Push.class, DatasetCommands.Versions.class, DatasetCommands.Rows.class,
-            DatasetCommands.Export.class})
+        subcommands = {DatasetCommands.Push.class, DatasetCommands.ListDatasets.class, DatasetCommands.Show.class,
+            DatasetCommands.Versions.class, DatasetCommands.Rows.class, DatasetCommands.Export.class,
+            DatasetCommands.Diff.class, DatasetCommands.Pull.class, DatasetCommands.Delete.class})
 final class DatasetCommands extends CommandGroup {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @Command(name = "push", aliases = {}, description = {"Check a dataset folder, store it as a new version of its table, and ingest its records.",
         "Every local check runs first: nothing moves unless the dataset would ingest cleanly.",
+        "Then the server stores and ingests it as a run, shown live; Ctrl-C detaches (the run goes on).",
         "Exit 0 on success, 2 if the checks fail, 9 if some records failed during ingestion."})
     static final class Push extends FerryCommand {
         @Parameters(index = "0", paramLabel = "PATH", description = "The dataset folder.")
@@ -54,49 +57,193 @@ final class DatasetCommands extends CommandGroup {
             super(ctx);
         }
 
+        @Option(names = "--detach", description = "Print the run id and return at once; the push goes on.")
+        boolean detach;
+
+        @Option(names = "--idempotency-key", paramLabel = "KEY",
+                description = "Submitting the same key again returns the same run instead of a new one.")
+        String idempotencyKey;
+
+        @Override
+        protected int run() throws InterruptedException {
+            // the same checks the server runs, here first: a mistake costs nothing and moves nothing
+            Preflight.Result preflight = Preflight.run(path, config.config, config.flags());
+            if (dryRun || !preflight.ok()) {
+                if (ctx.json()) ctx.printJson(IngestCommands.PreflightOutput.json(path, preflight, false));
+                else IngestCommands.PreflightOutput.print(ctx, path, preflight);
+                if (!preflight.ok() && !dryRun) {
+                    PreflightFailed failed = new PreflightFailed(preflight);
+                    ctx.err.println("error: " + failed.getMessage() + " — " + failed.hint());
+                }
+                return preflight.ok() ? 0 : ErrorCode.INVALID_ARGUMENT.exitCode();
+            }
+            Submission s = ctx.api().submit(PushRequest.spec(new PushRequest(path, config.config, config.flags(), message,
+                    label)), idempotencyKey);
+            if (!s.created()) {
+                ctx.note("The idempotency key names run " + s.run().id() + " (" + s.run().state().id() + "): showing it");
+            }
+            if (detach) {
+                if (ctx.json()) {
+                    ctx.printJson(Map.of("runId", s.run().id(), "state", s.run().state().id(), "created", s.created()));
+                } else {
+                    ctx.out.println(s.run().id());
+                    ctx.out.flush();
+                    ctx.note("Pushing in the background as run " + s.run().id() + ". Follow it: ferry runs watch "
+                            + s.run().id());
+                }
+                return 0;
+            }
+            return new RunView(ctx).follow(s.run().id(), 0);
+        }
+    }
+
+    @Command(name = "list", description = "Every table with an ingested version.")
+    static final class ListDatasets extends FerryCommand {
+        ListDatasets(CliContext ctx) {
+            super(ctx);
+        }
+
         @Override
         protected int run() {
-            if (dryRun) {
-                Preflight.Result result = Preflight.run(path, config.config, config.flags());
-                if (ctx.json()) ctx.printJson(IngestCommands.PreflightOutput.json(path, result, false));
-                else IngestCommands.PreflightOutput.print(ctx, path, result);
-                return result.ok() ? 0 : ErrorCode.INVALID_ARGUMENT.exitCode();
+            List<Dataset> all = ctx.api().listDatasets();
+            if (ctx.json()) {
+                ctx.printJson(all);
+                return 0;
             }
-            PushResult r;
-            try (ProgressDisplay.Handle progress = ProgressDisplay.create(ctx, "Staging")) {
-                r = ctx.api().push(new PushRequest(path, config.config, config.flags(), message, label), progress.listener());
-            } catch (PreflightFailed failed) {
-                if (ctx.json()) {
-                    ctx.printJson(IngestCommands.PreflightOutput.json(path, failed.result(), false));
-                } else {
-                    IngestCommands.PreflightOutput.print(ctx, path, failed.result());
-                }
-                ctx.err.println("error: " + failed.getMessage() + " — " + failed.hint());
-                return failed.code().exitCode();
-            }
-            int exit = r.summary().failed() > 0 ? ErrorCode.RUN_FAILED.exitCode() : 0;
+            Table t = new Table("TABLE", "CATEGORY", "VERSIONS", "ROWS", "LATEST", "UPDATED");
+            all.forEach(d -> t.row(d.table(), d.category(), d.versions(), d.rows(), d.latestVersion(),
+                    Human.time(d.updatedAt())));
+            t.print(ctx.out);
+            return 0;
+        }
+    }
+
+    @Command(name = "show", description = "One ingested version (default: the newest) with its summary.")
+    static final class Show extends FerryCommand {
+        @Parameters(index = "0", paramLabel = "TABLE")
+        String table;
+
+        @Option(names = "--version", paramLabel = "ID|LABEL", description = "A version's bundle id or a label.")
+        String version;
+
+        Show(CliContext ctx) {
+            super(ctx);
+        }
+
+        @Override
+        protected int run() throws Exception {
+            Ingestion i = ingestion(ctx, table, version);
+            JsonNode summary = JSON.readTree(i.summary());
             if (ctx.json()) {
                 Map<String, Object> doc = new LinkedHashMap<>();
-                doc.put("table", r.config().table());
-                doc.put("category", r.config().category().id());
-                doc.put("version", r.bundle().id());
-                doc.put("newVersion", r.newVersion());
-                doc.put("summary", r.summary().asMap());
-                doc.put("elapsedMs", r.elapsed().toMillis());
-                doc.put("exitCode", exit);
+                doc.put("table", i.repo());
+                doc.put("version", i.bundleId());
+                doc.put("category", i.category());
+                doc.put("rows", i.rowCount());
+                doc.put("columns", i.columns());
+                doc.put("ingestedAt", i.createdAt());
+                doc.put("summary", summary);
+                doc.put("config", JSON.readTree(i.config()));
                 ctx.printJson(doc);
-            } else {
-                SummaryPanel.lines(r).forEach(ctx.out::println);
-                for (String failure : r.summary().failures()) {
-                    ctx.out.println("  failed: " + failure);
-                }
-                ctx.out.flush();
-                if (exit != 0) {
-                    ctx.err.println("error: " + r.summary().failed() + " records failed; the others were ingested as version "
-                            + r.bundle().id() + " — fix the records listed above and push again");
-                }
+                return 0;
             }
-            return exit;
+            ctx.out.println("table     " + i.repo());
+            ctx.out.println("version   " + i.bundleId());
+            ctx.out.println("category  " + i.category());
+            ctx.out.println("ingested  " + Human.time(i.createdAt()));
+            ctx.out.println("rows      " + i.rowCount() + " (" + String.join(", ", i.columns()) + ")");
+            ctx.out.println("records   " + summary.path("records").asLong() + " total · " + summary.path("failed").asLong()
+                    + " failed");
+            ctx.out.println("files     " + summary.path("files").asLong() + " (" + Human.bytes(summary.path("bytes").asLong())
+                    + ")");
+            ctx.out.flush();
+            return 0;
+        }
+    }
+
+    @Command(name = "diff", description = "The files that differ between two versions of a table (A added, D deleted, M modified).")
+    static final class Diff extends FerryCommand {
+        @Parameters(index = "0", paramLabel = "TABLE")
+        String table;
+
+        @Parameters(index = "1", paramLabel = "FROM", description = "Version id or label.")
+        String from;
+
+        @Parameters(index = "2", paramLabel = "TO", description = "Version id or label.")
+        String to;
+
+        Diff(CliContext ctx) {
+            super(ctx);
+        }
+
+        @Override
+        protected int run() {
+            return BundleCommands.Diff.print(ctx, table, from, to);
+        }
+    }
+
+    @Command(name = "pull", description = "Download a version of a table's files into a folder.")
+    static final class Pull extends FerryCommand {
+        @Parameters(index = "0", paramLabel = "TABLE")
+        String table;
+
+        @Option(names = "--version", paramLabel = "ID", description = "A version's bundle id.")
+        String version;
+
+        @Option(names = "--label", description = "A label (default: latest).")
+        String label;
+
+        @Option(names = "--destination", required = true, paramLabel = "DIR", description = "Empty or new folder.")
+        Path destination;
+
+        @Option(names = "--force", description = "Write into a folder that is not empty.")
+        boolean force;
+
+        Pull(CliContext ctx) {
+            super(ctx);
+        }
+
+        @Override
+        protected int run() {
+            BundleRef ref = version != null ? BundleRef.id(version) : BundleRef.label(label == null ? "latest" : label);
+            var outcome = ctx.api().download(new dev.ferry.core.api.DownloadRequest(table, ref, destination, null, force),
+                    dev.ferry.core.transfer.TransferListener.NONE);
+            if (ctx.json()) {
+                ctx.printJson(outcome);
+            } else {
+                ctx.note("Pulled " + outcome.files() + " files (" + Human.bytes(outcome.bytes()) + ") of " + table
+                        + " into " + destination);
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "delete", description = {"Delete a table with every version and label.",
+        "Needs --force; 'ferry gc' then frees the space."})
+    static final class Delete extends FerryCommand {
+        @Parameters(index = "0", paramLabel = "TABLE")
+        String table;
+
+        @Option(names = "--force", description = "Yes, delete it.")
+        boolean force;
+
+        Delete(CliContext ctx) {
+            super(ctx);
+        }
+
+        @Override
+        protected int run() {
+            if (!force) {
+                throw dev.ferry.core.error.FerryException.invalid("deleting table '" + table + "' needs --force",
+                        "every version and label goes; pass --force if that is what you want");
+            }
+            ctx.api().deleteRepo(table, true);
+            if (ctx.json()) {
+                ctx.printJson(Map.of("deleted", table));
+            } else {
+                ctx.note("Deleted table " + table + "; 'ferry gc' frees its space.");
+            }
+            return 0;
         }
     }
 

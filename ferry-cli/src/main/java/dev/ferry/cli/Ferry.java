@@ -29,7 +29,8 @@ import picocli.CommandLine.ScopeType;
             "  4 not reachable      5 authentication      6 conflict",
             "  7 storage failed     8 request rejected    9 run failed",
             "  130 interrupted",
-            "%nEnvironment: FERRY_HOME (default ~/.ferry), NO_COLOR."
+            "%nEnvironment: FERRY_HOME (default ~/.ferry), FERRY_SERVER and FERRY_TOKEN (a remote server),",
+            "  FERRY_SERVER_IDLE (local server idle stop, default 15m), NO_COLOR."
         })
 public final class Ferry implements Callable<Integer> {
     /** The top-level commands, in the order help lists them. */
@@ -42,6 +43,9 @@ public final class Ferry implements Callable<Integer> {
         COMMANDS.put("repo", RepoCommands.class);
         COMMANDS.put("bundle", BundleCommands.class);
         COMMANDS.put("label", LabelCommands.class);
+        COMMANDS.put("runs", RunsCommands.class);
+        COMMANDS.put("server", ServerCommands.class);
+        COMMANDS.put("serve", ServerCommands.Serve.class);
         COMMANDS.put("fsck", FsckCommand.class);
         COMMANDS.put("gc", GcCommand.class);
         COMMANDS.put("config", ConfigCommands.class);
@@ -66,6 +70,12 @@ public final class Ferry implements Callable<Integer> {
             description = "Show more detail, and stack traces on errors.")
     void setVerbose(boolean verbose) {
         ctx.verbose = verbose;
+    }
+
+    @Option(names = "--server", scope = ScopeType.INHERIT, paramLabel = "URL",
+            description = "A remote Ferry server (default: FERRY_SERVER, else the local one, started on demand).")
+    void setServer(String url) {
+        ctx.serverUrl = url;
     }
 
     @CommandLine.Spec
@@ -96,7 +106,13 @@ public final class Ferry implements Callable<Integer> {
     }
 
     static int run(Map<String, String> env, PrintWriter out, PrintWriter err, boolean interactive, String... args) {
+        return run(env, out, err, interactive, LocalServer.BACKGROUND_PROCESS, args);
+    }
+
+    static int run(Map<String, String> env, PrintWriter out, PrintWriter err, boolean interactive,
+            LocalServer.Starter starter, String... args) {
         try (CliContext ctx = new CliContext(env, out, err, interactive)) {
+            ctx.serverStarter = starter;
             CommandLine cli = commandLine(ctx, args);
             return cli.execute(args);
         }

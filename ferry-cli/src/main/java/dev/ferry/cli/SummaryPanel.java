@@ -23,7 +23,7 @@ final class SummaryPanel {
         body.add("version   " + r.bundle().id() + (r.newVersion() ? " (new)" : " (unchanged: already ingested)"));
         body.add("success   " + String.format(Locale.ROOT, "%.1f %%", 100 * s.successRate()) + " in "
                 + Human.duration(r.elapsed()));
-        String title = " " + r.config().table() + " · " + r.config().category() + " · " + r.config().intent() + " ";
+        String title = " " + r.table() + " · " + r.category() + " · " + r.intent() + " ";
         int width = Math.max(title.length() + 2, body.stream().mapToInt(String::length).max().orElse(0) + 2);
         List<String> out = new ArrayList<>();
         out.add("┌─" + title + "─".repeat(Math.max(0, width - title.length() - 1)) + "┐");

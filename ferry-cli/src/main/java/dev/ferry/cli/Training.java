@@ -13,7 +13,8 @@ import java.util.stream.Stream;
 /**
  * A training run for the JVM's class-data (or AOT) archive: the launcher runs it once after a build
  * with archiving on, so the classes every real command needs (catalog, store, JSON, picocli) load
- * from the archive afterwards. Works in a throw-away FERRY_HOME; touches nothing of the user's.
+ * from the archive afterwards. Works in a throw-away FERRY_HOME with its own server in this JVM;
+ * touches nothing of the user's.
  */
 final class Training {
     private Training() {}
@@ -78,8 +79,23 @@ final class Training {
                 {"dataset", "versions", "pets"},
             };
             PrintWriter sink = new PrintWriter(Writer.nullWriter());
+            // the server runs in this JVM, so that its classes (Jetty, Javalin, the orchestrator) are archived too
+            dev.ferry.server.Daemon[] server = new dev.ferry.server.Daemon[1];
+            LocalServer.Starter inProcess = (home, log, environment) -> {
+                server[0] = new dev.ferry.server.Daemon(home, new dev.ferry.server.Daemon.Options("127.0.0.1", 0,
+                        java.time.Duration.ZERO, null), sink);
+                server[0].start();
+                return ProcessHandle.current();
+            };
             for (String[] command : commands) {
-                Ferry.run(env, sink, sink, command);
+                Ferry.run(env, sink, sink, false, inProcess, command);
+            }
+            for (String[] command : new String[][] {{"runs", "list"}, {"dataset", "list"}, {"dataset", "show", "pets"},
+                {"server", "status"}}) {
+                Ferry.run(env, sink, sink, false, inProcess, command);
+            }
+            if (server[0] != null) {
+                server[0].stop();
             }
         } finally {
             try (Stream<Path> files = Files.walk(dir)) {

@@ -85,8 +85,14 @@ class DatasetPushCliTest {
     }
 
     @Test
-    void jsonOutputIsOneDocument() {
-        JsonNode doc = push("-o", "json").json();
+    void jsonOutputIsEventLinesThenTheSummary() throws Exception {
+        CliRun.Result r = push("-o", "json");
+        for (String line : r.outLines()) {
+            assertThat(CliContext.JSON.readTree(line).isObject()).as(line).isTrue();
+        }
+        assertThat(CliContext.JSON.readTree(r.outLines().get(0)).at("/event/type").asText()).isEqualTo("received");
+        JsonNode doc = CliContext.JSON.readTree(r.lastLine());
+        assertThat(doc.get("type").asText()).isEqualTo("summary");
         assertThat(doc.get("table").asText()).isEqualTo("pets");
         assertThat(doc.at("/summary/inserted").asInt()).isEqualTo(3);
         assertThat(doc.at("/summary/successRate").asDouble()).isEqualTo(1.0);

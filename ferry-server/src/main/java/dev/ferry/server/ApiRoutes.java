@@ -44,64 +44,78 @@ final class ApiRoutes {
         this.shutdown = shutdown;
     }
 
-    void register(RoutesConfig r) {
-        r.get(BASE + "/health", ctx -> json(ctx, new Wire.Health("ok", FerryVersion.current(),
-                ProcessHandle.current().pid(), ferry.orchestrator().activeRuns(), ferry.orchestrator().executorName())));
-        r.get(BASE + "/version", ctx -> json(ctx, new Wire.Version(FerryVersion.current(), FerryVersion.API,
-                FerryVersion.STORAGE_FORMAT, IngestSchema.API_VERSIONS)));
-        r.post(BASE + "/server/shutdown", this::shutdown);
+    /** Every route as "METHOD /api/v1/path", in registration order (the OpenAPI test compares them). */
+    final List<String> routes = new ArrayList<>();
 
-        r.get(BASE + "/repos", ctx -> json(ctx, ferry.listRepos()));
-        r.post(BASE + "/repos", ctx -> {
+    private void route(RoutesConfig r, String method, String path, io.javalin.http.Handler handler) {
+        routes.add(method + " " + BASE + path);
+        switch (method) {
+            case "GET" -> r.get(BASE + path, handler);
+            case "POST" -> r.post(BASE + path, handler);
+            case "PUT" -> r.put(BASE + path, handler);
+            case "DELETE" -> r.delete(BASE + path, handler);
+            default -> throw new IllegalArgumentException(method);
+        }
+    }
+
+    void register(RoutesConfig r) {
+        route(r, "GET", "/health", ctx -> json(ctx, new Wire.Health("ok", FerryVersion.current(),
+                ProcessHandle.current().pid(), ferry.orchestrator().activeRuns(), ferry.orchestrator().executorName())));
+        route(r, "GET", "/version", ctx -> json(ctx, new Wire.Version(FerryVersion.current(), FerryVersion.API,
+                FerryVersion.STORAGE_FORMAT, IngestSchema.API_VERSIONS)));
+        route(r, "POST", "/server/shutdown", this::shutdown);
+
+        route(r, "GET", "/repos", ctx -> json(ctx, ferry.listRepos()));
+        route(r, "POST", "/repos", ctx -> {
             Wire.CreateRepo req = body(ctx, Wire.CreateRepo.class);
             json(ctx, 201, ferry.createRepo(req.name(), req.description()));
         });
-        r.get(BASE + "/repos/{repo}", ctx -> json(ctx, ferry.getRepo(repo(ctx))));
-        r.delete(BASE + "/repos/{repo}", ctx -> {
+        route(r, "GET", "/repos/{repo}", ctx -> json(ctx, ferry.getRepo(repo(ctx))));
+        route(r, "DELETE", "/repos/{repo}", ctx -> {
             ferry.deleteRepo(repo(ctx), "true".equals(ctx.queryParam("force")));
             ctx.status(204);
         });
-        r.get(BASE + "/repos/{repo}/bundles", ctx -> json(ctx, ferry.listBundles(repo(ctx))));
-        r.get(BASE + "/repos/{repo}/bundles/{ref}", ctx -> json(ctx, ferry.getBundle(repo(ctx), ref(ctx))));
-        r.get(BASE + "/repos/{repo}/bundles/{ref}/files", this::files);
-        r.post(BASE + "/repos/{repo}/bundles/{ref}/download", ctx -> {
+        route(r, "GET", "/repos/{repo}/bundles", ctx -> json(ctx, ferry.listBundles(repo(ctx))));
+        route(r, "GET", "/repos/{repo}/bundles/{ref}", ctx -> json(ctx, ferry.getBundle(repo(ctx), ref(ctx))));
+        route(r, "GET", "/repos/{repo}/bundles/{ref}/files", this::files);
+        route(r, "POST", "/repos/{repo}/bundles/{ref}/download", ctx -> {
             Wire.Download req = body(ctx, Wire.Download.class);
             json(ctx, ferry.download(new DownloadRequest(repo(ctx), ref(ctx), localPath(req.destination(), "destination"),
                     req.nameFilter(), req.force()), TransferListener.NONE));
         });
-        r.post(BASE + "/repos/{repo}/bundles/{ref}/download-file", ctx -> {
+        route(r, "POST", "/repos/{repo}/bundles/{ref}/download-file", ctx -> {
             Wire.DownloadFile req = body(ctx, Wire.DownloadFile.class);
             json(ctx, ferry.downloadFile(repo(ctx), ref(ctx), req.path(), localPath(req.destination(), "destination"),
                     req.force()));
         });
-        r.post(BASE + "/repos/{repo}/bundles/{ref}/update", ctx -> {
+        route(r, "POST", "/repos/{repo}/bundles/{ref}/update", ctx -> {
             Wire.Update req = body(ctx, Wire.Update.class);
             json(ctx, ferry.update(repo(ctx), ref(ctx), localPath(req.destination(), "destination"),
                     TransferListener.NONE));
         });
-        r.get(BASE + "/repos/{repo}/diff", ctx -> {
+        route(r, "GET", "/repos/{repo}/diff", ctx -> {
             List<DiffEntry> changes = new ArrayList<>();
             var pair = ferry.diff(repo(ctx), requiredRef(ctx, "from"), requiredRef(ctx, "to"), changes::add);
             json(ctx, new Wire.Diff(pair.get(0), pair.get(1), changes));
         });
-        r.get(BASE + "/repos/{repo}/labels", ctx -> json(ctx, ferry.listLabels(repo(ctx))));
-        r.get(BASE + "/repos/{repo}/labels/{label}", ctx -> json(ctx, ferry.getLabel(repo(ctx), label(ctx))));
-        r.put(BASE + "/repos/{repo}/labels/{label}", ctx -> {
+        route(r, "GET", "/repos/{repo}/labels", ctx -> json(ctx, ferry.listLabels(repo(ctx))));
+        route(r, "GET", "/repos/{repo}/labels/{label}", ctx -> json(ctx, ferry.getLabel(repo(ctx), label(ctx))));
+        route(r, "PUT", "/repos/{repo}/labels/{label}", ctx -> {
             Wire.SetLabel req = body(ctx, Wire.SetLabel.class);
             LabelCondition condition = req.expect() == null ? LabelCondition.ANY
                     : req.expect().equals("absent") ? LabelCondition.ABSENT : LabelCondition.pointsTo(req.expect());
             json(ctx, ferry.setLabel(repo(ctx), label(ctx), req.bundle(), condition));
         });
-        r.get(BASE + "/repos/{repo}/labels/{label}/history", ctx -> json(ctx, ferry.labelHistory(repo(ctx), label(ctx))));
+        route(r, "GET", "/repos/{repo}/labels/{label}/history", ctx -> json(ctx, ferry.labelHistory(repo(ctx), label(ctx))));
 
-        r.get(BASE + "/datasets", ctx -> json(ctx, ferry.listDatasets()));
-        r.get(BASE + "/datasets/{table}", ctx -> json(ctx, ingestion(ctx)));
-        r.delete(BASE + "/datasets/{table}", ctx -> {
+        route(r, "GET", "/datasets", ctx -> json(ctx, ferry.listDatasets()));
+        route(r, "GET", "/datasets/{table}", ctx -> json(ctx, ingestion(ctx)));
+        route(r, "DELETE", "/datasets/{table}", ctx -> {
             ferry.deleteRepo(table(ctx), true);
             ctx.status(204);
         });
-        r.get(BASE + "/datasets/{table}/versions", ctx -> json(ctx, ferry.listIngestions(table(ctx))));
-        r.get(BASE + "/datasets/{table}/rows", ctx -> {
+        route(r, "GET", "/datasets/{table}/versions", ctx -> json(ctx, ferry.listIngestions(table(ctx))));
+        route(r, "GET", "/datasets/{table}/rows", ctx -> {
             Ingestion ingestion = ingestion(ctx);
             ctx.status(200).contentType("application/x-ndjson");
             try (InputStream rows = ferry.openRows(ingestion)) {
@@ -111,7 +125,7 @@ final class ApiRoutes {
             }
         });
 
-        r.post(BASE + "/runs", ctx -> {
+        route(r, "POST", "/runs", ctx -> {
             Wire.SubmitRun req = body(ctx, Wire.SubmitRun.class);
             if (!localPaths) {
                 throw new FerryException(ErrorCode.REJECTED, "this server does not read folders of its machine for clients",
@@ -120,20 +134,20 @@ final class ApiRoutes {
             Submission s = ferry.submit(req.spec(), req.idempotencyKey());
             json(ctx, s.created() ? 201 : 200, s.run());
         });
-        r.get(BASE + "/runs", ctx -> json(ctx, ferry.listRuns((int) Math.min(1000, Responses.longParam(ctx, "limit", 50)))));
-        r.get(BASE + "/runs/{id}", ctx -> json(ctx, ferry.getRun(runId(ctx))));
-        r.post(BASE + "/runs/{id}/cancel", ctx -> json(ctx, 202, ferry.cancelRun(runId(ctx))));
-        r.get(BASE + "/runs/{id}/events", ctx -> json(ctx, ferry.runEvents(runId(ctx), Responses.longParam(ctx, "after", 0))));
-        r.get(BASE + "/runs/{id}/events/stream", ctx -> EventStream.serve(ctx, ferry.orchestrator(), runId(ctx)));
+        route(r, "GET", "/runs", ctx -> json(ctx, ferry.listRuns((int) Math.min(1000, Responses.longParam(ctx, "limit", 50)))));
+        route(r, "GET", "/runs/{id}", ctx -> json(ctx, ferry.getRun(runId(ctx))));
+        route(r, "POST", "/runs/{id}/cancel", ctx -> json(ctx, 202, ferry.cancelRun(runId(ctx))));
+        route(r, "GET", "/runs/{id}/events", ctx -> json(ctx, ferry.runEvents(runId(ctx), Responses.longParam(ctx, "after", 0))));
+        route(r, "GET", "/runs/{id}/events/stream", ctx -> EventStream.serve(ctx, ferry.orchestrator(), runId(ctx)));
 
-        r.post(BASE + "/blobs/missing", ctx -> {
+        route(r, "POST", "/blobs/missing", ctx -> {
             Wire.Digests req = body(ctx, Wire.Digests.class);
             var located = ferry.catalog().locate(req.digests());
             List<Digest> missing = req.digests().stream().filter(d -> !located.containsKey(d)).toList();
             json(ctx, new Wire.Digests(missing));
         });
-        r.post(BASE + "/fsck", ctx -> json(ctx, ferry.fsck(body(ctx, Wire.Fsck.class).readData(), line -> {})));
-        r.post(BASE + "/gc", ctx -> {
+        route(r, "POST", "/fsck", ctx -> json(ctx, ferry.fsck(body(ctx, Wire.Fsck.class).readData(), line -> {})));
+        route(r, "POST", "/gc", ctx -> {
             Wire.Gc req = body(ctx, Wire.Gc.class);
             json(ctx, ferry.gc(Duration.ofSeconds(req.graceSeconds()), req.dryRun(), line -> {}));
         });

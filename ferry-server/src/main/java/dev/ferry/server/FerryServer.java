@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Base64;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -19,6 +20,7 @@ public final class FerryServer implements AutoCloseable {
     private final LocalFerry ferry;
     private final byte[] token;
     private final Javalin app;
+    private final List<String> routes;
     private final AtomicLong lastRequest = new AtomicLong(System.nanoTime());
     private volatile Runnable onShutdownRequest = () -> {};
 
@@ -30,6 +32,7 @@ public final class FerryServer implements AutoCloseable {
         this.ferry = ferry;
         this.token = token.getBytes(StandardCharsets.UTF_8);
         ApiRoutes routes = new ApiRoutes(ferry, localPaths, () -> onShutdownRequest.run());
+        this.routes = routes.routes;
         this.app = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.startup.showOldJavalinVersionWarning = false;
@@ -41,7 +44,9 @@ public final class FerryServer implements AutoCloseable {
             config.routes.exception(Exception.class, (e, ctx) -> Responses.error(ctx, ErrorCode.INTERNAL,
                     "unexpected server failure: " + e, "see the server log and report it"));
             config.routes.error(404, ctx -> {
-                if (ctx.result() == null || ctx.result().isEmpty()) {
+                // our own 404s are JSON already; Javalin's "Endpoint ... not found" text is replaced
+                String type = ctx.res().getContentType();
+                if (type == null || !type.startsWith("application/json")) {
                     Responses.error(ctx, ErrorCode.NOT_FOUND, "no such route: " + ctx.method() + " " + ctx.path(),
                             "see docs/http-api.yaml for the routes of /api/v1");
                 }
@@ -62,6 +67,11 @@ public final class FerryServer implements AutoCloseable {
     public int start(String host, int port) {
         app.start(host, port);
         return app.port();
+    }
+
+    /** Every route as "METHOD /api/v1/path" (for the OpenAPI document's test). */
+    public List<String> routes() {
+        return List.copyOf(routes);
     }
 
     public int port() {

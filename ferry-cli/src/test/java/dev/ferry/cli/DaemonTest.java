@@ -1,0 +1,149 @@
+package dev.ferry.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.ferry.core.home.FerryHome;
+import dev.ferry.core.home.ServerInfo;
+import dev.ferry.core.testing.TestFiles;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The background server as users get it: started by the CLI as a real process, found, stopped, replaced. */
+class DaemonTest {
+    @TempDir
+    Path tmp;
+    Path home;
+    CliRun ferry;
+
+    @BeforeEach
+    void setUp() {
+        home = tmp.resolve("home");
+        ferry = new CliRun(home).withBackgroundServer().env("FERRY_SERVER_IDLE", "60");
+    }
+
+    @AfterEach
+    void stopServer() {
+        ServerInfo.read(new FerryHome(home).serverFile()).ifPresent(info ->
+                ProcessHandle.of(info.pid()).ifPresent(ProcessHandle::destroyForcibly));
+    }
+
+    private ServerInfo info() {
+        return ServerInfo.read(new FerryHome(home).serverFile()).orElseThrow();
+    }
+
+    @Test
+    void theFirstCommandThatNeedsAServerStartsOneAndLaterCommandsReuseIt() throws Exception {
+        assertThat(ferry.run("version").exit()).isZero();
+        assertThat(home.resolve("server.json")).doesNotExist(); // version needs no server
+        CliRun.Result created = ferry.run("repo", "create", "--repo", "demo");
+        assertThat(created.exit()).as(created.toString()).isZero();
+        ServerInfo first = info();
+        assertThat(first.pid()).isNotEqualTo(ProcessHandle.current().pid());
+        assertThat(first.host()).isEqualTo("127.0.0.1");
+        assertThat(Files.getPosixFilePermissions(home.resolve("server.json")))
+                .isEqualTo(PosixFilePermissions.fromString("rw-------"));
+        assertThat(ferry.run("repo", "list").out()).contains("demo");
+        assertThat(info()).isEqualTo(first);
+        JsonNode status = ferry.run("-o", "json", "server", "status").json();
+        assertThat(status.get("running").asBoolean()).isTrue();
+        assertThat(status.get("pid").asLong()).isEqualTo(first.pid());
+        assertThat(ferry.run("server", "stop").exit()).isZero();
+        assertThat(ProcessHandle.of(first.pid()).map(ProcessHandle::isAlive).orElse(false)).isFalse();
+        assertThat(home.resolve("server.json")).doesNotExist();
+        assertThat(ferry.run("-o", "json", "server", "status").json().get("running").asBoolean()).isFalse();
+    }
+
+    @Test
+    void twoCommandsStartingAtOnceShareOneServer() throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            Callable<CliRun.Result> list = () -> ferry.run("repo", "list");
+            List<Future<CliRun.Result>> both = pool.invokeAll(List.of(list, list));
+            for (Future<CliRun.Result> f : both) {
+                assertThat(f.get().exit()).as(f.get().toString()).isZero();
+            }
+        } finally {
+            pool.shutdown();
+        }
+        long servers = ProcessHandle.allProcesses().filter(this::isOurServer).count();
+        assertThat(servers).isEqualTo(1);
+    }
+
+    /** A background server process of this test's home (other tests may run their own). */
+    private boolean isOurServer(ProcessHandle p) {
+        try {
+            String cmdline = Files.readString(Path.of("/proc/" + p.pid() + "/cmdline"));
+            String environ = Files.readString(Path.of("/proc/" + p.pid() + "/environ"));
+            return cmdline.contains("serve\0--daemon") && environ.contains("FERRY_HOME=" + home + "\0");
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
+    @Test
+    void aStaleServerFileOfADeadProcessIsReplaced() throws Exception {
+        Process dead = new ProcessBuilder("true").start();
+        dead.waitFor();
+        new ServerInfo(dead.pid(), "127.0.0.1", 1, "old-token", "0.0.1", Instant.now())
+                .write(new FerryHome(home).serverFile());
+        CliRun.Result r = ferry.run("repo", "list");
+        assertThat(r.exit()).as(r.toString()).isZero();
+        assertThat(info().pid()).isNotEqualTo(dead.pid());
+        assertThat(info().token()).isNotEqualTo("old-token");
+    }
+
+    @Test
+    void theServerStopsByItselfWhenIdle() throws Exception {
+        ferry.env("FERRY_SERVER_IDLE", "1s");
+        assertThat(ferry.run("repo", "list").exit()).isZero();
+        ServerInfo info = info();
+        long deadline = System.currentTimeMillis() + 15_000;
+        while (info.processAlive() && System.currentTimeMillis() < deadline) {
+            Thread.sleep(100);
+        }
+        assertThat(info.processAlive()).isFalse();
+        assertThat(home.resolve("server.json")).doesNotExist();
+        assertThat(Files.readString(home.resolve("logs/server.log"))).contains("idle for 1 s");
+    }
+
+    @Test
+    void aServerKilledMidRunFailsTheRunOnRestartAndAPushAgainSucceeds() throws Exception {
+        Path src = TestFiles.tree(tmp.resolve("data"), 400, 3);
+        TestFiles.writeRandom(src.resolve("big.bin"), 9, 300L << 20);
+        assertThat(ferry.run("repo", "create", "--repo", "demo").exit()).isZero();
+        // a run that takes a while: a detached push would need a dataset; an upload run is submitted the same way
+        ServerInfo server = info();
+        var client = new dev.ferry.client.HttpFerry(server.url(), server.token());
+        var run = client.submit(new dev.ferry.core.run.RunSpec.Upload(src.toString(), "demo", "m", null), null).run();
+        long deadline = System.currentTimeMillis() + 20_000;
+        while (client.getRun(run.id()).state() != dev.ferry.core.run.RunState.STAGING
+                && System.currentTimeMillis() < deadline) {
+            Thread.sleep(20);
+        }
+        ProcessHandle.of(server.pid()).orElseThrow().destroyForcibly();
+        while (server.processAlive()) {
+            Thread.sleep(20);
+        }
+        client.close();
+        JsonNode shown = ferry.run("-o", "json", "runs", "show", run.id()).json();
+        assertThat(shown.get("state").asText()).isEqualTo("failed");
+        assertThat(shown.at("/failure/message").asText()).contains("server stopped while the run was staging");
+        assertThat(ferry.run("-o", "json", "bundle", "list", "--repo", "demo").json()).isEmpty();
+        assertThat(ferry.run("fsck").exit()).isZero();
+        CliRun.Result again = ferry.run("bundle", "upload", "--path", src.toString(), "--repo", "demo", "--message", "m");
+        assertThat(again.exit()).as(again.toString()).isZero();
+        assertThat(ferry.run("-o", "json", "bundle", "list", "--repo", "demo").json()).hasSize(1);
+    }
+}

@@ -1,0 +1,125 @@
+package dev.ferry.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.ferry.core.api.LocalFerry;
+import dev.ferry.core.home.FerryHome;
+import dev.ferry.core.model.Json;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The server's HTTP surface with raw requests: auth, bad bodies, unknown routes and ids, hostile paths. */
+class ServerHttpTest {
+    @TempDir
+    Path tmp;
+    FerryServer server;
+    String token = FerryServer.newToken();
+    String base;
+    final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+
+    @BeforeEach
+    void start() {
+        server = new FerryServer(LocalFerry.open(new FerryHome(tmp.resolve("home"))), token, true);
+        base = "http://127.0.0.1:" + server.start("127.0.0.1", 0) + "/api/v1";
+    }
+
+    @AfterEach
+    void stop() {
+        server.close();
+        server.ferry().close();
+    }
+
+    private HttpResponse<String> send(String method, String path, String body, String bearer) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        if (bearer != null) {
+            b.header("Authorization", "Bearer " + bearer);
+        }
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static JsonNode error(HttpResponse<String> r) throws Exception {
+        JsonNode e = Json.MAPPER.readTree(r.body()).get("error");
+        assertThat(e).as(r.body()).isNotNull();
+        assertThat(r.headers().firstValue("Content-Type").orElse("")).startsWith("application/json");
+        return e;
+    }
+
+    @Test
+    void everyRouteButHealthNeedsTheToken() throws Exception {
+        assertThat(send("GET", "/health", null, null).statusCode()).isEqualTo(200);
+        HttpResponse<String> none = send("GET", "/repos", null, null);
+        assertThat(none.statusCode()).isEqualTo(401);
+        assertThat(error(none).get("code").asText()).isEqualTo("UNAUTHORIZED");
+        assertThat(error(none).get("exitCode").asInt()).isEqualTo(5);
+        HttpResponse<String> wrong = send("GET", "/repos", null, token + "x");
+        assertThat(wrong.statusCode()).isEqualTo(401);
+        assertThat(error(wrong).get("message").asText()).contains("not valid");
+        assertThat(send("POST", "/repos", "{\"name\":\"x\"}", "nope").statusCode()).isEqualTo(401);
+        assertThat(send("GET", "/repos", null, token).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void malformedBodiesAre400WithTheReasonAndCreateNothing() throws Exception {
+        for (String body : new String[] {"", "{", "[1,2]", "null", "{\"name\": 5, \"description\": {}}", "not json"}) {
+            HttpResponse<String> r = send("POST", "/repos", body, token);
+            assertThat(r.statusCode()).as(body).isEqualTo(400);
+            assertThat(error(r).get("code").asText()).isEqualTo("INVALID_ARGUMENT");
+        }
+        HttpResponse<String> badName = send("POST", "/repos", "{\"name\":\"../../etc\"}", token);
+        assertThat(badName.statusCode()).isEqualTo(400);
+        assertThat(error(badName).get("message").asText()).contains("invalid repo name");
+        HttpResponse<String> badRun = send("POST", "/runs", "{\"spec\": {\"kind\": \"format-disk\"}}", token);
+        assertThat(badRun.statusCode()).isEqualTo(400);
+        HttpResponse<String> relative = send("POST", "/runs", "{\"spec\": {\"kind\": \"upload\", \"path\": \"data\","
+                + " \"repo\": \"r\"}}", token);
+        assertThat(relative.statusCode()).isEqualTo(201); // accepted; the run fails with the reason
+        assertThat(Json.MAPPER.readTree(send("GET", "/repos", null, token).body())).isEmpty();
+    }
+
+    @Test
+    void unknownRoutesAndIdsAre404JsonAndHostilePathParametersAre400() throws Exception {
+        HttpResponse<String> route = send("GET", "/no/such/route", null, token);
+        assertThat(route.statusCode()).isEqualTo(404);
+        assertThat(error(route).get("code").asText()).isEqualTo("NOT_FOUND");
+        assertThat(send("GET", "/repos/nope", null, token).statusCode()).isEqualTo(404);
+        assertThat(send("GET", "/runs/0ujsswThIGTUYm2K8FjOOfXtY1K", null, token).statusCode()).isEqualTo(404);
+        for (String hostile : List.of("/repos/..%2F..%2Fetc", "/repos/%2Fetc%2Fpasswd", "/runs/..%2F..%2Fcatalog.db",
+                "/repos/demo%00x", "/datasets/..%2Fhome/rows", "/runs/x/events/stream")) {
+            HttpResponse<String> r = send("GET", hostile, null, token);
+            assertThat(r.statusCode()).as(hostile).isIn(400, 404);
+            // Jetty refuses ambiguous URIs (encoded '/', NUL) itself, before any route: a 400 of its own
+            if (r.body().startsWith("{")) {
+                assertThat(error(r).get("code").asText()).as(hostile).isIn("INVALID_ARGUMENT", "NOT_FOUND");
+            }
+        }
+        send("POST", "/repos", "{\"name\":\"demo\"}", token);
+        HttpResponse<String> label = send("GET", "/repos/demo/bundles/..%2F..%2Fx", null, token);
+        assertThat(label.statusCode()).isEqualTo(400);
+        HttpResponse<String> download = send("POST", "/repos/demo/bundles/latest/download",
+                "{\"destination\": \"relative/dir\"}", token);
+        assertThat(download.statusCode()).isIn(400, 404);
+    }
+
+    @Test
+    void theOpenApiDocumentListsExactlyTheRoutesTheServerHas() throws Exception {
+        Path doc = Path.of("..", "docs", "http-api.yaml");
+        JsonNode paths = new ObjectMapper(new YAMLFactory()).readTree(doc.toFile()).get("paths");
+        List<String> documented = new ArrayList<>();
+        paths.fields().forEachRemaining(p -> p.getValue().fieldNames().forEachRemaining(m ->
+                documented.add(m.toUpperCase() + " /api/v1" + p.getKey())));
+        assertThat(documented).containsExactlyInAnyOrderElementsOf(server.routes());
+    }
+}
