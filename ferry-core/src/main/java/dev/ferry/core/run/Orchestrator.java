@@ -287,7 +287,9 @@ public final class Orchestrator implements AutoCloseable {
             if (ended) {
                 return;
             }
-            LoggedEvent logged = new LoggedEvent(id, seq + 1, now(), event);
+            // as the log will give it back (JSON numbers and all), so live and late watchers see equal events
+            RunEvent stored = dev.ferry.core.model.Json.read(dev.ferry.core.model.Json.write(event), RunEvent.class);
+            LoggedEvent logged = new LoggedEvent(id, seq + 1, now(), stored);
             catalog.appendEvent(logged);
             seq++;
             channel.publish(logged);
