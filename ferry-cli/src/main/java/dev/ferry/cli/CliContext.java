@@ -99,12 +99,6 @@ final class CliContext implements AutoCloseable {
         return new LocalServer(home(), env, this::note, serverStarter);
     }
 
-    /** Whether commands go to a remote server (then local paths mean nothing to it). */
-    boolean remote() {
-        String url = serverUrl != null ? serverUrl : env.get("FERRY_SERVER");
-        return url != null && !url.isBlank();
-    }
-
     boolean json() {
         return output == OutputFormat.json;
     }

@@ -6,6 +6,7 @@ import dev.ferry.core.error.ErrorCode;
 import dev.ferry.core.error.FerryException;
 import dev.ferry.core.home.FerryHome;
 import dev.ferry.core.home.ServerInfo;
+import dev.ferry.core.model.Durations;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.channels.FileChannel;
@@ -14,7 +15,6 @@ import java.nio.file.Files;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Locale;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -53,20 +53,9 @@ public final class Daemon {
         if (text == null || text.isBlank()) {
             return DEFAULT_IDLE;
         }
-        String t = text.trim().toLowerCase(Locale.ROOT);
         try {
-            char unit = t.charAt(t.length() - 1);
-            if (Character.isDigit(unit)) {
-                return Duration.ofSeconds(Long.parseLong(t));
-            }
-            long n = Long.parseLong(t.substring(0, t.length() - 1));
-            return switch (unit) {
-                case 's' -> Duration.ofSeconds(n);
-                case 'm' -> Duration.ofMinutes(n);
-                case 'h' -> Duration.ofHours(n);
-                default -> throw new NumberFormatException();
-            };
-        } catch (NumberFormatException | StringIndexOutOfBoundsException e) {
+            return Durations.parse(text);
+        } catch (FerryException e) {
             throw FerryException.invalid("invalid " + IDLE_ENV + " '" + text + "'",
                     "use seconds (900) or a duration (90s, 15m, 1h); 0 never stops");
         }

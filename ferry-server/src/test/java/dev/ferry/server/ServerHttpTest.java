@@ -86,6 +86,14 @@ class ServerHttpTest {
         HttpResponse<String> relative = send("POST", "/runs", "{\"spec\": {\"kind\": \"upload\", \"path\": \"data\","
                 + " \"repo\": \"r\"}}", token);
         assertThat(relative.statusCode()).isEqualTo(201); // accepted; the run fails with the reason
+        String runId = Json.MAPPER.readTree(relative.body()).get("id").asText();
+        JsonNode run = Json.MAPPER.readTree(send("GET", "/runs/" + runId, null, token).body());
+        for (int i = 0; i < 200 && !run.get("state").asText().equals("failed"); i++) {
+            Thread.sleep(20);
+            run = Json.MAPPER.readTree(send("GET", "/runs/" + runId, null, token).body());
+        }
+        assertThat(run.get("state").asText()).isEqualTo("failed");
+        assertThat(run.at("/failure/message").asText()).contains("must be absolute");
         assertThat(Json.MAPPER.readTree(send("GET", "/repos", null, token).body())).isEmpty();
     }
 

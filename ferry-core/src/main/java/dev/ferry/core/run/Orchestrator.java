@@ -7,7 +7,6 @@ import dev.ferry.core.error.FerryException;
 import dev.ferry.core.model.Ids;
 import dev.ferry.core.model.Names;
 import dev.ferry.core.transfer.TransferListener;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
@@ -188,7 +187,7 @@ public final class Orchestrator implements AutoCloseable {
 
     /** Waits until the run ends and returns it. */
     public Run await(String id) throws InterruptedException {
-        watch(id, Long.MAX_VALUE - 1, e -> true);
+        watch(id, 0, e -> true);
         return get(id);
     }
 
@@ -395,10 +394,5 @@ public final class Orchestrator implements AutoCloseable {
                 append(now);
             }
         }
-    }
-
-    /** For tests and status: how long ago the last run started or ended. */
-    public Duration idleFor() {
-        return Duration.ofNanos(System.nanoTime() - lastActivity.get());
     }
 }
