@@ -265,17 +265,20 @@ public final class Orchestrator implements AutoCloseable {
         }
 
         void end(RunEvent last) {
+            LoggedEvent logged;
             synchronized (this) {
                 if (ended) return;
-                append(last);
+                logged = store(last);
                 ended = true;
             }
             if (claimed != null) {
                 claimed.release();
             }
-            channel.close();
+            // no longer live before anyone hears it ended: whoever sees the last event sees it gone
             live.remove(id);
             touch();
+            channel.publish(logged);
+            channel.close();
         }
 
         void cancel() {
@@ -286,12 +289,16 @@ public final class Orchestrator implements AutoCloseable {
             if (ended) {
                 return;
             }
-            // as the log will give it back (JSON numbers and all), so live and late watchers see equal events
+            channel.publish(store(event));
+        }
+
+        /** Writes the next event to the log, as the log will give it back (JSON numbers and all). */
+        private synchronized LoggedEvent store(RunEvent event) {
             RunEvent stored = dev.ferry.core.model.Json.read(dev.ferry.core.model.Json.write(event), RunEvent.class);
             LoggedEvent logged = new LoggedEvent(id, seq + 1, now(), stored);
             catalog.appendEvent(logged);
             seq++;
-            channel.publish(logged);
+            return logged;
         }
 
         // ---- the context
