@@ -85,8 +85,12 @@ final class CliContext implements AutoCloseable {
     FerryApi api() {
         if (api == null) {
             String url = serverUrl != null ? serverUrl : env.get("FERRY_SERVER");
-            if (url != null && !url.isBlank()) {
-                api = new HttpFerry(url, env.get("FERRY_TOKEN"));
+            if ("1".equals(env.get("FERRY_IN_PROCESS")) && (url == null || url.isBlank())) {
+                // diagnostics and benchmarks: the store opened in this process, no server at all
+                api = dev.ferry.core.api.LocalFerry.open(home());
+            } else if (url != null && !url.isBlank()) {
+                // a server named explicitly may be on another machine: data travels to it, never as paths
+                api = HttpFerry.remote(url, env.get("FERRY_TOKEN"), home().remoteStatCacheDir(url));
             } else {
                 ServerInfo info = localServer().ensure();
                 api = new HttpFerry(info.url(), info.token());

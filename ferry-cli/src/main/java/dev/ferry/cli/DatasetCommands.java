@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ferry.core.api.PushRequest;
 import dev.ferry.core.model.Dataset;
+import dev.ferry.core.run.RunSpec;
 import dev.ferry.core.run.Submission;
 import dev.ferry.core.error.ErrorCode;
 import dev.ferry.core.ingest.Preflight;
@@ -77,8 +78,12 @@ final class DatasetCommands extends CommandGroup {
                 }
                 return preflight.ok() ? 0 : ErrorCode.INVALID_ARGUMENT.exitCode();
             }
-            Submission s = ctx.api().submit(PushRequest.spec(new PushRequest(path, config.config, config.flags(), message,
-                    label)), idempotencyKey);
+            RunSpec spec = PushRequest.spec(new PushRequest(path, config.config, config.flags(), message, label));
+            try (ProgressDisplay.Handle progress = ProgressDisplay.create(ctx, "Uploading")) {
+                // a remote server gets the blobs it lacks first; the local one reads the folder itself
+                spec = ctx.api().stage(spec, progress.listener());
+            }
+            Submission s = ctx.api().submit(spec, idempotencyKey);
             if (!s.created()) {
                 ctx.note("The idempotency key names run " + s.run().id() + " (" + s.run().state().id() + "): showing it");
             }

@@ -98,4 +98,85 @@ class DatasetPushCliTest {
         assertThat(doc.at("/summary/successRate").asDouble()).isEqualTo(1.0);
         assertThat(doc.get("exitCode").asInt()).isZero();
     }
+
+    @Test
+    void eightPushesAtOnceOnFourTablesAllFinishAndRunsListShowsThem() throws Exception {
+        assertThat(ferry.run("server", "start").exit()).isZero();
+        java.util.List<java.util.concurrent.Future<CliRun.Result>> pushes = new java.util.ArrayList<>();
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+        try {
+            for (int i = 0; i < 8; i++) {
+                String table = "t" + (i % 4);
+                String folder = new DatasetBuilder(tmp.resolve("ds" + i)).csv("filename,label", "x" + i + "0.jpg,cat",
+                        "y" + i + "0.jpg,dog").images("x" + i, 1, 16, 16).images("y" + i, 1, 16, 16).dir().toString();
+                pushes.add(pool.submit(() -> ferry.run("dataset", "push", folder, "--table", table, "--category",
+                        "image_classification", "--intent", "train", "--label-column", "label", "--message", folder)));
+            }
+            for (var f : pushes) {
+                CliRun.Result r = f.get(120, java.util.concurrent.TimeUnit.SECONDS);
+                assertThat(r.exit()).as(r.toString()).isZero();
+                assertThat(r.out()).contains("records   2 total · 2 inserted");
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        JsonNode runs = ferry.run("runs", "list", "-o", "json").json();
+        assertThat(runs).hasSize(8);
+        runs.forEach(run -> assertThat(run.get("state").asText()).isEqualTo("completed"));
+        JsonNode datasets = ferry.run("dataset", "list", "-o", "json").json();
+        assertThat(datasets).hasSize(4);
+        datasets.forEach(d -> assertThat(d.get("versions").asInt()).isEqualTo(2));
+    }
+
+    @Test
+    void detachPrintsTheRunIdAndRunsWatchShowsTheSameSummary() throws Exception {
+        CliRun.Result detached = push("--detach");
+        assertThat(detached.exit()).as(detached.toString()).isZero();
+        String runId = detached.lastLine().strip();
+        assertThat(runId).hasSize(27);
+        assertThat(detached.err()).contains("ferry runs watch " + runId);
+        CliRun.Result watched = ferry.run("runs", "watch", runId);
+        assertThat(watched.exit()).as(watched.toString()).isZero();
+        assertThat(watched.out()).contains("pets · image_classification · train")
+                .contains("records   3 total · 3 inserted · 0 skipped · 0 failed");
+        CliRun.Result shown = ferry.run("runs", "show", runId, "-o", "json");
+        assertThat(shown.json().get("state").asText()).isEqualTo("completed");
+        assertThat(ferry.run("runs", "logs", runId).out()).contains("completed");
+    }
+
+    @Test
+    void aPushToARemoteServerUploadsItsDataAndPullBringsItBack() throws Exception {
+        String token = dev.ferry.server.FerryServer.newToken();
+        var remote = new dev.ferry.server.FerryServer(dev.ferry.core.api.LocalFerry.open(
+                new dev.ferry.core.home.FerryHome(tmp.resolve("remote-home"))), token, false);
+        try {
+            int port = remote.start("127.0.0.1", 0);
+            CliRun client = new CliRun(tmp.resolve("client-home")).env("FERRY_SERVER", "http://127.0.0.1:" + port)
+                    .env("FERRY_TOKEN", token);
+            String[] args = {"dataset", "push", dir, "--table", "pets", "--category", "image_classification", "--intent",
+                "train", "--label-column", "label"};
+            CliRun.Result r = client.run(args);
+            assertThat(r.exit()).as(r.toString()).isZero();
+            assertThat(r.out()).contains("records   3 total · 3 inserted");
+            assertThat(remote.ferry().getIngestion("pets", null).rowCount()).isEqualTo(3);
+            // no local server was started for it
+            assertThat(tmp.resolve("client-home").resolve("server.json")).doesNotExist();
+
+            CliRun.Result again = client.run(args);
+            assertThat(again.exit()).isZero();
+            assertThat(again.out()).contains("unchanged: already ingested");
+
+            Path out = tmp.resolve("pulled");
+            CliRun.Result pull = client.run("dataset", "pull", "pets", "--destination", out.toString());
+            assertThat(pull.exit()).as(pull.toString()).isZero();
+            dev.ferry.core.testing.TestFiles.assertSameTree(Path.of(dir), out);
+
+            CliRun.Result wrongToken = new CliRun(tmp.resolve("client-home")).env("FERRY_SERVER",
+                    "http://127.0.0.1:" + port).env("FERRY_TOKEN", "nope").run(args);
+            assertThat(wrongToken.exit()).isEqualTo(5);
+        } finally {
+            remote.close();
+            remote.ferry().close();
+        }
+    }
 }

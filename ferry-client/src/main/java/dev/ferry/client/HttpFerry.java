@@ -24,7 +24,11 @@ import dev.ferry.core.run.LoggedEvent;
 import dev.ferry.core.run.Run;
 import dev.ferry.core.run.RunSpec;
 import dev.ferry.core.run.Submission;
+import dev.ferry.core.manifest.Manifest;
 import dev.ferry.core.transfer.DownloadOutcome;
+import dev.ferry.core.transfer.Downloader;
+import dev.ferry.core.transfer.NameFilter;
+import dev.ferry.core.transfer.Updater;
 import dev.ferry.core.transfer.TransferListener;
 import dev.ferry.core.transfer.UpdateOutcome;
 import java.io.BufferedReader;
@@ -50,15 +54,33 @@ import java.util.function.Consumer;
  */
 public final class HttpFerry implements FerryApi {
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
+    /** Blob reads in flight during a download from a remote server (each one a request). */
+    private static final int PARALLEL_READS = 8;
 
     private final String base;
     private final String token;
     private final HttpClient http;
+    /** Where the stat caches of uploads to this server live; null for a server that reads our folders itself. */
+    private final Path uploadCache;
 
+    /** A client of the local server, which reads and writes this machine's folders itself. */
     public HttpFerry(String serverUrl, String token) {
+        this(serverUrl, token, null);
+    }
+
+    private HttpFerry(String serverUrl, String token, Path uploadCache) {
         this.base = stripSlash(serverUrl) + "/api/v1";
         this.token = token;
+        this.uploadCache = uploadCache;
         this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(CONNECT_TIMEOUT).build();
+    }
+
+    /**
+     * A client of a remote server: folders are uploaded to it (missing blobs only) before their runs are
+     * submitted, with the stat caches in {@code uploadCache} so an unchanged file is not read twice.
+     */
+    public static HttpFerry remote(String serverUrl, String token, Path uploadCache) {
+        return new HttpFerry(serverUrl, token, java.util.Objects.requireNonNull(uploadCache));
     }
 
     private static String stripSlash(String url) {
@@ -133,6 +155,13 @@ public final class HttpFerry implements FerryApi {
 
     @Override
     public DownloadOutcome download(DownloadRequest request, TransferListener listener) {
+        if (uploadCache != null) {
+            // a remote server cannot write here: its blobs come over and are written by this process
+            Bundle bundle = getBundle(request.repo(), request.bundle());
+            RemoteBlobStore store = new RemoteBlobStore(this);
+            return new Downloader(store, PARALLEL_READS).download(Manifest.open(store, bundle.manifest()),
+                    request.destination(), NameFilter.of(request.nameFilter()), request.force(), listener);
+        }
         return call("POST", bundlePath(request.repo(), request.bundle()) + "/download",
                 new Wire.Download(absolute(request.destination()), request.nameFilter(), request.force()),
                 type(DownloadOutcome.class));
@@ -140,6 +169,12 @@ public final class HttpFerry implements FerryApi {
 
     @Override
     public DownloadOutcome downloadFile(String repo, BundleRef ref, String path, Path destination, boolean force) {
+        if (uploadCache != null) {
+            Bundle bundle = getBundle(repo, ref);
+            RemoteBlobStore store = new RemoteBlobStore(this);
+            return new Downloader(store, PARALLEL_READS).downloadFile(Manifest.open(store, bundle.manifest()), path,
+                    destination, force);
+        }
         return call("POST", bundlePath(repo, ref) + "/download-file",
                 new Wire.DownloadFile(path, absolute(destination), force), type(DownloadOutcome.class));
     }
@@ -154,6 +189,11 @@ public final class HttpFerry implements FerryApi {
 
     @Override
     public UpdateOutcome update(String repo, BundleRef ref, Path destination, TransferListener listener) {
+        if (uploadCache != null) {
+            Bundle bundle = getBundle(repo, ref);
+            RemoteBlobStore store = new RemoteBlobStore(this);
+            return new Updater(store).update(Manifest.open(store, bundle.manifest()), destination, listener);
+        }
         return call("POST", bundlePath(repo, ref) + "/update", new Wire.Update(absolute(destination)),
                 type(UpdateOutcome.class));
     }
@@ -294,6 +334,58 @@ public final class HttpFerry implements FerryApi {
     @Override
     public void close() {
         http.close();
+    }
+
+    // ---------------------------------------------------------------- uploads to a remote server
+
+    @Override
+    public RunSpec stage(RunSpec spec, TransferListener listener) {
+        if (uploadCache == null || spec.staged() != null) {
+            return spec;
+        }
+        Path folder = Path.of(spec.path());
+        var outcome = new dev.ferry.core.transfer.Uploader(new RemoteBlobStore(this), uploadCache,
+                Runtime.getRuntime().availableProcessors()).upload(folder, listener);
+        return switch (spec) {
+            case RunSpec.Upload u -> u.withStaged(outcome);
+            case RunSpec.Push p -> p.withStaged(outcome, p.configFile() == null ? null : readConfig(Path.of(p.configFile())));
+        };
+    }
+
+    private static String readConfig(Path file) {
+        try {
+            return java.nio.file.Files.readString(file);
+        } catch (IOException e) {
+            throw new FerryException(ErrorCode.LOCAL_PATH, "cannot read the config file " + file + ": " + e.getMessage(),
+                    "check the --config path");
+        }
+    }
+
+    /** {@code POST /blobs/missing}: which of these the server does not have. */
+    List<dev.ferry.core.model.Digest> missingBlobs(List<dev.ferry.core.model.Digest> digests) {
+        Wire.Digests answer = call("POST", "/blobs/missing", new Wire.Digests(digests), type(Wire.Digests.class));
+        return answer == null ? List.of() : answer.digests();
+    }
+
+    /** {@code POST /packs}: one body of {@link dev.ferry.core.pack.BlobFrames}, stored whole or not at all. */
+    Wire.PackReceipt uploadPack(byte[] body) {
+        HttpRequest request = request("/packs").header("Content-Type", "application/octet-stream")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
+        HttpResponse<byte[]> response = exchange(request, HttpResponse.BodyHandlers.ofByteArray());
+        if (response.statusCode() >= 300) {
+            throw error(response.statusCode(), response.body());
+        }
+        return read(response, type(Wire.PackReceipt.class));
+    }
+
+    /** {@code GET /blobs/{digest}}: one blob's bytes (the caller verifies them). */
+    byte[] readBlob(dev.ferry.core.model.Digest digest) {
+        return send("GET", "/blobs/" + seg(digest.toString()), null).body();
+    }
+
+    boolean manifestCommitted(dev.ferry.core.model.Digest root) {
+        Wire.ManifestState state = call("GET", "/manifests/" + seg(root.toString()), null, type(Wire.ManifestState.class));
+        return state != null && state.committed();
     }
 
     // ---------------------------------------------------------------- HTTP

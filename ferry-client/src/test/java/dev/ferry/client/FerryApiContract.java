@@ -20,6 +20,7 @@ import dev.ferry.core.model.FileEntry;
 import dev.ferry.core.run.LoggedEvent;
 import dev.ferry.core.run.Run;
 import dev.ferry.core.run.RunEvent;
+import dev.ferry.core.run.RunSpec;
 import dev.ferry.core.run.RunState;
 import dev.ferry.core.run.Submission;
 import dev.ferry.core.testing.TestFiles;
@@ -79,6 +80,11 @@ abstract class FerryApiContract {
             }
         }
         return out;
+    }
+
+    /** A push's spec as a client submits it: after its data was made reachable by the server. */
+    RunSpec staged(PushRequest request) {
+        return api.stage(PushRequest.spec(request), TransferListener.NONE);
     }
 
     @Test
@@ -149,7 +155,7 @@ abstract class FerryApiContract {
         assertThat(milestones(api, run.id())).containsExactly("received", "state:planning", "planned", "state:staging",
                 "state:executing", "completed");
 
-        Submission again = api.submit(PushRequest.spec(new PushRequest(d.dir(), null, CATS, null, null)), "key-1");
+        Submission again = api.submit(staged(new PushRequest(d.dir(), null, CATS, null, null)), "key-1");
         assertThat(again.created()).isTrue();
         List<LoggedEvent> seen = new ArrayList<>();
         assertThat(api.watchRun(again.run().id(), 0, seen::add)).isTrue();
@@ -157,7 +163,7 @@ abstract class FerryApiContract {
         assertThat(api.getRun(again.run().id()).state()).isEqualTo(RunState.DELEGATED);
         assertThat(api.getRun(again.run().id()).result().get("bundle").get("id").asText())
                 .isEqualTo(first.bundle().id());
-        Submission repeated = api.submit(PushRequest.spec(new PushRequest(d.dir(), null, CATS, null, null)), "key-1");
+        Submission repeated = api.submit(staged(new PushRequest(d.dir(), null, CATS, null, null)), "key-1");
         assertThat(repeated.created()).isFalse();
         assertThat(repeated.run().id()).isEqualTo(again.run().id());
         // resuming after an event gives exactly the rest
@@ -179,7 +185,7 @@ abstract class FerryApiContract {
     void aFailingRunEndsFailedWithTheErrorOfItsCause() throws Exception {
         DatasetBuilder d = new DatasetBuilder(tmp.resolve("bad")).csv("filename,label", "a0.jpg,cat", "gone.jpg,dog")
                 .images("a", 1, 20, 20);
-        Submission s = api.submit(PushRequest.spec(new PushRequest(d.dir(), null, CATS, null, null)), null);
+        Submission s = api.submit(staged(new PushRequest(d.dir(), null, CATS, null, null)), null);
         api.watchRun(s.run().id(), 0, e -> true);
         Run failed = api.getRun(s.run().id());
         assertThat(failed.state()).isEqualTo(RunState.FAILED);

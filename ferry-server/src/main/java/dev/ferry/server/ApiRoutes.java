@@ -127,9 +127,9 @@ final class ApiRoutes {
 
         route(r, "POST", "/runs", ctx -> {
             Wire.SubmitRun req = body(ctx, Wire.SubmitRun.class);
-            if (!localPaths) {
+            if (req.spec() != null && req.spec().staged() == null && !localPaths) {
                 throw new FerryException(ErrorCode.REJECTED, "this server does not read folders of its machine for clients",
-                        "push with a local server (unset FERRY_SERVER), or run the server bound to 127.0.0.1");
+                        "upload the data first (the ferry CLI does so with --server/FERRY_SERVER) and submit a staged spec");
             }
             Submission s = ferry.submit(req.spec(), req.idempotencyKey());
             json(ctx, s.created() ? 201 : 200, s.run());
@@ -145,6 +145,15 @@ final class ApiRoutes {
             var located = ferry.catalog().locate(req.digests());
             List<Digest> missing = req.digests().stream().filter(d -> !located.containsKey(d)).toList();
             json(ctx, new Wire.Digests(missing));
+        });
+        route(r, "GET", "/blobs/{digest}", ctx -> {
+            byte[] data = ferry.readBlob(digest(ctx));
+            ctx.status(200).contentType("application/octet-stream").result(data);
+        });
+        route(r, "POST", "/packs", ctx -> json(ctx, 201, ferry.storeBlobs(ctx.req().getInputStream())));
+        route(r, "GET", "/manifests/{digest}", ctx -> {
+            Digest root = digest(ctx);
+            json(ctx, new Wire.ManifestState(root, ferry.hasManifest(root)));
         });
         route(r, "POST", "/fsck", ctx -> json(ctx, ferry.fsck(body(ctx, Wire.Fsck.class).readData(), line -> {})));
         route(r, "POST", "/gc", ctx -> {
@@ -208,6 +217,14 @@ final class ApiRoutes {
 
     private static String label(Context ctx) {
         return Names.checkLabel(ctx.pathParam("label"));
+    }
+
+    private static Digest digest(Context ctx) {
+        try {
+            return Digest.parse(ctx.pathParam("digest"));
+        } catch (IllegalArgumentException e) {
+            throw FerryException.invalid("not a digest: '" + ctx.pathParam("digest") + "'", "write sha256:<64 hex digits>");
+        }
     }
 
     private static String runId(Context ctx) {

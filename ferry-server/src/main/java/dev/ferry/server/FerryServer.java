@@ -41,6 +41,9 @@ public final class FerryServer implements AutoCloseable {
             config.routes.before(ApiRoutes.BASE + "/*", this::authenticate);
             routes.register(config.routes);
             config.routes.exception(FerryException.class, (e, ctx) -> Responses.error(ctx, e));
+            config.routes.exception(java.io.IOException.class, (e, ctx) -> Responses.error(ctx, ErrorCode.INVALID_ARGUMENT,
+                    "the request body ended early or could not be read (" + e.getMessage() + "); nothing of it was stored",
+                    "send the request again"));
             config.routes.exception(Exception.class, (e, ctx) -> Responses.error(ctx, ErrorCode.INTERNAL,
                     "unexpected server failure: " + e, "see the server log and report it"));
             config.routes.error(404, ctx -> {

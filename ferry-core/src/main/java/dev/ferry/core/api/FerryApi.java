@@ -47,7 +47,10 @@ public interface FerryApi extends AutoCloseable {
     default UploadResult upload(UploadRequest request, TransferListener listener) {
         RunSpec spec = new RunSpec.Upload(request.path().toAbsolutePath().normalize().toString(), request.repo(),
                 request.message(), request.label());
-        return RunFollower.follow(this, submit(spec, null), listener, UploadResult.class);
+        RunSpec staged = stage(spec, listener);
+        // progress was the upload's when the data travelled first; the server's check of it is quick
+        return RunFollower.follow(this, submit(staged, null), staged == spec ? listener : TransferListener.NONE,
+                UploadResult.class);
     }
 
     /** A repo's bundles, oldest first. */
@@ -81,7 +84,19 @@ public interface FerryApi extends AutoCloseable {
      * push run, followed to its end.
      */
     default PushResult push(PushRequest request, TransferListener listener) {
-        return RunFollower.follow(this, submit(PushRequest.spec(request), null), listener, PushResult.class);
+        RunSpec spec = PushRequest.spec(request);
+        RunSpec staged = stage(spec, listener);
+        return RunFollower.follow(this, submit(staged, null), staged == spec ? listener : TransferListener.NONE,
+                PushResult.class);
+    }
+
+    /**
+     * Makes a run's data reachable by the server that will run it, before it is submitted. A server on
+     * this machine reads the folder itself: the spec is returned as it is. A remote one gets the folder's
+     * blobs that it is missing, and a spec that names the uploaded manifest instead of the folder.
+     */
+    default RunSpec stage(RunSpec spec, TransferListener listener) {
+        return spec;
     }
 
     // ---- runs

@@ -20,6 +20,10 @@ import dev.ferry.core.model.FileEntry;
 import dev.ferry.core.model.Ingestion;
 import dev.ferry.core.run.RunContext;
 import dev.ferry.core.run.RunState;
+import dev.ferry.core.transfer.Downloader;
+import dev.ferry.core.transfer.StagedUpload;
+import dev.ferry.core.transfer.TransferListener;
+import dev.ferry.core.transfer.UploadOutcome;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -52,7 +56,53 @@ final class Ingestor {
         this.catalog = catalog;
     }
 
-    PushResult push(PushRequest request, RunContext ctx) {
+    /**
+     * A push of a folder a client uploaded already (a remote server cannot read the client's disk): the
+     * uploaded files are restored to a scratch folder, where the very same checks run, and the version
+     * is the uploaded manifest itself. The scratch folder is removed as the run ends.
+     */
+    PushResult pushStaged(PushRequest request, UploadOutcome staged, String configText, Path scratchRoot,
+            RunContext ctx) {
+        Path scratch = null;
+        try {
+            Files.createDirectories(scratchRoot);
+            scratch = Files.createTempDirectory(scratchRoot, "push-");
+            Path dir = Files.createDirectory(scratch.resolve("data"));
+            ctx.log("info", "restoring the uploaded folder for its checks");
+            StagedUpload.verify(blobs, staged, TransferListener.NONE);
+            new Downloader(blobs, Runtime.getRuntime().availableProcessors())
+                    .download(Manifest.open(blobs, staged.manifest().root()), dir, p -> true, true, TransferListener.NONE);
+            Path config = null;
+            if (configText != null) {
+                config = Files.writeString(scratch.resolve("config.yaml"), configText);
+            }
+            ctx.checkCancelled();
+            return push(new PushRequest(dir, config, request.flags(), request.message(), request.label()), staged, ctx);
+        } catch (IOException e) {
+            throw new FerryException(ErrorCode.LOCAL_ENVIRONMENT, "cannot restore the uploaded folder under " + scratchRoot
+                    + ": " + e.getMessage(), "check the server's disk space and FERRY_HOME permissions", e);
+        } finally {
+            if (scratch != null) {
+                deleteTree(scratch);
+            }
+        }
+    }
+
+    private static void deleteTree(Path root) {
+        try (var paths = Files.walk(root)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> {
+                try {
+                    Files.deleteIfExists(p);
+                } catch (IOException ignored) {
+                    // best effort: a later run's scratch folder has another name
+                }
+            });
+        } catch (IOException ignored) {
+            // as above
+        }
+    }
+
+    PushResult push(PushRequest request, UploadOutcome staged, RunContext ctx) {
         long started = System.nanoTime();
         Preflight.Result preflight = Preflight.run(request.path(), request.configFile(), request.flags());
         if (!preflight.ok()) {
@@ -75,7 +125,7 @@ final class Ingestor {
         }
         ctx.enter(RunState.STAGING, "storing " + dir);
         UploadResult upload = ferry.uploadNow(new UploadRequest(dir, table,
-                request.message() == null ? "dataset push" : request.message(), request.label()), ctx);
+                request.message() == null ? "dataset push" : request.message(), request.label()), staged, ctx);
         String bundleId = upload.bundle().id();
         var existing = catalog.findIngestion(table, bundleId);
         if (existing.isPresent()) {

@@ -48,6 +48,7 @@ import dev.ferry.core.transfer.UpdateOutcome;
 import dev.ferry.core.transfer.UploadOutcome;
 import dev.ferry.core.transfer.Uploader;
 import dev.ferry.core.transfer.Updater;
+import dev.ferry.core.transfer.StagedUpload;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -56,8 +57,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
-import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
 
 /** The in-process {@link FerryApi}: the catalog, packs and blob store of one FERRY_HOME. */
 public final class LocalFerry implements FerryApi {
@@ -151,6 +150,14 @@ public final class LocalFerry implements FerryApi {
 
     /** The upload itself, inside a run (or directly, with a detached context). */
     UploadResult uploadNow(UploadRequest request, RunContext ctx) {
+        return uploadNow(request, null, ctx);
+    }
+
+    /**
+     * An upload of a folder this process reads ({@code staged} null), or the commit of one a client
+     * already uploaded (its manifest and every blob it names must be stored here; they are checked).
+     */
+    UploadResult uploadNow(UploadRequest request, UploadOutcome staged, RunContext ctx) {
         Names.checkRepo(request.repo());
         List<String> labels = new ArrayList<>(List.of(LATEST));
         if (request.label() != null) {
@@ -158,11 +165,13 @@ public final class LocalFerry implements FerryApi {
         }
         getRepo(request.repo());
         ctx.claim(request.repo(), request.path().toString());
-        ctx.enter(RunState.STAGING, "storing " + request.path());
+        ctx.enter(RunState.STAGING, staged == null ? "storing " + request.path()
+                : "checking the uploaded data of " + request.path());
         long started = System.nanoTime();
         try (StoreLock.Held held = lock.shared(SHARED_WAIT)) {
-            UploadOutcome outcome = new Uploader(blobs, home.statCacheDir(), parallelism)
-                    .upload(request.path(), ctx.transfers());
+            UploadOutcome outcome = staged == null
+                    ? new Uploader(blobs, home.statCacheDir(), parallelism).upload(request.path(), ctx.transfers())
+                    : StagedUpload.verify(blobs, staged, ctx.transfers());
             // the last safe point: after the commit the bundle exists
             ctx.checkCancelled();
             ctx.enter(RunState.EXECUTING, "committing the bundle");
@@ -173,6 +182,30 @@ public final class LocalFerry implements FerryApi {
             return new UploadResult(commit.bundle(), commit.created(), outcome, commit.moves(),
                     Duration.ofNanos(System.nanoTime() - started));
         }
+    }
+
+    /**
+     * Stores a client's pack upload ({@link dev.ferry.core.pack.BlobFrames}): every blob is checked
+     * against its digest and the whole upload is stored, or on any error (a bad digest, a body cut
+     * short) none of it. The blobs stay unreferenced until a run commits a bundle naming them; gc's grace
+     * period keeps them meanwhile.
+     */
+    public Wire.PackReceipt storeBlobs(java.io.InputStream body) throws IOException {
+        try (StoreLock.Held held = lock.shared(SHARED_WAIT); dev.ferry.core.blob.BlobWriter writer = blobs.newWriter()) {
+            int count = dev.ferry.core.pack.BlobFrames.read(body, (digest, data, length) -> writer.put(digest, data, 0, length));
+            writer.flush();
+            return new Wire.PackReceipt(count, writer.newBlobs(), writer.newBytes(), writer.packsWritten());
+        }
+    }
+
+    /** One blob's bytes, verified, for a remote client's download. */
+    public byte[] readBlob(dev.ferry.core.model.Digest digest) {
+        return blobs.read(digest);
+    }
+
+    /** Whether a committed bundle has this manifest (so an unchanged folder needs no upload at all). */
+    public boolean hasManifest(dev.ferry.core.model.Digest root) {
+        return blobs.containsManifest(root);
     }
 
     @Override
@@ -205,23 +238,10 @@ public final class LocalFerry implements FerryApi {
     @Override
     public DownloadOutcome download(DownloadRequest request, TransferListener listener) {
         Bundle bundle = getBundle(request.repo(), request.bundle());
-        Predicate<String> filter = nameFilter(request.nameFilter());
+        Predicate<String> filter = dev.ferry.core.transfer.NameFilter.of(request.nameFilter());
         try (StoreLock.Held held = lock.shared(SHARED_WAIT)) {
             return new Downloader(blobs, parallelism).download(Manifest.open(blobs, bundle.manifest()),
                     request.destination(), filter, request.force(), listener);
-        }
-    }
-
-    private static Predicate<String> nameFilter(String regex) {
-        if (regex == null || regex.isEmpty()) {
-            return path -> true;
-        }
-        try {
-            Pattern pattern = Pattern.compile(regex);
-            return path -> pattern.matcher(path).find();
-        } catch (PatternSyntaxException e) {
-            throw FerryException.invalid("invalid --name-filter regular expression: " + e.getDescription() + " in '"
-                    + regex + "'", "use a Java regular expression, e.g. '\\.csv$'");
         }
     }
 
@@ -284,7 +304,12 @@ public final class LocalFerry implements FerryApi {
 
     /** The push itself, inside a run (or directly, with a detached context). */
     PushResult pushNow(PushRequest request, RunContext ctx) {
-        return new Ingestor(this, blobs, catalog).push(request, ctx);
+        return new Ingestor(this, blobs, catalog).push(request, null, ctx);
+    }
+
+    /** A push whose folder a client uploaded already: it is restored to a scratch folder and checked there. */
+    PushResult pushStaged(PushRequest request, UploadOutcome staged, String configText, RunContext ctx) {
+        return new Ingestor(this, blobs, catalog).pushStaged(request, staged, configText, home.scratchDir(), ctx);
     }
 
     // ---------------------------------------------------------------- runs

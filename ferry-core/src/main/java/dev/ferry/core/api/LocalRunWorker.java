@@ -20,20 +20,34 @@ final class LocalRunWorker implements RunWorker {
     public RunOutcome run(RunSpec spec, RunContext ctx) {
         return switch (spec) {
             case RunSpec.Upload u -> {
-                UploadResult r = ferry.uploadNow(new UploadRequest(path(u.path(), "path"), u.repo(), u.message(),
-                        u.label()), ctx);
+                Path path = u.staged() != null ? named(u.path()) : path(u.path(), "path");
+                UploadResult r = ferry.uploadNow(new UploadRequest(path, u.repo(), u.message(), u.label()), u.staged(),
+                        ctx);
                 yield r.created() ? RunOutcome.completed(Json.MAPPER.valueToTree(r))
                         : RunOutcome.delegated(Json.MAPPER.valueToTree(r), "identical content: bundle " + r.bundle().id());
             }
             case RunSpec.Push p -> {
-                PushResult r = ferry.pushNow(new PushRequest(path(p.path(), "path"),
-                        p.configFile() == null ? null : path(p.configFile(), "configFile"),
-                        p.flags() == null ? ConfigFlags.NONE : p.flags(), p.message(), p.label()), ctx);
+                ConfigFlags flags = p.flags() == null ? ConfigFlags.NONE : p.flags();
+                PushResult r = p.staged() != null
+                        ? ferry.pushStaged(new PushRequest(named(p.path()), null, flags, p.message(), p.label()),
+                                p.staged(), p.configText(), ctx)
+                        : ferry.pushNow(new PushRequest(path(p.path(), "path"),
+                                p.configFile() == null ? null : path(p.configFile(), "configFile"), flags, p.message(),
+                                p.label()), ctx);
                 yield r.newVersion() ? RunOutcome.completed(Json.MAPPER.valueToTree(r))
                         : RunOutcome.delegated(Json.MAPPER.valueToTree(r),
                                 "identical content: version " + r.bundle().id() + " of " + r.table());
             }
         };
+    }
+
+    /** The client's folder of a staged run: only a name for messages, never read here. */
+    private static Path named(String text) {
+        try {
+            return Path.of(text == null || text.isBlank() ? "uploaded folder" : text);
+        } catch (java.nio.file.InvalidPathException e) {
+            return Path.of("uploaded folder");
+        }
     }
 
     private static Path path(String text, String field) {

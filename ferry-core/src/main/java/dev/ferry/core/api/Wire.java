@@ -33,6 +33,12 @@ public final class Wire {
         }
     }
 
+    /** {@code POST /packs}: blobs received, and of those the ones the store did not have yet. */
+    public record PackReceipt(int blobs, long newBlobs, long newBytes, int packs) {}
+
+    /** {@code GET /manifests/{digest}}: whether a committed bundle has this manifest. */
+    public record ManifestState(Digest manifest, boolean committed) {}
+
     public record Fsck(boolean readData) {}
 
     public record Gc(long graceSeconds, boolean dryRun) {}

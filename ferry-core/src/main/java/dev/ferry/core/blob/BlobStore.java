@@ -10,18 +10,18 @@ import java.util.Map;
  * pack files (see {@link dev.ferry.core.pack.PackStore}); where each one is, is the catalog's blob
  * index. Every implementation must pass {@code BlobStoreContract}.
  */
-public interface BlobStore extends AutoCloseable {
+public interface BlobStore extends BlobTarget, AutoCloseable {
 
     boolean contains(Digest digest);
 
-    /**
-     * Whether a committed bundle has this manifest: then the manifest and every blob it names are
-     * stored, and stay stored while any bundle references them.
-     */
-    boolean containsManifest(Digest manifestRoot);
 
     /** Where the known ones of {@code digests} are; unknown ones are absent from the map. */
     Map<Digest, BlobLocation> locate(Collection<Digest> digests);
+
+    @Override
+    default java.util.Set<Digest> present(Collection<Digest> digests) {
+        return locate(digests).keySet();
+    }
 
     /** Reads a blob and checks its digest; DATA_CORRUPT names the pack when the bytes are wrong or gone. */
     byte[] read(Digest digest);
@@ -35,8 +35,6 @@ public interface BlobStore extends AutoCloseable {
      */
     java.nio.ByteBuffer read(BlobLocation location, java.nio.ByteBuffer scratch);
 
-    /** A writing session; many threads may put into one writer at once. */
-    BlobWriter newWriter();
 
     @Override
     void close();

@@ -33,6 +33,17 @@ public record FerryHome(Path root) {
         return root.resolve("cache").resolve("stat");
     }
 
+    /** Where a server restores uploaded datasets for their checks; emptied as each run ends. */
+    public Path scratchDir() {
+        return root.resolve("scratch");
+    }
+
+    /** The stat caches of uploads to one remote server (they must not vouch for another store). */
+    public Path remoteStatCacheDir(String serverUrl) {
+        return root.resolve("cache").resolve("remote").resolve(dev.ferry.core.model.Digest.of(
+                serverUrl.getBytes(java.nio.charset.StandardCharsets.UTF_8)).shortHex());
+    }
+
     public Path storeLockFile() {
         return storeDir().resolve("lock");
     }
