@@ -7,7 +7,8 @@
 # upload    20,000 files of 16-80 KiB (bench/data/tree20k, ~1 GB): `bundle upload` in-process
 #           (FERRY_IN_PROCESS=1), through the local daemon, through a remote-style server on loopback
 #           (FERRY_SERVER: missing-blobs + pack protocol over HTTP), and `restic backup`. Every run
-#           starts from an empty store; a daemon/server is started fresh before each run (untimed).
+#           starts from an empty store (repo deleted, gc --grace 0s, client caches removed, untimed);
+#           the daemon and the server stay up for the series, as they do for their users.
 # warm      a warm CLI call: `ferry dataset list` with the daemon running vs `ferry version`.
 # watchers  100 concurrent SSE watchers (curl) on one upload run: every stream must hold the same
 #           events, numbered 1..N without a gap; the server's peak RSS (VmHWM) is reported.
@@ -39,44 +40,37 @@ bench() {
   hyperfine --style basic --runs "$RUNS" --warmup 1 --export-json "$results/$name.json" "$@" >&2
 }
 
-# The remote-style server: its own FERRY_HOME, a fixed port and token, started in the background.
+# The daemon and the remote-style server stay up for the whole series, as they do for their users;
+# between runs (untimed) the repo is deleted and gc'd with no grace and the client's caches removed,
+# so every upload starts from an empty store. Hyperfine's warm-up run warms them.
 export BENCH_TOKEN=bench-token-0123456789
-cat > "$WORK/remote-restart.sh" <<EOF
-#!/bin/sh
-# stops the remote-style server, empties its store and the client's, starts it again
-set -e
-if [ -f "$WORK/remote.pid" ]; then kill \$(cat "$WORK/remote.pid") 2>/dev/null || true; sleep 0.5; fi
-"$AWAY" "$WORK/remote-home" "$WORK/client-home"
-FERRY_HOME="$WORK/remote-home" FERRY_TOKEN=$BENCH_TOKEN nohup "$FERRY" serve --port $PORT >"$WORK/remote.log" 2>&1 &
-echo \$! > "$WORK/remote.pid"
-for i in \$(seq 1 100); do curl -sf http://127.0.0.1:$PORT/api/v1/health >/dev/null && break; sleep 0.1; done
-FERRY_HOME="$WORK/client-home" FERRY_SERVER=http://127.0.0.1:$PORT FERRY_TOKEN=$BENCH_TOKEN "$FERRY" repo create --repo b >/dev/null
-EOF
-cat > "$WORK/daemon-restart.sh" <<EOF
-#!/bin/sh
-# stops the local daemon, empties its store, starts it again (repo create auto-starts it)
-FERRY_HOME="$WORK/fh" "$FERRY" server stop >/dev/null 2>&1 || true
-"$AWAY" "$WORK/fh"
-FERRY_HOME="$WORK/fh" "$FERRY" repo create --repo b >/dev/null
-EOF
-chmod +x "$WORK/remote-restart.sh" "$WORK/daemon-restart.sh"
+REMOTE_ENV="FERRY_SERVER=http://127.0.0.1:$PORT FERRY_TOKEN=$BENCH_TOKEN"
+EMPTY="$BENCH/empty-store.sh"
+start_remote() {
+  rm -rf "$WORK/remote-home" "$WORK/client-home"
+  FERRY_HOME="$WORK/remote-home" FERRY_TOKEN=$BENCH_TOKEN nohup "$FERRY" serve --port "$PORT" >"$WORK/remote.log" 2>&1 &
+  echo $! > "$WORK/remote.pid"
+  for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$PORT/api/v1/health" >/dev/null && return 0; sleep 0.1; done
+  echo "the remote-style server did not start: $WORK/remote.log" >&2; exit 4
+}
 stop_all() {
   FERRY_HOME="$WORK/fh" "$FERRY" server stop >/dev/null 2>&1 || true
   FERRY_HOME="$WORK/fw" "$FERRY" server stop >/dev/null 2>&1 || true
-  if [ -f "$WORK/remote.pid" ]; then kill "$(cat "$WORK/remote.pid")" 2>/dev/null || true; fi
+  if [ -f "$WORK/remote.pid" ]; then kill "$(cat "$WORK/remote.pid")" 2>/dev/null || true; rm -f "$WORK/remote.pid"; fi
 }
 trap stop_all EXIT
 
 if has upload; then
   python3 "$BENCH/gen-data.py" tree20k
   T="$DATA/tree20k"
+  rm -rf "$WORK/fh"; start_remote
   bench upload20k \
     --prepare "$AWAY $WORK/ip && FERRY_IN_PROCESS=1 FERRY_HOME=$WORK/ip $FERRY repo create --repo b >/dev/null" \
     -n in-process "FERRY_IN_PROCESS=1 FERRY_HOME=$WORK/ip $FERRY bundle upload --path $T --repo b --message m" \
-    --prepare "$WORK/daemon-restart.sh" \
+    --prepare "$EMPTY $WORK/fh" \
     -n daemon "FERRY_HOME=$WORK/fh $FERRY bundle upload --path $T --repo b --message m" \
-    --prepare "$WORK/remote-restart.sh" \
-    -n remote "FERRY_HOME=$WORK/client-home FERRY_SERVER=http://127.0.0.1:$PORT FERRY_TOKEN=$BENCH_TOKEN $FERRY bundle upload --path $T --repo b --message m" \
+    --prepare "$EMPTY $WORK/client-home $REMOTE_ENV" \
+    -n remote "env $REMOTE_ENV FERRY_HOME=$WORK/client-home $FERRY bundle upload --path $T --repo b --message m" \
     --prepare "$AWAY $WORK/restic && restic init -q -r $WORK/restic" \
     -n restic "restic -q -r $WORK/restic backup $T"
   stop_all

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.ferry.core.api.FerryApi;
 import dev.ferry.client.HttpFerry;
 import dev.ferry.core.home.FerryHome;
-import dev.ferry.core.home.ServerInfo;
 import java.io.PrintWriter;
 import java.util.Map;
 
@@ -92,8 +91,7 @@ final class CliContext implements AutoCloseable {
                 // a server named explicitly may be on another machine: data travels to it, never as paths
                 api = HttpFerry.remote(url, env.get("FERRY_TOKEN"), home().remoteStatCacheDir(url));
             } else {
-                ServerInfo info = localServer().ensure();
-                api = new HttpFerry(info.url(), info.token());
+                api = localServer().connect();
             }
         }
         return api;

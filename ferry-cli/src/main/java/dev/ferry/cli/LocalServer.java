@@ -71,6 +71,25 @@ final class LocalServer {
         }
     }
 
+    /**
+     * A client of the running server (started first if needed). The common case — a live server of
+     * this version — costs one health request on the connection the command's own calls then reuse.
+     */
+    HttpFerry connect() {
+        Optional<ServerInfo> info = ServerInfo.read(home.serverFile());
+        if (info.isPresent() && info.get().version().equals(FerryVersion.current()) && info.get().processAlive()) {
+            HttpFerry client = new HttpFerry(info.get().url(), info.get().token());
+            try {
+                client.health();
+                return client;
+            } catch (FerryException e) {
+                client.close(); // not answering: the slow path below sorts it out
+            }
+        }
+        ServerInfo running = ensure();
+        return new HttpFerry(running.url(), running.token());
+    }
+
     /** The running server, or a newly started one. A server of another version is replaced when idle. */
     ServerInfo ensure() {
         Optional<ServerInfo> running = find();

@@ -25,7 +25,6 @@ import dev.ferry.core.testing.TestFiles;
 import dev.ferry.core.transfer.TransferListener;
 import dev.ferry.core.transfer.UploadOutcome;
 import dev.ferry.server.FerryServer;
-import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.net.URI;
@@ -79,13 +78,15 @@ class RemoteUploadTest {
         }
     }
 
-    private static byte[] frames(List<byte[]> blobs, List<Digest> declared) throws Exception {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        BlobFrames.writeMagic(out);
+    private static byte[] frames(List<byte[]> blobs, List<Digest> declared) {
+        int size = BlobFrames.MAGIC.length + blobs.stream().mapToInt(b -> BlobFrames.frameSize(b.length)).sum();
+        byte[] body = new byte[size];
+        System.arraycopy(BlobFrames.MAGIC, 0, body, 0, BlobFrames.MAGIC.length);
+        int at = BlobFrames.MAGIC.length;
         for (int i = 0; i < blobs.size(); i++) {
-            BlobFrames.writeFrame(out, declared.get(i), blobs.get(i), 0, blobs.get(i).length);
+            at = BlobFrames.writeFrame(body, at, declared.get(i), blobs.get(i), 0, blobs.get(i).length);
         }
-        return out.toByteArray();
+        return body;
     }
 
     @Test

@@ -7,7 +7,6 @@ import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
@@ -32,18 +31,13 @@ public final class BlobFrames {
         return HEADER + length;
     }
 
-    public static void writeMagic(OutputStream out) throws IOException {
-        out.write(MAGIC);
-    }
-
-    public static void writeFrame(OutputStream out, Digest digest, byte[] data, int offset, int length)
-            throws IOException {
-        out.write(digest.toBytes());
-        out.write(length >>> 24);
-        out.write(length >>> 16);
-        out.write(length >>> 8);
-        out.write(length);
-        out.write(data, offset, length);
+    /** Writes one frame into {@code target} at {@code at}; returns where the next frame goes. */
+    public static int writeFrame(byte[] target, int at, Digest digest, byte[] data, int offset, int length) {
+        java.nio.ByteBuffer header = java.nio.ByteBuffer.wrap(target, at, HEADER);
+        digest.writeTo(header);
+        header.putInt(length);
+        System.arraycopy(data, offset, target, at + HEADER, length);
+        return at + HEADER + length;
     }
 
     /** Receives each verified frame of a body. */
