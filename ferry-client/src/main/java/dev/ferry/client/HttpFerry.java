@@ -59,7 +59,8 @@ public final class HttpFerry implements FerryApi {
 
     private final String base;
     private final String token;
-    private final HttpClient http;
+    /** For event and line streams only; made on first use (its start-up is most of a short call's cost). */
+    private HttpClient http;
     /** Where the stat caches of uploads to this server live; null for a server that reads our folders itself. */
     private final Path uploadCache;
 
@@ -72,7 +73,13 @@ public final class HttpFerry implements FerryApi {
         this.base = stripSlash(serverUrl) + "/api/v1";
         this.token = token;
         this.uploadCache = uploadCache;
-        this.http = newClient(serverUrl);
+    }
+
+    private synchronized HttpClient http() {
+        if (http == null) {
+            http = newClient(base);
+        }
+        return http;
     }
 
     /**
@@ -268,8 +275,8 @@ public final class HttpFerry implements FerryApi {
 
     @Override
     public Submission submit(RunSpec spec, String idempotencyKey) {
-        HttpResponse<byte[]> response = send("POST", "/runs", new Wire.SubmitRun(spec, idempotencyKey));
-        return new Submission(read(response, type(Run.class)), response.statusCode() == 201);
+        Reply reply = send("POST", "/runs", new Wire.SubmitRun(spec, idempotencyKey));
+        return new Submission(read(reply, type(Run.class)), reply.status() == 201);
     }
 
     @Override
@@ -349,8 +356,10 @@ public final class HttpFerry implements FerryApi {
     }
 
     @Override
-    public void close() {
-        http.close();
+    public synchronized void close() {
+        if (http != null) {
+            http.close();
+        }
     }
 
     // ---------------------------------------------------------------- uploads to a remote server
@@ -384,38 +393,9 @@ public final class HttpFerry implements FerryApi {
         return answer == null ? List.of() : answer.digests();
     }
 
-    /**
-     * {@code POST /packs}: one body of {@link dev.ferry.core.pack.BlobFrames}, stored whole or not at all.
-     * Sent with {@link java.net.HttpURLConnection} in fixed-length streaming mode: the body goes to the
-     * socket in large writes, where the JDK HttpClient feeds it through its selector in small buffers
-     * (measured: twice the client CPU for a gigabyte).
-     */
+    /** {@code POST /packs}: one body of {@link dev.ferry.core.pack.BlobFrames}, stored whole or not at all. */
     Wire.PackReceipt uploadPack(byte[] body, int length) {
-        try {
-            java.net.HttpURLConnection c = (java.net.HttpURLConnection) URI.create(base + "/packs").toURL().openConnection();
-            c.setRequestMethod("POST");
-            c.setDoOutput(true);
-            c.setConnectTimeout((int) CONNECT_TIMEOUT.toMillis());
-            c.setFixedLengthStreamingMode(length);
-            c.setRequestProperty("Content-Type", "application/octet-stream");
-            if (token != null) {
-                c.setRequestProperty("Authorization", "Bearer " + token);
-            }
-            try (var out = c.getOutputStream()) {
-                out.write(body, 0, length);
-            }
-            int status = c.getResponseCode();
-            byte[] answer;
-            try (InputStream in = status >= 400 ? c.getErrorStream() : c.getInputStream()) {
-                answer = in == null ? new byte[0] : in.readAllBytes();
-            }
-            if (status >= 300) {
-                throw error(status, answer);
-            }
-            return Json.MAPPER.readValue(answer, Wire.PackReceipt.class);
-        } catch (IOException e) {
-            throw unreachable(e);
-        }
+        return read(send("POST", "/packs", "application/octet-stream", body, length), type(Wire.PackReceipt.class));
     }
 
     /** {@code GET /blobs/{digest}}: one blob's bytes (the caller verifies them). */
@@ -434,29 +414,60 @@ public final class HttpFerry implements FerryApi {
         return read(send(method, path, body), type);
     }
 
-    private static <T> T read(HttpResponse<byte[]> response, JavaType type) {
-        if (type == null || response.body().length == 0) {
+    private static <T> T read(Reply reply, JavaType type) {
+        if (type == null || reply.body().length == 0) {
             return null;
         }
         try {
-            return Json.MAPPER.readValue(response.body(), type);
+            return Json.MAPPER.readValue(reply.body(), type);
         } catch (IOException e) {
             throw new FerryException(ErrorCode.INTERNAL, "the server sent a response this client cannot read: "
                     + e.getMessage(), "check that the CLI and the server have the same version ('ferry version')", e);
         }
     }
 
-    private HttpResponse<byte[]> send(String method, String path, Object body) {
-        HttpRequest.Builder request = request(path).method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-                : HttpRequest.BodyPublishers.ofString(Json.write(body)));
-        if (body != null) {
-            request.header("Content-Type", "application/json");
+    /** A whole response: its status and body. */
+    private record Reply(int status, byte[] body) {}
+
+    private Reply send(String method, String path, Object body) {
+        byte[] json = body == null ? null : Json.write(body).getBytes(StandardCharsets.UTF_8);
+        return send(method, path, "application/json", json, json == null ? 0 : json.length);
+    }
+
+    /**
+     * One request with a whole body and a whole answer, over {@link java.net.HttpURLConnection}: it
+     * starts in a fraction of the JDK HttpClient's time (no selector thread, no executor — a warm CLI
+     * call is mostly start-up) and streams a fixed-length body to the socket in large writes. Kept-alive
+     * connections are reused by the JDK. Event streams use the HttpClient ({@link #stream}).
+     */
+    private Reply send(String method, String path, String contentType, byte[] body, int length) {
+        try {
+            java.net.HttpURLConnection c = (java.net.HttpURLConnection) URI.create(base + path).toURL().openConnection();
+            c.setRequestMethod(method);
+            c.setConnectTimeout((int) CONNECT_TIMEOUT.toMillis());
+            if (token != null) {
+                c.setRequestProperty("Authorization", "Bearer " + token);
+            }
+            if (body != null) {
+                c.setDoOutput(true);
+                c.setFixedLengthStreamingMode(length);
+                c.setRequestProperty("Content-Type", contentType);
+                try (var out = c.getOutputStream()) {
+                    out.write(body, 0, length);
+                }
+            }
+            int status = c.getResponseCode();
+            byte[] answer;
+            try (InputStream in = status >= 400 ? c.getErrorStream() : c.getInputStream()) {
+                answer = in == null ? new byte[0] : in.readAllBytes();
+            }
+            if (status >= 300) {
+                throw error(status, answer);
+            }
+            return new Reply(status, answer);
+        } catch (IOException e) {
+            throw unreachable(e);
         }
-        HttpResponse<byte[]> response = exchange(request.build(), HttpResponse.BodyHandlers.ofByteArray());
-        if (response.statusCode() >= 300) {
-            throw error(response.statusCode(), response.body());
-        }
-        return response;
     }
 
     private InputStream stream(String method, String path, String... headers) {
@@ -485,7 +496,7 @@ public final class HttpFerry implements FerryApi {
 
     private <T> HttpResponse<T> exchange(HttpRequest request, HttpResponse.BodyHandler<T> handler) {
         try {
-            return http.send(request, handler);
+            return http().send(request, handler);
         } catch (IOException e) {
             throw unreachable(e);
         } catch (InterruptedException e) {
