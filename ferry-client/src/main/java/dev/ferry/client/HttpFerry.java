@@ -63,6 +63,8 @@ public final class HttpFerry implements FerryApi {
     private HttpClient http;
     /** Where the stat caches of uploads to this server live; null for a server that reads our folders itself. */
     private final Path uploadCache;
+    /** The remote server's store, when data travels to and from it (null for the local server). */
+    private final RemoteBlobStore remoteStore;
 
     /** A client of the local server, which reads and writes this machine's folders itself. */
     public HttpFerry(String serverUrl, String token) {
@@ -73,6 +75,7 @@ public final class HttpFerry implements FerryApi {
         this.base = stripSlash(serverUrl) + "/api/v1";
         this.token = token;
         this.uploadCache = uploadCache;
+        this.remoteStore = uploadCache == null ? null : new RemoteBlobStore(this);
     }
 
     private synchronized HttpClient http() {
@@ -179,11 +182,9 @@ public final class HttpFerry implements FerryApi {
 
     @Override
     public DownloadOutcome download(DownloadRequest request, TransferListener listener) {
-        if (uploadCache != null) {
+        if (remoteStore != null) {
             // a remote server cannot write here: its blobs come over and are written by this process
-            Bundle bundle = getBundle(request.repo(), request.bundle());
-            RemoteBlobStore store = new RemoteBlobStore(this);
-            return new Downloader(store, PARALLEL_READS).download(Manifest.open(store, bundle.manifest()),
+            return new Downloader(remoteStore, PARALLEL_READS).download(remoteManifest(request.repo(), request.bundle()),
                     request.destination(), NameFilter.of(request.nameFilter()), request.force(), listener);
         }
         return call("POST", bundlePath(request.repo(), request.bundle()) + "/download",
@@ -193,11 +194,9 @@ public final class HttpFerry implements FerryApi {
 
     @Override
     public DownloadOutcome downloadFile(String repo, BundleRef ref, String path, Path destination, boolean force) {
-        if (uploadCache != null) {
-            Bundle bundle = getBundle(repo, ref);
-            RemoteBlobStore store = new RemoteBlobStore(this);
-            return new Downloader(store, PARALLEL_READS).downloadFile(Manifest.open(store, bundle.manifest()), path,
-                    destination, force);
+        if (remoteStore != null) {
+            return new Downloader(remoteStore, PARALLEL_READS).downloadFile(remoteManifest(repo, ref), path, destination,
+                    force);
         }
         return call("POST", bundlePath(repo, ref) + "/download-file",
                 new Wire.DownloadFile(path, absolute(destination), force), type(DownloadOutcome.class));
@@ -213,10 +212,8 @@ public final class HttpFerry implements FerryApi {
 
     @Override
     public UpdateOutcome update(String repo, BundleRef ref, Path destination, TransferListener listener) {
-        if (uploadCache != null) {
-            Bundle bundle = getBundle(repo, ref);
-            RemoteBlobStore store = new RemoteBlobStore(this);
-            return new Updater(store).update(Manifest.open(store, bundle.manifest()), destination, listener);
+        if (remoteStore != null) {
+            return new Updater(remoteStore).update(remoteManifest(repo, ref), destination, listener);
         }
         return call("POST", bundlePath(repo, ref) + "/update", new Wire.Update(absolute(destination)),
                 type(UpdateOutcome.class));
@@ -366,16 +363,21 @@ public final class HttpFerry implements FerryApi {
 
     @Override
     public RunSpec stage(RunSpec spec, TransferListener listener) {
-        if (uploadCache == null || spec.staged() != null) {
+        if (remoteStore == null || spec.staged() != null) {
             return spec;
         }
         Path folder = Path.of(spec.path());
-        var outcome = new dev.ferry.core.transfer.Uploader(new RemoteBlobStore(this), uploadCache,
+        var outcome = new dev.ferry.core.transfer.Uploader(remoteStore, uploadCache,
                 Runtime.getRuntime().availableProcessors()).upload(folder, listener);
         return switch (spec) {
             case RunSpec.Upload u -> u.withStaged(outcome);
             case RunSpec.Push p -> p.withStaged(outcome, p.configFile() == null ? null : readConfig(Path.of(p.configFile())));
         };
+    }
+
+    /** A bundle's manifest, read from the remote server's blobs. */
+    private Manifest remoteManifest(String repo, BundleRef ref) {
+        return Manifest.open(remoteStore, getBundle(repo, ref).manifest());
     }
 
     private static String readConfig(Path file) {

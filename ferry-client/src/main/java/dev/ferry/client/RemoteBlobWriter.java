@@ -1,6 +1,7 @@
 package dev.ferry.client;
 
 import dev.ferry.core.api.Wire;
+import dev.ferry.core.blob.BackgroundWrites;
 import dev.ferry.core.blob.BlobWriter;
 import dev.ferry.core.error.ErrorCode;
 import dev.ferry.core.error.FerryException;
@@ -13,13 +14,10 @@ import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Collects blobs into batches of at most {@link BlobFrames#MAX_BYTES}, each written as frames straight
@@ -39,8 +37,7 @@ final class RemoteBlobWriter implements BlobWriter {
     private final BlockingQueue<byte[]> freeBuffers = new ArrayBlockingQueue<>(BUFFERS);
     private int buffersMade;
     private final ExecutorService senders;
-    private final List<Future<?>> sent = new ArrayList<>();
-    private final AtomicReference<RuntimeException> failure = new AtomicReference<>();
+    private final BackgroundWrites uploads = new BackgroundWrites("uploading a pack");
     private final AtomicLong newBytes = new AtomicLong();
     private final AtomicLong newBlobs = new AtomicLong();
     private final AtomicInteger packs = new AtomicInteger();
@@ -57,7 +54,7 @@ final class RemoteBlobWriter implements BlobWriter {
 
     @Override
     public boolean put(Digest digest, byte[] data, int offset, int length) {
-        throwIfFailed();
+        uploads.throwIfFailed();
         if (BlobFrames.frameSize(length) > BlobFrames.MAX_BYTES) {
             throw new FerryException(ErrorCode.INTERNAL, "a blob of " + length + " bytes does not fit a pack upload",
                     "report it: chunks are at most 8 MiB");
@@ -97,20 +94,17 @@ final class RemoteBlobWriter implements BlobWriter {
     }
 
     private void send(Batch batch) {
-        Future<?> f = senders.submit(() -> {
+        uploads.add(senders.submit(() -> {
             try {
-                if (failure.get() == null) {
+                if (!uploads.failed()) {
                     upload(batch);
                 }
             } catch (RuntimeException e) {
-                failure.compareAndSet(null, e);
+                uploads.fail(e);
             } finally {
                 freeBuffers.add(batch.buffer);
             }
-        });
-        synchronized (sent) {
-            sent.add(f);
-        }
+        }));
     }
 
     private void upload(Batch batch) {
@@ -133,29 +127,7 @@ final class RemoteBlobWriter implements BlobWriter {
                 open = null;
             }
         }
-        List<Future<?>> waiting;
-        synchronized (sent) {
-            waiting = new ArrayList<>(sent);
-            sent.clear();
-        }
-        for (Future<?> f : waiting) {
-            try {
-                f.get();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new FerryException(ErrorCode.INTERRUPTED, "interrupted while uploading");
-            } catch (ExecutionException e) {
-                throw new FerryException(ErrorCode.INTERNAL, "a pack upload failed: " + e.getCause(), null, e.getCause());
-            }
-        }
-        throwIfFailed();
-    }
-
-    private void throwIfFailed() {
-        RuntimeException e = failure.get();
-        if (e != null) {
-            throw e;
-        }
+        uploads.awaitAll();
     }
 
     @Override

@@ -69,6 +69,9 @@ final class Ingestor {
             scratch = Files.createTempDirectory(scratchRoot, "push-");
             Path dir = Files.createDirectory(scratch.resolve("data"));
             ctx.log("info", "restoring the uploaded folder for its checks");
+            // checked here for a clear REJECTED before restoring (a missing blob would otherwise surface as
+            // DATA_CORRUPT from the restore), and again by the upload step under the store lock, which is
+            // what keeps gc from removing them before the commit
             StagedUpload.verify(blobs, staged, TransferListener.NONE);
             new Downloader(blobs, Runtime.getRuntime().availableProcessors())
                     .download(Manifest.open(blobs, staged.manifest().root()), dir, p -> true, true, TransferListener.NONE);
@@ -83,22 +86,8 @@ final class Ingestor {
                     + ": " + e.getMessage(), "check the server's disk space and FERRY_HOME permissions", e);
         } finally {
             if (scratch != null) {
-                deleteTree(scratch);
+                Downloader.deleteTree(scratch);
             }
-        }
-    }
-
-    private static void deleteTree(Path root) {
-        try (var paths = Files.walk(root)) {
-            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> {
-                try {
-                    Files.deleteIfExists(p);
-                } catch (IOException ignored) {
-                    // best effort: a later run's scratch folder has another name
-                }
-            });
-        } catch (IOException ignored) {
-            // as above
         }
     }
 

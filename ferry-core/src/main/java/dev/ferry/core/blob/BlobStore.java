@@ -10,15 +10,20 @@ import java.util.Map;
  * pack files (see {@link dev.ferry.core.pack.PackStore}); where each one is, is the catalog's blob
  * index. Every implementation must pass {@code BlobStoreContract}.
  */
-public interface BlobStore extends BlobTarget, AutoCloseable {
+public interface BlobStore extends AutoCloseable {
 
     boolean contains(Digest digest);
 
+    /**
+     * Whether a committed bundle has this manifest: then the manifest and every blob it names are
+     * stored, and stay stored while any bundle references them.
+     */
+    boolean containsManifest(Digest manifestRoot);
 
     /** Where the known ones of {@code digests} are; unknown ones are absent from the map. */
     Map<Digest, BlobLocation> locate(Collection<Digest> digests);
 
-    @Override
+    /** Which of {@code digests} the store has (a remote store answers without saying where). */
     default java.util.Set<Digest> present(Collection<Digest> digests) {
         return locate(digests).keySet();
     }
@@ -35,6 +40,8 @@ public interface BlobStore extends BlobTarget, AutoCloseable {
      */
     java.nio.ByteBuffer read(BlobLocation location, java.nio.ByteBuffer scratch);
 
+    /** A writing session; many threads may put into one writer at once. */
+    BlobWriter newWriter();
 
     @Override
     void close();

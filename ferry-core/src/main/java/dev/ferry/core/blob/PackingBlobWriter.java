@@ -11,18 +11,14 @@ import dev.ferry.core.pack.PackStore;
 import dev.ferry.core.pack.PackWriter;
 import java.io.IOException;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Several packs open at once (one per writing thread, so writers never wait on each other), sealed
@@ -45,8 +41,7 @@ final class PackingBlobWriter implements BlobWriter {
      */
     private static final int MAX_WAITING_SEALS = 4;
     private final java.util.concurrent.Semaphore sealSlots = new java.util.concurrent.Semaphore(MAX_WAITING_SEALS);
-    private final List<Future<?>> seals = new ArrayList<>();
-    private final AtomicReference<RuntimeException> failure = new AtomicReference<>();
+    private final BackgroundWrites seals = new BackgroundWrites("sealing a pack");
     private final AtomicLong newBytes = new AtomicLong();
     private final AtomicLong newBlobs = new AtomicLong();
     private final AtomicInteger packsWritten = new AtomicInteger();
@@ -67,7 +62,7 @@ final class PackingBlobWriter implements BlobWriter {
 
     @Override
     public boolean put(Digest digest, byte[] data, int offset, int length) {
-        throwIfFailed();
+        seals.throwIfFailed();
         if (!pending.add(digest)) {
             return false;
         }
@@ -81,7 +76,7 @@ final class PackingBlobWriter implements BlobWriter {
         } catch (IOException e) {
             writer.close();
             open.decrementAndGet();
-            throw recordFailure(storageFailure(writer.packId(), e));
+            throw seals.fail(storageFailure(writer.packId(), e));
         }
         newBytes.addAndGet(length);
         newBlobs.incrementAndGet();
@@ -104,7 +99,7 @@ final class PackingBlobWriter implements BlobWriter {
                 return new PackWriter(packs, id);
             } catch (IOException e) {
                 open.decrementAndGet();
-                throw recordFailure(storageFailure(id, e));
+                throw seals.fail(storageFailure(id, e));
             }
         }
         open.decrementAndGet();
@@ -126,19 +121,17 @@ final class PackingBlobWriter implements BlobWriter {
             throw new FerryException(ErrorCode.INTERRUPTED, "interrupted while waiting to seal a pack");
         }
         open.decrementAndGet();
-        synchronized (seals) {
-            seals.add(sealer.submit(() -> {
-                try {
-                    seal(writer);
-                } finally {
-                    sealSlots.release();
-                }
-            }));
-        }
+        seals.add(sealer.submit(() -> {
+            try {
+                seal(writer);
+            } finally {
+                sealSlots.release();
+            }
+        }));
     }
 
     private void seal(PackWriter writer) {
-        if (failure.get() != null) {
+        if (seals.failed()) {
             writer.close();
             return;
         }
@@ -151,49 +144,21 @@ final class PackingBlobWriter implements BlobWriter {
             packsWritten.incrementAndGet();
         } catch (IOException e) {
             writer.close();
-            recordFailure(storageFailure(writer.packId(), e));
+            seals.fail(storageFailure(writer.packId(), e));
         } catch (RuntimeException e) {
             writer.close();
-            recordFailure(e);
+            seals.fail(e);
         }
     }
 
     @Override
     public void flush() {
-        throwIfFailed();
+        seals.throwIfFailed();
         PackWriter writer;
         while ((writer = idle.poll()) != null) {
             sealInBackground(writer);
         }
-        List<Future<?>> waiting;
-        synchronized (seals) {
-            waiting = new ArrayList<>(seals);
-            seals.clear();
-        }
-        for (Future<?> f : waiting) {
-            try {
-                f.get();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new FerryException(ErrorCode.INTERRUPTED, "interrupted while sealing packs");
-            } catch (ExecutionException e) {
-                throw recordFailure(new FerryException(ErrorCode.INTERNAL, "sealing a pack failed: " + e.getCause(),
-                        null, e.getCause()));
-            }
-        }
-        throwIfFailed();
-    }
-
-    private void throwIfFailed() {
-        RuntimeException e = failure.get();
-        if (e != null) {
-            throw e;
-        }
-    }
-
-    private RuntimeException recordFailure(RuntimeException e) {
-        failure.compareAndSet(null, e);
-        return failure.get();
+        seals.awaitAll();
     }
 
     private FerryException storageFailure(String packId, IOException e) {

@@ -255,7 +255,7 @@ public final class Downloader {
     }
 
     /** Deletes a tree without following links; quiet about what is already gone. */
-    static void deleteTree(Path root) {
+    public static void deleteTree(Path root) {
         if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
             return;
         }

@@ -1,6 +1,6 @@
 package dev.ferry.core.transfer;
 
-import dev.ferry.core.blob.BlobTarget;
+import dev.ferry.core.blob.BlobStore;
 import dev.ferry.core.blob.BlobWriter;
 import dev.ferry.core.chunk.ChunkReader;
 import dev.ferry.core.chunk.GearChunker;
@@ -44,11 +44,11 @@ public final class Uploader {
     private static final int WINDOW = 2048;
     private static final int SMALL_LIMIT = GearChunker.MIN_SIZE;
 
-    private final BlobTarget store;
+    private final BlobStore store;
     private final Path cacheDir;
     private final int parallelism;
 
-    public Uploader(BlobTarget store, Path cacheDir, int parallelism) {
+    public Uploader(BlobStore store, Path cacheDir, int parallelism) {
         this.store = store;
         this.cacheDir = cacheDir;
         this.parallelism = Math.max(1, parallelism);
