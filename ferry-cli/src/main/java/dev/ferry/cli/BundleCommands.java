@@ -236,7 +236,7 @@ final class BundleCommands extends CommandGroup {
                         "bytes", o.bytes(), "elapsedMs", took.toMillis()));
             } else {
                 ctx.note("Downloaded " + Human.plural(o.files(), "file") + " (" + Human.bytes(o.bytes()) + ") to "
-                        + destination + " in " + Human.duration(took) + "; every byte verified.");
+                        + ctx.shown(destination) + " in " + Human.duration(took) + "; every byte verified.");
             }
             return 0;
         }
@@ -365,7 +365,7 @@ final class BundleCommands extends CommandGroup {
             if (ctx.json()) {
                 ctx.printJson(o);
             } else {
-                ctx.note("Updated " + destination + ": " + o.added() + " added, " + o.updated() + " updated, "
+                ctx.note("Updated " + ctx.shown(destination) + ": " + o.added() + " added, " + o.updated() + " updated, "
                         + o.deleted() + " deleted, " + o.unchanged() + " unchanged.");
             }
             return 0;

@@ -7,6 +7,7 @@ import dev.ferry.core.api.FerryApi;
 import dev.ferry.client.HttpFerry;
 import dev.ferry.core.home.FerryHome;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.util.Map;
 
 /**
@@ -33,6 +34,18 @@ final class CliContext implements AutoCloseable {
     /** How a missing local server is started (tests start it in their own JVM). */
     LocalServer.Starter serverStarter = LocalServer.BACKGROUND_PROCESS;
     private FerryApi api;
+    /** False when the API belongs to someone else (the server running this command for a thin client). */
+    private boolean ownsApi = true;
+    /** The client's working directory when the server runs the command for it; null: this process's own. */
+    private Path cwd;
+    /** The client's terminal width for progress bars (0: find out, or the library's default). */
+    int columns;
+    /** Where progress bars draw: this process's stderr, or the client's. */
+    java.io.PrintStream progressStream = System.err;
+    /** Says the client's interrupt note when the server runs the command for a thin client; null otherwise. */
+    private java.util.function.Consumer<String> interruptNotes;
+    /** Paths as the user typed them (relative ones are resolved against the client's directory). */
+    private final Map<Path, String> typedPaths = new java.util.HashMap<>();
 
     CliContext(Map<String, String> env, PrintWriter out, PrintWriter err, boolean interactive) {
         this(env, out, err, interactive, null);
@@ -71,6 +84,87 @@ final class CliContext implements AutoCloseable {
                 pending.reset();
             }
         };
+    }
+
+    /**
+     * Makes this context run a command for a thin client: its working directory, terminal width and
+     * interrupt notes, over the server's own API (which stays open when the command ends).
+     */
+    void runFor(Path clientCwd, int clientColumns, FerryApi serverApi, java.util.function.Consumer<String> notes) {
+        this.cwd = clientCwd;
+        this.columns = clientColumns;
+        this.api = serverApi;
+        this.ownsApi = false;
+        this.interruptNotes = notes;
+    }
+
+    /** A path the user typed, resolved against their working directory. */
+    Path path(String typed) {
+        Path p = Path.of(typed);
+        if (cwd == null || p.isAbsolute()) {
+            return p;
+        }
+        Path resolved = cwd.resolve(p);
+        typedPaths.put(resolved, typed);
+        return resolved;
+    }
+
+    /** A path for messages: as the user typed it, so output reads the same wherever the command runs. */
+    String shown(Path p) {
+        for (Map.Entry<Path, String> typed : typedPaths.entrySet()) {
+            if (p.startsWith(typed.getKey())) {
+                Path rest = typed.getKey().relativize(p);
+                return rest.toString().isEmpty() ? typed.getValue() : Path.of(typed.getValue()).resolve(rest).toString();
+            }
+        }
+        return p.toString();
+    }
+
+    /** A message with the paths the user typed as they typed them (see {@link #shown}). */
+    String shownIn(String message) {
+        if (message == null || typedPaths.isEmpty()) {
+            return message;
+        }
+        String shown = message;
+        for (Map.Entry<Path, String> typed : typedPaths.entrySet()) {
+            shown = shown.replace(typed.getKey().toString(), typed.getValue());
+        }
+        return shown;
+    }
+
+    /**
+     * Says {@code note} on stderr if the user interrupts (Ctrl-C) the command before the returned
+     * handle is closed; {@code before} runs first (clears a progress bar). Nothing if the JVM is
+     * already shutting down.
+     */
+    Disarm onInterrupt(String note, Runnable before) {
+        if (interruptNotes != null) {
+            interruptNotes.accept(note);
+            return () -> interruptNotes.accept("");
+        }
+        Thread hook = new Thread(() -> {
+            before.run();
+            err.println(note);
+            err.flush();
+        });
+        try {
+            Runtime.getRuntime().addShutdownHook(hook);
+        } catch (IllegalStateException shuttingDown) {
+            return () -> {};
+        }
+        return () -> {
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook is running or has run
+            }
+        };
+    }
+
+    /** Ends what {@link #onInterrupt} armed. */
+    interface Disarm extends AutoCloseable {
+        @Override
+        void close();
     }
 
     FerryHome home() {
@@ -123,7 +217,7 @@ final class CliContext implements AutoCloseable {
 
     @Override
     public void close() {
-        if (api != null) {
+        if (api != null && ownsApi) {
             api.close();
         }
         out.flush();

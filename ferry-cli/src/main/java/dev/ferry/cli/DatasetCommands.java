@@ -70,7 +70,7 @@ final class DatasetCommands extends CommandGroup {
             // the same checks the server runs, here first: a mistake costs nothing and moves nothing
             Preflight.Result preflight = Preflight.run(path, config.config, config.flags());
             if (dryRun || !preflight.ok()) {
-                if (ctx.json()) ctx.printJson(IngestCommands.PreflightOutput.json(path, preflight, false));
+                if (ctx.json()) ctx.printJson(IngestCommands.PreflightOutput.json(ctx, path, preflight, false));
                 else IngestCommands.PreflightOutput.print(ctx, path, preflight);
                 if (!preflight.ok() && !dryRun) {
                     PreflightFailed failed = new PreflightFailed(preflight);
@@ -217,7 +217,7 @@ final class DatasetCommands extends CommandGroup {
                 ctx.printJson(outcome);
             } else {
                 ctx.note("Pulled " + outcome.files() + " files (" + Human.bytes(outcome.bytes()) + ") of " + table
-                        + " into " + destination);
+                        + " into " + ctx.shown(destination));
             }
             return 0;
         }
@@ -372,7 +372,7 @@ final class DatasetCommands extends CommandGroup {
                 RowsExport.write(rows, ingestion.columns(), types, f, out);
             }
             Files.move(partial, to, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            ctx.note("Wrote " + ingestion.rowCount() + " rows of " + table + " version " + ingestion.bundleId() + " to " + to);
+            ctx.note("Wrote " + ingestion.rowCount() + " rows of " + table + " version " + ingestion.bundleId() + " to " + ctx.shown(to));
             return 0;
         }
     }

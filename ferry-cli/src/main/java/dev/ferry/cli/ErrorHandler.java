@@ -36,8 +36,9 @@ final class ErrorHandler implements CommandLine.IExecutionExceptionHandler, Comm
     }
 
     private int report(FerryException failure, Exception cause) {
-        String hint = failure.hint() == null ? "" : " — " + failure.hint();
-        ctx.err.println("error: " + failure.getMessage() + hint);
+        String message = ctx.shownIn(failure.getMessage());
+        String hint = failure.hint() == null ? "" : " — " + ctx.shownIn(failure.hint());
+        ctx.err.println("error: " + message + hint);
         if (ctx.verbose) {
             cause.printStackTrace(ctx.err);
         }
@@ -46,8 +47,8 @@ final class ErrorHandler implements CommandLine.IExecutionExceptionHandler, Comm
             Map<String, Object> error = new LinkedHashMap<>();
             error.put("code", failure.code().name());
             error.put("exitCode", failure.code().exitCode());
-            error.put("message", failure.getMessage());
-            error.put("hint", failure.hint());
+            error.put("message", message);
+            error.put("hint", failure.hint() == null ? null : ctx.shownIn(failure.hint()));
             ctx.printJson(Map.of("error", error));
         }
         return failure.code().exitCode();

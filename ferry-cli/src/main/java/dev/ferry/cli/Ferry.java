@@ -144,6 +144,8 @@ public final class Ferry implements Callable<Integer> {
                 cli.addSubcommand(command.getKey(), new CommandLine(command.getValue(), factory));
             }
         }
+        // relative paths are the user's: against their directory, also when the server runs the command
+        cli.registerConverter(java.nio.file.Path.class, ctx::path);
         cli.setOut(ctx.out);
         cli.setErr(ctx.err);
         cli.setCaseInsensitiveEnumValuesAllowed(true);

@@ -42,7 +42,7 @@ final class IngestCommands extends CommandGroup {
         protected int run() throws Exception {
             Preflight.Result result = Preflight.run(target, config.config, config.flags());
             if (ctx.json()) {
-                ctx.printJson(PreflightOutput.json(target, result, printConfig));
+                ctx.printJson(PreflightOutput.json(ctx, target, result, printConfig));
             } else {
                 if (printConfig) {
                     ctx.out.print(yaml().writeValueAsString(result.config().document()));
@@ -78,7 +78,7 @@ final class IngestCommands extends CommandGroup {
 
         static void print(CliContext ctx, Path target, Preflight.Result result) {
             var config = result.config();
-            String source = config.configFile() == null ? "flags" : config.configFile().toString();
+            String source = config.configFile() == null ? "flags" : ctx.shown(config.configFile());
             if (!config.valid()) {
                 ctx.out.println(source + ": " + Human.plural(config.issues().size(), "problem"));
                 config.issues().forEach(i -> ctx.out.println(i.format()));
@@ -89,7 +89,7 @@ final class IngestCommands extends CommandGroup {
                 List<DatasetReport.Finding> findings = report.findings();
                 if (report.hasErrors()) {
                     long errors = findings.stream().filter(f -> f.severity() == DatasetReport.Severity.ERROR).count();
-                    ctx.out.println(target + ": " + Human.plural(errors, "problem") + " (config ok: " + source + ")");
+                    ctx.out.println(ctx.shown(target) + ": " + Human.plural(errors, "problem") + " (config ok: " + source + ")");
                 } else {
                     String labels = report.distinctLabels().isEmpty() ? ""
                             : ", " + Human.plural(report.distinctLabels().size(), "label") + " (" + abbreviate(report.distinctLabels()) + ")";
@@ -104,13 +104,13 @@ final class IngestCommands extends CommandGroup {
             ctx.out.flush();
         }
 
-        static Map<String, Object> json(Path target, Preflight.Result result, boolean withConfig) {
+        static Map<String, Object> json(CliContext ctx, Path target, Preflight.Result result, boolean withConfig) {
             Map<String, Object> doc = new LinkedHashMap<>();
             var config = result.config();
-            doc.put("target", target.toString());
+            doc.put("target", ctx.shown(target));
             doc.put("valid", result.ok());
             Map<String, Object> c = new LinkedHashMap<>();
-            c.put("file", config.configFile() == null ? null : config.configFile().toString());
+            c.put("file", config.configFile() == null ? null : ctx.shown(config.configFile()));
             c.put("valid", config.valid());
             List<Map<String, Object>> issues = new ArrayList<>();
             for (ConfigIssue i : config.issues()) {

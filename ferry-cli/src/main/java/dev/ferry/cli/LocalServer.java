@@ -31,6 +31,8 @@ import java.util.function.Consumer;
  */
 final class LocalServer {
     static final String START_TIMEOUT_ENV = "FERRY_SERVER_START_TIMEOUT";
+    /** Set by the launcher in a relay's JVM: the class-data archive a server it starts should use instead. */
+    static final String SERVER_ARCHIVE_PROPERTY = "ferry.server.archive";
 
     /** How a server gets started: a background process normally; tests start one in their own JVM. */
     interface Starter {
@@ -77,7 +79,7 @@ final class LocalServer {
      */
     HttpFerry connect() {
         Optional<ServerInfo> info = ServerInfo.read(home.serverFile());
-        if (info.isPresent() && info.get().version().equals(FerryVersion.current()) && info.get().processAlive()) {
+        if (info.isPresent() && info.get().sameBuild() && info.get().processAlive()) {
             HttpFerry client = new HttpFerry(info.get().url(), info.get().token());
             try {
                 client.health();
@@ -105,19 +107,21 @@ final class LocalServer {
         }
     }
 
-    /** True when the running server was of another version and was stopped (so start a new one). */
+    /** True when the running server was of another version or build and was stopped (so start a new one). */
     private boolean replaceOlder(ServerInfo info) {
-        if (info.version().equals(FerryVersion.current())) {
+        if (info.sameBuild()) {
             return false;
         }
+        String what = info.version().equals(FerryVersion.current()) ? "another build of " + info.version()
+                : "version " + info.version();
         try (HttpFerry client = new HttpFerry(info.url(), info.token())) {
             Wire.Health health = client.health();
             if (health.activeRuns() > 0) {
-                note.accept("note: the local server is version " + info.version() + " (this CLI is "
+                note.accept("note: the local server is " + what + " (this CLI is "
                         + FerryVersion.current() + "); it has active runs, so it is kept until they end");
                 return false;
             }
-            note.accept("Restarting the local server: it is version " + info.version() + ", this CLI is "
+            note.accept("Restarting the local server: it is " + what + ", this CLI is "
                     + FerryVersion.current());
             client.shutdown(false);
         } catch (FerryException e) {
@@ -195,12 +199,21 @@ final class LocalServer {
         List<String> cmd = new ArrayList<>();
         cmd.add(ProcessHandle.current().info().command().orElse(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        String serverArchive = System.getProperty(SERVER_ARCHIVE_PROPERTY);
         for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+            if (serverArchive != null && (arg.startsWith("-XX:SharedArchiveFile=") || arg.equals("-XX:TieredStopAtLevel=1")
+                    || arg.equals("-XX:-UsePerfData") || arg.startsWith("-D" + SERVER_ARCHIVE_PROPERTY + "="))) {
+                continue; // the relay's start-up settings: a server gets the whole archive and the optimising compiler
+            }
             // archive dumping belongs to the launcher's training run, never to a server
             if (!arg.startsWith("-XX:ArchiveClassesAtExit") && !arg.startsWith("-XX:AOTCacheOutput")
                     && !arg.startsWith("-XX:AOTMode") && !arg.startsWith("-agentlib") && !arg.startsWith("-javaagent")) {
                 cmd.add(arg);
             }
+        }
+        if (serverArchive != null) {
+            cmd.add("--enable-native-access=ALL-UNNAMED"); // SQLite's native library
+            cmd.add("-XX:SharedArchiveFile=" + serverArchive);
         }
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));

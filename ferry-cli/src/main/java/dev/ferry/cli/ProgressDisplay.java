@@ -1,7 +1,6 @@
 package dev.ferry.cli;
 
 import dev.ferry.core.transfer.TransferListener;
-import java.io.PrintStream;
 import java.util.concurrent.atomic.AtomicLong;
 import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
@@ -17,7 +16,7 @@ final class ProgressDisplay implements TransferListener, AutoCloseable {
     private final AtomicLong total = new AtomicLong();
     private final AtomicLong files = new AtomicLong();
 
-    private ProgressDisplay(String task) {
+    private ProgressDisplay(String task, java.io.PrintStream stream, int columns) {
         this.bar = new ProgressBarBuilder()
                 .setTaskName(task)
                 .setInitialMax(-1)
@@ -25,7 +24,8 @@ final class ProgressDisplay implements TransferListener, AutoCloseable {
                 .setUnit(" MiB", 1 << 20)
                 .setUpdateIntervalMillis(200)
                 .showSpeed()
-                .setConsumer(new ConsoleProgressBarConsumer(new PrintStream(System.err, true)))
+                .setConsumer(columns > 0 ? new ConsoleProgressBarConsumer(stream, columns)
+                        : new ConsoleProgressBarConsumer(stream))
                 .build();
     }
 
@@ -34,7 +34,7 @@ final class ProgressDisplay implements TransferListener, AutoCloseable {
         if (!ctx.interactive || ctx.json()) {
             return new Handle(TransferListener.NONE, () -> {});
         }
-        ProgressDisplay display = new ProgressDisplay(task);
+        ProgressDisplay display = new ProgressDisplay(task, ctx.progressStream, ctx.columns);
         return new Handle(display, display::close);
     }
 

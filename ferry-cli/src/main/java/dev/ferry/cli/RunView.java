@@ -33,31 +33,14 @@ final class RunView {
 
     /** Follows the run from after event {@code after} to its end; returns the exit code of how it ended. */
     int follow(String runId, long after) throws InterruptedException {
-        Thread detach = new Thread(() -> {
-            closeBar();
-            ctx.err.println("\nDetached from run " + runId + "; it keeps going. Reattach: ferry runs watch " + runId);
-            ctx.err.flush();
-        });
-        boolean hooked = addHook(detach);
-        try {
+        try (CliContext.Disarm detach = ctx.onInterrupt(
+                "\nDetached from run " + runId + "; it keeps going. Reattach: ferry runs watch " + runId, this::closeBar)) {
             ctx.api().watchRun(runId, after, this::show);
         } finally {
             closeBar();
-            if (hooked) {
-                Runtime.getRuntime().removeShutdownHook(detach);
-            }
         }
         Run run = ctx.api().getRun(runId);
         return finish(run);
-    }
-
-    private static boolean addHook(Thread hook) {
-        try {
-            Runtime.getRuntime().addShutdownHook(hook);
-            return true;
-        } catch (IllegalStateException shuttingDown) {
-            return false;
-        }
     }
 
     private boolean show(LoggedEvent e) {

@@ -117,7 +117,8 @@ final class ServerCommands extends CommandGroup {
             Duration idleAfter = idle != null ? Daemon.parseIdle(idle)
                     : daemon ? Daemon.parseIdle(ctx.env.get(Daemon.IDLE_ENV)) : Duration.ZERO;
             PrintWriter log = daemon ? new PrintWriter(System.out, true) : ctx.err;
-            Daemon server = new Daemon(ctx.home(), new Daemon.Options(host, port, idleAfter, ctx.env.get("FERRY_TOKEN")), log);
+            Daemon server = new Daemon(ctx.home(), new Daemon.Options(host, port, idleAfter, ctx.env.get("FERRY_TOKEN"),
+                    new CommandsForClients()), log);
             server.start();
             server.awaitStop();
             return 0;

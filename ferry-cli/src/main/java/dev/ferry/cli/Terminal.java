@@ -7,9 +7,16 @@ import java.util.Map;
 final class Terminal {
     private Terminal() {}
 
+    /** Set by the launcher: "1" when stderr is a terminal, "0" when not (asking the JVM costs ~10 ms of start-up). */
+    static final String TTY_ENV = "FERRY_STDERR_TTY";
+
     static boolean interactive(Map<String, String> env) {
         if (env.containsKey("NO_COLOR") || "dumb".equals(env.get("TERM"))) {
             return false;
+        }
+        String told = env.get(TTY_ENV);
+        if (told != null) {
+            return told.equals("1");
         }
         Console console = System.console();
         if (console == null) {

@@ -20,6 +20,10 @@ final class Training {
     private Training() {}
 
     public static void main(String[] args) throws IOException {
+        if (args.length > 0 && args[0].equals("relay")) {
+            relay();
+            return;
+        }
         Path dir = Files.createTempDirectory("ferry-training-");
         try {
             Path src = dir.resolve("src");
@@ -83,7 +87,7 @@ final class Training {
             dev.ferry.server.Daemon[] server = new dev.ferry.server.Daemon[1];
             LocalServer.Starter inProcess = (home, log, environment) -> {
                 server[0] = new dev.ferry.server.Daemon(home, new dev.ferry.server.Daemon.Options("127.0.0.1", 0,
-                        java.time.Duration.ZERO, null), sink);
+                        java.time.Duration.ZERO, null, new CommandsForClients()), sink);
                 server[0].start();
                 return ProcessHandle.current();
             };
@@ -94,8 +98,48 @@ final class Training {
                 {"server", "status"}}) {
                 Ferry.run(env, sink, sink, false, inProcess, command);
             }
+            // the commands a server runs for thin clients
+            for (String[] command : new String[][] {{"version"}, {"dataset", "list"}, {"-o", "json", "repo", "list"},
+                {"ingest", "validate", pets.resolve("ingest.yaml").toString()}, {"repo", "get", "--repo", "none"}}) {
+                ThinClient.relay(command, env, dir, java.io.OutputStream.nullOutputStream(),
+                        java.io.OutputStream.nullOutputStream(), false);
+            }
             if (server[0] != null) {
                 server[0].stop();
+            }
+        } finally {
+            try (Stream<Path> files = Files.walk(dir)) {
+                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+
+    /**
+     * The relay's own training (its archive is separate and small: a JVM maps and relocates the whole
+     * archive at start): thin-client invocations against a stand-in command port that answers them.
+     */
+    private static void relay() throws IOException {
+        Path dir = Files.createTempDirectory("ferry-training-relay-");
+        try {
+            Map<String, String> env = new java.util.HashMap<>(System.getenv());
+            env.put("FERRY_HOME", dir.toString());
+            dev.ferry.core.home.FerryHome home = dev.ferry.core.home.FerryHome.resolve(env);
+            dev.ferry.server.CommandRunner answer = (ferry, command, frames) -> {
+                try {
+                    frames.onInterrupt("note");
+                    frames.stream(dev.ferry.core.api.CommandFrames.STDOUT).write("ok\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                    frames.stream(dev.ferry.core.api.CommandFrames.STDERR).write("note\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                    frames.onInterrupt("");
+                } catch (IOException gone) {
+                    return 1;
+                }
+                return 0;
+            };
+            try (var socket = dev.ferry.server.CommandSocket.open(home.commandEndpoint(), "training", null, answer, line -> {})) {
+                for (String[] command : new String[][] {{"version"}, {"dataset", "list"}, {"ingest", "validate", "x.yaml"}}) {
+                    ThinClient.relay(command, env, dir, java.io.OutputStream.nullOutputStream(),
+                            java.io.OutputStream.nullOutputStream(), false);
+                }
             }
         } finally {
             try (Stream<Path> files = Files.walk(dir)) {

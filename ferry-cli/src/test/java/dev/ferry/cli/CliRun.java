@@ -19,12 +19,20 @@ import java.util.Map;
 final class CliRun {
     /** Starts a home's server in this JVM, as the background process would (server.json, lock, token). */
     static final LocalServer.Starter IN_PROCESS = (home, log, env) -> {
-        new Daemon(home, new Daemon.Options("127.0.0.1", 0, Duration.ZERO, null),
+        new Daemon(home, new Daemon.Options("127.0.0.1", 0, Duration.ZERO, null, new CommandsForClients()),
                 new PrintWriter(Writer.nullWriter())).start();
         return ProcessHandle.current();
     };
     private final Map<String, String> env = new HashMap<>();
-    private LocalServer.Starter starter = IN_PROCESS;
+    private final List<Daemon> started = new java.util.ArrayList<>();
+    /** Like {@link #IN_PROCESS}, and remembers the server so that {@link #stopServers} can stop it. */
+    private LocalServer.Starter starter = (home, log, environment) -> {
+        Daemon daemon = new Daemon(home, new Daemon.Options("127.0.0.1", 0, Duration.ZERO, null, new CommandsForClients()),
+                new PrintWriter(Writer.nullWriter()));
+        daemon.start();
+        started.add(daemon);
+        return ProcessHandle.current();
+    };
 
     CliRun(Path home) {
         env.put("FERRY_HOME", home.toString());
@@ -34,6 +42,12 @@ final class CliRun {
     CliRun withBackgroundServer() {
         starter = LocalServer.BACKGROUND_PROCESS;
         return this;
+    }
+
+    /** Stops the servers this runner started in this JVM ({@code server stop} would wait for this JVM to exit). */
+    void stopServers() {
+        started.forEach(Daemon::stop);
+        started.clear();
     }
 
     CliRun env(String key, String value) {
@@ -62,6 +76,28 @@ final class CliRun {
         @Override
         public String toString() {
             return "exit " + exit + "\n--- stdout\n" + out + "--- stderr\n" + err;
+        }
+    }
+
+    /**
+     * Runs {@code ferry} as the jar's entry point does: handed to the home's running server over its
+     * command port, from the directory {@code cwd}. Empty if the command would run in its own process.
+     */
+    java.util.Optional<Result> relay(Path cwd, String... args) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        java.util.OptionalInt exit = ThinClient.relay(args, env, cwd, out, err, false);
+        if (exit.isEmpty()) {
+            assertNothingWritten(out, err);
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of(new Result(exit.getAsInt(), out.toString(java.nio.charset.StandardCharsets.UTF_8),
+                err.toString(java.nio.charset.StandardCharsets.UTF_8)));
+    }
+
+    private static void assertNothingWritten(java.io.ByteArrayOutputStream out, java.io.ByteArrayOutputStream err) {
+        if (out.size() > 0 || err.size() > 0) {
+            throw new AssertionError("a command that was not relayed wrote output: " + out + err);
         }
     }
 

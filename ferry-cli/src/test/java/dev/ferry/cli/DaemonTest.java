@@ -96,7 +96,7 @@ class DaemonTest {
     void aStaleServerFileOfADeadProcessIsReplaced() throws Exception {
         Process dead = new ProcessBuilder("true").start();
         dead.waitFor();
-        new ServerInfo(dead.pid(), "127.0.0.1", 1, "old-token", "0.0.1", Instant.now())
+        new ServerInfo(dead.pid(), "127.0.0.1", 1, "old-token", "0.0.1", Instant.now(), "0.0.1+1.1")
                 .write(new FerryHome(home).serverFile());
         CliRun.Result r = ferry.run("repo", "list");
         assertThat(r.exit()).as(r.toString()).isZero();

@@ -28,8 +28,15 @@ public final class Daemon {
     public static final Duration DEFAULT_IDLE = Duration.ofMinutes(15);
     public static final int DEFAULT_PORT = 7433;
 
-    /** How the server listens and when it stops by itself ({@code idle} zero: never). */
-    public record Options(String host, int preferredPort, Duration idle, String token) {}
+    /**
+     * How the server listens and when it stops by itself ({@code idle} zero: never); {@code commands}
+     * runs CLI invocations for thin clients (null: none).
+     */
+    public record Options(String host, int preferredPort, Duration idle, String token, CommandRunner commands) {
+        public Options(String host, int preferredPort, Duration idle, String token) {
+            this(host, preferredPort, idle, token, null);
+        }
+    }
 
     private final FerryHome home;
     private final Options options;
@@ -40,6 +47,7 @@ public final class Daemon {
     private FileLock lock;
     private LocalFerry ferry;
     private FerryServer server;
+    private CommandSocket commandSocket;
     private ServerInfo info;
 
     public Daemon(FerryHome home, Options options, PrintWriter log) {
@@ -74,8 +82,9 @@ public final class Daemon {
             boolean loopback = isLoopback(options.host());
             server = listen(token, loopback);
             server.onShutdownRequest(this::stop);
-            info = new ServerInfo(ProcessHandle.current().pid(), options.host(), server.port(), token,
-                    FerryVersion.current(), Instant.now());
+            openCommandSocket(loopback, token);
+            info = ServerInfo.ofThisBuild(ProcessHandle.current().pid(), options.host(), server.port(), token,
+                    Instant.now());
             info.write(home.serverFile());
             log("ferry server " + FerryVersion.current() + " listening on " + info.url() + " (pid " + info.pid()
                     + ", idle stop " + (options.idle().isZero() ? "never" : options.idle().toSeconds() + " s") + ")");
@@ -85,6 +94,18 @@ public final class Daemon {
         } catch (RuntimeException e) {
             stop();
             throw e;
+        }
+    }
+
+    /** Thin clients of this machine hand their commands to a local server only (they name its files). */
+    private void openCommandSocket(boolean loopback, String token) {
+        if (options.commands() == null || !loopback) {
+            return;
+        }
+        try {
+            commandSocket = CommandSocket.open(home.commandEndpoint(), token, ferry, options.commands(), this::log);
+        } catch (IOException | RuntimeException e) {
+            log("no command port (" + e.getMessage() + "); CLI commands run in their own processes");
         }
     }
 
@@ -142,6 +163,9 @@ public final class Daemon {
                 }
                 var orchestrator = ferry.orchestrator();
                 long last = Math.max(server.lastRequestNanos(), orchestrator.lastActivityNanos());
+                if (commandSocket != null) {
+                    last = Math.max(last, commandSocket.lastActivityNanos());
+                }
                 if (orchestrator.activeRuns() == 0 && System.nanoTime() - last > options.idle().toNanos()) {
                     log("idle for " + options.idle().toSeconds() + " s with no active run: stopping");
                     stop();
@@ -163,6 +187,9 @@ public final class Daemon {
         try {
             if (info != null) {
                 info.removeIfMine(home.serverFile());
+            }
+            if (commandSocket != null) {
+                commandSocket.close();
             }
             if (server != null) {
                 server.close();

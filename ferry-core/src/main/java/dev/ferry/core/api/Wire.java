@@ -27,6 +27,15 @@ public final class Wire {
 
     public record SubmitRun(RunSpec spec, String idempotencyKey) {}
 
+    /**
+     * One invocation of the ferry CLI that a thin client hands to the local server of its FERRY_HOME
+     * (over its command socket, {@link CommandFrames}): its arguments, working directory and
+     * environment, whether its stderr is a terminal (and how wide), and the build it is (the server
+     * runs only commands of its own build).
+     */
+    public record Command(List<String> args, String cwd, java.util.Map<String, String> env, boolean interactive,
+            int columns, String build) {}
+
     public record Digests(List<Digest> digests) {
         public Digests {
             digests = digests == null ? List.of() : List.copyOf(digests);

@@ -63,6 +63,15 @@ public record FerryHome(Path root) {
         return root.resolve("server.start.lock");
     }
 
+    /**
+     * How thin clients of this machine reach the local server's command port: its port and token,
+     * one per line, in a file (mode 0600) in a directory only the owner may enter. Present while the
+     * server runs.
+     */
+    public Path commandEndpoint() {
+        return root.resolve("run").resolve("cli");
+    }
+
     public Path serverLogFile() {
         return root.resolve("logs").resolve("server.log");
     }

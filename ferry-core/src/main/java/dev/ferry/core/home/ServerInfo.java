@@ -1,6 +1,7 @@
 package dev.ferry.core.home;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.ferry.core.FerryVersion;
 import dev.ferry.core.error.ErrorCode;
 import dev.ferry.core.error.FerryException;
 import dev.ferry.core.model.Json;
@@ -18,7 +19,17 @@ import java.util.Optional;
  * The contents of {@code $FERRY_HOME/server.json}: how a CLI reaches the local server. Written
  * atomically with mode 0600 (it holds the bearer token), removed when the server stops.
  */
-public record ServerInfo(long pid, String host, int port, String token, String version, Instant startedAt) {
+public record ServerInfo(long pid, String host, int port, String token, String version, Instant startedAt, String build) {
+
+    /** A server of the running build ({@link FerryVersion#build()}). */
+    public static ServerInfo ofThisBuild(long pid, String host, int port, String token, Instant startedAt) {
+        return new ServerInfo(pid, host, port, token, FerryVersion.current(), startedAt, FerryVersion.build());
+    }
+
+    /** Whether the server runs the very code of this process (same version and the same jar). */
+    public boolean sameBuild() {
+        return FerryVersion.current().equals(version) && dev.ferry.core.BuildId.current().equals(build);
+    }
 
     public String url() {
         return "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port;

@@ -1,0 +1,223 @@
+package dev.ferry.cli;
+
+import dev.ferry.core.BuildId;
+import dev.ferry.core.api.CommandFrames;
+import dev.ferry.core.api.Wire;
+import dev.ferry.core.error.ErrorCode;
+import dev.ferry.core.home.FerryHome;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.DataOutputStream;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalInt;
+import java.util.Set;
+
+/**
+ * The entry point of the {@code ferry} command. When the local server of FERRY_HOME runs, and runs
+ * this very build, the whole invocation is handed to it over its command port (arguments, working
+ * directory, environment; {@link CommandFrames}) and this process only relays the output and the exit
+ * code: a warm process does the work, and a command costs about a bare JVM start instead of building
+ * the CLI, JSON and the store in a cold one. Otherwise — no server yet, another build, a remote
+ * server, a command that manages the server or its settings — the full CLI runs here
+ * ({@link Ferry#main}) and starts the server when it needs one, so the next command is relayed.
+ *
+ * <p>Loads as little as it can: no picocli, no JSON, no HTTP, no store.
+ */
+public final class ThinClient {
+    /** {@code FERRY_RELAY=0}: always run the command in this process (diagnostics). */
+    static final String RELAY_ENV = "FERRY_RELAY";
+    /** Commands that manage the local server or its settings run in the client's own process. */
+    private static final Set<String> OWN_PROCESS_COMMANDS = Set.of("serve", "server", "config");
+
+    private ThinClient() {}
+
+    public static void main(String[] args) {
+        Map<String, String> env = System.getenv();
+        OptionalInt code = relay(args, env, Path.of("").toAbsolutePath(), new FileOutputStream(FileDescriptor.out),
+                new FileOutputStream(FileDescriptor.err), Terminal.interactive(env));
+        if (code.isPresent()) {
+            System.exit(code.getAsInt());
+        }
+        Ferry.main(args);
+    }
+
+    /**
+     * Hands the invocation to the local server if it can; empty if the command must run in this
+     * process (nothing has been written then).
+     */
+    static OptionalInt relay(String[] args, Map<String, String> env, Path cwd, OutputStream stdout, OutputStream stderr,
+            boolean interactive) {
+        if (!relayable(List.of(args), env)) {
+            return OptionalInt.empty();
+        }
+        FerryHome home = FerryHome.resolve(env);
+        List<String> endpoint;
+        try {
+            endpoint = Files.readAllLines(home.commandEndpoint()); // port, token
+        } catch (IOException noServer) {
+            return OptionalInt.empty();
+        }
+        InterruptNote note = null;
+        try (Socket socket = new Socket()) {
+            try {
+                // a dead server's port refuses at once, and then the full CLI sorts it out
+                socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), Integer.parseInt(endpoint.get(0))), 2_000);
+                Map<String, String> sent = new HashMap<>(env);
+                // said absolutely: a relative FERRY_HOME meant the client's directory, not the server's
+                sent.put(FerryHome.ENV, home.root().toString());
+                DataOutputStream out = new DataOutputStream(new BufferedOutputStream(socket.getOutputStream()));
+                CommandFrames.writeRequest(out, endpoint.get(1), new Wire.Command(List.of(args), cwd.toString(), sent,
+                        interactive, columns(env), BuildId.current()));
+            } catch (IOException | RuntimeException notReachable) {
+                return OptionalInt.empty();
+            }
+            note = new InterruptNote(stderr);
+            InputStream in = new BufferedInputStream(socket.getInputStream());
+            return OptionalInt.of(CommandFrames.read(in, new Relay(stdout, stderr, note)));
+        } catch (CommandFrames.Refused another) {
+            return OptionalInt.empty(); // another build (nothing was written): run it here
+        } catch (IOException e) {
+            // the user may have seen output already: the command has run, whatever happens next
+            if (note != null) {
+                note.set("");
+            }
+            String line = "error: the local Ferry server stopped answering in the middle of the command (" + e.getMessage()
+                    + ")\n  hint: see its log, " + home.serverLogFile() + ", and run the command again\n";
+            try {
+                stderr.write(line.getBytes(StandardCharsets.UTF_8));
+                stderr.flush();
+            } catch (IOException ignored) {
+                // stderr is gone too
+            }
+            return OptionalInt.of(ErrorCode.UNREACHABLE.exitCode());
+        } finally {
+            if (note != null) {
+                note.disarm();
+            }
+        }
+    }
+
+    /** Writes each frame where the command meant it, at once. */
+    private record Relay(OutputStream stdout, OutputStream stderr, InterruptNote note) implements CommandFrames.Reader {
+        @Override
+        public void stdout(byte[] bytes, int len) throws IOException {
+            stdout.write(bytes, 0, len);
+            stdout.flush();
+        }
+
+        @Override
+        public void stderr(byte[] bytes, int len) throws IOException {
+            stderr.write(bytes, 0, len);
+            stderr.flush();
+        }
+
+        @Override
+        public void onInterrupt(String text) {
+            note.set(text);
+        }
+    }
+
+    /** Whether the server may run this invocation for the client (the client's own server, no process-bound command). */
+    static boolean relayable(List<String> args, Map<String, String> env) {
+        if ("0".equals(env.get(RELAY_ENV)) || "1".equals(env.get("FERRY_IN_PROCESS"))) {
+            return false;
+        }
+        String remote = env.get("FERRY_SERVER");
+        if (remote != null && !remote.isBlank()) {
+            return false;
+        }
+        for (String arg : args) {
+            if (arg.equals("--server") || arg.startsWith("--server=")) {
+                return false;
+            }
+        }
+        String command = commandWord(args);
+        return command == null || !OWN_PROCESS_COMMANDS.contains(command);
+    }
+
+    /** The first word that is not an option (or an option's value): the top-level command. */
+    private static String commandWord(List<String> args) {
+        for (int i = 0; i < args.size(); i++) {
+            String arg = args.get(i);
+            if (arg.equals("-o") || arg.equals("--output")) {
+                i++;
+            } else if (!arg.startsWith("-")) {
+                return arg;
+            }
+        }
+        return null;
+    }
+
+    /** The terminal's width, as the launcher found it (FERRY_COLUMNS) or the shell exported it; 0: unknown. */
+    private static int columns(Map<String, String> env) {
+        for (String name : new String[] {"FERRY_COLUMNS", "COLUMNS"}) {
+            try {
+                int n = Integer.parseInt(env.getOrDefault(name, "").trim());
+                if (n > 0) {
+                    return n;
+                }
+            } catch (NumberFormatException notANumber) {
+                // try the next
+            }
+        }
+        return 0;
+    }
+
+    /**
+     * What to say if the user interrupts (Ctrl-C) while the server runs the command: the server sends
+     * it (e.g. how to reattach to a run that keeps going); the JVM's shutdown hook prints it.
+     */
+    private static final class InterruptNote {
+        private final OutputStream stderr;
+        private final Thread hook;
+        private volatile String text = "";
+
+        InterruptNote(OutputStream stderr) {
+            this.stderr = stderr;
+            this.hook = new Thread(this::say, "ferry-interrupt-note");
+            try {
+                Runtime.getRuntime().addShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // already interrupted: nothing to say later
+            }
+        }
+
+        void set(String note) {
+            text = note;
+        }
+
+        private void say() {
+            String note = text;
+            if (!note.isEmpty()) {
+                try {
+                    stderr.write((note + "\n").getBytes(StandardCharsets.UTF_8));
+                    stderr.flush();
+                } catch (IOException ignored) {
+                    // nowhere to say it
+                }
+            }
+        }
+
+        void disarm() {
+            text = "";
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook runs now, with nothing to say
+            }
+        }
+    }
+}

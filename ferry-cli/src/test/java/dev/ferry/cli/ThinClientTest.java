@@ -1,0 +1,160 @@
+package dev.ferry.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.ferry.core.api.CommandFrames;
+import dev.ferry.core.api.Wire;
+import dev.ferry.core.home.FerryHome;
+import dev.ferry.core.testing.TestFiles;
+import java.io.BufferedInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The thin client: with the home's server running, a command is handed to it whole and prints what
+ * the CLI would print itself; whatever cannot be relayed runs in the client's own process, with
+ * nothing written first.
+ */
+class ThinClientTest {
+    @TempDir
+    Path tmp;
+    CliRun ferry;
+    FerryHome home;
+
+    @BeforeEach
+    void startServer() {
+        home = new FerryHome(tmp.resolve("home"));
+        ferry = new CliRun(home.root());
+        CliRun.Result created = ferry.run("repo", "create", "--repo", "demo", "--description", "first");
+        assertThat(created.exit()).as(created.toString()).isZero();
+        assertThat(home.commandEndpoint()).exists();
+    }
+
+    @AfterEach
+    void stopServer() {
+        ferry.stopServers();
+    }
+
+    private CliRun.Result relayed(Path cwd, String... args) {
+        return ferry.relay(cwd, args).orElseThrow(() -> new AssertionError("not relayed: " + String.join(" ", args)));
+    }
+
+    @Test
+    void relayedCommandsPrintExactlyWhatTheCliPrintsAndExitTheSame() {
+        for (String[] args : List.of(new String[] {"repo", "list"}, new String[] {"-o", "json", "repo", "get", "--repo", "demo"},
+                new String[] {"repo", "get", "--repo", "nope"}, new String[] {"-o", "json", "repo", "get", "--repo", "nope"},
+                new String[] {"bundle", "list", "--repo", "demo"}, new String[] {"version"}, new String[] {"--help"},
+                new String[] {"bundle", "upload", "--help"}, new String[] {"repo", "create"}, new String[] {"no-such-command"})) {
+            CliRun.Result direct = ferry.run(args);
+            CliRun.Result relayed = relayed(tmp, args);
+            assertThat(relayed.exit()).as(String.join(" ", args)).isEqualTo(direct.exit());
+            assertThat(relayed.out()).as(String.join(" ", args)).isEqualTo(direct.out());
+            assertThat(relayed.err()).as(String.join(" ", args)).isEqualTo(direct.err());
+        }
+        assertThat(relayed(tmp, "repo", "get", "--repo", "nope").exit()).isEqualTo(2);
+    }
+
+    @Test
+    void relativePathsAreTheClientsAndMessagesShowThemAsTyped() throws IOException {
+        Path work = Files.createDirectories(tmp.resolve("work"));
+        TestFiles.tree(work.resolve("data"), 20, 7);
+        CliRun.Result uploaded = relayed(work, "bundle", "upload", "--path", "data", "--repo", "demo", "--message", "m",
+                "--label", "init");
+        assertThat(uploaded.exit()).as(uploaded.toString()).isZero();
+        CliRun.Result downloaded = relayed(work, "bundle", "download", "--repo", "demo", "--label", "init", "--destination", "out");
+        assertThat(downloaded.exit()).as(downloaded.toString()).isZero();
+        assertThat(downloaded.err()).contains("to out in");
+        TestFiles.assertSameTree(work.resolve("data"), work.resolve("out"));
+
+        CliRun.Result missing = relayed(work, "ingest", "validate", "nope.yaml");
+        assertThat(missing.exit()).isEqualTo(3);
+        assertThat(missing.err()).startsWith("error: path does not exist: nope.yaml");
+        Files.writeString(work.resolve("ingest.yaml"), "apiVersion: ferry.dev/v1\nkind: IngestConfig\n"
+                + "category: image_classification\ntable: pets\nintent: train\ncsv: labels.csv\nimages: images\nlabel: label\n");
+        CliRun.Result valid = relayed(work, "ingest", "validate", "ingest.yaml");
+        assertThat(valid.exit()).as(valid.toString()).isZero();
+        assertThat(valid.out()).isEqualTo("ingest.yaml: ok\n");
+    }
+
+    @Test
+    void whatCannotBeRelayedRunsInTheClientsOwnProcessWithNothingWrittenFirst() {
+        assertThat(ferry.relay(tmp, "config", "list")).isEmpty(); // settings and the server itself: the client's own process
+        assertThat(ferry.relay(tmp, "server", "status")).isEmpty();
+        assertThat(ferry.relay(tmp, "-o", "json", "serve")).isEmpty();
+        assertThat(ferry.relay(tmp, "--server", "http://127.0.0.1:1", "repo", "list")).isEmpty();
+        assertThat(ferry.relay(tmp, "--server=http://127.0.0.1:1", "repo", "list")).isEmpty();
+        assertThat(new CliRun(home.root()).env("FERRY_SERVER", "http://127.0.0.1:1").relay(tmp, "repo", "list")).isEmpty();
+        assertThat(new CliRun(home.root()).env("FERRY_RELAY", "0").relay(tmp, "repo", "list")).isEmpty();
+        assertThat(new CliRun(home.root()).env("FERRY_IN_PROCESS", "1").relay(tmp, "repo", "list")).isEmpty();
+        assertThat(new CliRun(tmp.resolve("other-home")).relay(tmp, "repo", "list")).isEmpty(); // no server there
+    }
+
+    @Test
+    void theServerRefusesAnotherBuildAWrongTokenAndGarbageAndKeepsServing() throws Exception {
+        List<String> endpoint = Files.readAllLines(home.commandEndpoint());
+        String token = endpoint.get(1);
+        Wire.Command command = new Wire.Command(List.of("repo", "list"), tmp.toString(), Map.of("FERRY_HOME",
+                home.root().toString()), false, 0, "jar.1.1");
+        assertThatThrownBy(() -> exchange(endpoint, out -> CommandFrames.writeRequest(out, token, command)))
+                .isInstanceOf(CommandFrames.Refused.class).hasMessageContaining("build");
+        Wire.Command thisBuild = new Wire.Command(command.args(), command.cwd(), command.env(), false, 0,
+                dev.ferry.core.BuildId.current());
+        // refused as soon as the token is read: the client may still be writing, and see the reset instead
+        assertThatThrownBy(() -> exchange(endpoint, out -> CommandFrames.writeRequest(out, "guess", thisBuild)))
+                .isInstanceOf(IOException.class);
+        assertThatThrownBy(() -> exchange(endpoint, out -> out.write("GET / HTTP/1.1\r\n\r\n".getBytes(StandardCharsets.UTF_8))))
+                .isInstanceOf(CommandFrames.Refused.class).hasMessageContaining("malformed");
+        Wire.Command relative = new Wire.Command(command.args(), "relative/dir", command.env(), false, 0,
+                dev.ferry.core.BuildId.current());
+        assertThatThrownBy(() -> exchange(endpoint, out -> CommandFrames.writeRequest(out, token, relative)))
+                .isInstanceOf(CommandFrames.Refused.class).hasMessageContaining("absolute");
+        assertThat(exchange(endpoint, out -> CommandFrames.writeRequest(out, token, thisBuild))).isZero();
+        assertThat(relayed(tmp, "repo", "list").out()).contains("demo");
+    }
+
+    @Test
+    void theEndpointIsTheOwnersOnlyAndGoesWithTheServer() throws IOException {
+        assertThat(Files.getPosixFilePermissions(home.commandEndpoint())).isEqualTo(PosixFilePermissions.fromString("rw-------"));
+        assertThat(Files.getPosixFilePermissions(home.commandEndpoint().getParent()))
+                .isEqualTo(PosixFilePermissions.fromString("rwx------"));
+        ferry.stopServers();
+        assertThat(home.commandEndpoint()).doesNotExist();
+        assertThat(ferry.relay(tmp, "repo", "list")).isEmpty();
+    }
+
+    private interface RequestWriter {
+        void write(DataOutputStream out) throws IOException;
+    }
+
+    private static int exchange(List<String> endpoint, RequestWriter request) throws IOException {
+        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), Integer.parseInt(endpoint.get(0)))) {
+            DataOutputStream out = new DataOutputStream(socket.getOutputStream());
+            request.write(out);
+            out.flush();
+            return CommandFrames.read(new BufferedInputStream(socket.getInputStream()), new CommandFrames.Reader() {
+                @Override
+                public void stdout(byte[] bytes, int len) {}
+
+                @Override
+                public void stderr(byte[] bytes, int len) {}
+
+                @Override
+                public void onInterrupt(String note) {}
+            });
+        }
+    }
+
+}
