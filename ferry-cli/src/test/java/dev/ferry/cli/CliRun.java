@@ -17,15 +17,12 @@ import java.util.Map;
  * background one, without a process start per test. {@code DaemonTest} covers the real background start.
  */
 final class CliRun {
-    /** Starts a home's server in this JVM, as the background process would (server.json, lock, token). */
-    static final LocalServer.Starter IN_PROCESS = (home, log, env) -> {
-        new Daemon(home, new Daemon.Options("127.0.0.1", 0, Duration.ZERO, null, new CommandsForClients()),
-                new PrintWriter(Writer.nullWriter())).start();
-        return ProcessHandle.current();
-    };
     private final Map<String, String> env = new HashMap<>();
     private final List<Daemon> started = new java.util.ArrayList<>();
-    /** Like {@link #IN_PROCESS}, and remembers the server so that {@link #stopServers} can stop it. */
+    /**
+     * Starts a home's server in this JVM, as the background process would (server.json, lock, token,
+     * command port), and remembers it so that {@link #stopServers} can stop it.
+     */
     private LocalServer.Starter starter = (home, log, environment) -> {
         Daemon daemon = new Daemon(home, new Daemon.Options("127.0.0.1", 0, Duration.ZERO, null, new CommandsForClients()),
                 new PrintWriter(Writer.nullWriter()));

@@ -121,6 +121,10 @@ class ThinClientTest {
                 dev.ferry.core.BuildId.current());
         assertThatThrownBy(() -> exchange(endpoint, out -> CommandFrames.writeRequest(out, token, relative)))
                 .isInstanceOf(CommandFrames.Refused.class).hasMessageContaining("absolute");
+        Wire.Command ownProcess = new Wire.Command(List.of("config", "list"), command.cwd(), command.env(), false, 0,
+                dev.ferry.core.BuildId.current());
+        assertThatThrownBy(() -> exchange(endpoint, out -> CommandFrames.writeRequest(out, token, ownProcess)))
+                .isInstanceOf(CommandFrames.Refused.class).hasMessageContaining("own process");
         assertThat(exchange(endpoint, out -> CommandFrames.writeRequest(out, token, thisBuild))).isZero();
         assertThat(relayed(tmp, "repo", "list").out()).contains("demo");
     }

@@ -18,11 +18,6 @@ public final class FerryVersion {
         return VERSION;
     }
 
-    /** Which build this is: see {@link BuildId}. */
-    public static String build() {
-        return BuildId.current();
-    }
-
     private static String load() {
         Properties p = new Properties();
         try (InputStream in = FerryVersion.class.getResourceAsStream("version.properties")) {

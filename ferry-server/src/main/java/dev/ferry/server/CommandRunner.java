@@ -13,4 +13,12 @@ import dev.ferry.core.api.Wire;
 public interface CommandRunner {
     /** Runs {@code command}, writing its output to {@code frames}; returns the exit code. */
     int run(LocalFerry ferry, Wire.Command command, CommandFrames.Writer frames);
+
+    /**
+     * Why the server must not run {@code command} (the client then runs it itself), or null. Asked
+     * before anything is written.
+     */
+    default String refusal(Wire.Command command) {
+        return null;
+    }
 }

@@ -119,6 +119,11 @@ public final class CommandSocket implements AutoCloseable {
                 frames.refuse("the working directory must be absolute, not '" + command.cwd() + "'");
                 return;
             }
+            String refusal = runner.refusal(command);
+            if (refusal != null) {
+                frames.refuse(refusal);
+                return;
+            }
             frames.exit(runner.run(ferry, command, frames));
         } catch (IOException gone) {
             // the client went away (Ctrl-C): the command was interrupted and there is nobody to tell

@@ -1,6 +1,7 @@
 package dev.ferry.core.home;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.ferry.core.BuildId;
 import dev.ferry.core.FerryVersion;
 import dev.ferry.core.error.ErrorCode;
 import dev.ferry.core.error.FerryException;
@@ -21,14 +22,14 @@ import java.util.Optional;
  */
 public record ServerInfo(long pid, String host, int port, String token, String version, Instant startedAt, String build) {
 
-    /** A server of the running build ({@link FerryVersion#build()}). */
+    /** A server of the running build ({@link BuildId}). */
     public static ServerInfo ofThisBuild(long pid, String host, int port, String token, Instant startedAt) {
-        return new ServerInfo(pid, host, port, token, FerryVersion.current(), startedAt, FerryVersion.build());
+        return new ServerInfo(pid, host, port, token, FerryVersion.current(), startedAt, BuildId.current());
     }
 
     /** Whether the server runs the very code of this process (same version and the same jar). */
     public boolean sameBuild() {
-        return FerryVersion.current().equals(version) && dev.ferry.core.BuildId.current().equals(build);
+        return FerryVersion.current().equals(version) && BuildId.current().equals(build);
     }
 
     public String url() {
