@@ -42,53 +42,89 @@ bench() {
   hyperfine --style basic --runs "$RUNS" --warmup 1 --export-json "$results/$name.json" "$@" >&2
 }
 
+# Ferry is measured the way it runs for its users: `ferry` hands the command to the local server of
+# its FERRY_HOME (started once, warm, kept up for the series; bench/empty-store.sh empties its store
+# between runs, untimed). `ferry-in-process` (FERRY_IN_PROCESS=1) opens the store in the CLI's own,
+# cold JVM: what a single command costs when no server runs.
+FH="$WORK/fh"; IP="$WORK/ip"
+EMPTY="$BENCH/empty-store.sh"
+start_server() { rm -rf "$FH"; FERRY_HOME="$FH" "$FERRY" server start >/dev/null; }
+stop_server() { FERRY_HOME="$FH" "$FERRY" server stop >/dev/null 2>&1 || true; }
+trap stop_server EXIT
+
 if has 20k; then
   python3 "$BENCH/gen-data.py" tree20k
   T="$DATA/tree20k"
+  start_server
   bench cold20k \
-    --prepare "$AWAY $WORK/fh && FERRY_HOME=$WORK/fh $FERRY repo create --repo b >/dev/null" \
-    -n ferry "FERRY_HOME=$WORK/fh $FERRY bundle upload --path $T --repo b --message m" \
+    --prepare "$EMPTY $FH" \
+    -n ferry "FERRY_HOME=$FH $FERRY bundle upload --path $T --repo b --message m" \
+    --prepare "$AWAY $IP && FERRY_IN_PROCESS=1 FERRY_HOME=$IP $FERRY repo create --repo b >/dev/null" \
+    -n ferry-in-process "FERRY_IN_PROCESS=1 FERRY_HOME=$IP $FERRY bundle upload --path $T --repo b --message m" \
     --prepare "$AWAY $WORK/restic && restic init -q -r $WORK/restic" \
     -n restic "restic -q -r $WORK/restic backup $T" \
     --prepare "$AWAY $WORK/cp" \
     -n cp "cp -r $T $WORK/cp"
-  away "$WORK/fh" "$WORK/restic" "$WORK/cp"; empty_trash
-  FERRY_HOME="$WORK/fh" "$FERRY" repo create --repo b >/dev/null
-  FERRY_HOME="$WORK/fh" "$FERRY" bundle upload --path "$T" --repo b --message m >/dev/null 2>&1
+  away "$IP" "$WORK/restic" "$WORK/cp"; empty_trash
+  "$EMPTY" "$FH"
+  FERRY_HOME="$FH" "$FERRY" bundle upload --path "$T" --repo b --message m >/dev/null 2>&1
+  FERRY_IN_PROCESS=1 FERRY_HOME="$IP" "$FERRY" repo create --repo b >/dev/null
+  FERRY_IN_PROCESS=1 FERRY_HOME="$IP" "$FERRY" bundle upload --path "$T" --repo b --message m >/dev/null 2>&1
   restic init -q -r "$WORK/restic"; restic -q -r "$WORK/restic" backup "$T" >/dev/null
   bench rerun20k \
-    -n ferry "FERRY_HOME=$WORK/fh $FERRY bundle upload --path $T --repo b --message again" \
+    -n ferry "FERRY_HOME=$FH $FERRY bundle upload --path $T --repo b --message again" \
+    -n ferry-in-process "FERRY_IN_PROCESS=1 FERRY_HOME=$IP $FERRY bundle upload --path $T --repo b --message again" \
     -n restic "restic -q -r $WORK/restic backup $T"
 
   bench down20k \
     --prepare "$AWAY $WORK/out" \
-    -n ferry "FERRY_HOME=$WORK/fh $FERRY bundle download --repo b --label latest --destination $WORK/out" \
+    -n ferry "FERRY_HOME=$FH $FERRY bundle download --repo b --label latest --destination $WORK/out" \
+    --prepare "$AWAY $WORK/out" \
+    -n ferry-in-process "FERRY_IN_PROCESS=1 FERRY_HOME=$IP $FERRY bundle download --repo b --label latest --destination $WORK/out" \
     --prepare "$AWAY $WORK/out" \
     -n restic "restic -q -r $WORK/restic restore latest --target $WORK/out" \
     --prepare "$AWAY $WORK/out" \
     -n cp "cp -r $T $WORK/out"
-  away "$WORK/out"; empty_trash
+  away "$WORK/out" "$IP" "$WORK/restic"; empty_trash
+  stop_server
 fi
 
 if has big; then
   python3 "$BENCH/gen-data.py" big
   B="$DATA/big"
+  start_server
   bench big2g \
-    --prepare "$AWAY $WORK/fh && FERRY_HOME=$WORK/fh $FERRY repo create --repo b >/dev/null" \
-    -n ferry "FERRY_HOME=$WORK/fh $FERRY bundle upload --path $B --repo b --message m" \
+    --prepare "$EMPTY $FH" \
+    -n ferry "FERRY_HOME=$FH $FERRY bundle upload --path $B --repo b --message m" \
+    --prepare "$AWAY $IP && FERRY_IN_PROCESS=1 FERRY_HOME=$IP $FERRY repo create --repo b >/dev/null" \
+    -n ferry-in-process "FERRY_IN_PROCESS=1 FERRY_HOME=$IP $FERRY bundle upload --path $B --repo b --message m" \
     --prepare "$AWAY $WORK/restic && restic init -q -r $WORK/restic" \
     -n restic "restic -q -r $WORK/restic backup $B" \
     --prepare "$AWAY $WORK/cp" \
     -n cp "cp -r $B $WORK/cp"
-  away "$WORK/cp"; empty_trash
+  away "$IP" "$WORK/restic" "$WORK/cp"; empty_trash
+  stop_server
 fi
 
+# Peak memory of an upload of a million tiny files: in the CLI's own JVM (FERRY_IN_PROCESS=1, the
+# whole process measured by /usr/bin/time), and in a fresh local server (its VmHWM afterwards).
 if has memory; then
   python3 "$BENCH/gen-data.py" tiny1m
-  away "$WORK/fh"; empty_trash
-  FERRY_HOME="$WORK/fh" "$FERRY" repo create --repo b >/dev/null
-  /usr/bin/time -f '%M %e' -o "$results/memory.txt" \
-    env FERRY_HOME="$WORK/fh" "$FERRY" bundle upload --path "$DATA/tiny1m" --repo b --message m >/dev/null 2>&1
+  away "$IP"; empty_trash
+  FERRY_IN_PROCESS=1 FERRY_HOME="$IP" "$FERRY" repo create --repo b >/dev/null
+  /usr/bin/time -f '%M %e' -o "$results/memory.txt" env FERRY_IN_PROCESS=1 FERRY_HOME="$IP" \
+    "$FERRY" bundle upload --path "$DATA/tiny1m" --repo b --message m >/dev/null 2>&1
+  away "$IP"
+  start_server
+  FERRY_HOME="$FH" "$FERRY" repo create --repo b >/dev/null
+  start=$(date +%s.%N)
+  FERRY_HOME="$FH" "$FERRY" bundle upload --path "$DATA/tiny1m" --repo b --message m >/dev/null 2>&1
+  end=$(date +%s.%N)
+  pid=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["pid"])' "$FH/server.json")
+  echo "$(awk '/VmHWM/ {print $2}' "/proc/$pid/status") $(python3 -c "print(round($end - $start, 1))")" \
+    > "$results/memory-server.txt"
+  stop_server
+  away "$FH" "$IP"; empty_trash
 fi
 
 python3 "$BENCH/summarize.py" "$results"

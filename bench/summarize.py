@@ -1,5 +1,8 @@
 #!/usr/bin/env python3
-"""Turns the hyperfine JSON of bench/run.sh into the Markdown table of bench/RESULTS.md."""
+"""Turns the hyperfine JSON of bench/run.sh into the Markdown table of bench/RESULTS.md.
+
+`ferry` is the normal CLI with the local server running (the command is handed to it);
+`ferry-in-process` opens the store in the CLI's own JVM (FERRY_IN_PROCESS=1)."""
 import json
 import os
 import sys
@@ -17,25 +20,32 @@ TITLES = {
     "down20k": "download of the 20k-file bundle",
     "big2g": "upload of one 2 GiB file",
 }
+FERRIES = ["ferry", "ferry-in-process"]
 
-print("| case | ferry (s) | peer | peer (s) | ratio ferry/peer | target | met |")
-print("|---|---|---|---|---|---|---|")
+print("| case | ferry | ferry (s) | peer | peer (s) | ratio ferry/peer | target | met |")
+print("|---|---|---|---|---|---|---|---|")
 for case in ["cold20k", "rerun20k", "down20k", "big2g"]:
     path = os.path.join(results, case + ".json")
     if not os.path.exists(path):
         continue
     times = {r["command"]: r for r in json.load(open(path))["results"]}
-    ferry = times["ferry"]
-    for peer, command in [(p, p) for p in times if p != "ferry"]:
-        target = dict(TARGETS.get(case, [])).get(peer)
-        ratio = ferry["mean"] / times[peer]["mean"]
-        met = "" if target is None else ("yes" if ratio <= target else "**no**")
-        print("| %s | %.2f ± %.2f | %s | %.2f ± %.2f | %.2f | %s | %s |" % (
-            TITLES[case], ferry["mean"], ferry["stddev"] or 0, peer, times[peer]["mean"],
-            times[peer]["stddev"] or 0, ratio, "" if target is None else "≤ %.1f" % target, met))
-memory = os.path.join(results, "memory.txt")
-if os.path.exists(memory):
-    kib, seconds = open(memory).read().split()[:2]
-    mib = int(kib) / 1024
-    print("| upload of 1,000,000 tiny files: peak RSS | %.0f MiB in %s s | | | | ≤ 256 MiB | %s |" % (
-        mib, seconds, "yes" if mib <= 256 else "**no**"))
+    for mine in [f for f in FERRIES if f in times]:
+        ferry = times[mine]
+        for peer in [p for p in times if p not in FERRIES]:
+            target = dict(TARGETS.get(case, [])).get(peer)
+            ratio = ferry["mean"] / times[peer]["mean"]
+            met = "" if target is None else ("yes" if ratio <= target else "**no**")
+            print("| %s | %s | %.2f ± %.2f | %s | %.2f ± %.2f | %.2f | %s | %s |" % (
+                TITLES[case], "server running" if mine == "ferry" else "in-process", ferry["mean"],
+                ferry["stddev"] or 0, peer, times[peer]["mean"], times[peer]["stddev"] or 0, ratio,
+                "" if target is None else "≤ %.1f" % target, met))
+    ranges = ", ".join("%s %.2f … %.2f" % (name, r["min"], r["max"]) for name, r in times.items())
+    print("|  | raw min … max | %s |  |  |  |  |  |" % ranges)
+for name, title in [("memory.txt", "in-process (whole CLI process)"),
+                    ("memory-server.txt", "through the local server (its VmHWM)")]:
+    path = os.path.join(results, name)
+    if os.path.exists(path):
+        kib, seconds = open(path).read().split()[:2]
+        mib = int(kib) / 1024
+        print("| upload of 1,000,000 tiny files: peak RSS | %s | %.0f MiB in %s s |  |  |  | ≤ 256 MiB | %s |" % (
+            title, mib, seconds, "yes" if mib <= 256 else "**no**"))

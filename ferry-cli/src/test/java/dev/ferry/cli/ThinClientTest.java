@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.ferry.core.api.CommandFrames;
 import dev.ferry.core.api.Wire;
 import dev.ferry.core.home.FerryHome;
+import dev.ferry.core.ingest.dataset.DatasetBuilder;
 import dev.ferry.core.testing.TestFiles;
 import java.io.BufferedInputStream;
 import java.io.DataOutputStream;
@@ -128,6 +129,50 @@ class ThinClientTest {
         assertThat(exchange(endpoint, out -> CommandFrames.writeRequest(out, token, thisBuild))).isZero();
         assertThat(relayed(tmp, "repo", "list").out()).contains("demo");
     }
+
+    @Test
+    void aPushWhoseClientGoesAwayAfterSubmittingKeepsRunningToTheEnd() throws Exception {
+        Path dir = new DatasetBuilder(tmp.resolve("pets")).csv(java.util.stream.Stream.concat(
+                java.util.stream.Stream.of("filename,label"), java.util.stream.IntStream.range(0, 120)
+                        .mapToObj(i -> "p" + i + ".jpg," + (i % 2 == 0 ? "cat" : "dog"))).toArray(String[]::new))
+                .images("p", 120, 64, 64).dir();
+        List<String> endpoint = Files.readAllLines(home.commandEndpoint());
+        Wire.Command push = new Wire.Command(List.of("dataset", "push", dir.toString(), "--table", "pets", "--category",
+                "image_classification", "--intent", "train", "--label-column", "label"), tmp.toString(),
+                Map.of("FERRY_HOME", home.root().toString()), false, 0, dev.ferry.core.BuildId.current());
+        StringBuilder note = new StringBuilder();
+        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), Integer.parseInt(endpoint.get(0)))) {
+            DataOutputStream out = new DataOutputStream(socket.getOutputStream());
+            CommandFrames.writeRequest(out, endpoint.get(1), push);
+            out.flush();
+            // read until the server says what Ctrl-C would mean (the run is submitted), then go away
+            assertThatThrownBy(() -> CommandFrames.read(new BufferedInputStream(socket.getInputStream()),
+                    new CommandFrames.Reader() {
+                        @Override
+                        public void stdout(byte[] bytes, int len) {}
+
+                        @Override
+                        public void stderr(byte[] bytes, int len) {}
+
+                        @Override
+                        public void onInterrupt(String text) {
+                            if (!text.isEmpty()) {
+                                note.append(text);
+                                throw new ClientGone();
+                            }
+                        }
+                    })).isInstanceOf(ClientGone.class);
+        }
+        assertThat(note).contains("ferry runs watch");
+        String runId = note.toString().replaceAll("(?s).*ferry runs watch (\\S+).*", "$1");
+        CliRun.Result watched = relayed(tmp, "runs", "watch", runId);
+        assertThat(watched.exit()).as(watched.toString()).isZero();
+        assertThat(watched.out()).contains("records   120 total · 120 inserted · 0 skipped · 0 failed");
+        assertThat(relayed(tmp, "-o", "json", "runs", "show", runId).json().get("state").asText()).isEqualTo("completed");
+        assertThat(relayed(tmp, "dataset", "rows", "pets").outLines()).hasSize(121);
+    }
+
+    private static final class ClientGone extends RuntimeException {}
 
     @Test
     void theEndpointIsTheOwnersOnlyAndGoesWithTheServer() throws IOException {

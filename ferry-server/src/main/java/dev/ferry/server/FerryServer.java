@@ -38,6 +38,7 @@ public final class FerryServer implements AutoCloseable {
             config.startup.showOldJavalinVersionWarning = false;
             config.concurrency.useVirtualThreads = true;
             config.http.maxRequestSize = 64L << 20;
+            config.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler()));
             config.routes.before(ApiRoutes.BASE + "/*", this::authenticate);
             routes.register(config.routes);
             config.routes.exception(FerryException.class, (e, ctx) -> Responses.error(ctx, e));
