@@ -24,6 +24,8 @@ mkdir -p "$WORK"
 
 has() { local p; for p in "${parts[@]}"; do [ "$p" = "$1" ] && return 0; done; return 1; }
 
+# Every timed run starts with no dirty pages of an earlier run (`sync` in each --prepare): otherwise
+# the kernel's writeback of the last run's gigabyte throttles whichever tool writes next.
 # Never delete between timed runs: ext4 skips recently deleted inodes when it allocates new ones
 # (recently_deleted() in ext4_create), so creating 20k files within a minute of deleting 20k files
 # costs many seconds of kernel time -- a penalty for whichever tool runs next. Old outputs are moved
@@ -57,13 +59,13 @@ if has 20k; then
   T="$DATA/tree20k"
   start_server
   bench cold20k \
-    --prepare "$EMPTY $FH" \
+    --prepare "sync && $EMPTY $FH" \
     -n ferry "FERRY_HOME=$FH $FERRY bundle upload --path $T --repo b --message m" \
-    --prepare "$AWAY $IP && FERRY_IN_PROCESS=1 FERRY_HOME=$IP $FERRY repo create --repo b >/dev/null" \
+    --prepare "sync && $AWAY $IP && FERRY_IN_PROCESS=1 FERRY_HOME=$IP $FERRY repo create --repo b >/dev/null" \
     -n ferry-in-process "FERRY_IN_PROCESS=1 FERRY_HOME=$IP $FERRY bundle upload --path $T --repo b --message m" \
-    --prepare "$AWAY $WORK/restic && restic init -q -r $WORK/restic" \
+    --prepare "sync && $AWAY $WORK/restic && restic init -q -r $WORK/restic" \
     -n restic "restic -q -r $WORK/restic backup $T" \
-    --prepare "$AWAY $WORK/cp" \
+    --prepare "sync && $AWAY $WORK/cp" \
     -n cp "cp -r $T $WORK/cp"
   away "$IP" "$WORK/restic" "$WORK/cp"; empty_trash
   "$EMPTY" "$FH"
@@ -77,13 +79,13 @@ if has 20k; then
     -n restic "restic -q -r $WORK/restic backup $T"
 
   bench down20k \
-    --prepare "$AWAY $WORK/out" \
+    --prepare "sync && $AWAY $WORK/out" \
     -n ferry "FERRY_HOME=$FH $FERRY bundle download --repo b --label latest --destination $WORK/out" \
-    --prepare "$AWAY $WORK/out" \
+    --prepare "sync && $AWAY $WORK/out" \
     -n ferry-in-process "FERRY_IN_PROCESS=1 FERRY_HOME=$IP $FERRY bundle download --repo b --label latest --destination $WORK/out" \
-    --prepare "$AWAY $WORK/out" \
+    --prepare "sync && $AWAY $WORK/out" \
     -n restic "restic -q -r $WORK/restic restore latest --target $WORK/out" \
-    --prepare "$AWAY $WORK/out" \
+    --prepare "sync && $AWAY $WORK/out" \
     -n cp "cp -r $T $WORK/out"
   away "$WORK/out" "$IP" "$WORK/restic"; empty_trash
   stop_server
@@ -94,13 +96,13 @@ if has big; then
   B="$DATA/big"
   start_server
   bench big2g \
-    --prepare "$EMPTY $FH" \
+    --prepare "sync && $EMPTY $FH" \
     -n ferry "FERRY_HOME=$FH $FERRY bundle upload --path $B --repo b --message m" \
-    --prepare "$AWAY $IP && FERRY_IN_PROCESS=1 FERRY_HOME=$IP $FERRY repo create --repo b >/dev/null" \
+    --prepare "sync && $AWAY $IP && FERRY_IN_PROCESS=1 FERRY_HOME=$IP $FERRY repo create --repo b >/dev/null" \
     -n ferry-in-process "FERRY_IN_PROCESS=1 FERRY_HOME=$IP $FERRY bundle upload --path $B --repo b --message m" \
-    --prepare "$AWAY $WORK/restic && restic init -q -r $WORK/restic" \
+    --prepare "sync && $AWAY $WORK/restic && restic init -q -r $WORK/restic" \
     -n restic "restic -q -r $WORK/restic backup $B" \
-    --prepare "$AWAY $WORK/cp" \
+    --prepare "sync && $AWAY $WORK/cp" \
     -n cp "cp -r $B $WORK/cp"
   away "$IP" "$WORK/restic" "$WORK/cp"; empty_trash
   stop_server
