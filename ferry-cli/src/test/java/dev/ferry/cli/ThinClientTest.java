@@ -149,12 +149,6 @@ class ThinClientTest {
             assertThatThrownBy(() -> CommandFrames.read(new BufferedInputStream(socket.getInputStream()),
                     new CommandFrames.Reader() {
                         @Override
-                        public void stdout(byte[] bytes, int len) {}
-
-                        @Override
-                        public void stderr(byte[] bytes, int len) {}
-
-                        @Override
                         public void onInterrupt(String text) {
                             if (!text.isEmpty()) {
                                 note.append(text);
@@ -193,16 +187,7 @@ class ThinClientTest {
             DataOutputStream out = new DataOutputStream(socket.getOutputStream());
             request.write(out);
             out.flush();
-            return CommandFrames.read(new BufferedInputStream(socket.getInputStream()), new CommandFrames.Reader() {
-                @Override
-                public void stdout(byte[] bytes, int len) {}
-
-                @Override
-                public void stderr(byte[] bytes, int len) {}
-
-                @Override
-                public void onInterrupt(String note) {}
-            });
+            return CommandFrames.read(new BufferedInputStream(socket.getInputStream()), new CommandFrames.Reader() {});
         }
     }
 

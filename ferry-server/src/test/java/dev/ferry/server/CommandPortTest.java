@@ -75,7 +75,7 @@ class CommandPortTest {
             Thread.sleep(3_000); // three idle periods with nothing but the command running
             assertThat(home.serverFile()).as("the server stopped while a relayed command ran").exists();
             release.countDown();
-            assertThat(CommandFrames.read(new BufferedInputStream(socket.getInputStream()), ignoring())).isZero();
+            assertThat(CommandFrames.read(new BufferedInputStream(socket.getInputStream()), new CommandFrames.Reader() {})).isZero();
         }
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
         while (Files.exists(home.serverFile()) && System.nanoTime() < deadline) {
@@ -112,18 +112,5 @@ class CommandPortTest {
         try (Socket socket = send(home, "chatty")) { // and the port keeps serving the next client
             assertThat(socket.getInputStream().read()).isEqualTo(CommandFrames.STDOUT);
         }
-    }
-
-    private static CommandFrames.Reader ignoring() {
-        return new CommandFrames.Reader() {
-            @Override
-            public void stdout(byte[] bytes, int len) {}
-
-            @Override
-            public void stderr(byte[] bytes, int len) {}
-
-            @Override
-            public void onInterrupt(String note) {}
-        };
     }
 }

@@ -190,12 +190,13 @@ public final class CommandFrames {
     }
 
     /** What the client does with each kind of frame. */
+    /** Where the frames of a command's answer go; a channel a reader does not override is dropped. */
     public interface Reader {
-        void stdout(byte[] bytes, int len) throws IOException;
+        default void stdout(byte[] bytes, int len) throws IOException {}
 
-        void stderr(byte[] bytes, int len) throws IOException;
+        default void stderr(byte[] bytes, int len) throws IOException {}
 
-        void onInterrupt(String note);
+        default void onInterrupt(String note) {}
     }
 
     /**
