@@ -5,9 +5,9 @@ import dev.ferry.core.api.LocalFerry;
 import dev.ferry.core.api.Wire;
 
 /**
- * Runs one CLI invocation inside the server for a thin client on the same machine (through its command port, {@link CommandSocket}),
- * over the server's own store, so that a warm process does the work and the client only starts,
- * relays and exits. The CLI module implements it; the server only carries the bytes.
+ * Runs one CLI invocation inside the server for a thin client on the same machine (through the
+ * command port, {@link CommandSocket}), over the server's own store, so that a warm process does the
+ * work and the client only starts, relays and exits. The CLI module implements it; the server only carries the bytes.
  */
 @FunctionalInterface
 public interface CommandRunner {

@@ -1,9 +1,6 @@
 package dev.ferry.server;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import dev.ferry.core.api.Wire;
 import dev.ferry.core.error.ErrorCode;
-import dev.ferry.core.model.Json;
 import java.nio.ByteBuffer;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpFields;
@@ -45,11 +42,6 @@ final class JsonErrorHandler extends ErrorHandler {
         String hint = status < 500
                 ? "encode only what a path segment may hold (no '/', '\\', NUL or '..' in names) and see docs/http-api.yaml"
                 : "see the server log";
-        try {
-            return Json.MAPPER.writeValueAsBytes(new Wire.ErrorBody(new Wire.Error(code.name(), message, hint,
-                    code.exitCode())));
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot render an error body", e);
-        }
+        return Responses.errorBody(code, message, hint);
     }
 }

@@ -25,7 +25,17 @@ final class Responses {
     }
 
     static void error(Context ctx, ErrorCode code, String message, String hint) {
-        json(ctx, code.httpStatus(), new Wire.ErrorBody(new Wire.Error(code.name(), message, hint, code.exitCode())));
+        ctx.status(code.httpStatus()).contentType("application/json").result(errorBody(code, message, hint));
+    }
+
+    /** The one JSON shape of every error the server sends. */
+    static byte[] errorBody(ErrorCode code, String message, String hint) {
+        try {
+            return Json.MAPPER.writeValueAsBytes(new Wire.ErrorBody(new Wire.Error(code.name(), message, hint,
+                    code.exitCode())));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot render an error body", e);
+        }
     }
 
     static void error(Context ctx, FerryException e) {

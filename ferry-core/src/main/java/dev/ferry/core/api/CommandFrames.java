@@ -189,7 +189,6 @@ public final class CommandFrames {
         }
     }
 
-    /** What the client does with each kind of frame. */
     /** Where the frames of a command's answer go; a channel a reader does not override is dropped. */
     public interface Reader {
         default void stdout(byte[] bytes, int len) throws IOException {}
