@@ -1,6 +1,7 @@
 package dev.ferry.cli;
 
 import dev.ferry.core.transfer.TransferListener;
+import java.io.PrintStream;
 import java.util.concurrent.atomic.AtomicLong;
 import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
@@ -8,34 +9,110 @@ import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 
 /**
- * A byte progress bar on stderr for uploads and downloads. Only on a terminal and without NO_COLOR;
- * otherwise {@link #create} returns a listener that prints nothing.
+ * Progress bars on stderr: bytes (and files) for uploads and downloads, records for an ingestion.
+ * Only on a terminal and without NO_COLOR or JSON output; otherwise the factories return ones that
+ * print nothing.
  */
 final class ProgressDisplay implements TransferListener, AutoCloseable {
     private final ProgressBar bar;
     private final AtomicLong total = new AtomicLong();
     private final AtomicLong files = new AtomicLong();
 
-    private ProgressDisplay(String task, java.io.PrintStream stream, int columns) {
-        this.bar = new ProgressBarBuilder()
+    private ProgressDisplay(ProgressBar bar) {
+        this.bar = bar;
+    }
+
+    private static ProgressBar bar(CliContext ctx, String task, String unit, long unitSize) {
+        PrintStream stream = ctx.progressStream;
+        return new ProgressBarBuilder()
                 .setTaskName(task)
                 .setInitialMax(-1)
                 .setStyle(ProgressBarStyle.COLORFUL_UNICODE_BLOCK)
-                .setUnit(" MiB", 1 << 20)
+                .setUnit(unit, unitSize)
                 .setUpdateIntervalMillis(200)
                 .showSpeed()
-                .setConsumer(columns > 0 ? new ConsoleProgressBarConsumer(stream, columns)
+                .setConsumer(ctx.columns > 0 ? new ConsoleProgressBarConsumer(stream, ctx.columns)
                         : new ConsoleProgressBarConsumer(stream))
                 .build();
     }
 
-    /** A progress bar if {@code ctx} is interactive, else a silent listener. */
+    private static boolean draws(CliContext ctx) {
+        return ctx.interactive && !ctx.json();
+    }
+
+    /**
+     * A byte progress bar if {@code ctx} is interactive, else a silent listener. The bar is drawn from
+     * the first progress on, so a step that turns out to move nothing (a local server reads the folder
+     * itself; nothing is uploaded first) draws no bar at all.
+     */
     static Handle create(CliContext ctx, String task) {
-        if (!ctx.interactive || ctx.json()) {
+        if (!draws(ctx)) {
             return new Handle(TransferListener.NONE, () -> {});
         }
-        ProgressDisplay display = new ProgressDisplay(task, ctx.progressStream, ctx.columns);
-        return new Handle(display, display::close);
+        OnFirstProgress lazy = new OnFirstProgress(() -> new ProgressDisplay(bar(ctx, task, " MiB", 1 << 20)));
+        return new Handle(lazy, lazy::close);
+    }
+
+    /** A bar made when the first progress arrives (from any of the threads that report it). */
+    private static final class OnFirstProgress implements TransferListener {
+        private final java.util.function.Supplier<ProgressDisplay> make;
+        private ProgressDisplay display;
+        private boolean closed;
+
+        OnFirstProgress(java.util.function.Supplier<ProgressDisplay> make) {
+            this.make = make;
+        }
+
+        private synchronized TransferListener display() {
+            if (display == null && !closed) {
+                display = make.get();
+            }
+            return display == null ? TransferListener.NONE : display;
+        }
+
+        @Override
+        public void found(long bytes) {
+            display().found(bytes);
+        }
+
+        @Override
+        public void progressed(long bytes) {
+            display().progressed(bytes);
+        }
+
+        @Override
+        public void fileDone() {
+            display().fileDone();
+        }
+
+        synchronized void close() {
+            closed = true;
+            if (display != null) {
+                display.close();
+            }
+        }
+    }
+
+    /** A bar of records checked if {@code ctx} is interactive, else one that draws nothing. */
+    static RecordsBar records(CliContext ctx, String task) {
+        if (!draws(ctx)) {
+            return RecordsBar.NONE;
+        }
+        ProgressBar bar = bar(ctx, task, " records", 1);
+        return new RecordsBar() {
+            @Override
+            public void update(long done, long total) {
+                if (total > 0) {
+                    bar.maxHint(total);
+                }
+                bar.stepTo(done);
+            }
+
+            @Override
+            public void close() {
+                bar.close();
+            }
+        };
     }
 
     /** The listener to pass on, and how to clear the bar afterwards. */
@@ -44,6 +121,22 @@ final class ProgressDisplay implements TransferListener, AutoCloseable {
         public void close() {
             closer.run();
         }
+    }
+
+    /** Records done of total (0: not known yet), as an ingestion's progress events tell them. */
+    interface RecordsBar extends AutoCloseable {
+        RecordsBar NONE = new RecordsBar() {
+            @Override
+            public void update(long done, long total) {}
+
+            @Override
+            public void close() {}
+        };
+
+        void update(long done, long total);
+
+        @Override
+        void close();
     }
 
     @Override

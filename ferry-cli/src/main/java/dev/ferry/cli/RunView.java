@@ -22,6 +22,7 @@ final class RunView {
 
     private final CliContext ctx;
     private ProgressDisplay.Handle bar;
+    private ProgressDisplay.RecordsBar recordsBar = ProgressDisplay.RecordsBar.NONE;
     private RunState phase;
     private long barBytesTotal;
     private long barBytesDone;
@@ -60,9 +61,13 @@ final class RunView {
                 if (s.state() == RunState.STAGING && ctx.interactive) {
                     bar = ProgressDisplay.create(ctx, "Staging");
                     barBytesTotal = barBytesDone = barFiles = 0;
+                } else if (s.state() == RunState.EXECUTING && ctx.interactive) {
+                    recordsBar = ProgressDisplay.records(ctx, "Ingesting");
                 }
                 ctx.note(s.state().id() + (s.message() == null ? "" : ": " + s.message()));
             }
+            case RunEvent.Progress p when p.phase() == RunState.EXECUTING && p.phase() == phase
+                    && p.recordsDone() + p.recordsTotal() > 0 -> recordsBar.update(p.recordsDone(), p.recordsTotal());
             case RunEvent.Progress p when bar != null && p.phase() == phase -> {
                 if (p.bytesTotal() > barBytesTotal) {
                     bar.listener().found(p.bytesTotal() - barBytesTotal);
@@ -87,6 +92,8 @@ final class RunView {
             bar.close();
             bar = null;
         }
+        recordsBar.close();
+        recordsBar = ProgressDisplay.RecordsBar.NONE;
     }
 
     /** Prints how the run ended (its summary, or its error) and returns the exit code that stands for it. */

@@ -125,7 +125,10 @@ final class Ingestor {
             return result(config, upload, false, existing.get(), skipped, started);
         }
         ctx.enter(RunState.EXECUTING, "ingesting the records of " + table);
-        DatasetCategory.DatasetOutcome outcome = DatasetCategory.of(config.category()).check(dir, config);
+        DatasetCategory.DatasetOutcome outcome = DatasetCategory.of(config.category()).check(dir, config, (done, total) -> {
+            ctx.records(done, total);
+            ctx.checkCancelled(); // a safe point: nothing of this run is committed yet
+        });
         DatasetReport report = outcome.report();
         List<String> failures = new ArrayList<>();
         report.findings().stream().filter(f -> f.severity() == DatasetReport.Severity.ERROR)

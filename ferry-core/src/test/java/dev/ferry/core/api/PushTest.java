@@ -72,6 +72,15 @@ class PushTest {
         assertThat(first.summary().inserted()).isEqualTo(3);
         assertThat(first.summary().failed()).isZero();
         assertThat(first.summary().successRate()).isEqualTo(1.0);
+        // the ingestion step's progress: the records checked, of all of them
+        List<dev.ferry.core.run.RunEvent.Progress> executing = ferry.runEvents(ferry.listRuns(1).get(0).id(), 0).stream()
+                .map(dev.ferry.core.run.LoggedEvent::event)
+                .filter(e -> e instanceof dev.ferry.core.run.RunEvent.Progress p && p.phase() == dev.ferry.core.run.RunState.EXECUTING)
+                .map(e -> (dev.ferry.core.run.RunEvent.Progress) e).toList();
+        assertThat(executing).last().satisfies(p -> {
+            assertThat(p.recordsDone()).isEqualTo(3);
+            assertThat(p.recordsTotal()).isEqualTo(3);
+        });
         assertThat(ferry.getRepo("cats").bundleCount()).isEqualTo(1);
         Ingestion ingestion = ferry.getIngestion("cats", null);
         assertThat(ingestion.rowCount()).isEqualTo(3);

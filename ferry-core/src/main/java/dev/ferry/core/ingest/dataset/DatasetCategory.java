@@ -13,8 +13,16 @@ import java.nio.file.Path;
 public interface DatasetCategory {
     Category category();
 
-    /** Checks a dataset folder against a valid config; builds the rows of the records that pass. */
-    DatasetOutcome check(Path datasetDir, IngestConfig config);
+    /**
+     * Checks a dataset folder against a valid config and builds the rows of the records that pass,
+     * reporting to {@code progress} as it goes.
+     */
+    DatasetOutcome check(Path datasetDir, IngestConfig config, RecordProgress progress);
+
+    /** {@link #check(Path, IngestConfig, RecordProgress)} with nobody to report to. */
+    default DatasetOutcome check(Path datasetDir, IngestConfig config) {
+        return check(datasetDir, config, RecordProgress.NONE);
+    }
 
     /** What the checks found, and the rows table. */
     record DatasetOutcome(DatasetReport report, RowsTable rows) {}

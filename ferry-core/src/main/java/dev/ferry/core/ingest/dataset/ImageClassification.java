@@ -38,7 +38,7 @@ final class ImageClassification implements DatasetCategory {
             Map<String, String> schemaValues, String idValue) {}
 
     @Override
-    public DatasetOutcome check(Path dir, IngestConfig config) {
+    public DatasetOutcome check(Path dir, IngestConfig config, RecordProgress progress) {
         DatasetReport report = new DatasetReport();
         List<String> columns = new ArrayList<>(RowsTable.BASE_COLUMNS);
         columns.addAll(config.schema().keySet());
@@ -99,7 +99,7 @@ final class ImageClassification implements DatasetCategory {
             }
             candidates.add(new Candidate(r, resolved, images.resolve(resolved), label.trim(), values,
                     idColumn >= 0 ? r.value(idColumn) : null));
-        }, report);
+        }, report, progress);
         if (!readAll) {
             return new DatasetOutcome(report, rows);
         }
@@ -107,7 +107,10 @@ final class ImageClassification implements DatasetCategory {
             report.error(header.name + " has a header but no data rows");
         }
 
-        List<ImageProbe.Result> probes = probeAll(candidates);
+        // the records turned down while reading are checked; each candidate is once its image is
+        long decided = records[0] - candidates.size();
+        progress.records(decided, records[0]);
+        List<ImageProbe.Result> probes = probeAll(candidates, done -> progress.records(decided + done, records[0]));
         Size target = config.targetSize();
         Set<String> labels = new TreeSet<>();
         for (int i = 0; i < candidates.size(); i++) {
@@ -207,8 +210,8 @@ final class ImageClassification implements DatasetCategory {
         return ext.equalsIgnoreCase("jpg") || ext.equalsIgnoreCase("jpeg");
     }
 
-    /** Probes images on every core; results in the same order. */
-    private static List<ImageProbe.Result> probeAll(List<Candidate> candidates) {
+    /** Probes images on every core; results in the same order, their count so far told to {@code done}. */
+    private static List<ImageProbe.Result> probeAll(List<Candidate> candidates, java.util.function.LongConsumer done) {
         int threads = Math.max(1, Runtime.getRuntime().availableProcessors());
         ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
             Thread t = new Thread(r, "ferry-image-check");
@@ -223,6 +226,7 @@ final class ImageClassification implements DatasetCategory {
             List<ImageProbe.Result> results = new ArrayList<>(futures.size());
             for (Future<ImageProbe.Result> f : futures) {
                 results.add(f.get());
+                done.accept(results.size());
             }
             return results;
         } catch (InterruptedException e) {

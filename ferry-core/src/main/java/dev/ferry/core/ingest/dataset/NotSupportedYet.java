@@ -19,7 +19,7 @@ final class NotSupportedYet implements DatasetCategory {
     }
 
     @Override
-    public DatasetOutcome check(Path datasetDir, IngestConfig config) {
+    public DatasetOutcome check(Path datasetDir, IngestConfig config, RecordProgress progress) {
         DatasetReport report = new DatasetReport();
         report.error("dataset checks and ingestion for category " + category + " are not supported yet"
                 + " (its config is valid); supported now: image_classification, tabular_classification, tabular_regression");

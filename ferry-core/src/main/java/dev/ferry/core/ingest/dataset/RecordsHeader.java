@@ -126,12 +126,20 @@ final class RecordsHeader {
     }
 
     /**
-     * Visits every record; a records file that turns out malformed part-way becomes a finding, and
-     * false is returned (the records seen before it are not enough to go on with).
+     * Visits every record, telling {@code progress} how many were read every
+     * {@link RecordProgress#READ_INTERVAL} records; a records file that turns out malformed part-way
+     * becomes a finding, and false is returned (the records seen before it are not enough to go on with).
      */
-    boolean forEachRecord(java.util.function.Consumer<RecordsSource.Record> action, DatasetReport report) {
+    boolean forEachRecord(java.util.function.Consumer<RecordsSource.Record> action, DatasetReport report,
+            RecordProgress progress) {
+        long[] read = {0};
         try {
-            source.forEach(action);
+            source.forEach(r -> {
+                action.accept(r);
+                if (++read[0] % RecordProgress.READ_INTERVAL == 0) {
+                    progress.records(read[0], 0);
+                }
+            });
             return true;
         } catch (DatasetProblem e) {
             report.error(e.getMessage());

@@ -30,7 +30,7 @@ final class Tabular implements DatasetCategory {
     }
 
     @Override
-    public DatasetOutcome check(Path dir, IngestConfig config) {
+    public DatasetOutcome check(Path dir, IngestConfig config, RecordProgress progress) {
         DatasetReport report = new DatasetReport();
         IngestConfig.Label label = config.label();
         boolean bucket = label.policy() == IngestConfig.LabelPolicy.BUCKET;
@@ -85,7 +85,7 @@ final class Tabular implements DatasetCategory {
             }
             config.schema().keySet().forEach(c -> row.add(values.get(c)));
             rows.add(row);
-        }, report);
+        }, report, progress);
         if (!readAll) {
             return new DatasetOutcome(report, new RowsTable(columns));
         }
@@ -99,6 +99,7 @@ final class Tabular implements DatasetCategory {
         }
         report.labels(classification || bucket ? List.copyOf(labels) : List.of());
         report.counted(records[0], 0);
+        progress.records(records[0], records[0]);
         return new DatasetOutcome(report, rows);
     }
 

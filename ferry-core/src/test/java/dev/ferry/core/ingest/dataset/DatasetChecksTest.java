@@ -215,4 +215,49 @@ class DatasetChecksTest {
         assertThat(r.dataset().rows().rows()).extracting(row -> row.get(3) + " " + row.get(5)).containsExactly(
                 "[100000, 1000000) 250000", "[-inf, 100000) 90000", "[1000000, inf) 1200000");
     }
+
+    /** Every call a check made to its progress reporter, as "done/total". */
+    private static List<String> progressOf(DatasetBuilder d, ConfigFlags flags) {
+        Preflight.Result r = check(d, flags);
+        List<String> calls = new java.util.ArrayList<>();
+        DatasetCategory.DatasetOutcome out = DatasetCategory.of(r.config().config().category())
+                .check(d.dir(), r.config().config(), (done, total) -> calls.add(done + "/" + total));
+        assertThat(out.report().hasErrors()).as("findings: %s", out.report().findings()).isFalse();
+        return calls;
+    }
+
+    private static String[] records(String header, int count, java.util.function.IntFunction<String> line) {
+        String[] lines = new String[count + 1];
+        lines[0] = header;
+        for (int i = 0; i < count; i++) {
+            lines[i + 1] = line.apply(i);
+        }
+        return lines;
+    }
+
+    @Test
+    void checksReportRecordsAsTheyGoAndStopWhenTheirReporterThrows() {
+        // images: reading the records reports every 1,024 (total not known yet), then each image probed
+        DatasetBuilder images = dataset().csv(records("filename,label", 2100, i -> "a" + i + ".jpg," + (i % 2 == 0 ? "cat" : "dog")))
+                .images("a", 2100, 8, 8);
+        List<String> calls = progressOf(images, images());
+        assertThat(calls).startsWith("1024/0", "2048/0", "0/2100", "1/2100").endsWith("2100/2100").hasSize(2 + 1 + 2100);
+
+        // tabular: reading is the check
+        DatasetBuilder table = dataset().csv(records("species,age", 2100, i -> (i % 2 == 0 ? "cat" : "dog") + "," + i));
+        assertThat(progressOf(table, tabular("tabular_classification", "species", null, null, "age:INT")))
+                .containsExactly("1024/0", "2048/0", "2100/2100");
+
+        // a reporter that throws (a cancelled run's) stops the checks right there
+        Preflight.Result r = check(images, images());
+        java.util.concurrent.atomic.AtomicLong last = new java.util.concurrent.atomic.AtomicLong();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> DatasetCategory.of(r.config().config().category())
+                .check(images.dir(), r.config().config(), (done, total) -> {
+                    last.set(done);
+                    if (total > 0 && done >= 100) {
+                        throw new IllegalStateException("cancelled");
+                    }
+                })).hasMessage("cancelled");
+        assertThat(last.get()).isEqualTo(100);
+    }
 }
