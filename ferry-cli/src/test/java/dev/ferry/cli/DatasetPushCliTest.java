@@ -179,4 +179,31 @@ class DatasetPushCliTest {
             remote.ferry().close();
         }
     }
+
+    @Test
+    void objectDetectionAndSegmentationPushEndToEndWithTheirSidecarsInTheRows() throws Exception {
+        String boxes = new DatasetBuilder(tmp.resolve("boxes")).csv("filename", "c0.jpg", "c1.jpg").images("c", 2, 40, 30)
+                .voc("c0.xml", 40, 30, "car 1 1 20 20", "person 10 5 40 30").voc("c1.xml", 40, 30, "car 0 0 5 5").dir().toString();
+        CliRun.Result pushed = ferry.run("dataset", "push", boxes, "--table", "street", "--category", "object_detection",
+                "--intent", "train");
+        assertThat(pushed.exit()).as(pushed.toString()).isZero();
+        assertThat(pushed.out()).contains("street · object_detection · train").contains("records   2 total · 2 inserted")
+                .contains("labels    2 (car, person)");
+        JsonNode first = CliContext.JSON.readTree(ferry.run("-o", "json", "dataset", "rows", "street").outLines().get(0));
+        assertThat(first.get("filename").asText()).isEqualTo("c0.jpg");
+        assertThat(first.get("annotation").asText()).isEqualTo("annotations/c0.xml");
+        assertThat(first.get("objects").asInt()).isEqualTo(2);
+        // a label column does not belong to object detection: the flag is refused before anything moves
+        CliRun.Result labelled = ferry.run("dataset", "push", boxes, "--table", "street", "--category", "object_detection",
+                "--intent", "train", "--label-column", "label");
+        assertThat(labelled.exit()).isEqualTo(2);
+
+        String masks = new DatasetBuilder(tmp.resolve("masks")).csv("filename", "m0.jpg", "m1.jpg").images("m", 2, 24, 16)
+                .mask("m0.png", 24, 16).mask("m1.png", 24, 16).dir().toString();
+        CliRun.Result segmented = ferry.run("dataset", "push", masks, "--table", "roads", "--category", "semantic_segmentation",
+                "--intent", "test");
+        assertThat(segmented.exit()).as(segmented.toString()).isZero();
+        assertThat(ferry.run("dataset", "export", "roads", "--format", "csv").out())
+                .contains("m0.jpg,jpg,,test,masks/m0.png").contains("m1.jpg,jpg,,test,masks/m1.png");
+    }
 }

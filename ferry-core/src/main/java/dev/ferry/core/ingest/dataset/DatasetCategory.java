@@ -31,6 +31,9 @@ public interface DatasetCategory {
     static DatasetCategory of(Category category) {
         return switch (category) {
             case IMAGE_CLASSIFICATION -> new ImageClassification();
+            case OBJECT_DETECTION -> new ObjectDetection();
+            case KEYPOINT_DETECTION -> new KeypointDetection();
+            case SEMANTIC_SEGMENTATION -> new SemanticSegmentation();
             case TABULAR_CLASSIFICATION, TABULAR_REGRESSION -> new Tabular(category);
             default -> new NotSupportedYet(category);
         };

@@ -22,7 +22,8 @@ final class NotSupportedYet implements DatasetCategory {
     public DatasetOutcome check(Path datasetDir, IngestConfig config, RecordProgress progress) {
         DatasetReport report = new DatasetReport();
         report.error("dataset checks and ingestion for category " + category + " are not supported yet"
-                + " (its config is valid); supported now: image_classification, tabular_classification, tabular_regression");
+                + " (its config is valid); supported now: image_classification, object_detection, keypoint_detection,"
+                + " semantic_segmentation, tabular_classification, tabular_regression");
         return new DatasetOutcome(report, new RowsTable(List.of()));
     }
 }

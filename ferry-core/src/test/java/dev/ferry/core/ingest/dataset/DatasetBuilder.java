@@ -56,6 +56,48 @@ public final class DatasetBuilder {
         return this;
     }
 
+    /** A segmentation mask: a grayscale PNG of class ids (0 background, 1 on the diagonal half). */
+    public DatasetBuilder mask(String name, int width, int height) {
+        return bytes("masks/" + name, encodeMask(width, height, BufferedImage.TYPE_BYTE_GRAY));
+    }
+
+    /** A mask saved as RGB (colour-coded classes): not one class id per pixel. */
+    public DatasetBuilder rgbMask(String name, int width, int height) {
+        return bytes("masks/" + name, encodeMask(width, height, BufferedImage.TYPE_INT_RGB));
+    }
+
+    private static byte[] encodeMask(int width, int height, int type) {
+        BufferedImage img = new BufferedImage(width, height, type);
+        for (int y = 0; y < height; y++) {
+            for (int x = 0; x < width; x++) {
+                img.getRaster().setSample(x, y, 0, x > y ? 1 : 0);
+            }
+        }
+        try {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            ImageIO.write(img, "png", out);
+            return out.toByteArray();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * A Pascal VOC annotation of an image of {@code width x height}; each object is
+     * {@code "name xmin ymin xmax ymax"}.
+     */
+    public DatasetBuilder voc(String name, int width, int height, String... objects) {
+        StringBuilder xml = new StringBuilder("<annotation>\n  <folder>images</folder>\n  <filename>" + name
+                + "</filename>\n  <size><width>" + width + "</width><height>" + height + "</height><depth>3</depth></size>\n");
+        for (String o : objects) {
+            String[] f = o.split(" ");
+            xml.append("  <object><name>").append(f[0]).append("</name><difficult>0</difficult><bndbox><xmin>")
+                    .append(f[1]).append("</xmin><ymin>").append(f[2]).append("</ymin><xmax>").append(f[3])
+                    .append("</xmax><ymax>").append(f[4]).append("</ymax></bndbox></object>\n");
+        }
+        return file("annotations/" + name, xml.append("</annotation>\n").toString());
+    }
+
     public DatasetBuilder emptyImage(String name) {
         return bytes("images/" + name, new byte[0]);
     }

@@ -150,7 +150,7 @@ class DatasetChecksTest {
     void classificationNeedsTwoLabelsAndLongListsAreCounted() {
         DatasetBuilder one = good().csv("filename,label", "a0.jpg,cat", "a1.jpg,cat");
         assertThat(findings(check(one, images()))).contains(
-                "error: only 1 distinct label (\"cat\"): classification needs at least 2");
+                "error: only 1 distinct label (\"cat\"): image_classification needs at least 2");
         StringBuilder csv = new StringBuilder("filename,label");
         for (int i = 0; i < 12; i++) csv.append("\nnope").append(i).append(".jpg,x");
         DatasetBuilder many = good().csv(csv.toString());
@@ -159,11 +159,134 @@ class DatasetChecksTest {
 
     @Test
     void categoriesWithoutDatasetRulesSaySo() {
-        DatasetBuilder d = good().file("annotations/x.xml", "<x/>");
-        Preflight.Result r = check(d, new ConfigFlags("t", "object_detection", "train", null, null, null, null, null, null,
-                null, null, null, null));
+        DatasetBuilder d = dataset().csv("text,label", "hello,greeting", "bye,farewell").file("texts/a.txt", "hello");
+        Preflight.Result r = check(d, new ConfigFlags("t", "text_classification", "train", "label", null, null, null, null,
+                null, null, null, null, null));
         assertThat(r.ok()).isFalse();
-        assertThat(findings(r)).singleElement().asString().contains("category object_detection are not supported yet");
+        assertThat(findings(r)).singleElement().asString().contains("category text_classification are not supported yet");
+    }
+
+    private static ConfigFlags category(String category, String label, Integer keypoints) {
+        return new ConfigFlags("t", category, "train", label, null, null, null, null, null, null, null, keypoints, null);
+    }
+
+    /** A good object-detection twin: three 40x30 images, each with a VOC annotation. */
+    private DatasetBuilder detection() {
+        return dataset().csv("filename", "a0.jpg", "a1.jpg", "a2.jpg").images("a", 3, 40, 30)
+                .voc("a0.xml", 40, 30, "cat 1 1 20 20", "dog 10 5 40 30").voc("a1.xml", 40, 30, "cat 0 0 5 5")
+                .voc("a2.xml", 40, 30);
+    }
+
+    @Test
+    void objectDetectionPairsEveryImageWithAValidVocAnnotation() {
+        Preflight.Result r = check(detection(), category("object_detection", null, null));
+        assertThat(r.ok()).as("%s", findings(r)).isTrue();
+        assertThat(findings(r)).containsExactly(
+                "note: annotations with no objects (the image is ingested as background): annotations/a2.xml");
+        assertThat(r.dataset().rows().columns()).containsExactly("data_id", "filename", "extension", "label",
+                "data_intent", "annotation", "objects");
+        assertThat(r.dataset().rows().rows()).extracting(row -> row.get(1) + " " + row.get(5) + " " + row.get(6))
+                .containsExactly("a0.jpg annotations/a0.xml 2", "a1.jpg annotations/a1.xml 1", "a2.jpg annotations/a2.xml 0");
+        assertThat(r.dataset().report().distinctLabels()).containsExactly("cat", "dog");
+
+        DatasetBuilder missing = detection();
+        deleteFile(missing.dir().resolve("annotations/a1.xml"));
+        missing.file("annotations/extra.xml", "<annotation/>");
+        assertThat(findings(check(missing, category("object_detection", null, null)))).contains(
+                "error: images without an annotation in annotations/: a1.jpg (no annotations/a1.xml)",
+                "note: annotations in annotations/ for no listed image (not ingested): extra.xml");
+
+        assertThat(findings(check(detection().file("annotations/a1.xml", "<annotation><object>"),
+                category("object_detection", null, null))))
+                .anyMatch(f -> f.startsWith("error: annotations that cannot be used: annotations/a1.xml (not well-formed XML"));
+        assertThat(findings(check(detection().file("annotations/a1.xml", "<html/>"), category("object_detection", null, null))))
+                .contains("error: annotations that cannot be used: annotations/a1.xml (not Pascal VOC (the root element is"
+                        + " <html>, not <annotation>))");
+        assertThat(findings(check(detection().voc("a1.xml", 40, 30, "cat 0 0 five 5"), category("object_detection", null, null))))
+                .contains("error: annotations that cannot be used: annotations/a1.xml (object 1 (\"cat\"): <xmax> is not a"
+                        + " number (\"five\"))");
+        assertThat(findings(check(detection().voc("a1.xml", 64, 64, "cat 0 0 5 5"), category("object_detection", null, null))))
+                .contains("error: annotations whose <size> is not their image's: annotations/a1.xml says 64x64, a1.jpg is 40x30");
+        assertThat(findings(check(detection().voc("a1.xml", 40, 30, "cat 10 0 50 5", "dog 5 5 5 9"),
+                category("object_detection", null, null))))
+                .contains("error: annotations with a box that is empty or outside its image: annotations/a1.xml object 1"
+                        + " (\"cat\"): box (xmin 10, ymin 0, xmax 50, ymax 5) outside the 40x30 image");
+        // an annotation may not make the parser read other files
+        DatasetBuilder entity = detection().file("secret.txt", "s3cret").file("annotations/a1.xml",
+                "<?xml version=\"1.0\"?><!DOCTYPE a [<!ENTITY x SYSTEM \"file:../secret.txt\">]>"
+                        + "<annotation><object><name>&x;</name><bndbox><xmin>0</xmin><ymin>0</ymin><xmax>1</xmax><ymax>1</ymax>"
+                        + "</bndbox></object></annotation>");
+        Preflight.Result withEntity = check(entity, category("object_detection", null, null));
+        assertThat(withEntity.ok()).isFalse();
+        assertThat(String.join("\n", findings(withEntity))).doesNotContain("s3cret")
+                .contains("annotations that cannot be used: annotations/a1.xml");
+    }
+
+    /** A good keypoint twin: two 40x30 images, two keypoints each. */
+    private DatasetBuilder keypoints() {
+        return dataset().csv("filename,keypoints,pose", "a0.jpg,\"[1, 2, 2, 30, 20, 1]\",standing",
+                "a1.jpg,\"[0, 0, 0, 39.5, 29, 2]\",sitting").images("a", 2, 40, 30);
+    }
+
+    @Test
+    void keypointDetectionReadsTripletsPerRecordAndKeepsThemInTheImage() {
+        Preflight.Result r = check(keypoints(), category("keypoint_detection", null, 2));
+        assertThat(r.ok()).as("%s", findings(r)).isTrue();
+        assertThat(r.dataset().rows().rows()).extracting(row -> row.get(1) + " " + row.get(3) + " " + row.get(5))
+                .containsExactly("a0.jpg null [1,2,2,30,20,1]", "a1.jpg null [0,0,0,39.5,29,2]");
+        Preflight.Result labelled = check(keypoints(), category("keypoint_detection", "pose", 2));
+        assertThat(labelled.dataset().rows().rows()).extracting(row -> row.get(3)).containsExactly("standing", "sitting");
+
+        assertThat(findings(check(keypoints(), category("keypoint_detection", null, 3)))).containsExactly(
+                "error: rows whose keypoints are not 3 x, y, v triplets (a JSON array of 9 numbers, v 0, 1 or 2):"
+                        + " row 1 (line 2) (6 numbers), row 2 (line 3) (6 numbers)");
+        DatasetBuilder bad = keypoints().csv("filename,keypoints", "a0.jpg,\"[1, 2, 7, 3, 4, 2]\"", "a1.jpg,oops",
+                "a2.jpg,", "a3.jpg,\"[1, 2, 2, 41, 4, 2]\"", "a4.jpg,\"{}\"").images("a", 5, 40, 30);
+        assertThat(findings(check(bad, category("keypoint_detection", null, 2)))).containsExactly(
+                "error: rows whose keypoints are not 2 x, y, v triplets (a JSON array of 6 numbers, v 0, 1 or 2):"
+                        + " row 1 (line 2) (keypoint 1 has visibility 7.0), row 2 (line 3) (not JSON), row 3 (line 4)"
+                        + " (empty), row 5 (line 6) (not a JSON array of numbers)",
+                "error: rows whose labelled keypoints lie outside their image: row 4 (line 5) keypoint 2 at (41.0, 4.0)"
+                        + " in a3.jpg of 40x30");
+        assertThat(findings(check(keypoints().csv("filename,points", "a0.jpg,[]"), category("keypoint_detection", null, 2))))
+                .singleElement().asString().startsWith("error: labels.csv has no \"keypoints\" column");
+    }
+
+    /** A good segmentation twin: two 24x16 images with grayscale masks. */
+    private DatasetBuilder segmentation() {
+        return dataset().csv("filename", "a0.jpg", "a1.jpg").images("a", 2, 24, 16).mask("a0.png", 24, 16)
+                .mask("a1.png", 24, 16);
+    }
+
+    @Test
+    void semanticSegmentationPairsEveryImageWithAClassIdMaskOfItsSize() {
+        Preflight.Result r = check(segmentation(), category("semantic_segmentation", null, null));
+        assertThat(r.ok()).as("%s", findings(r)).isTrue();
+        assertThat(r.dataset().rows().rows()).extracting(row -> row.get(1) + " " + row.get(5))
+                .containsExactly("a0.jpg masks/a0.png", "a1.jpg masks/a1.png");
+
+        DatasetBuilder missing = segmentation();
+        deleteFile(missing.dir().resolve("masks/a1.png"));
+        assertThat(findings(check(missing, category("semantic_segmentation", null, null))))
+                .contains("error: images without a mask in masks/: a1.jpg (no masks/a1.png)");
+        assertThat(findings(check(segmentation().mask("a1.png", 24, 17), category("semantic_segmentation", null, null))))
+                .contains("error: masks whose size is not their image's: masks/a1.png is 24x17, a1.jpg is 24x16");
+        assertThat(findings(check(segmentation().rgbMask("a1.png", 24, 16), category("semantic_segmentation", null, null))))
+                .contains("error: masks that are not one class id per pixel (save them as grayscale or palette PNG):"
+                        + " masks/a1.png is RGB");
+        assertThat(findings(check(segmentation().bytes("masks/a1.png", DatasetBuilder.jpeg(24, 16, 1)),
+                category("semantic_segmentation", null, null))))
+                .contains("error: masks that are not PNG: masks/a1.png is JPEG");
+        assertThat(findings(check(segmentation().bytes("masks/a1.png", new byte[0]), category("semantic_segmentation", null, null))))
+                .contains("error: masks that cannot be used: masks/a1.png (empty file (0 bytes))");
+    }
+
+    private static void deleteFile(Path p) {
+        try {
+            java.nio.file.Files.delete(p);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     @Test
