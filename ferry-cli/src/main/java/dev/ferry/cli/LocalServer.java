@@ -40,7 +40,7 @@ final class LocalServer {
         ProcessHandle start(FerryHome home, Path log, Map<String, String> env);
     }
 
-    /** Starts {@code ferry serve --daemon} as a background process of the same Java and class path. */
+    /** Starts the server ({@link BackgroundServer}) as a background process of the same Java and class path. */
     static final Starter BACKGROUND_PROCESS = LocalServer::spawn;
 
     private final FerryHome home;
@@ -160,6 +160,39 @@ final class LocalServer {
                 + timeout.toSeconds() + " s", "see its log: " + log + " (" + START_TIMEOUT_ENV + " sets the wait)");
     }
 
+    /**
+     * For the thin client: starts this home's server in the background when there is none (no
+     * server.json at all) and no other command is starting one, and waits until it has written
+     * server.json and opened its command port. False whenever anything is unusual (a server.json of
+     * another process, another build, settings that stop the server as it starts): the full CLI then
+     * sorts it out and says what is wrong.
+     */
+    static boolean startForRelay(FerryHome home, Map<String, String> env) {
+        if (Files.exists(home.serverFile())) {
+            return false;
+        }
+        Duration limit = Duration.ofSeconds(30);
+        try (StartLock held = StartLock.take(home.serverStartLockFile(), limit)) {
+            if (Files.exists(home.serverFile())) {
+                return Files.exists(home.commandEndpoint()); // another command started it while this one waited
+            }
+            Path log = home.serverLogFile();
+            Files.createDirectories(log.getParent());
+            ProcessHandle process = spawn(home, log, env);
+            long deadline = System.nanoTime() + limit.toNanos();
+            while (System.nanoTime() < deadline && process.isAlive()) {
+                // the command port opens first; server.json last, once the server is ready for everyone
+                if (Files.exists(home.serverFile()) && Files.exists(home.commandEndpoint())) {
+                    return true;
+                }
+                sleep(10);
+            }
+            return false;
+        } catch (FerryException | IOException e) {
+            return false;
+        }
+    }
+
     private static ProcessHandle spawn(FerryHome home, Path log, Map<String, String> env) {
         ProcessBuilder builder = new ProcessBuilder(command());
         builder.environment().putAll(env);
@@ -194,7 +227,7 @@ final class LocalServer {
         }
     }
 
-    /** The same JVM, class path and options as this process, running {@code ferry serve --daemon}. */
+    /** The same JVM, class path and options as this process, running {@link BackgroundServer}. */
     private static List<String> command() {
         List<String> cmd = new ArrayList<>();
         cmd.add(ProcessHandle.current().info().command().orElse(
@@ -217,9 +250,7 @@ final class LocalServer {
         }
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));
-        cmd.add(Ferry.class.getName());
-        cmd.add("serve");
-        cmd.add("--daemon");
+        cmd.add(BackgroundServer.class.getName());
         return cmd;
     }
 

@@ -41,17 +41,56 @@ public final class ThinClient {
     static final String RELAY_ENV = "FERRY_RELAY";
     /** Commands that manage the local server or its settings run in the client's own process. */
     private static final Set<String> OWN_PROCESS_COMMANDS = Set.of("serve", "server", "config");
+    /** Commands whose every subcommand works on the store, and commands that are such a subcommand themselves. */
+    private static final Set<String> STORE_GROUPS = Set.of("repo", "bundle", "label", "dataset", "runs");
+    private static final Set<String> STORE_COMMANDS = Set.of("push", "fsck", "gc");
 
     private ThinClient() {}
 
     public static void main(String[] args) {
         Map<String, String> env = System.getenv();
-        OptionalInt code = relay(args, env, Path.of("").toAbsolutePath(), new FileOutputStream(FileDescriptor.out),
-                new FileOutputStream(FileDescriptor.err), Terminal.interactive(env));
+        OptionalInt code = relayStartingServer(args, env, Path.of("").toAbsolutePath(),
+                new FileOutputStream(FileDescriptor.out), new FileOutputStream(FileDescriptor.err), Terminal.interactive(env));
         if (code.isPresent()) {
             System.exit(code.getAsInt());
         }
         Ferry.main(args);
+    }
+
+    /**
+     * {@link #relay}, and when no server runs yet for a command that certainly needs one, starts it
+     * first ({@link LocalServer#startForRelay}) and relays to it: the first command after the server's
+     * idle stop then costs a server start, not also a full CLI start, HTTP client and JSON mapping in
+     * this process. Empty when the command must run in this process after all.
+     */
+    static OptionalInt relayStartingServer(String[] args, Map<String, String> env, Path cwd, OutputStream stdout,
+            OutputStream stderr, boolean interactive) {
+        OptionalInt code = relay(args, env, cwd, stdout, stderr, interactive);
+        if (code.isEmpty() && relayable(List.of(args), env) && needsServer(List.of(args))
+                && LocalServer.startForRelay(FerryHome.resolve(env), env)) {
+            code = relay(args, env, cwd, stdout, stderr, interactive);
+        }
+        return code;
+    }
+
+    /**
+     * Whether the command works on the store whatever else it says: a store command with a subcommand
+     * (a group alone prints its usage), and no help or dry run.
+     */
+    static boolean needsServer(List<String> args) {
+        String command = commandWord(args);
+        if (command == null) {
+            return false;
+        }
+        // of ingest only push: validate and schema are local only
+        boolean store = STORE_COMMANDS.contains(command) || STORE_GROUPS.contains(command) && subcommandAfter(args, command)
+                || command.equals("ingest") && args.contains("push");
+        return store && args.stream().noneMatch(a -> a.equals("--help") || a.equals("-h") || a.equals("help")
+                || a.equals("--dry-run"));
+    }
+
+    private static boolean subcommandAfter(List<String> args, String command) {
+        return args.subList(args.indexOf(command) + 1, args.size()).stream().anyMatch(a -> !a.startsWith("-"));
     }
 
     /**

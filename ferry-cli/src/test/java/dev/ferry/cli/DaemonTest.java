@@ -43,6 +43,63 @@ class DaemonTest {
         return ServerInfo.read(new FerryHome(home).serverFile()).orElseThrow();
     }
 
+    /** Runs the jar's entry point's first step: relay, starting the server first when the command needs it. */
+    private java.util.Optional<CliRun.Result> entryPoint(String... args) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        java.util.Map<String, String> env = new java.util.HashMap<>(System.getenv());
+        env.keySet().removeIf(k -> k.startsWith("FERRY_"));
+        env.put("FERRY_HOME", home.toString());
+        env.put("FERRY_SERVER_IDLE", "60");
+        java.util.OptionalInt exit = ThinClient.relayStartingServer(args, env, tmp, out, err, false);
+        if (exit.isEmpty()) {
+            assertThat(out.size() + err.size()).as("nothing written by a command that runs in its own process").isZero();
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of(new CliRun.Result(exit.getAsInt(), out.toString(java.nio.charset.StandardCharsets.UTF_8),
+                err.toString(java.nio.charset.StandardCharsets.UTF_8)));
+    }
+
+    @Test
+    void theEntryPointStartsAMissingServerForAStoreCommandAndRelaysToIt() throws Exception {
+        // commands that do not need the store start nothing and run in their own process
+        assertThat(entryPoint("version")).isEmpty();
+        assertThat(entryPoint("repo", "list", "--help")).isEmpty();
+        assertThat(entryPoint("ingest", "validate", "x.yaml")).isEmpty();
+        assertThat(home.resolve("server.json")).doesNotExist();
+
+        CliRun.Result created = entryPoint("repo", "create", "--repo", "demo").orElseThrow();
+        assertThat(created.exit()).as(created.toString()).isZero();
+        ServerInfo started = info();
+        assertThat(started.pid()).isNotEqualTo(ProcessHandle.current().pid());
+        assertThat(new FerryHome(home).commandEndpoint()).exists();
+        CliRun.Result listed = entryPoint("-o", "json", "repo", "list").orElseThrow();
+        assertThat(listed.json().get(0).get("name").asText()).isEqualTo("demo");
+        assertThat(info()).isEqualTo(started);
+
+        // anything unusual (here: a server.json of a dead process) is left to the full CLI
+        ProcessHandle.of(started.pid()).ifPresent(ProcessHandle::destroyForcibly);
+        while (started.processAlive()) {
+            Thread.sleep(20);
+        }
+        Files.deleteIfExists(new FerryHome(home).commandEndpoint());
+        assertThat(entryPoint("repo", "list")).isEmpty();
+        assertThat(ferry.run("repo", "list").out()).contains("demo");
+        assertThat(info().pid()).isNotEqualTo(started.pid());
+    }
+
+    @Test
+    void whatCertainlyNeedsTheServer() {
+        for (String line : List.of("repo list", "-o json bundle upload --path p --repo r", "push ds --table t", "fsck", "gc",
+                "dataset rows t", "ingest push ds", "runs watch ID", "label set --repo r --label l --bundle b")) {
+            assertThat(ThinClient.needsServer(List.of(line.split(" ")))).as(line).isTrue();
+        }
+        for (String line : List.of("version", "repo", "dataset", "ingest validate ds", "ingest schema", "repo list --help",
+                "push ds --dry-run", "help repo", "completion bash", "-o json", "bundle -h")) {
+            assertThat(ThinClient.needsServer(List.of(line.split(" ")))).as(line).isFalse();
+        }
+    }
+
     @Test
     void theFirstCommandThatNeedsAServerStartsOneAndLaterCommandsReuseIt() throws Exception {
         assertThat(ferry.run("version").exit()).isZero();
@@ -81,12 +138,27 @@ class DaemonTest {
         assertThat(servers).isEqualTo(1);
     }
 
+    @Test
+    void twoEntryPointsStartingAtOnceShareOneServer() throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            Callable<java.util.Optional<CliRun.Result>> list = () -> entryPoint("repo", "list");
+            for (Future<java.util.Optional<CliRun.Result>> f : pool.invokeAll(List.of(list, list))) {
+                assertThat(f.get()).as("relayed").isPresent();
+                assertThat(f.get().get().exit()).as(f.get().get().toString()).isZero();
+            }
+        } finally {
+            pool.shutdown();
+        }
+        assertThat(ProcessHandle.allProcesses().filter(this::isOurServer).count()).isEqualTo(1);
+    }
+
     /** A background server process of this test's home (other tests may run their own). */
     private boolean isOurServer(ProcessHandle p) {
         try {
             String cmdline = Files.readString(Path.of("/proc/" + p.pid() + "/cmdline"));
             String environ = Files.readString(Path.of("/proc/" + p.pid() + "/environ"));
-            return cmdline.contains("serve\0--daemon") && environ.contains("FERRY_HOME=" + home + "\0");
+            return cmdline.endsWith(BackgroundServer.class.getName() + "\0") && environ.contains("FERRY_HOME=" + home + "\0");
         } catch (Exception e) {
             return false;
         }

@@ -185,11 +185,12 @@ public final class Daemon {
             return;
         }
         try {
-            if (info != null) {
-                info.removeIfMine(home.serverFile());
-            }
+            // the reverse of start: no more relayed commands, then no more server.json
             if (commandSocket != null) {
                 commandSocket.close();
+            }
+            if (info != null) {
+                info.removeIfMine(home.serverFile());
             }
             if (server != null) {
                 server.close();
