@@ -405,6 +405,23 @@ public final class HttpFerry implements FerryApi {
         return send("GET", "/blobs/" + seg(digest.toString()), null).body();
     }
 
+    /**
+     * {@code POST /blobs/read}: many blobs in one answer, each checked against its digest here
+     * (DATA_CORRUPT if one arrives damaged).
+     */
+    java.util.Map<dev.ferry.core.model.Digest, byte[]> readBlobs(List<dev.ferry.core.model.Digest> digests) {
+        byte[] body = send("POST", "/blobs/read", new Wire.Digests(digests)).body();
+        java.util.Map<dev.ferry.core.model.Digest, byte[]> blobs = new java.util.HashMap<>();
+        try {
+            dev.ferry.core.pack.BlobFrames.read(new java.io.ByteArrayInputStream(body),
+                    (digest, data, length) -> blobs.put(digest, java.util.Arrays.copyOf(data, length)));
+        } catch (IOException | FerryException e) {
+            throw new FerryException(ErrorCode.DATA_CORRUPT, "blobs from " + base + " arrived damaged: " + e.getMessage(),
+                    "try again; if it repeats, run 'ferry fsck' against the server", e);
+        }
+        return blobs;
+    }
+
     boolean manifestCommitted(dev.ferry.core.model.Digest root) {
         Wire.ManifestState state = call("GET", "/manifests/" + seg(root.toString()), null, type(Wire.ManifestState.class));
         return state != null && state.committed();

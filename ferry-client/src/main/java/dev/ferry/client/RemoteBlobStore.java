@@ -19,7 +19,8 @@ import java.util.stream.Collectors;
  * A remote server's store seen from the client. Presence is asked with {@code POST /blobs/missing},
  * blobs travel to it in pack uploads ({@code POST /packs}) and back with {@code GET /blobs/{digest}},
  * each one verified here against its digest, end to end. What the server has already is never sent,
- * so an interrupted upload, run again, sends only the rest. Pack locations are the server's business:
+ * so an interrupted upload, run again, sends only the rest. Downloads read small files' blobs many
+ * at a time ({@code POST /blobs/read}), large files' chunks one request each. Pack locations are the server's business:
  * a located blob here is only "the server has it".
  */
 final class RemoteBlobStore implements BlobStore {
@@ -78,6 +79,24 @@ final class RemoteBlobStore implements BlobStore {
     @Override
     public ByteBuffer read(BlobLocation location, ByteBuffer scratch) {
         return ByteBuffer.wrap(read(location.digest()));
+    }
+
+    @Override
+    public boolean batchesReads() {
+        return true;
+    }
+
+    /** One {@code POST /blobs/read} per batch the caller chose (within the server's limits). */
+    @Override
+    public Map<Digest, byte[]> readAll(Collection<Digest> digests) {
+        Map<Digest, byte[]> blobs = server.readBlobs(List.copyOf(new java.util.LinkedHashSet<>(digests)));
+        for (Digest d : digests) {
+            if (!blobs.containsKey(d)) {
+                throw new FerryException(ErrorCode.DATA_CORRUPT, "blob " + d + " was asked of " + server.url()
+                        + " and did not come", "try again; if it repeats, run 'ferry fsck' against the server");
+            }
+        }
+        return blobs;
     }
 
     @Override

@@ -188,6 +188,24 @@ class RemoteUploadTest {
         assertThat(third.outcome().newBytes()).isZero();
     }
 
+    @Test
+    void aRemoteDownloadReadsSmallFilesInBatchesAndRestoresTheTreeExactly() throws Exception {
+        // more small files than one batch holds, a file large enough to be read chunk by chunk, an empty
+        // file and two files with the same content (one blob, asked for once per batch)
+        Path src = TestFiles.tree(tmp.resolve("mixed"), 2500, 17);
+        TestFiles.writeRandom(src.resolve("large.bin"), 5, 6 << 20);
+        TestFiles.write(src.resolve("empty"), new byte[0]);
+        TestFiles.write(src.resolve("same-1"), "twins".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        TestFiles.write(src.resolve("same-2"), "twins".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        client.createRepo("mixed", "");
+        client.upload(new UploadRequest(src, "mixed", "m", null), TransferListener.NONE);
+        Path out = tmp.resolve("mixed-out");
+        var outcome = client.download(new dev.ferry.core.api.DownloadRequest("mixed", dev.ferry.core.model.BundleRef.label("latest"),
+                out, null, false), TransferListener.NONE);
+        assertThat(outcome.files()).isEqualTo(2504);
+        TestFiles.assertSameTree(src, out);
+    }
+
     private void awaitFirstPack() {
         long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
         try {

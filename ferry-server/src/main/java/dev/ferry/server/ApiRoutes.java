@@ -150,6 +150,17 @@ final class ApiRoutes {
             byte[] data = ferry.readBlob(digest(ctx));
             ctx.status(200).contentType("application/octet-stream").result(data);
         });
+        route(r, "POST", "/blobs/read", ctx -> {
+            Wire.Digests req = body(ctx, Wire.Digests.class);
+            ferry.readBlobs(req.digests(), () -> { // asked for once every blob is known to be there
+                ctx.status(200).contentType("application/octet-stream");
+                try {
+                    return ctx.res().getOutputStream();
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+        });
         route(r, "POST", "/packs", ctx -> json(ctx, 201, ferry.storeBlobs(ctx.req().getInputStream())));
         route(r, "GET", "/manifests/{digest}", ctx -> {
             Digest root = digest(ctx);

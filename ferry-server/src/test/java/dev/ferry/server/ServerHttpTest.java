@@ -122,6 +122,42 @@ class ServerHttpTest {
     }
 
     @Test
+    void manyBlobsComeBackInOneAnswerOnlyWhenAllAreThereAndWithinTheLimits() throws Exception {
+        var ferry = server.ferry();
+        java.util.List<dev.ferry.core.model.Digest> stored = new java.util.ArrayList<>();
+        var pack = new java.io.ByteArrayOutputStream();
+        dev.ferry.core.pack.BlobFrames.writeMagic(pack);
+        for (String text : java.util.List.of("one", "two", "three")) {
+            byte[] data = text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            stored.add(dev.ferry.core.model.Digest.of(data));
+            dev.ferry.core.pack.BlobFrames.writeFrame(pack, stored.getLast(), data);
+        }
+        ferry.storeBlobs(new java.io.ByteArrayInputStream(pack.toByteArray()));
+        String asked = Json.MAPPER.writeValueAsString(java.util.Map.of("digests", java.util.List.of(stored.get(2).toString(),
+                stored.get(0).toString())));
+        HttpResponse<byte[]> ok = http.send(HttpRequest.newBuilder(URI.create(base + "/blobs/read"))
+                .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(asked)).build(), HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(ok.statusCode()).isEqualTo(200);
+        java.util.List<String> got = new java.util.ArrayList<>();
+        dev.ferry.core.pack.BlobFrames.read(new java.io.ByteArrayInputStream(ok.body()),
+                (digest, data, length) -> got.add(new String(data, 0, length, java.nio.charset.StandardCharsets.UTF_8)));
+        assertThat(got).containsExactly("three", "one");
+
+        String unknown = "sha256:" + "ab".repeat(32);
+        HttpResponse<String> missing = send("POST", "/blobs/read", "{\"digests\": [\"" + stored.get(0) + "\", \"" + unknown + "\"]}",
+                token);
+        assertThat(missing.statusCode()).isEqualTo(404);
+        assertThat(error(missing).get("message").asText()).contains(unknown);
+        String tooMany = Json.MAPPER.writeValueAsString(java.util.Map.of("digests",
+                java.util.Collections.nCopies(dev.ferry.core.pack.BlobFrames.MAX_BLOBS + 1, stored.get(0).toString())));
+        HttpResponse<String> refused = send("POST", "/blobs/read", tooMany, token);
+        assertThat(refused.statusCode()).isEqualTo(400);
+        assertThat(error(refused).get("message").asText()).contains("at most 4096 blobs");
+        assertThat(send("POST", "/blobs/read", "{\"digests\": [\"sha256:nope\"]}", token).statusCode()).isEqualTo(400);
+    }
+
+    @Test
     void theOpenApiDocumentListsExactlyTheRoutesTheServerHas() throws Exception {
         Path doc = Path.of("..", "docs", "http-api.yaml");
         JsonNode paths = new ObjectMapper(new YAMLFactory()).readTree(doc.toFile()).get("paths");

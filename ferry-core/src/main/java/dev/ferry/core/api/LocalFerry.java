@@ -203,6 +203,43 @@ public final class LocalFerry implements FerryApi {
         return blobs.read(digest);
     }
 
+    /**
+     * Many blobs in one answer, for a remote client's download ({@code POST /blobs/read}): at most
+     * {@link dev.ferry.core.pack.BlobFrames#MAX_BLOBS} blobs and
+     * {@link dev.ferry.core.pack.BlobFrames#MAX_BYTES} of frames, all of them stored (NOT_FOUND names the
+     * first that is not), checked before {@code body} is asked for; then written as BlobFrames, each
+     * blob verified as it is read.
+     */
+    public void readBlobs(List<dev.ferry.core.model.Digest> digests, java.util.function.Supplier<java.io.OutputStream> body)
+            throws IOException {
+        if (digests.size() > dev.ferry.core.pack.BlobFrames.MAX_BLOBS) {
+            throw FerryException.invalid("at most " + dev.ferry.core.pack.BlobFrames.MAX_BLOBS + " blobs per read, not "
+                    + digests.size(), "ask in several requests");
+        }
+        try (StoreLock.Held held = lock.shared(SHARED_WAIT)) {
+            var located = blobs.locate(digests);
+            long bytes = 0;
+            for (var d : digests) {
+                var where = located.get(d);
+                if (where == null) {
+                    throw FerryException.notFound("blob " + d + " is not in this server's store",
+                            "check the digest; 'ferry fsck' on the server lists damaged bundles");
+                }
+                bytes += dev.ferry.core.pack.BlobFrames.frameSize(where.length());
+            }
+            if (bytes > dev.ferry.core.pack.BlobFrames.MAX_BYTES) {
+                throw FerryException.invalid("these blobs are " + (bytes >> 20) + " MiB; one read answers at most "
+                        + (dev.ferry.core.pack.BlobFrames.MAX_BYTES >> 20) + " MiB", "ask in several requests");
+            }
+            java.io.OutputStream out = body.get();
+            dev.ferry.core.pack.BlobFrames.writeMagic(out);
+            for (var d : digests) {
+                dev.ferry.core.pack.BlobFrames.writeFrame(out, d, blobs.read(located.get(d)));
+            }
+            out.flush();
+        }
+    }
+
     /** Whether a committed bundle has this manifest (so an unchanged folder needs no upload at all). */
     public boolean hasManifest(dev.ferry.core.model.Digest root) {
         return blobs.containsManifest(root);

@@ -40,6 +40,23 @@ public interface BlobStore extends AutoCloseable {
      */
     java.nio.ByteBuffer read(BlobLocation location, java.nio.ByteBuffer scratch);
 
+    /**
+     * Whether every read is a round trip worth saving (a remote store): then a download reads small
+     * files' blobs in batches with {@link #readAll}.
+     */
+    default boolean batchesReads() {
+        return false;
+    }
+
+    /** Reads these blobs, each checked against its digest; the default reads them one at a time. */
+    default Map<Digest, byte[]> readAll(Collection<Digest> digests) {
+        Map<Digest, byte[]> blobs = new java.util.HashMap<>();
+        for (Digest d : digests) {
+            blobs.computeIfAbsent(d, this::read);
+        }
+        return blobs;
+    }
+
     /** A writing session; many threads may put into one writer at once. */
     BlobWriter newWriter();
 

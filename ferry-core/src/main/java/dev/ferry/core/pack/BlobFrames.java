@@ -40,6 +40,21 @@ public final class BlobFrames {
         return at + HEADER + length;
     }
 
+    /** Writes the magic line that starts a body. */
+    public static void writeMagic(java.io.OutputStream out) throws IOException {
+        out.write(MAGIC);
+    }
+
+    /** Writes one frame to a stream. */
+    public static void writeFrame(java.io.OutputStream out, Digest digest, byte[] data) throws IOException {
+        byte[] header = new byte[HEADER];
+        java.nio.ByteBuffer h = java.nio.ByteBuffer.wrap(header);
+        digest.writeTo(h);
+        h.putInt(data.length);
+        out.write(header);
+        out.write(data);
+    }
+
     /** Receives each verified frame of a body. */
     public interface Sink {
         void accept(Digest digest, byte[] data, int length);

@@ -68,12 +68,22 @@ public final class Downloader {
                 }
                 Map<Digest, BlobLocation> locations = restorer.locate(page);
                 List<Future<?>> writes = new ArrayList<>(page.size());
-                for (FileEntry e : page) {
+                for (List<FileEntry> batch : ReadBatches.of(page, store.batchesReads())) {
                     writes.add(pool.submit(() -> {
-                        Path target = staging.resolve(e.path());
-                        ensureParentOf(target, staging, madeDirs);
-                        restorer.write(e, target, locations);
+                        // a store where every read is a round trip reads a batch of small files at once
+                        Map<Digest, byte[]> read = batch.size() > 1 ? store.readAll(ReadBatches.digests(batch)) : null;
+                        for (FileEntry e : batch) {
+                            Path target = staging.resolve(e.path());
+                            ensureParentOf(target, staging, madeDirs);
+                            if (read != null) {
+                                restorer.writeFrom(e, target, read);
+                            } else {
+                                restorer.write(e, target, locations);
+                            }
+                        }
                     }));
+                }
+                for (FileEntry e : page) {
                     files++;
                     bytes += e.size();
                 }

@@ -54,14 +54,23 @@ final class FileRestorer {
         return found;
     }
 
-    /** Creates {@code target} (which must not exist) with the entry's content and mode. */
+    /** Creates {@code target} (which must not exist) with the entry's content and mode, read from the store. */
     void write(FileEntry entry, Path target, Map<Digest, BlobLocation> locations) {
+        write(entry, target, c -> store.read(locations.get(c.digest()), scratch.get()));
+    }
+
+    /** Creates {@code target} from blobs read already ({@link BlobStore#readAll}, verified). */
+    void writeFrom(FileEntry entry, Path target, Map<Digest, byte[]> blobs) {
+        write(entry, target, c -> ByteBuffer.wrap(blobs.get(c.digest())));
+    }
+
+    private void write(FileEntry entry, Path target, java.util.function.Function<ChunkRef, ByteBuffer> chunks) {
         try (FileChannel out = FileChannel.open(target,
                 EnumSet.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
                 PosixFilePermissions.asFileAttribute(Modes.fromBits(entry.mode())))) {
             long written = 0;
             for (ChunkRef c : entry.chunks()) {
-                ByteBuffer b = store.read(locations.get(c.digest()), scratch.get());
+                ByteBuffer b = chunks.apply(c);
                 int length = b.remaining();
                 while (b.hasRemaining()) {
                     written += out.write(b);
