@@ -53,21 +53,31 @@ final class ProgressDisplay implements TransferListener, AutoCloseable {
         return new Handle(lazy, lazy::close);
     }
 
-    /** A bar made when the first progress arrives (from any of the threads that report it). */
+    /**
+     * A bar made when the first progress arrives (from any of the threads that report it). Progress
+     * is reported per file and chunk by every upload thread: once the bar exists, reading the volatile
+     * field is all it costs; only making it takes the lock.
+     */
     private static final class OnFirstProgress implements TransferListener {
         private final java.util.function.Supplier<ProgressDisplay> make;
-        private ProgressDisplay display;
+        private volatile TransferListener display;
         private boolean closed;
 
         OnFirstProgress(java.util.function.Supplier<ProgressDisplay> make) {
             this.make = make;
         }
 
-        private synchronized TransferListener display() {
-            if (display == null && !closed) {
-                display = make.get();
+        private TransferListener display() {
+            TransferListener shown = display;
+            if (shown != null) {
+                return shown;
             }
-            return display == null ? TransferListener.NONE : display;
+            synchronized (this) {
+                if (display == null) {
+                    display = closed ? TransferListener.NONE : make.get();
+                }
+                return display;
+            }
         }
 
         @Override
@@ -87,8 +97,8 @@ final class ProgressDisplay implements TransferListener, AutoCloseable {
 
         synchronized void close() {
             closed = true;
-            if (display != null) {
-                display.close();
+            if (display instanceof ProgressDisplay bar) {
+                bar.close();
             }
         }
     }

@@ -4,7 +4,6 @@ import dev.ferry.client.HttpFerry;
 import dev.ferry.core.api.Wire;
 import dev.ferry.core.home.ServerInfo;
 import dev.ferry.server.Daemon;
-import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -101,12 +100,9 @@ final class ServerCommands extends CommandGroup {
         int port;
 
         @Option(names = "--idle", paramLabel = "DURATION",
-                description = "Stop after this long without requests or runs (90s, 15m; 0: never). Default: never,"
-                        + " or FERRY_SERVER_IDLE (15m) for the background server.")
+                description = "Stop after this long without requests or runs (90s, 15m; 0: never). Default: never"
+                        + " (the background server the CLI starts: FERRY_SERVER_IDLE, 15m).")
         String idle;
-
-        @Option(names = "--daemon", hidden = true, description = "Started by the CLI in the background.")
-        boolean daemon;
 
         Serve(CliContext ctx) {
             super(ctx);
@@ -114,13 +110,8 @@ final class ServerCommands extends CommandGroup {
 
         @Override
         protected int run() throws InterruptedException {
-            Duration idleAfter = idle != null ? Daemon.parseIdle(idle)
-                    : daemon ? Daemon.parseIdle(ctx.env.get(Daemon.IDLE_ENV)) : Duration.ZERO;
-            PrintWriter log = daemon ? new PrintWriter(System.out, true) : ctx.err;
-            Daemon server = new Daemon(ctx.home(), new Daemon.Options(host, port, idleAfter, ctx.env.get("FERRY_TOKEN"),
-                    new CommandsForClients()), log);
-            server.start();
-            server.awaitStop();
+            BackgroundServer.serve(ctx.home(), host, port, idle != null ? Daemon.parseIdle(idle) : Duration.ZERO,
+                    ctx.env.get("FERRY_TOKEN"), ctx.err);
             return 0;
         }
     }

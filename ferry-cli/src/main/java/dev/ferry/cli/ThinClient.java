@@ -41,8 +41,9 @@ public final class ThinClient {
     static final String RELAY_ENV = "FERRY_RELAY";
     /** Commands that manage the local server or its settings run in the client's own process. */
     private static final Set<String> OWN_PROCESS_COMMANDS = Set.of("serve", "server", "config");
-    /** Commands whose every subcommand works on the store, and commands that are such a subcommand themselves. */
+    /** Command groups every subcommand of which works on the store. */
     private static final Set<String> STORE_GROUPS = Set.of("repo", "bundle", "label", "dataset", "runs");
+    /** Single commands that work on the store. */
     private static final Set<String> STORE_COMMANDS = Set.of("push", "fsck", "gc");
 
     private ThinClient() {}

@@ -33,11 +33,14 @@ public final class BlobFrames {
 
     /** Writes one frame into {@code target} at {@code at}; returns where the next frame goes. */
     public static int writeFrame(byte[] target, int at, Digest digest, byte[] data, int offset, int length) {
-        java.nio.ByteBuffer header = java.nio.ByteBuffer.wrap(target, at, HEADER);
-        digest.writeTo(header);
-        header.putInt(length);
+        putHeader(java.nio.ByteBuffer.wrap(target, at, HEADER), digest, length);
         System.arraycopy(data, offset, target, at + HEADER, length);
         return at + HEADER + length;
+    }
+
+    private static void putHeader(java.nio.ByteBuffer header, Digest digest, int length) {
+        digest.writeTo(header);
+        header.putInt(length);
     }
 
     /** Writes the magic line that starts a body. */
@@ -48,9 +51,7 @@ public final class BlobFrames {
     /** Writes one frame to a stream. */
     public static void writeFrame(java.io.OutputStream out, Digest digest, byte[] data) throws IOException {
         byte[] header = new byte[HEADER];
-        java.nio.ByteBuffer h = java.nio.ByteBuffer.wrap(header);
-        digest.writeTo(h);
-        h.putInt(data.length);
+        putHeader(java.nio.ByteBuffer.wrap(header), digest, data.length);
         out.write(header);
         out.write(data);
     }

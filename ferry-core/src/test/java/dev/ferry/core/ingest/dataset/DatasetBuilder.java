@@ -73,13 +73,7 @@ public final class DatasetBuilder {
                 img.getRaster().setSample(x, y, 0, x > y ? 1 : 0);
             }
         }
-        try {
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            ImageIO.write(img, "png", out);
-            return out.toByteArray();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return write(img, "png");
     }
 
     /**
@@ -125,13 +119,7 @@ public final class DatasetBuilder {
                 img.setRGB(x, y, random.nextInt());
             }
         }
-        try {
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            ImageIO.write(img, format, out);
-            return out.toByteArray();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return write(img, format);
     }
 
     public static byte[] jpeg(int width, int height, int seed) {
@@ -146,6 +134,10 @@ public final class DatasetBuilder {
         g.setColor(Color.WHITE);
         g.drawLine(0, 0, width, height);
         g.dispose();
+        return write(img, format);
+    }
+
+    private static byte[] write(BufferedImage img, String format) {
         try {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             ImageIO.write(img, format, out);
