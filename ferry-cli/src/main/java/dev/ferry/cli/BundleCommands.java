@@ -170,7 +170,7 @@ final class BundleCommands extends CommandGroup {
                 return 0;
             }
             // Streamed: a bundle of a million files never becomes one list in memory.
-            try (JsonGenerator g = CliContext.JSON.getFactory().createGenerator(ctx.out)) {
+            try (JsonGenerator g = CliContext.mapper().getFactory().createGenerator(ctx.out)) {
                 g.useDefaultPrettyPrinter();
                 g.writeStartArray();
                 ctx.api().listFiles(repo, selector.ref(), f -> {

@@ -1,12 +1,12 @@
 package dev.ferry.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectWriter;
+import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.ferry.core.api.PushRequest;
 import dev.ferry.core.model.Dataset;
 import dev.ferry.core.run.RunSpec;
 import dev.ferry.core.run.Submission;
-import dev.ferry.core.error.ErrorCode;
 import dev.ferry.core.ingest.Preflight;
 import dev.ferry.core.ingest.PreflightFailed;
 import dev.ferry.core.ingest.RowsExport;
@@ -32,7 +32,6 @@ import picocli.CommandLine.Parameters;
             DatasetCommands.Versions.class, DatasetCommands.Rows.class, DatasetCommands.Export.class,
             DatasetCommands.Diff.class, DatasetCommands.Pull.class, DatasetCommands.Delete.class})
 final class DatasetCommands extends CommandGroup {
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     @Command(name = "push", aliases = {}, description = {"Check a dataset folder, store it as a new version of its table, and ingest its records.",
         "Every local check runs first: nothing moves unless the dataset would ingest cleanly.",
@@ -70,13 +69,13 @@ final class DatasetCommands extends CommandGroup {
             // the same checks the server runs, here first: a mistake costs nothing and moves nothing
             Preflight.Result preflight = Preflight.run(path, config.config, config.flags());
             if (dryRun || !preflight.ok()) {
-                if (ctx.json()) ctx.printJson(IngestCommands.PreflightOutput.json(ctx, path, preflight, false));
-                else IngestCommands.PreflightOutput.print(ctx, path, preflight);
+                if (ctx.json()) ctx.printJson(PreflightOutput.json(ctx, path, preflight, false));
+                else PreflightOutput.print(ctx.out, ctx::shown, path, preflight);
                 if (!preflight.ok() && !dryRun) {
                     PreflightFailed failed = new PreflightFailed(preflight);
                     ctx.err.println("error: " + failed.getMessage() + " — " + failed.hint());
                 }
-                return preflight.ok() ? 0 : ErrorCode.INVALID_ARGUMENT.exitCode();
+                return PreflightOutput.exitCode(preflight);
             }
             RunSpec spec = PushRequest.spec(new PushRequest(path, config.config, config.flags(), message, label));
             try (ProgressDisplay.Handle progress = ProgressDisplay.create(ctx, "Uploading")) {
@@ -138,7 +137,7 @@ final class DatasetCommands extends CommandGroup {
         @Override
         protected int run() throws Exception {
             Ingestion i = ingestion(ctx, table, version);
-            JsonNode summary = JSON.readTree(i.summary());
+            JsonNode summary = CliContext.mapper().readTree(i.summary());
             if (ctx.json()) {
                 Map<String, Object> doc = new LinkedHashMap<>();
                 doc.put("table", i.repo());
@@ -148,7 +147,7 @@ final class DatasetCommands extends CommandGroup {
                 doc.put("columns", i.columns());
                 doc.put("ingestedAt", i.createdAt());
                 doc.put("summary", summary);
-                doc.put("config", JSON.readTree(i.config()));
+                doc.put("config", CliContext.mapper().readTree(i.config()));
                 ctx.printJson(doc);
                 return 0;
             }
@@ -310,12 +309,14 @@ final class DatasetCommands extends CommandGroup {
             Ingestion ingestion = ingestion(ctx, table, version);
             long[] n = {0};
             Table t = new Table(ingestion.columns().toArray(String[]::new));
+            ObjectWriter line = CliContext.mapper().writer()
+                    .without(SerializationFeature.INDENT_OUTPUT);
             try (InputStream rows = ctx.api().openRows(ingestion)) {
                 RowsExport.forEachRow(rows, row -> {
                     if (limit > 0 && n[0] >= limit) return;
                     n[0]++;
                     if (ctx.json()) {
-                        ctx.out.println(JSON.writeValueAsString(row)); // JSON Lines: one row per line
+                        ctx.out.println(line.writeValueAsString(row)); // JSON Lines: one row per line
                     } else {
                         Object[] cells = ingestion.columns().stream().map(c -> text(row.get(c))).toArray();
                         t.row(cells);
@@ -358,7 +359,7 @@ final class DatasetCommands extends CommandGroup {
             RowsExport.Format f = RowsExport.format(format);
             Ingestion ingestion = ingestion(ctx, table, version);
             Map<String, SqlType> types = new LinkedHashMap<>();
-            JSON.readTree(ingestion.config()).path("schema").fields()
+            CliContext.mapper().readTree(ingestion.config()).path("schema").fields()
                     .forEachRemaining(e -> types.put(e.getKey(), SqlType.parse(e.getValue().asText())));
             if (to == null) {
                 try (InputStream rows = ctx.api().openRows(ingestion)) {

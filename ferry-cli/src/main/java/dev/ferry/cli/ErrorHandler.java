@@ -37,8 +37,7 @@ final class ErrorHandler implements CommandLine.IExecutionExceptionHandler, Comm
 
     private int report(FerryException failure, Exception cause) {
         String message = ctx.shownIn(failure.getMessage());
-        String hint = failure.hint() == null ? "" : " — " + ctx.shownIn(failure.hint());
-        ctx.err.println("error: " + message + hint);
+        ctx.err.println(ErrorLine.of(message, failure.hint() == null ? null : ctx.shownIn(failure.hint())));
         if (ctx.verbose) {
             cause.printStackTrace(ctx.err);
         }

@@ -8,8 +8,6 @@ import java.util.Locale;
 
 /** Formatting for people: sizes, times, durations. */
 final class Human {
-    private static final DateTimeFormatter TIME =
-            DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneId.systemDefault());
     private static final String[] UNITS = {"B", "KiB", "MiB", "GiB", "TiB"};
 
     private Human() {}
@@ -28,7 +26,13 @@ final class Human {
     }
 
     static String time(Instant t) {
-        return t == null ? "" : TIME.format(t);
+        return t == null ? "" : Clock.TIME.format(t);
+    }
+
+    /** Made on first use: a formatter and the time zone rules cost a short command like `ingest validate` several ms. */
+    private static final class Clock {
+        static final DateTimeFormatter TIME =
+                DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneId.systemDefault());
     }
 
     static String duration(Duration d) {

@@ -75,7 +75,7 @@ final class RepoCommands extends CommandGroup {
             Repo r = ctx.api().getRepo(repo);
             List<Label> labels = ctx.api().listLabels(repo);
             if (ctx.json()) {
-                Map<String, Object> doc = new LinkedHashMap<>(CliContext.JSON.convertValue(r, Map.class));
+                Map<String, Object> doc = new LinkedHashMap<>(CliContext.mapper().convertValue(r, Map.class));
                 doc.put("labels", labels);
                 ctx.printJson(doc);
                 return 0;

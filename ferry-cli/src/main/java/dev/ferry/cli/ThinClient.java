@@ -33,6 +33,7 @@ import java.util.Set;
  * the CLI, JSON and the store in a cold one. Otherwise — no server yet, another build, a remote
  * server, a command that manages the server or its settings — the full CLI runs here
  * ({@link Ferry#main}) and starts the server when it needs one, so the next command is relayed.
+ * One local command, {@code ingest validate} of a config file, it answers itself ({@link QuickValidate}).
  *
  * <p>Loads as little as it can: no picocli, no JSON, no HTTP, no store.
  */
@@ -50,8 +51,13 @@ public final class ThinClient {
 
     public static void main(String[] args) {
         Map<String, String> env = System.getenv();
-        OptionalInt code = relayStartingServer(args, env, Path.of("").toAbsolutePath(),
-                new FileOutputStream(FileDescriptor.out), new FileOutputStream(FileDescriptor.err), Terminal.interactive(env));
+        OutputStream stdout = new FileOutputStream(FileDescriptor.out);
+        OutputStream stderr = new FileOutputStream(FileDescriptor.err);
+        // the config check needs no server: answered here, as fast as a JVM can start
+        OptionalInt code = QuickValidate.run(List.of(args), stdout, stderr);
+        if (code.isEmpty()) {
+            code = relayStartingServer(args, env, Path.of("").toAbsolutePath(), stdout, stderr, Terminal.interactive(env));
+        }
         if (code.isPresent()) {
             System.exit(code.getAsInt());
         }

@@ -135,6 +135,17 @@ final class Training {
                 }
                 return 0;
             };
+            // the config check the entry point answers itself: a good config and a bad one
+            Path good = dir.resolve("ingest.yaml");
+            Files.writeString(good, "apiVersion: ferry.dev/v1\nkind: IngestConfig\ncategory: image_classification\n"
+                    + "table: pets\nintent: train\ncsv: labels.csv\nimages: images\nlabel: label\n");
+            Path bad = dir.resolve("bad.yaml");
+            Files.writeString(bad, "apiVersion: ferry.dev/v1\nkind: IngestConfig\ncategory: image_classification\n"
+                    + "table: 1x\nintent: validate\nlabel: label\ntarget_size: [1]\nextra: 1\n");
+            for (Path config : new Path[] {good, bad}) {
+                QuickValidate.run(java.util.List.of("ingest", "validate", config.toString()),
+                        java.io.OutputStream.nullOutputStream(), java.io.OutputStream.nullOutputStream());
+            }
             try (var socket = dev.ferry.server.CommandSocket.open(home.commandEndpoint(), "training", null, answer, line -> {})) {
                 for (String[] command : new String[][] {{"version"}, {"dataset", "list"}, {"ingest", "validate", "x.yaml"}}) {
                     ThinClient.relay(command, env, dir, java.io.OutputStream.nullOutputStream(),

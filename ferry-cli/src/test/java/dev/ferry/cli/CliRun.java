@@ -55,7 +55,7 @@ final class CliRun {
     record Result(int exit, String out, String err) {
         JsonNode json() {
             try {
-                return CliContext.JSON.readTree(out);
+                return CliContext.mapper().readTree(out);
             } catch (Exception e) {
                 throw new AssertionError("stdout is not one JSON document:\n" + out, e);
             }

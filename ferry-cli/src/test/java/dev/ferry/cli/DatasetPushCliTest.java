@@ -88,10 +88,10 @@ class DatasetPushCliTest {
     void jsonOutputIsEventLinesThenTheSummary() throws Exception {
         CliRun.Result r = push("-o", "json");
         for (String line : r.outLines()) {
-            assertThat(CliContext.JSON.readTree(line).isObject()).as(line).isTrue();
+            assertThat(CliContext.mapper().readTree(line).isObject()).as(line).isTrue();
         }
-        assertThat(CliContext.JSON.readTree(r.outLines().get(0)).at("/event/type").asText()).isEqualTo("received");
-        JsonNode doc = CliContext.JSON.readTree(r.lastLine());
+        assertThat(CliContext.mapper().readTree(r.outLines().get(0)).at("/event/type").asText()).isEqualTo("received");
+        JsonNode doc = CliContext.mapper().readTree(r.lastLine());
         assertThat(doc.get("type").asText()).isEqualTo("summary");
         assertThat(doc.get("table").asText()).isEqualTo("pets");
         assertThat(doc.at("/summary/inserted").asInt()).isEqualTo(3);
@@ -189,7 +189,7 @@ class DatasetPushCliTest {
         assertThat(pushed.exit()).as(pushed.toString()).isZero();
         assertThat(pushed.out()).contains("street · object_detection · train").contains("records   2 total · 2 inserted")
                 .contains("labels    2 (car, person)");
-        JsonNode first = CliContext.JSON.readTree(ferry.run("-o", "json", "dataset", "rows", "street").outLines().get(0));
+        JsonNode first = CliContext.mapper().readTree(ferry.run("-o", "json", "dataset", "rows", "street").outLines().get(0));
         assertThat(first.get("filename").asText()).isEqualTo("c0.jpg");
         assertThat(first.get("annotation").asText()).isEqualTo("annotations/c0.xml");
         assertThat(first.get("objects").asInt()).isEqualTo(2);

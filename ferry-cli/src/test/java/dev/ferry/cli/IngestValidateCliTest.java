@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.ferry.core.ingest.dataset.DatasetBuilder;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -103,5 +104,79 @@ class IngestValidateCliTest {
         CliRun.Result r = ferry.run("ingest", "schema");
         assertThat(r.exit()).isZero();
         assertThat(r.out()).contains("\"$id\" : \"https://ferry.dev/schemas/ingest.v1.json\"".replace(" : ", ": "));
+    }
+
+    /** What the jar's entry point answers by itself (empty: it leaves the command to the full CLI). */
+    private static java.util.Optional<CliRun.Result> quick(String... args) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        java.util.OptionalInt exit = QuickValidate.run(java.util.List.of(args), out, err);
+        if (exit.isEmpty()) {
+            assertThat(out.size() + err.size()).as("nothing written when the full CLI takes over").isZero();
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of(new CliRun.Result(exit.getAsInt(), out.toString(java.nio.charset.StandardCharsets.UTF_8),
+                err.toString(java.nio.charset.StandardCharsets.UTF_8)));
+    }
+
+    @Test
+    void theEntryPointChecksAConfigFileItselfAndSaysExactlyWhatTheCliSays() throws Exception {
+        Path good = Files.writeString(tmp.resolve("ingest.yaml"), GOOD);
+        Path json = Files.writeString(tmp.resolve("ingest.json"), "{\"apiVersion\": \"ferry.dev/v1\", \"kind\": \"IngestConfig\", "
+                + "\"category\": \"tabular_regression\", \"table\": \"t\", \"intent\": \"train\", \"csv\": \"x.csv\", "
+                + "\"label\": \"price\", \"target_size\": [1.5, 9999999999]}");
+        Path bad = Files.writeString(tmp.resolve("bad.yaml"), "\uFEFF" + GOOD.replace("intent: train", "intent: validate")
+                .replace("table: cats", "table: 1x\nextra: [1, {a: 2}]"));
+        Path broken = Files.writeString(tmp.resolve("broken.yaml"), "kind: [oops\n");
+        Path notJson = Files.writeString(tmp.resolve("broken.json"), "{\"kind\": ");
+        Path empty = Files.writeString(tmp.resolve("empty.yaml"), "");
+        Path list = Files.writeString(tmp.resolve("list.yaml"), "- a\n- b\n");
+        Path latin1 = Files.write(tmp.resolve("latin1.yaml"), "table: caf\u00e9\n".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+        for (Path file : List.of(good, json, bad, broken, notJson, empty, list, latin1)) {
+            CliRun.Result cli = ferry.run("ingest", "validate", file.toString());
+            assertThat(quick("ingest", "validate", file.toString())).as(file.getFileName().toString()).contains(cli);
+        }
+        assertThat(quick("ingest", "validate", good.toString()).orElseThrow().exit()).isZero();
+        assertThat(quick("ingest", "validate", bad.toString()).orElseThrow().exit()).isEqualTo(2);
+        assertThat(quick("ingest", "validate", broken.toString()).orElseThrow().exit()).isEqualTo(3);
+        assertThat(tmp.resolve("home")).doesNotExist(); // local only: no store, no server
+    }
+
+    @Test
+    void everythingButAConfigFileAloneIsLeftToTheFullCli() throws Exception {
+        Path good = Files.writeString(tmp.resolve("ingest.yaml"), GOOD);
+        assertThat(quick("ingest", "validate", tmp.toString())).isEmpty(); // a dataset folder
+        assertThat(quick("ingest", "validate", tmp.resolve("missing.yaml").toString())).isEmpty();
+        assertThat(quick("ingest", "validate", good.toString(), "--print-config")).isEmpty();
+        assertThat(quick("-o", "json", "ingest", "validate", good.toString())).isEmpty();
+        assertThat(quick("ingest", "validate", "--help")).isEmpty();
+        assertThat(quick("ingest", "schema", good.toString())).isEmpty();
+    }
+
+    /**
+     * The point of the quick path is a short start: the entry point, as its own JVM, must check a
+     * config without loading picocli or databind's ObjectMapper (whose first use alone costs ~30 ms).
+     */
+    @Test
+    void theQuickPathLoadsNeitherPicocliNorAnObjectMapper() throws Exception {
+        Path good = Files.writeString(tmp.resolve("ingest.yaml"), GOOD);
+        Path bad = Files.writeString(tmp.resolve("bad.yaml"), GOOD.replace("intent: train", "intent: validate"));
+        for (Path config : List.of(good, bad)) {
+            Path log = tmp.resolve("classes-" + config.getFileName() + ".log");
+            ProcessBuilder builder = new ProcessBuilder(ProcessHandle.current().info().command().orElseThrow(),
+                    "-Xlog:class+init=info:file=" + log, "-cp", System.getProperty("java.class.path"),
+                    ThinClient.class.getName(), "ingest", "validate", config.toString());
+            builder.environment().keySet().removeIf(k -> k.startsWith("FERRY_"));
+            builder.environment().put("FERRY_HOME", tmp.resolve("home").toString());
+            builder.redirectErrorStream(true);
+            Process process = builder.start();
+            String output = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            assertThat(process.waitFor()).as(output).isEqualTo(config == good ? 0 : 2);
+            assertThat(output).startsWith(config + (config == good ? ": ok" : ": 1 problem"));
+            String initialized = Files.readString(log);
+            assertThat(initialized).contains("dev/ferry/cli/QuickValidate")
+                    .doesNotContain("picocli/").doesNotContain("com/fasterxml/jackson/databind/ObjectMapper'");
+        }
+        assertThat(tmp.resolve("home")).doesNotExist();
     }
 }

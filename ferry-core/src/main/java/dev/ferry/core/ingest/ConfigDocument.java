@@ -1,10 +1,12 @@
 package dev.ferry.core.ingest;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.networknt.schema.InputFormat;
-import com.networknt.schema.serialization.NodeReader;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.networknt.schema.serialization.node.LocationJsonNodeFactory;
 import dev.ferry.core.error.ErrorCode;
 import dev.ferry.core.error.FerryException;
 import java.io.IOException;
@@ -15,9 +17,13 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 
-/** Reads an ingest config file (YAML, or JSON by its extension) into a tree that knows its line numbers. */
+/**
+ * Reads an ingest config file (YAML, or JSON by its extension) into a tree that knows its line numbers:
+ * every node carries where its token started, for the schema validator's errors ({@link IngestSchema}).
+ */
 public final class ConfigDocument {
-    private static final NodeReader READER = NodeReader.builder().locationAware().build();
+    private static final JsonFactory JSON = new JsonFactory();
+    private static final YAMLFactory YAML = new YAMLFactory();
 
     private ConfigDocument() {}
 
@@ -43,15 +49,9 @@ public final class ConfigDocument {
             text = text.substring(1);
         }
         boolean json = file.getFileName().toString().toLowerCase(java.util.Locale.ROOT).endsWith(".json");
-        try {
-            JsonNode node = READER.readTree(text, json ? InputFormat.JSON : InputFormat.YAML);
-            return node == null || node.isMissingNode() || node.isNull() ? null : node;
-        } catch (IllegalArgumentException wrapped) {
-            // the location-aware reader wraps the parser's exception
-            if (wrapped.getCause() instanceof JsonProcessingException e) {
-                throw notParsable(file, json, e);
-            }
-            throw wrapped;
+        try (JsonParser parser = (json ? JSON : YAML).createParser(text)) {
+            JsonNode node = JsonTrees.read(parser, new LocationJsonNodeFactory(parser));
+            return node == null || node.isNull() ? null : node;
         } catch (JsonProcessingException e) {
             throw notParsable(file, json, e);
         } catch (IOException e) {
@@ -61,12 +61,10 @@ public final class ConfigDocument {
     }
 
     private static FerryException notParsable(Path file, boolean json, JsonProcessingException e) {
-        {
-            JsonLocation at = e.getLocation();
-            String where = at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
-            return new FerryException(ErrorCode.LOCAL_PATH, file + " is not valid " + (json ? "JSON" : "YAML") + where
-                    + ": " + firstLine(e.getOriginalMessage()), "fix the syntax (an ingest config is a YAML mapping)");
-        }
+        JsonLocation at = e.getLocation();
+        String where = at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
+        return new FerryException(ErrorCode.LOCAL_PATH, file + " is not valid " + (json ? "JSON" : "YAML") + where
+                + ": " + firstLine(e.getOriginalMessage()), "fix the syntax (an ingest config is a YAML mapping)");
     }
 
     private static String firstLine(String message) {

@@ -1,0 +1,94 @@
+package dev.ferry.cli;
+
+import dev.ferry.core.error.ErrorCode;
+import dev.ferry.core.ingest.ConfigIssue;
+import dev.ferry.core.ingest.Preflight;
+import dev.ferry.core.ingest.dataset.DatasetReport;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * How preflight results are shown: shared by `ingest validate`, `dataset push --dry-run` and the
+ * entry point's own `ingest validate` ({@link QuickValidate}), which is why the text form needs
+ * neither picocli nor the CLI's context.
+ */
+final class PreflightOutput {
+    private PreflightOutput() {}
+
+    /** 0 if it would ingest cleanly, else 2 (what `ingest validate` and `dataset push --dry-run` promise). */
+    static int exitCode(Preflight.Result result) {
+        return result.ok() ? 0 : ErrorCode.INVALID_ARGUMENT.exitCode();
+    }
+
+    static void print(PrintWriter out, Function<Path, String> shown, Path target, Preflight.Result result) {
+        var config = result.config();
+        String source = config.configFile() == null ? "flags" : shown.apply(config.configFile());
+        if (!config.valid()) {
+            out.println(source + ": " + Human.plural(config.issues().size(), "problem"));
+            config.issues().forEach(i -> out.println(i.format()));
+        } else if (result.dataset() == null) {
+            out.println(source + ": ok");
+        } else {
+            DatasetReport report = result.dataset().report();
+            List<DatasetReport.Finding> findings = report.findings();
+            if (report.hasErrors()) {
+                long errors = findings.stream().filter(f -> f.severity() == DatasetReport.Severity.ERROR).count();
+                out.println(shown.apply(target) + ": " + Human.plural(errors, "problem") + " (config ok: " + source + ")");
+            } else {
+                String labels = report.distinctLabels().isEmpty() ? ""
+                        : ", " + Human.plural(report.distinctLabels().size(), "label") + " (" + abbreviate(report.distinctLabels()) + ")";
+                out.println(shown.apply(target) + ": ok — " + Human.plural(report.records(), "record")
+                        + (report.files() > 0 ? ", " + Human.plural(report.files(), "file") : "") + labels
+                        + " (config: " + source + ")");
+            }
+            for (DatasetReport.Finding f : findings) {
+                out.println("  " + (f.severity() == DatasetReport.Severity.ERROR ? "error: " : "note: ") + f.format());
+            }
+        }
+        out.flush();
+    }
+
+    static Map<String, Object> json(CliContext ctx, Path target, Preflight.Result result, boolean withConfig) {
+        Map<String, Object> doc = new LinkedHashMap<>();
+        var config = result.config();
+        doc.put("target", ctx.shown(target));
+        doc.put("valid", result.ok());
+        Map<String, Object> c = new LinkedHashMap<>();
+        c.put("file", config.configFile() == null ? null : ctx.shown(config.configFile()));
+        c.put("valid", config.valid());
+        List<Map<String, Object>> issues = new ArrayList<>();
+        for (ConfigIssue i : config.issues()) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("path", i.path());
+            m.put("message", i.message());
+            m.put("line", i.line());
+            m.put("column", i.column());
+            issues.add(m);
+        }
+        c.put("issues", issues);
+        if (withConfig) {
+            c.put("resolved", config.document());
+        }
+        doc.put("config", c);
+        if (result.dataset() != null) {
+            DatasetReport report = result.dataset().report();
+            Map<String, Object> d = new LinkedHashMap<>();
+            d.put("valid", !report.hasErrors());
+            d.put("records", report.records());
+            d.put("files", report.files());
+            d.put("labels", report.distinctLabels());
+            d.put("findings", report.findings());
+            doc.put("dataset", d);
+        }
+        return doc;
+    }
+
+    private static String abbreviate(List<String> labels) {
+        return labels.size() <= 8 ? String.join(", ", labels) : String.join(", ", labels.subList(0, 8)) + ", ...";
+    }
+}
