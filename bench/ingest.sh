@@ -28,21 +28,24 @@ images: images
 label: label
 YAML
 SCHEMA="$ROOT/ferry-core/src/main/resources/dev/ferry/core/ingest/ingest.v1.schema.json"
-# The usual state of a machine where ferry is in use: the local server runs (any command that needs
-# the store starts it; it stops after 15 idle minutes), and ferry hands the command to it. Measured
-# too: the same command in its own JVM (FERRY_RELAY=0), as when no server runs.
-"$FERRY" server start >/dev/null
+# `ingest validate FILE` is answered by the jar's entry point itself, server or not; measured with no
+# server running (the harder case: nothing warm anywhere). For reference, the full CLI in its own
+# JVM (any option takes the command there; `--output text` changes nothing else).
+"$FERRY" server stop >/dev/null 2>&1 || true
 hyperfine -N --style basic --runs "$RUNS" --warmup 3 --export-json "$results/validate.json" \
   -n ferry "$FERRY ingest validate $WORK/ingest.yaml" \
   -n python "/usr/bin/python3 $BENCH/validate.py $SCHEMA $WORK/ingest.yaml" \
-  -n ferry-own-process "env FERRY_RELAY=0 $FERRY ingest validate $WORK/ingest.yaml" >&2
+  -n ferry-full-cli "$FERRY ingest validate --output text $WORK/ingest.yaml" >&2
 
 if [ ! -f "$DATA/cats10k/labels.csv" ]; then
   "$ROOT/scripts/java" -Djava.awt.headless=true "$ROOT/examples/make-cats-dogs.java" "$DATA/cats10k" 10000 >&2
 fi
 FLAGS="--table cats10k --category image_classification --intent train --label-column label"
+# the preflight with the local server running (ferry hands it over) and in a JVM of its own
+"$FERRY" server start >/dev/null
 hyperfine --style basic --runs 5 --warmup 1 --export-json "$results/preflight.json" \
   -n ferry "$FERRY ingest validate $DATA/cats10k $FLAGS" \
+  -n ferry-own-jvm "env FERRY_RELAY=0 $FERRY ingest validate $DATA/cats10k $FLAGS" \
   --prepare "rm -rf $WORK/restic10k && restic init -q -r $WORK/restic10k" \
   -n restic "restic -q -r $WORK/restic10k backup $DATA/cats10k" >&2
 rm -rf "$WORK/restic10k"
@@ -56,12 +59,15 @@ v, p = t("validate.json"), t("preflight.json")
 print("| case | ferry | peer | peer time | ratio | target | met |")
 print("|---|---|---|---|---|---|---|")
 r = v["ferry"]["mean"] / v["python"]["mean"]
-print("| ingest validate of a small config (whole process) | %.0f ms ± %.0f | python3 yaml + jsonschema | %.0f ms ± %.0f | %.2f | ≤ 1.0 | %s |" % (
+print("| ingest validate of a small config (whole process, no server running) | %.0f ms ± %.0f | python3 yaml + jsonschema | %.0f ms ± %.0f | %.2f | ≤ 1.0 | %s |" % (
     v["ferry"]["mean"] * 1000, v["ferry"]["stddev"] * 1000, v["python"]["mean"] * 1000, v["python"]["stddev"] * 1000, r, "yes" if r <= 1.0 else "**no**"))
-r = v["ferry-own-process"]["mean"] / v["python"]["mean"]
-print("| the same, no server running (FERRY_RELAY=0) | %.0f ms ± %.0f | python3 yaml + jsonschema | %.0f ms ± %.0f | %.2f | (≤ 1.0) | %s |" % (
-    v["ferry-own-process"]["mean"] * 1000, v["ferry-own-process"]["stddev"] * 1000, v["python"]["mean"] * 1000, v["python"]["stddev"] * 1000, r, "yes" if r <= 1.0 else "no"))
+r = v["ferry-full-cli"]["mean"] / v["python"]["mean"]
+print("| for reference: the full CLI in its own JVM (`--output text`) | %.0f ms ± %.0f | python3 yaml + jsonschema | %.0f ms ± %.0f | %.2f | (none) | |" % (
+    v["ferry-full-cli"]["mean"] * 1000, v["ferry-full-cli"]["stddev"] * 1000, v["python"]["mean"] * 1000, v["python"]["stddev"] * 1000, r))
 r = p["ferry"]["mean"] / p["restic"]["mean"]
-print("| preflight of 10,000 256x256 JPEGs | %.2f s ± %.2f | restic backup | %.2f s ± %.2f | %.2f | ≤ 2.0 | %s |" % (
+print("| preflight of 10,000 256x256 JPEGs (server running) | %.2f s ± %.2f | restic backup | %.2f s ± %.2f | %.2f | ≤ 2.0 | %s |" % (
     p["ferry"]["mean"], p["ferry"]["stddev"], p["restic"]["mean"], p["restic"]["stddev"], r, "yes" if r <= 2.0 else "**no**"))
+r = p["ferry-own-jvm"]["mean"] / p["restic"]["mean"]
+print("| the same in a JVM of its own (`FERRY_RELAY=0`) | %.2f s ± %.2f | restic backup | %.2f s ± %.2f | %.2f | ≤ 2.0 | %s |" % (
+    p["ferry-own-jvm"]["mean"], p["ferry-own-jvm"]["stddev"], p["restic"]["mean"], p["restic"]["stddev"], r, "yes" if r <= 2.0 else "**no**"))
 PY

@@ -234,7 +234,8 @@ final class LocalServer {
                 Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         String serverArchive = System.getProperty(SERVER_ARCHIVE_PROPERTY);
         for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-            if (serverArchive != null && (arg.startsWith("-XX:SharedArchiveFile=") || arg.equals("-XX:TieredStopAtLevel=1")
+            if (serverArchive != null && (arg.startsWith("-XX:SharedArchiveFile=") || arg.startsWith("-XX:AOTCache=")
+                    || arg.equals("-Xlog:aot=off") || arg.equals("-XX:TieredStopAtLevel=1")
                     || arg.equals("-XX:-UsePerfData") || arg.startsWith("-D" + SERVER_ARCHIVE_PROPERTY + "="))) {
                 continue; // the relay's start-up settings: a server gets the whole archive and the optimising compiler
             }
