@@ -21,6 +21,7 @@ import dev.ferry.core.model.Ingestion;
 import dev.ferry.core.run.RunContext;
 import dev.ferry.core.run.RunState;
 import dev.ferry.core.transfer.Downloader;
+import dev.ferry.core.transfer.FileContents;
 import dev.ferry.core.transfer.StagedUpload;
 import dev.ferry.core.transfer.TransferListener;
 import dev.ferry.core.transfer.UploadOutcome;
@@ -156,24 +157,51 @@ final class Ingestor {
                 ingestion, summary, upload, since(started));
     }
 
-    /** Keeps the rows whose file in the bundle is the file the checks saw. */
+    /** Row columns that name a sidecar file (relative to the dataset folder) the checks read. */
+    private static final List<String> SIDECAR_COLUMNS = List.of("annotation", "mask");
+
+    /**
+     * Keeps the rows whose files in the bundle are the files the checks read: the records file (if it
+     * changed since the upload, no row can be trusted), and each row's image and sidecar files.
+     */
     private List<List<Object>> checkAgainstBundle(RowsTable table, IngestConfig config, Path dir, Digest manifestRoot,
             List<String> failures) {
-        String folder = config.sidecars().get("images");
-        if (folder == null) {
-            return table.rows();
-        }
         Map<String, FileEntry> stored = new HashMap<>();
         Manifest.open(blobs, manifestRoot).forEach(f -> stored.put(f.path(), f));
+        String records = config.records().path();
+        if (!sameAsStored(dir, records, null, stored)) {
+            failures.add(records + " changed after it was uploaded; push again");
+            return List.of();
+        }
+        String images = config.sidecars().get("images");
+        List<Integer> sidecarColumns = new ArrayList<>();
+        for (String column : SIDECAR_COLUMNS) {
+            if (table.columns().contains(column)) {
+                sidecarColumns.add(table.columns().indexOf(column));
+            }
+        }
+        // a content-hash id is the digest of the bytes the checks read
+        boolean idIsDigest = config.dataId().strategy() == IngestConfig.DataIdStrategy.CONTENT_HASH;
         List<List<Object>> kept = new ArrayList<>();
         for (List<Object> row : table.rows()) {
-            String path = folder + "/" + row.get(1);
-            FileEntry entry = stored.get(path);
-            // a content-hash id is the digest the checks read; other ids need the file read again
-            Digest now = config.dataId().strategy() == IngestConfig.DataIdStrategy.CONTENT_HASH
-                    ? Digest.parse((String) row.get(0)) : digestOf(dir.resolve(folder).resolve((String) row.get(1)));
-            if (entry == null || !entry.digest().equals(now)) {
-                failures.add(path + " changed after it was uploaded; push again");
+            List<String> files = new ArrayList<>();
+            if (images != null) {
+                files.add(images + "/" + row.get(1));
+            }
+            for (int column : sidecarColumns) {
+                if (row.get(column) instanceof String sidecar) {
+                    files.add(sidecar);
+                }
+            }
+            String changed = null;
+            for (int i = 0; i < files.size() && changed == null; i++) {
+                Digest read = i == 0 && images != null && idIsDigest ? Digest.parse((String) row.get(0)) : null;
+                if (!sameAsStored(dir, files.get(i), read, stored)) {
+                    changed = files.get(i);
+                }
+            }
+            if (changed != null) {
+                failures.add(changed + " changed after it was uploaded; push again");
                 continue;
             }
             kept.add(row);
@@ -181,12 +209,30 @@ final class Ingestor {
         return kept;
     }
 
-    private static Digest digestOf(Path file) {
-        try {
-            return Digest.of(Files.readAllBytes(file));
-        } catch (IOException e) {
-            return Digest.EMPTY; // gone: cannot match what was uploaded
+    /**
+     * Whether the bundle holds this file (relative to the dataset folder) as it is now, or as it was
+     * when its bytes had the digest {@code read} (the checks' own hash, when they took one).
+     */
+    private static boolean sameAsStored(Path dir, String path, Digest read, Map<String, FileEntry> stored) {
+        FileEntry entry = stored.get(inBundle(path));
+        if (entry == null) {
+            return false;
         }
+        if (read != null && entry.chunks().size() <= 1) {
+            return entry.digest().equals(read); // one chunk: the entry's digest is the bytes' digest
+        }
+        try {
+            return entry.digest().equals(FileContents.digestOf(dir.resolve(path)));
+        } catch (IOException gone) {
+            return false; // cannot match what was uploaded
+        }
+    }
+
+    /** A config's relative path ("./images//a.jpg") as the manifest names it ("images/a.jpg"). */
+    private static String inBundle(String relative) {
+        java.util.StringJoiner path = new java.util.StringJoiner("/");
+        Path.of(relative).normalize().forEach(part -> path.add(part.toString()));
+        return path.toString();
     }
 
     private ManifestSummary storeRows(List<String> columns, List<List<Object>> rows) {

@@ -16,6 +16,11 @@ public record FileEntry(String path, long size, int mode, List<ChunkRef> chunks)
     }
 
     public Digest digest() {
+        return digestOf(chunks);
+    }
+
+    /** The digest of a file stored as these chunks (see the class comment). */
+    public static Digest digestOf(List<ChunkRef> chunks) {
         if (chunks.isEmpty()) {
             return Digest.EMPTY;
         }

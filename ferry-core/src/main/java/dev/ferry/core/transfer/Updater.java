@@ -1,8 +1,6 @@
 package dev.ferry.core.transfer;
 
 import dev.ferry.core.blob.BlobStore;
-import dev.ferry.core.chunk.ChunkReader;
-import dev.ferry.core.chunk.GearChunker;
 import dev.ferry.core.error.ErrorCode;
 import dev.ferry.core.error.FerryException;
 import dev.ferry.core.manifest.Manifest;
@@ -12,7 +10,6 @@ import dev.ferry.core.model.Digest;
 import dev.ferry.core.model.FileEntry;
 import dev.ferry.core.model.Ids;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -107,22 +104,12 @@ public final class Updater {
 
     /** The chunks this file would be stored as, computed without storing anything. */
     static List<ChunkRef> chunksOf(TreeWalker.FileItem item) {
-        List<ChunkRef> chunks = new ArrayList<>();
-        try (InputStream in = Files.newInputStream(item.file())) {
-            if (item.size() < GearChunker.MIN_SIZE) {
-                byte[] bytes = in.readAllBytes();
-                return bytes.length == 0 ? List.of() : List.of(new ChunkRef(Digest.of(bytes), bytes.length));
-            }
-            ChunkReader reader = new ChunkReader(in);
-            ChunkReader.Chunk c;
-            while ((c = reader.next()) != null) {
-                chunks.add(new ChunkRef(Digest.of(c.buffer(), c.offset(), c.length()), c.length()));
-            }
+        try {
+            return FileContents.chunksOf(item.file());
         } catch (IOException e) {
             throw new FerryException(ErrorCode.LOCAL_PATH, "cannot read '" + item.path() + "': " + e.getMessage(),
                     null, e);
         }
-        return chunks;
     }
 
     private static void delete(Path file) {

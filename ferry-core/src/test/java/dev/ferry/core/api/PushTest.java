@@ -119,26 +119,81 @@ class PushTest {
     void aFileThatChangesAfterItWasUploadedIsAFailedRecord() throws Exception {
         DatasetBuilder d = images("changing");
         Path victim = d.dir().resolve("images/a1.jpg");
+        // directly, not as a run: the listener must hear of each file as it is stored (labels.csv and 3 images)
+        PushResult r = ferry.pushNow(new PushRequest(d.dir(), null, CATS, null, null), dev.ferry.core.run.RunContext
+                .listening(afterStoring(4, () -> Files.write(victim, DatasetBuilderAccess.jpeg(20, 20, 99)))));
+        assertThat(r.summary().failed()).isEqualTo(1);
+        assertThat(r.summary().inserted()).isEqualTo(2);
+        assertThat(r.summary().failures()).singleElement().asString().contains("images/a1.jpg changed after it was uploaded");
+        assertThat(ferry.getIngestion("cats", null).rowCount()).isEqualTo(2);
+    }
+
+    /** A listener that runs {@code change} once the {@code files}-th file of the upload is stored. */
+    private static TransferListener afterStoring(int files, java.util.concurrent.Callable<?> change) {
         AtomicInteger done = new AtomicInteger();
-        TransferListener changeAfterUpload = new TransferListener() {
+        return new TransferListener() {
             @Override
             public void fileDone() {
-                if (done.incrementAndGet() == 4) { // all of labels.csv and the 3 images are stored
+                if (done.incrementAndGet() == files) {
                     try {
-                        Files.write(victim, DatasetBuilderAccess.jpeg(20, 20, 99));
+                        change.call();
                     } catch (Exception e) {
                         throw new IllegalStateException(e);
                     }
                 }
             }
         };
-        // directly, not as a run: the listener must hear of each file as it is stored
-        PushResult r = ferry.pushNow(new PushRequest(d.dir(), null, CATS, null, null),
-                dev.ferry.core.run.RunContext.listening(changeAfterUpload));
-        assertThat(r.summary().failed()).isEqualTo(1);
+    }
+
+    @Test
+    void aRecordsFileThatChangesAfterItWasUploadedFailsEveryRecord() {
+        DatasetBuilder d = images("relabelled");
+        Path csv = d.dir().resolve("labels.csv");
+        PushResult r = ferry.pushNow(new PushRequest(d.dir(), null, CATS, null, null), dev.ferry.core.run.RunContext.listening(
+                afterStoring(4, () -> Files.writeString(csv, "filename,label\na0.jpg,dog\na1.jpg,dog\na2.jpg,cat\n"))));
+        assertThat(r.summary().inserted()).isZero();
+        assertThat(r.summary().failed()).isEqualTo(3);
+        assertThat(r.summary().failures()).singleElement().asString().contains("labels.csv changed after it was uploaded");
+    }
+
+    @Test
+    void anAnnotationThatChangesAfterItWasUploadedIsAFailedRecord() {
+        DatasetBuilder d = new DatasetBuilder(tmp.resolve("boxes")).csv("filename", "b0.jpg", "b1.jpg", "b2.jpg")
+                .images("b", 3, 20, 20).voc("b0.xml", 20, 20, "cat 1 1 10 10").voc("b1.xml", 20, 20, "dog 2 2 12 12")
+                .voc("b2.xml", 20, 20, "cat 3 3 9 9");
+        ConfigFlags boxes = new ConfigFlags("boxes", "object_detection", "train", null, null, null, null, null, null, null,
+                null, null, null);
+        Path victim = d.dir().resolve("annotations/b1.xml");
+        PushResult r = ferry.pushNow(new PushRequest(d.dir(), null, boxes, null, null), dev.ferry.core.run.RunContext.listening(
+                afterStoring(7, () -> Files.writeString(victim, Files.readString(victim).replace("12", "11")))));
         assertThat(r.summary().inserted()).isEqualTo(2);
-        assertThat(r.summary().failures()).singleElement().asString().contains("images/a1.jpg changed after it was uploaded");
-        assertThat(ferry.getIngestion("cats", null).rowCount()).isEqualTo(2);
+        assertThat(r.summary().failed()).isEqualTo(1);
+        assertThat(r.summary().failures()).singleElement().asString()
+                .contains("annotations/b1.xml changed after it was uploaded");
+    }
+
+    /**
+     * An image above the chunker's minimum is stored as several chunks, and its bundle digest is the
+     * digest of its chunk digests, not of its bytes: the ingestion must still see it as the same file.
+     */
+    @Test
+    void largeImagesStoredAsSeveralChunksAreIngested() throws Exception {
+        DatasetBuilder d = new DatasetBuilder(tmp.resolve("large")).csv("filename,label", "big0.png,cat", "big1.png,dog")
+                .noiseImage("big0.png", 1024, 1024).noiseImage("big1.png", 1024, 1024);
+        assertThat(Files.size(d.dir().resolve("images/big0.png"))).isGreaterThan(2L * dev.ferry.core.chunk.GearChunker.AVG_SIZE);
+        ConfigFlags flags = new ConfigFlags("large", "image_classification", "train", "label", null, null,
+                "1024x1024", null, "png", null, null, null, null);
+        PushResult byUuid = ferry.push(new PushRequest(d.dir(), null, flags, null, null), TransferListener.NONE);
+        assertThat(byUuid.summary().failures()).isEmpty();
+        assertThat(byUuid.summary().inserted()).isEqualTo(2);
+        ConfigFlags byContent = new ConfigFlags("large_by_content", "image_classification", "train", "label", null,
+                null, "1024x1024", null, "png", null, null, null, "content_hash");
+        PushResult hashed = ferry.push(new PushRequest(d.dir(), null, byContent, null, null), TransferListener.NONE);
+        assertThat(hashed.summary().failures()).isEmpty();
+        assertThat(hashed.summary().inserted()).isEqualTo(2);
+        // the content-hash id is the SHA-256 of the file's bytes, as sha256sum would print it
+        assertThat(read(ferry.openRows(ferry.getIngestion("large_by_content", null)))).contains(
+                "\"data_id\":\"" + dev.ferry.core.model.Digest.of(Files.readAllBytes(d.dir().resolve("images/big0.png"))).hex());
     }
 
     @Test

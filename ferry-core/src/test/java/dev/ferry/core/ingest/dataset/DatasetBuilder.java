@@ -92,6 +92,11 @@ public final class DatasetBuilder {
         return file("annotations/" + name, xml.append("</annotation>\n").toString());
     }
 
+    /** An image of random pixels: hardly compressible, so a large one is stored as several chunks. */
+    public DatasetBuilder noiseImage(String name, int width, int height) {
+        return bytes("images/" + name, encodeNoise(width, height, name.endsWith(".png") ? "png" : "jpg"));
+    }
+
     public DatasetBuilder emptyImage(String name) {
         return bytes("images/" + name, new byte[0]);
     }
