@@ -52,6 +52,28 @@ final class CliRun {
         return this;
     }
 
+    /** A step of the jar's entry point that writes to stdout and stderr and may leave the command to the full CLI. */
+    interface EntryStep {
+        java.util.OptionalInt run(java.io.OutputStream out, java.io.OutputStream err);
+    }
+
+    /**
+     * What an entry-point step answered; empty when it left the command to the full CLI, which it
+     * must do before writing anything.
+     */
+    static java.util.Optional<Result> answered(EntryStep step) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        java.util.OptionalInt exit = step.run(out, err);
+        if (exit.isEmpty()) {
+            org.assertj.core.api.Assertions.assertThat(out.size() + err.size())
+                    .as("nothing written when the full CLI takes over").isZero();
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of(new Result(exit.getAsInt(), out.toString(java.nio.charset.StandardCharsets.UTF_8),
+                err.toString(java.nio.charset.StandardCharsets.UTF_8)));
+    }
+
     record Result(int exit, String out, String err) {
         JsonNode json() {
             try {

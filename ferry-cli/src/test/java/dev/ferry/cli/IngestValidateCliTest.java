@@ -108,15 +108,7 @@ class IngestValidateCliTest {
 
     /** What the jar's entry point answers by itself (empty: it leaves the command to the full CLI). */
     private static java.util.Optional<CliRun.Result> quick(String... args) {
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
-        java.util.OptionalInt exit = QuickValidate.run(java.util.List.of(args), out, err);
-        if (exit.isEmpty()) {
-            assertThat(out.size() + err.size()).as("nothing written when the full CLI takes over").isZero();
-            return java.util.Optional.empty();
-        }
-        return java.util.Optional.of(new CliRun.Result(exit.getAsInt(), out.toString(java.nio.charset.StandardCharsets.UTF_8),
-                err.toString(java.nio.charset.StandardCharsets.UTF_8)));
+        return CliRun.answered((out, err) -> QuickValidate.run(List.of(args), out, err));
     }
 
     @Test
