@@ -182,6 +182,36 @@ class DaemonTest {
         assertThat(Files.readString(home.resolve("logs/server.log"))).contains("idle for 1 s");
     }
 
+    /**
+     * A CLI that opens the store in its own process (FERRY_IN_PROCESS=1) while the server runs a
+     * run must leave that run alone: it once settled it as "failed" under the server's feet.
+     */
+    @Test
+    void aCliInItsOwnProcessLeavesTheServersLiveRunAlone() throws Exception {
+        Path src = TestFiles.tree(tmp.resolve("data"), 50, 3);
+        assertThat(ferry.run("repo", "create", "--repo", "demo").exit()).isZero();
+        ServerInfo server = info();
+        String runId;
+        // gc's exclusive hold on the store keeps the run waiting in staging for as long as this test likes
+        try (dev.ferry.core.home.StoreLock.Held gc = dev.ferry.core.home.StoreLock.of(new FerryHome(home).storeLockFile())
+                .exclusive(java.time.Duration.ofSeconds(5));
+                var client = new dev.ferry.client.HttpFerry(server.url(), server.token())) {
+            runId = client.submit(new dev.ferry.core.run.RunSpec.Upload(src.toString(), "demo", "m", null), null).run().id();
+            long deadline = System.currentTimeMillis() + 20_000;
+            while (client.getRun(runId).state() != dev.ferry.core.run.RunState.STAGING
+                    && System.currentTimeMillis() < deadline) {
+                Thread.sleep(20);
+            }
+            CliRun inProcess = new CliRun(home).env("FERRY_IN_PROCESS", "1");
+            CliRun.Result listed = inProcess.run("-o", "json", "runs", "list");
+            assertThat(listed.exit()).as(listed.toString()).isZero();
+            assertThat(listed.json().get(0).get("state").asText()).isEqualTo("staging");
+        }
+        CliRun.Result watched = ferry.run("-o", "json", "runs", "watch", runId);
+        assertThat(watched.exit()).as(watched.toString()).isZero();
+        assertThat(ferry.run("-o", "json", "runs", "show", runId).json().get("state").asText()).isEqualTo("completed");
+    }
+
     @Test
     void aServerKilledMidRunFailsTheRunOnRestartAndAPushAgainSucceeds() throws Exception {
         Path src = TestFiles.tree(tmp.resolve("data"), 400, 3);

@@ -74,7 +74,7 @@ public final class Daemon {
         lockHome();
         try {
             ferry = LocalFerry.open(home);
-            int settled = ferry.orchestrator().recover();
+            int settled = ferry.startRunsAsServer();
             if (settled > 0) {
                 log("settled " + settled + " runs that a stopped server left unfinished (now failed)");
             }

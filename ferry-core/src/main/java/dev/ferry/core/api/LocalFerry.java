@@ -36,6 +36,7 @@ import dev.ferry.core.run.LoggedEvent;
 import dev.ferry.core.run.Orchestrator;
 import dev.ferry.core.run.Run;
 import dev.ferry.core.run.RunContext;
+import dev.ferry.core.run.RunOwner;
 import dev.ferry.core.run.RunSpec;
 import dev.ferry.core.run.RunState;
 import dev.ferry.core.run.Submission;
@@ -75,6 +76,10 @@ public final class LocalFerry implements FerryApi {
     /** Runs at once; more wait their turn (runs on one table always take turns). */
     private final int runThreads;
     private Orchestrator orchestrator;
+    /** Who runs this store's runs: this process, until {@link #startRunsAsServer} says it is the home's server. */
+    private RunOwner runOwner = RunOwner.thisProcess();
+    /** How many runs nobody ran any more the orchestrator settled when it started. */
+    private int settledAtStart;
 
     public LocalFerry(FerryHome home, Author author, Catalog catalog, PackStore packs, BlobStore blobs,
             int parallelism) {
@@ -351,13 +356,30 @@ public final class LocalFerry implements FerryApi {
 
     // ---------------------------------------------------------------- runs
 
-    /** The orchestrator of this store's runs, started on first use; it settles runs a dead server left. */
+    /**
+     * The orchestrator of this store's runs, started on first use; it settles the runs nobody runs
+     * any more ({@link Orchestrator#recover}), never those of another live process.
+     */
     public synchronized Orchestrator orchestrator() {
         if (orchestrator == null) {
-            orchestrator = new Orchestrator(catalog, new LocalRunWorker(this), new ThreadPoolRunExecutor(runThreads));
-            orchestrator.recover();
+            orchestrator = new Orchestrator(catalog, new LocalRunWorker(this), new ThreadPoolRunExecutor(runThreads),
+                    runOwner);
+            settledAtStart = orchestrator.recover();
         }
         return orchestrator;
+    }
+
+    /**
+     * Starts this store's runs as the home's server (before any run): its runs are recorded as the
+     * server's, and the runs a stopped server of this home left are settled. Returns how many.
+     */
+    public synchronized int startRunsAsServer() {
+        if (orchestrator != null) {
+            throw new IllegalStateException("the runs of this store started already");
+        }
+        runOwner = RunOwner.server(home.root());
+        orchestrator();
+        return settledAtStart;
     }
 
     @Override

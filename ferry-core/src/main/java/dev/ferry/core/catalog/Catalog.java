@@ -77,10 +77,11 @@ public interface Catalog extends AutoCloseable {
     // ---- runs and their event log
 
     /**
-     * Records a new run with its first event, in one transaction. CONFLICT when another run already
-     * holds the idempotency key (the caller then returns that run).
+     * Records a new run with its first event and who runs it ({@link dev.ferry.core.run.RunOwner#id()}),
+     * in one transaction. CONFLICT when another run already holds the idempotency key (the caller then
+     * returns that run).
      */
-    void createRun(String id, String idempotencyKey, dev.ferry.core.run.RunSpec spec,
+    void createRun(String id, String idempotencyKey, dev.ferry.core.run.RunSpec spec, String owner,
             dev.ferry.core.run.LoggedEvent first);
 
     /** The run, folded from its state-moving events. */
@@ -91,8 +92,11 @@ public interface Catalog extends AutoCloseable {
     /** The newest {@code limit} runs, oldest first. */
     List<dev.ferry.core.run.Run> listRuns(int limit);
 
-    /** The runs not in a terminal state (what a restarted server must settle). */
-    List<dev.ferry.core.run.Run> unfinishedRuns();
+    /** A run not in a terminal state, and who runs it (null for runs recorded before owners were). */
+    record UnfinishedRun(dev.ferry.core.run.Run run, String owner) {}
+
+    /** The runs not in a terminal state (what a starting process may have to settle), oldest first. */
+    List<UnfinishedRun> unfinishedRuns();
 
     /** Appends one event; its sequence number must be the run's next. */
     void appendEvent(dev.ferry.core.run.LoggedEvent event);

@@ -372,7 +372,7 @@ public final class JdbcCatalog implements Catalog {
     private static final String MILESTONES = " AND type NOT IN ('progress', 'log')";
 
     @Override
-    public void createRun(String id, String idempotencyKey, RunSpec spec, LoggedEvent first) {
+    public void createRun(String id, String idempotencyKey, RunSpec spec, String owner, LoggedEvent first) {
         inTransaction(c -> {
             if (idempotencyKey != null) {
                 try (PreparedStatement s = c.prepareStatement("SELECT id FROM runs WHERE idempotency_key = ?")) {
@@ -385,13 +385,14 @@ public final class JdbcCatalog implements Catalog {
                     }
                 }
             }
-            try (PreparedStatement s = c.prepareStatement("INSERT INTO runs (id, kind, idempotency_key, spec, created_at)"
-                    + " VALUES (?,?,?,?,?)")) {
+            try (PreparedStatement s = c.prepareStatement("INSERT INTO runs (id, kind, idempotency_key, spec, created_at,"
+                    + " owner) VALUES (?,?,?,?,?,?)")) {
                 s.setString(1, id);
                 s.setString(2, spec.kind());
                 s.setString(3, idempotencyKey);
                 s.setString(4, Json.write(spec));
                 s.setLong(5, first.at().toEpochMilli());
+                s.setString(6, owner);
                 s.executeUpdate();
             }
             insertEvent(c, first);
@@ -418,11 +419,27 @@ public final class JdbcCatalog implements Catalog {
     }
 
     @Override
-    public List<Run> unfinishedRuns() {
+    public List<UnfinishedRun> unfinishedRuns() {
         // the last state-moving event of each run tells whether it ended
-        return runs(" WHERE id IN (SELECT e.run_id FROM run_events e WHERE e.seq = (SELECT max(m.seq) FROM run_events m"
-                + " WHERE m.run_id = e.run_id" + MILESTONES.replace("type", "m.type") + ") AND e.type NOT IN"
-                + " ('completed', 'failed', 'cancelled', 'delegated')) ORDER BY id", s -> {});
+        String unfinished = " WHERE id IN (SELECT e.run_id FROM run_events e WHERE e.seq = (SELECT max(m.seq) FROM"
+                + " run_events m WHERE m.run_id = e.run_id" + MILESTONES.replace("type", "m.type") + ") AND e.type NOT IN"
+                + " ('completed', 'failed', 'cancelled', 'delegated'))";
+        List<Run> runs = runs(unfinished + " ORDER BY id", s -> {});
+        // read after the runs: a run that started in between is not in the list, so never taken for an ownerless one
+        Map<String, String> owners = new HashMap<>();
+        inConnection(c -> {
+            try (PreparedStatement s = c.prepareStatement("SELECT id, owner FROM runs WHERE owner IS NOT NULL")) {
+                for (String[] row : collect(s, r -> new String[] {r.getString(1), r.getString(2)})) {
+                    owners.put(row[0], row[1]);
+                }
+            }
+            return null;
+        });
+        List<UnfinishedRun> out = new ArrayList<>();
+        for (Run run : runs) {
+            out.add(new UnfinishedRun(run, owners.get(run.id())));
+        }
+        return out;
     }
 
     private record RunRow(String id, String key, RunSpec spec, Instant createdAt) {}

@@ -32,15 +32,17 @@ public final class Orchestrator implements AutoCloseable {
     private final Catalog catalog;
     private final RunWorker worker;
     private final RunExecutor executor;
+    private final RunOwner owner;
     private final Map<String, LiveRun> live = new ConcurrentHashMap<>();
     private final Map<String, Semaphore> targets = new ConcurrentHashMap<>();
     private final ScheduledExecutorService ticker;
     private final AtomicLong lastActivity = new AtomicLong(System.nanoTime());
 
-    public Orchestrator(Catalog catalog, RunWorker worker, RunExecutor executor) {
+    public Orchestrator(Catalog catalog, RunWorker worker, RunExecutor executor, RunOwner owner) {
         this.catalog = catalog;
         this.worker = worker;
         this.executor = executor;
+        this.owner = owner;
         this.ticker = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "ferry-progress");
             t.setDaemon(true);
@@ -55,17 +57,22 @@ public final class Orchestrator implements AutoCloseable {
     }
 
     /**
-     * Settles the runs a previous server left unfinished (it stopped or was killed): each ends
-     * {@code failed} with the reason. Their work never committed a bundle it had not finished.
+     * Settles the runs that nobody runs any more ({@link RunOwner#maySettle}: a previous server of this
+     * home, a process of this host that ended, for a server also runs recorded without an owner):
+     * each ends {@code failed} with the reason. Their work never committed a bundle it had not
+     * finished. Runs of live processes — another CLI, the local server, another machine's server —
+     * are left alone. Returns how many were settled.
      */
     public int recover() {
         int settled = 0;
-        for (Run run : catalog.unfinishedRuns()) {
-            if (live.containsKey(run.id())) {
+        for (Catalog.UnfinishedRun unfinished : catalog.unfinishedRuns()) {
+            Run run = unfinished.run();
+            if (live.containsKey(run.id()) || !owner.maySettle(unfinished.owner())) {
                 continue;
             }
             catalog.appendEvent(new LoggedEvent(run.id(), run.lastSeq() + 1, now(), new RunEvent.Failed(
-                    ErrorCode.RUN_FAILED.name(), "the server stopped while the run was " + run.state().id(),
+                    ErrorCode.RUN_FAILED.name(), RunOwner.describe(unfinished.owner()) + " stopped while the run was "
+                    + run.state().id(),
                     "nothing half-done was kept; submit it again (e.g. push again)", ErrorCode.RUN_FAILED.exitCode(),
                     null)));
             settled++;
@@ -89,7 +96,7 @@ public final class Orchestrator implements AutoCloseable {
         String id = Ids.newId(at);
         LoggedEvent received = new LoggedEvent(id, 1, at, new RunEvent.Received(spec));
         try {
-            catalog.createRun(id, idempotencyKey, spec, received);
+            catalog.createRun(id, idempotencyKey, spec, owner.id(), received);
         } catch (FerryException e) {
             if (e.code() == ErrorCode.CONFLICT && idempotencyKey != null) {
                 // another submission with the same key won the race: it is the run

@@ -249,7 +249,7 @@ public abstract class CatalogContract {
     void runsFoldTheirStateFromTheirEventsAndKeysAreUnique() {
         var spec = new dev.ferry.core.run.RunSpec.Upload("/data", "demo", "m", null);
         String id = Ids.newId(Instant.now().minusSeconds(5));
-        catalog.createRun(id, "key-1", spec, event(id, 1, new dev.ferry.core.run.RunEvent.Received(spec)));
+        catalog.createRun(id, "key-1", spec, "process@host:1:2", event(id, 1, new dev.ferry.core.run.RunEvent.Received(spec)));
         catalog.appendEvent(event(id, 2, new dev.ferry.core.run.RunEvent.StateChanged(dev.ferry.core.run.RunState.PLANNING, null)));
         catalog.appendEvent(event(id, 3, new dev.ferry.core.run.RunEvent.Planned("demo", "/data")));
         catalog.appendEvent(event(id, 4, new dev.ferry.core.run.RunEvent.Progress(dev.ferry.core.run.RunState.STAGING,
@@ -259,7 +259,7 @@ public abstract class CatalogContract {
         assertThat(run.target()).isEqualTo("demo");
         assertThat(run.lastSeq()).isEqualTo(4);
         assertThat(run.spec()).isEqualTo(spec);
-        assertThat(catalog.unfinishedRuns()).extracting(dev.ferry.core.run.Run::id).containsExactly(id);
+        assertThat(catalog.unfinishedRuns()).containsExactly(new Catalog.UnfinishedRun(run, "process@host:1:2"));
 
         var result = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode().put("bundle", "b");
         catalog.appendEvent(event(id, 5, new dev.ferry.core.run.RunEvent.Completed(result)));
@@ -271,14 +271,17 @@ public abstract class CatalogContract {
         assertThat(catalog.events(id, 0, 100).get(3).event()).isInstanceOf(dev.ferry.core.run.RunEvent.Progress.class);
 
         String other = Ids.newId();
-        assertCode(ErrorCode.CONFLICT, () -> catalog.createRun(other, "key-1", spec,
+        assertCode(ErrorCode.CONFLICT, () -> catalog.createRun(other, "key-1", spec, null,
                 event(other, 1, new dev.ferry.core.run.RunEvent.Received(spec))));
         assertThat(catalog.findRun(other)).isEmpty();
         // a sequence number is used once
         assertThatThrownBy(() -> catalog.appendEvent(event(id, 5, new dev.ferry.core.run.RunEvent.Log("info", "x"))))
                 .isInstanceOf(FerryException.class);
-        catalog.createRun(other, null, spec, event(other, 1, new dev.ferry.core.run.RunEvent.Received(spec)));
+        catalog.createRun(other, null, spec, null, event(other, 1, new dev.ferry.core.run.RunEvent.Received(spec)));
         assertThat(catalog.listRuns(10)).extracting(dev.ferry.core.run.Run::id).containsExactly(id, other);
+        // a run recorded without an owner (as before owners were recorded) is unfinished with none
+        assertThat(catalog.unfinishedRuns()).extracting(u -> u.run().id(), Catalog.UnfinishedRun::owner)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(other, null));
         assertThat(catalog.listRuns(1)).extracting(dev.ferry.core.run.Run::id).containsExactly(other);
     }
 }

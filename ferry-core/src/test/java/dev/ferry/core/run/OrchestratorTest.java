@@ -74,7 +74,7 @@ class OrchestratorTest {
     @BeforeEach
     void open() {
         catalog = JdbcCatalog.sqlite(dir.resolve("catalog.db"));
-        orchestrator = new Orchestrator(catalog, worker, new ThreadPoolRunExecutor(8));
+        orchestrator = new Orchestrator(catalog, worker, new ThreadPoolRunExecutor(8), server());
     }
 
     @AfterEach
@@ -189,13 +189,67 @@ class OrchestratorTest {
             Thread.sleep(5);
         }
         // a second server over the same catalog, as after kill -9 of the first
-        try (Orchestrator restarted = new Orchestrator(catalog, worker, new ThreadPoolRunExecutor(1))) {
+        try (Orchestrator restarted = new Orchestrator(catalog, worker, new ThreadPoolRunExecutor(1), server())) {
             assertThat(restarted.recover()).isEqualTo(1);
             Run failed = restarted.get(id);
             assertThat(failed.state()).isEqualTo(RunState.FAILED);
             assertThat(failed.failure().message()).contains("server stopped while the run was staging");
             assertThat(restarted.recover()).isZero();
         }
+        release.countDown();
+    }
+
+    private RunOwner server() {
+        return RunOwner.server(dir.resolve("home"));
+    }
+
+    /** A run recorded as {@code owner}'s and left in staging, as that owner's process would leave it. */
+    private String leftBy(String owner) {
+        RunSpec spec = upload("dogs", "ok");
+        String id = dev.ferry.core.model.Ids.newId();
+        catalog.createRun(id, null, spec, owner, new LoggedEvent(id, 1, java.time.Instant.now(), new RunEvent.Received(spec)));
+        catalog.appendEvent(new LoggedEvent(id, 2, java.time.Instant.now(), new RunEvent.StateChanged(RunState.STAGING, null)));
+        return id;
+    }
+
+    /**
+     * Several processes share one catalog (the local server, a CLI with FERRY_IN_PROCESS=1, servers
+     * of other machines on PostgreSQL): a process that starts settles only runs nobody runs any more.
+     */
+    @Test
+    void aStartingProcessSettlesOnlyTheRunsNobodyRunsAnyMore() throws Exception {
+        release = new CountDownLatch(1);
+        String live = orchestrator.submit(upload("cats", "ok"), null).run().id(); // the server's, running
+        while (orchestrator.get(live).state() != RunState.STAGING) {
+            Thread.sleep(5);
+        }
+        String host = RunOwner.thisProcess().id().split(":")[0]; // process@HOST
+        String deadProcess = leftBy(host + ":2147483647:1"); // no such pid on this host
+        String liveProcess = leftBy(RunOwner.thisProcess().id());
+        String otherHostServer = leftBy("server@another-host:/home/ferry");
+        String otherHostProcess = leftBy("process@another-host:12:34");
+        String legacy = leftBy(null);
+        // a CLI running the store in its own process: only the dead process's run is certainly over
+        try (Orchestrator cli = new Orchestrator(catalog, worker, new ThreadPoolRunExecutor(1), RunOwner.thisProcess())) {
+            assertThat(cli.recover()).isEqualTo(1);
+        }
+        assertThat(orchestrator.get(deadProcess).state()).isEqualTo(RunState.FAILED);
+        assertThat(orchestrator.get(deadProcess).failure().message())
+                .contains("the process that ran it (pid 2147483647) stopped while the run was staging");
+        for (String untouched : List.of(live, liveProcess, otherHostServer, otherHostProcess, legacy)) {
+            assertThat(orchestrator.get(untouched).state()).as(untouched).isEqualTo(RunState.STAGING);
+        }
+        // the home's next server: its predecessor's live-looking run and the ownerless one are over
+        try (Orchestrator restarted = new Orchestrator(catalog, worker, new ThreadPoolRunExecutor(1), server())) {
+            assertThat(restarted.recover()).isEqualTo(2);
+        }
+        assertThat(orchestrator.get(live).state()).isEqualTo(RunState.FAILED);
+        assertThat(orchestrator.get(legacy).state()).isEqualTo(RunState.FAILED);
+        for (String untouched : List.of(liveProcess, otherHostServer, otherHostProcess)) {
+            assertThat(orchestrator.get(untouched).state()).as(untouched).isEqualTo(RunState.STAGING);
+        }
+        // another home's server on this host does not settle this home's server's runs
+        assertThat(RunOwner.server(dir.resolve("other-home")).maySettle(server().id())).isFalse();
         release.countDown();
     }
 
