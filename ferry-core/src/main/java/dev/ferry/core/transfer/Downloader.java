@@ -68,10 +68,12 @@ public final class Downloader {
                 }
                 Map<Digest, BlobLocation> locations = restorer.locate(page);
                 List<Future<?>> writes = new ArrayList<>(page.size());
-                for (List<FileEntry> batch : ReadBatches.of(page, store.batchesReads())) {
+                boolean roundTrips = store.batchesReads();
+                for (List<FileEntry> batch : ReadBatches.of(page, roundTrips)) {
                     writes.add(pool.submit(() -> {
-                        // a store where every read is a round trip reads a batch of small files at once
-                        Map<Digest, byte[]> read = batch.size() > 1 ? store.readAll(ReadBatches.digests(batch)) : null;
+                        // a store where every read is a round trip reads a batch of small files at once;
+                        // a local one reads each blob as its file is written
+                        Map<Digest, byte[]> read = roundTrips && batch.size() > 1 ? store.readAll(ReadBatches.digests(batch)) : null;
                         for (FileEntry e : batch) {
                             Path target = staging.resolve(e.path());
                             ensureParentOf(target, staging, madeDirs);
