@@ -18,41 +18,34 @@ class ReadBatchesTest {
         return new FileEntry("d/f" + i, size, 0644, chunks);
     }
 
+    private static List<FileEntry> files(int count, long size) {
+        List<FileEntry> page = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            page.add(file(i, size));
+        }
+        return page;
+    }
+
     private static List<Integer> sizes(List<List<FileEntry>> batches) {
         return batches.stream().map(List::size).toList();
     }
 
     @Test
     void localReadsGoSixteenSmallFilesATaskAndBigOnesAlone() {
-        List<FileEntry> page = new ArrayList<>();
-        for (int i = 0; i < 40; i++) {
-            page.add(file(i, 50_000));
-        }
+        List<FileEntry> page = files(40, 50_000);
         assertThat(sizes(ReadBatches.of(page, false))).containsExactly(16, 16, 8);
         page.add(20, file(99, 20L << 20)); // larger than a task's bytes: a task of its own, in its place
         List<List<FileEntry>> batches = ReadBatches.of(page, false);
         assertThat(batches.stream().filter(b -> b.contains(page.get(20))).findFirst().orElseThrow()).hasSize(1);
         assertThat(batches.stream().mapToInt(List::size).sum()).isEqualTo(41);
         // at most 8 MiB a task
-        List<FileEntry> mid = new ArrayList<>();
-        for (int i = 0; i < 6; i++) {
-            mid.add(file(i, 3L << 20));
-        }
-        assertThat(sizes(ReadBatches.of(mid, false))).containsExactly(2, 2, 2);
+        assertThat(sizes(ReadBatches.of(files(6, 3L << 20), false))).containsExactly(2, 2, 2);
     }
 
     @Test
     void roundTripReadsGoUpToAThousandFilesOrFourMebibytesARequest() {
-        List<FileEntry> page = new ArrayList<>();
-        for (int i = 0; i < 2500; i++) {
-            page.add(file(i, 1000));
-        }
-        assertThat(sizes(ReadBatches.of(page, true))).containsExactly(1024, 1024, 452);
-        List<FileEntry> mid = new ArrayList<>();
-        for (int i = 0; i < 5; i++) {
-            mid.add(file(i, 1_500_000));
-        }
-        assertThat(sizes(ReadBatches.of(mid, true))).containsExactly(2, 2, 1);
+        assertThat(sizes(ReadBatches.of(files(2500, 1000), true))).containsExactly(1024, 1024, 452);
+        assertThat(sizes(ReadBatches.of(files(5, 1_500_000), true))).containsExactly(2, 2, 1);
         assertThat(sizes(ReadBatches.of(List.of(file(1, 5L << 20)), true))).containsExactly(1);
     }
 }
