@@ -74,6 +74,12 @@ public final class Uploader {
             Deque<Pending> window = new ArrayDeque<>();
             FileStorer storer = new FileStorer(writer, pools.chunks(), parallelism, listener);
             CachedBatch cachedBatch = new CachedBatch(storer, files, listener, filesRead, filesFromCache);
+            SmallFiles smallFiles = new SmallFiles(storer, files);
+            // about to wait for a file: make sure what is waited for is on its way
+            Runnable beforeWaiting = () -> {
+                cachedBatch.submit();
+                smallFiles.submit();
+            };
             walker.walk(new TreeWalker.Visitor() {
                 @Override
                 public void file(TreeWalker.FileItem item) {
@@ -82,12 +88,15 @@ public final class Uploader {
                     CompletableFuture<List<ChunkRef>> chunks;
                     if (cached != null) {
                         chunks = cachedBatch.add(item, cached.chunks());
+                    } else if (item.size() < SMALL_LIMIT) {
+                        filesRead.incrementAndGet();
+                        chunks = smallFiles.add(item);
                     } else {
                         filesRead.incrementAndGet();
                         chunks = CompletableFuture.supplyAsync(() -> storer.store(item), files);
                     }
                     window.add(new Pending(item, chunks));
-                    drain(window, manifest, newCache, listener, WINDOW, cachedBatch);
+                    drain(window, manifest, newCache, listener, WINDOW, beforeWaiting);
                 }
 
                 @Override
@@ -96,7 +105,7 @@ public final class Uploader {
                     listener.skipped(s.path(), s.reason());
                 }
             });
-            drain(window, manifest, newCache, listener, 0, cachedBatch);
+            drain(window, manifest, newCache, listener, 0, beforeWaiting);
             if (manifest.fileCount() == 0) {
                 throw FerryException.invalid("nothing to upload: " + folder + " holds no files"
                         + (skipped.isEmpty() ? "" : " (" + skipped.size() + " entries skipped)"),
@@ -233,12 +242,64 @@ public final class Uploader {
         }
     }
 
+    /**
+     * Small new files, stored {@link #FILES} (at most {@link #BYTES}) a task: one task per file cost a
+     * 20k-file upload ~4% in hand-offs between the walking thread and the readers (six interleaved
+     * rounds, bench/RESULTS.md; a download lost 10-15% that way).
+     */
+    private static final class SmallFiles {
+        static final int FILES = 16;
+        static final long BYTES = 8 << 20;
+        private final FileStorer storer;
+        private final ExecutorService pool;
+        private List<TreeWalker.FileItem> items = new ArrayList<>();
+        private List<CompletableFuture<List<ChunkRef>>> results = new ArrayList<>();
+        private long bytes;
+
+        SmallFiles(FileStorer storer, ExecutorService pool) {
+            this.storer = storer;
+            this.pool = pool;
+        }
+
+        CompletableFuture<List<ChunkRef>> add(TreeWalker.FileItem item) {
+            CompletableFuture<List<ChunkRef>> result = new CompletableFuture<>();
+            items.add(item);
+            results.add(result);
+            bytes += item.size();
+            if (items.size() >= FILES || bytes >= BYTES) {
+                submit();
+            }
+            return result;
+        }
+
+        /** Hands the open batch to the pool; called before anyone waits on its results. */
+        void submit() {
+            if (items.isEmpty()) {
+                return;
+            }
+            List<TreeWalker.FileItem> batch = items;
+            List<CompletableFuture<List<ChunkRef>>> done = results;
+            items = new ArrayList<>();
+            results = new ArrayList<>();
+            bytes = 0;
+            pool.execute(() -> {
+                for (int i = 0; i < batch.size(); i++) {
+                    try {
+                        done.get(i).complete(storer.store(batch.get(i)));
+                    } catch (RuntimeException failure) {
+                        done.get(i).completeExceptionally(failure);
+                    }
+                }
+            });
+        }
+    }
+
     /** Emits finished files in walk order, waiting for the oldest while more than {@code keep} are open. */
     private static void drain(Deque<Pending> window, ManifestWriter manifest, StatCache.Writer cache,
-            TransferListener listener, int keep, CachedBatch cachedBatch) {
+            TransferListener listener, int keep, Runnable beforeWaiting) {
         while (!window.isEmpty() && (window.size() > keep || window.peekFirst().chunks().isDone())) {
             if (!window.peekFirst().chunks().isDone()) {
-                cachedBatch.submit(); // about to wait: make sure what we wait for is on its way
+                beforeWaiting.run();
             }
             Pending p = window.pollFirst();
             List<ChunkRef> chunks;
