@@ -126,7 +126,8 @@ final class Ingestor {
             return result(config, upload, false, existing.get(), skipped, started);
         }
         ctx.enter(RunState.EXECUTING, "ingesting the records of " + table);
-        DatasetCategory.DatasetOutcome outcome = DatasetCategory.of(config.category()).check(dir, config, (done, total) -> {
+        DatasetCategory category = DatasetCategory.of(config.category());
+        DatasetCategory.DatasetOutcome outcome = category.check(dir, config, (done, total) -> {
             ctx.records(done, total);
             ctx.checkCancelled(); // a safe point: nothing of this run is committed yet
         });
@@ -134,7 +135,8 @@ final class Ingestor {
         List<String> failures = new ArrayList<>();
         report.findings().stream().filter(f -> f.severity() == DatasetReport.Severity.ERROR)
                 .forEach(f -> failures.add(f.format()));
-        List<List<Object>> rows = checkAgainstBundle(outcome.rows(), config, dir, upload.bundle().manifest(), failures);
+        List<List<Object>> rows = checkAgainstBundle(category, outcome.rows(), config, dir, upload.bundle().manifest(),
+                failures);
         long failed = report.errorCount() + (outcome.rows().size() - rows.size());
         IngestSummary summary = new IngestSummary(report.records(), rows.size(), 0, failed, report.files(),
                 upload.bundle().totalBytes(), report.distinctLabels(), failures.subList(0, Math.min(20, failures.size())));
@@ -157,15 +159,13 @@ final class Ingestor {
                 ingestion, summary, upload, since(started));
     }
 
-    /** Row columns that name a sidecar file (relative to the dataset folder) the checks read. */
-    private static final List<String> SIDECAR_COLUMNS = List.of("annotation", "mask");
-
     /**
      * Keeps the rows whose files in the bundle are the files the checks read: the records file (if it
-     * changed since the upload, no row can be trusted), and each row's image and sidecar files.
+     * changed since the upload, no row can be trusted), and each row's own files (its image and
+     * sidecars, as its category names them).
      */
-    private List<List<Object>> checkAgainstBundle(RowsTable table, IngestConfig config, Path dir, Digest manifestRoot,
-            List<String> failures) {
+    private List<List<Object>> checkAgainstBundle(DatasetCategory category, RowsTable table, IngestConfig config,
+            Path dir, Digest manifestRoot, List<String> failures) {
         Map<String, FileEntry> stored = new HashMap<>();
         Manifest.open(blobs, manifestRoot).forEach(f -> stored.put(f.path(), f));
         String records = config.records().path();
@@ -173,38 +173,23 @@ final class Ingestor {
             failures.add(records + " changed after it was uploaded; push again");
             return List.of();
         }
-        String images = config.sidecars().get("images");
-        List<Integer> sidecarColumns = new ArrayList<>();
-        for (String column : SIDECAR_COLUMNS) {
-            if (table.columns().contains(column)) {
-                sidecarColumns.add(table.columns().indexOf(column));
-            }
-        }
-        // a content-hash id is the digest of the bytes the checks read
+        // a content-hash id is the digest of the bytes the checks read of the row's first file
         boolean idIsDigest = config.dataId().strategy() == IngestConfig.DataIdStrategy.CONTENT_HASH;
         List<List<Object>> kept = new ArrayList<>();
         for (List<Object> row : table.rows()) {
-            List<String> files = new ArrayList<>();
-            if (images != null) {
-                files.add(images + "/" + row.get(1));
-            }
-            for (int column : sidecarColumns) {
-                if (row.get(column) instanceof String sidecar) {
-                    files.add(sidecar);
-                }
-            }
+            List<String> files = category.filesOf(row, config);
             String changed = null;
             for (int i = 0; i < files.size() && changed == null; i++) {
-                Digest read = i == 0 && images != null && idIsDigest ? Digest.parse((String) row.get(0)) : null;
+                Digest read = i == 0 && idIsDigest ? Digest.parse((String) row.get(0)) : null;
                 if (!sameAsStored(dir, files.get(i), read, stored)) {
                     changed = files.get(i);
                 }
             }
             if (changed != null) {
                 failures.add(changed + " changed after it was uploaded; push again");
-                continue;
+            } else {
+                kept.add(row);
             }
-            kept.add(row);
         }
         return kept;
     }

@@ -24,6 +24,15 @@ public interface DatasetCategory {
         return check(datasetDir, config, RecordProgress.NONE);
     }
 
+    /**
+     * The files of the dataset folder (relative to it) one of this category's rows was built from,
+     * the records file aside: the ingestion checks that the bundle holds them as they were read. The
+     * first is the file a content-hash data id is the digest of.
+     */
+    default java.util.List<String> filesOf(java.util.List<Object> row, IngestConfig config) {
+        return java.util.List.of();
+    }
+
     /** What the checks found, and the rows table. */
     record DatasetOutcome(DatasetReport report, RowsTable rows) {}
 

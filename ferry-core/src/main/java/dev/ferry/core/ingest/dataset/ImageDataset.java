@@ -119,6 +119,17 @@ abstract sealed class ImageDataset implements DatasetCategory
         return Accepted.NOTHING;
     }
 
+    /** The row's image, then its sidecars (annotation, mask), named as the checks found them. */
+    @Override
+    public List<String> filesOf(List<Object> row, IngestConfig config) {
+        String image = (String) row.get(RowsTable.BASE_COLUMNS.indexOf("filename"));
+        List<String> files = new ArrayList<>();
+        files.add(config.sidecars().get("images") + "/" + image);
+        Sidecars sidecars = new Sidecars(null, config);
+        sidecarKeys(config).forEach(key -> files.add(sidecars.name(key, image)));
+        return files;
+    }
+
     @Override
     public DatasetOutcome check(Path dir, IngestConfig config, RecordProgress progress) {
         DatasetReport report = new DatasetReport();

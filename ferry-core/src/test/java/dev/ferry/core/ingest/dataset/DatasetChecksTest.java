@@ -258,6 +258,29 @@ class DatasetChecksTest {
                 .mask("a1.png", 24, 16);
     }
 
+    /** What the ingestion compares with the bundle: each row's image, then its sidecars; none for tabular rows. */
+    @Test
+    void eachRowNamesTheFilesItWasBuiltFrom() {
+        Preflight.Result boxes = check(detection(), category("object_detection", null, null));
+        DatasetCategory od = DatasetCategory.of(boxes.config().config().category());
+        assertThat(boxes.dataset().rows().rows()).extracting(row -> od.filesOf(row, boxes.config().config()))
+                .containsExactly(List.of("images/a0.jpg", "annotations/a0.xml"), List.of("images/a1.jpg", "annotations/a1.xml"),
+                        List.of("images/a2.jpg", "annotations/a2.xml"));
+        Preflight.Result masks = check(segmentation(), category("semantic_segmentation", null, null));
+        DatasetCategory seg = DatasetCategory.of(masks.config().config().category());
+        List<Object> first = masks.dataset().rows().rows().get(0);
+        // the same names as the row's own mask column
+        assertThat(seg.filesOf(first, masks.config().config()))
+                .containsExactly("images/" + first.get(1), (String) first.get(masks.dataset().rows().columns().indexOf("mask")));
+        Preflight.Result cats = check(good(), images());
+        assertThat(DatasetCategory.of(cats.config().config().category()).filesOf(cats.dataset().rows().rows().get(0),
+                cats.config().config())).containsExactly("images/a0.jpg");
+        DatasetBuilder t = dataset().csv("id,price", "1,10.5", "2,11");
+        Preflight.Result table = check(t, tabular("tabular_regression", "price", "passthrough", null, null));
+        assertThat(DatasetCategory.of(table.config().config().category()).filesOf(table.dataset().rows().rows().get(0),
+                table.config().config())).isEmpty();
+    }
+
     @Test
     void semanticSegmentationPairsEveryImageWithAClassIdMaskOfItsSize() {
         Preflight.Result r = check(segmentation(), category("semantic_segmentation", null, null));
