@@ -20,16 +20,17 @@ import java.util.Optional;
 public record RunOwner(String id, boolean server) {
     private static final String SERVER = "server@";
     private static final String PROCESS = "process@";
+    private static final String HOST = host();
 
     /** The server of this home, on this host. */
     public static RunOwner server(Path home) {
-        return new RunOwner(SERVER + host() + ":" + home.toAbsolutePath().normalize(), true);
+        return new RunOwner(SERVER + HOST + ":" + home.toAbsolutePath().normalize(), true);
     }
 
     /** This process (a CLI that runs the store itself, a test). */
     public static RunOwner thisProcess() {
         ProcessHandle self = ProcessHandle.current();
-        return new RunOwner(PROCESS + host() + ":" + self.pid() + ":" + startMillis(self).orElse(0L), false);
+        return new RunOwner(PROCESS + HOST + ":" + self.pid() + ":" + startMillis(self).orElse(0L), false);
     }
 
     /**
@@ -44,7 +45,7 @@ public record RunOwner(String id, boolean server) {
         if (other.startsWith(SERVER)) {
             return server && other.equals(id);
         }
-        String localProcess = PROCESS + host() + ":";
+        String localProcess = PROCESS + HOST + ":";
         if (!other.startsWith(localProcess)) {
             return false; // another host's: it settles its own
         }
@@ -74,7 +75,7 @@ public record RunOwner(String id, boolean server) {
     }
 
     /** This machine's name, without a DNS lookup (which can take seconds where DNS is broken). */
-    static String host() {
+    private static String host() {
         try {
             String name = Files.readString(Path.of("/proc/sys/kernel/hostname")).trim();
             if (!name.isEmpty()) {

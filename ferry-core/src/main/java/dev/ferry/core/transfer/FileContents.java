@@ -20,20 +20,23 @@ import java.util.List;
 public final class FileContents {
     private FileContents() {}
 
-    /** The chunks the uploader would store this file as (small files: one chunk, or none when empty). */
+    /**
+     * The chunks the uploader would store this file as: as it does, by the file's size, one chunk
+     * below the chunker's minimum (none when empty), else the gear chunker's cuts.
+     */
     public static List<ChunkRef> chunksOf(Path file) throws IOException {
+        if (Files.size(file) < GearChunker.MIN_SIZE) {
+            byte[] bytes = Files.readAllBytes(file);
+            return bytes.length == 0 ? List.of() : List.of(new ChunkRef(Digest.of(bytes), bytes.length));
+        }
+        List<ChunkRef> chunks = new ArrayList<>();
         try (InputStream in = Files.newInputStream(file)) {
-            byte[] head = in.readNBytes(GearChunker.MIN_SIZE);
-            if (head.length < GearChunker.MIN_SIZE) {
-                return head.length == 0 ? List.of() : List.of(new ChunkRef(Digest.of(head), head.length));
-            }
-            List<ChunkRef> chunks = new ArrayList<>();
-            ChunkReader reader = new ChunkReader(new java.io.SequenceInputStream(new java.io.ByteArrayInputStream(head), in));
+            ChunkReader reader = new ChunkReader(in);
             for (ChunkReader.Chunk c = reader.next(); c != null; c = reader.next()) {
                 chunks.add(new ChunkRef(Digest.of(c.buffer(), c.offset(), c.length()), c.length()));
             }
-            return chunks;
         }
+        return chunks;
     }
 
     /** The digest a manifest entry of this file would have. */
