@@ -15,6 +15,24 @@ public interface BlobWriter extends AutoCloseable {
      */
     boolean put(Digest digest, byte[] data, int offset, int length);
 
+    /** One blob of a batch: {@code length} bytes at {@code offset} of the batch's buffer, under {@code digest}. */
+    record Part(Digest digest, int offset, int length) {}
+
+    /**
+     * Stores each part as {@link #put} would. A store that looks blobs up one at a time should
+     * override this to decide which parts are new with one lookup for the batch: a lookup per small
+     * file was ~6% of a 20k-file upload's CPU. Returns how many parts were new.
+     */
+    default int putAll(byte[] data, java.util.List<Part> parts) {
+        int added = 0;
+        for (Part part : parts) {
+            if (put(part.digest(), data, part.offset(), part.length())) {
+                added++;
+            }
+        }
+        return added;
+    }
+
     /** Seals every open pack and returns once all of them are durable and indexed. */
     void flush();
 

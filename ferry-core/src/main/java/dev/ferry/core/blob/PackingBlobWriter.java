@@ -11,6 +11,7 @@ import dev.ferry.core.pack.PackStore;
 import dev.ferry.core.pack.PackWriter;
 import java.io.IOException;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -71,6 +72,50 @@ final class PackingBlobWriter implements BlobWriter {
             return false;
         }
         PackWriter writer = acquire();
+        release(append(writer, digest, data, offset, length));
+        return true;
+    }
+
+    @Override
+    public int putAll(byte[] data, List<Part> parts) {
+        seals.throwIfFailed();
+        List<Part> claimed = new ArrayList<>(parts.size());
+        for (Part part : parts) {
+            if (pending.add(part.digest())) {
+                claimed.add(part);
+            }
+        }
+        if (claimed.isEmpty()) {
+            return 0;
+        }
+        List<Digest> digests = new ArrayList<>(claimed.size());
+        claimed.forEach(p -> digests.add(p.digest()));
+        Set<Digest> stored = catalog.locate(digests).keySet();
+        PackWriter writer = null;
+        int added = 0;
+        for (Part part : claimed) {
+            if (stored.contains(part.digest())) {
+                pending.remove(part.digest());
+                continue;
+            }
+            if (writer == null) {
+                writer = acquire();
+            }
+            writer = append(writer, part.digest(), data, part.offset(), part.length());
+            added++;
+            if (isFull(writer)) {
+                release(writer);
+                writer = null;
+            }
+        }
+        if (writer != null) {
+            release(writer);
+        }
+        return added;
+    }
+
+    /** Appends one new blob; on failure the pack is dropped and the writer fails for good. */
+    private PackWriter append(PackWriter writer, Digest digest, byte[] data, int offset, int length) {
         try {
             writer.append(digest, data, offset, length);
         } catch (IOException e) {
@@ -80,12 +125,20 @@ final class PackingBlobWriter implements BlobWriter {
         }
         newBytes.addAndGet(length);
         newBlobs.incrementAndGet();
-        if (writer.size() >= packTargetBytes || writer.blobCount() >= PackedBlobStore.MAX_BLOBS_PER_PACK) {
+        return writer;
+    }
+
+    private boolean isFull(PackWriter writer) {
+        return writer.size() >= packTargetBytes || writer.blobCount() >= PackedBlobStore.MAX_BLOBS_PER_PACK;
+    }
+
+    /** Gives a pack back: sealed if it is full, else kept open for the next put. */
+    private void release(PackWriter writer) {
+        if (isFull(writer)) {
             sealInBackground(writer);
         } else {
             idle.add(writer);
         }
-        return true;
     }
 
     private PackWriter acquire() {

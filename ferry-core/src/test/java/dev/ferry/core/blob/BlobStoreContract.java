@@ -95,6 +95,47 @@ public abstract class BlobStoreContract {
     }
 
     @Test
+    void aBatchStoresOnlyWhatIsNewAndRollsPacksOver() throws Exception {
+        byte[] stored = TestFiles.randomBytes(30, 3000);
+        try (BlobWriter w = store.newWriter()) {
+            put(w, stored);
+            w.flush();
+        }
+        // one buffer: an already stored blob, 30 new ones (more than two small packs' worth), one twice
+        java.io.ByteArrayOutputStream buffer = new java.io.ByteArrayOutputStream();
+        List<BlobWriter.Part> parts = new ArrayList<>();
+        List<byte[]> fresh = new ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            fresh.add(TestFiles.randomBytes(300 + i, 5000 + i));
+        }
+        for (byte[] blob : concat(List.of(stored), fresh, List.of(fresh.get(7)))) {
+            parts.add(new BlobWriter.Part(Digest.of(blob), buffer.size(), blob.length));
+            buffer.writeBytes(blob);
+        }
+        try (BlobWriter w = store.newWriter()) {
+            assertThat(w.putAll(buffer.toByteArray(), parts)).isEqualTo(30);
+            // the same batch again in the same session: all claimed already
+            assertThat(w.putAll(buffer.toByteArray(), parts)).isZero();
+            w.flush();
+            assertThat(w.newBlobs()).isEqualTo(30);
+            assertThat(w.packsWritten()).isGreaterThan(1);
+        }
+        for (byte[] blob : fresh) {
+            assertThat(store.read(Digest.of(blob))).isEqualTo(blob);
+        }
+        assertThat(catalog.listPacks().stream().mapToLong(p -> catalog.blobsInPack(p.id()).size()).sum()).isEqualTo(31);
+    }
+
+    @SafeVarargs
+    private static List<byte[]> concat(List<byte[]>... lists) {
+        List<byte[]> all = new ArrayList<>();
+        for (List<byte[]> l : lists) {
+            all.addAll(l);
+        }
+        return all;
+    }
+
+    @Test
     void nothingIsVisibleWithoutFlushAndAbandonedPacksAreRemoved() throws Exception {
         Digest d;
         try (BlobWriter w = store.newWriter()) {
