@@ -14,6 +14,8 @@ import java.util.HexFormat;
 public record Digest(long h0, long h1, long h2, long h3) implements Comparable<Digest> {
     public static final String PREFIX = "sha256:";
     public static final int BYTES = 32;
+    /** One hasher per thread (digest() resets it), instead of a provider lookup for every small file. */
+    private static final ThreadLocal<MessageDigest> PER_THREAD = ThreadLocal.withInitial(Digest::sha256);
     public static final Digest EMPTY = of(new byte[0]);
 
     public static Digest fromBytes(byte[] bytes) {
@@ -47,7 +49,7 @@ public record Digest(long h0, long h1, long h2, long h3) implements Comparable<D
     }
 
     public static Digest of(byte[] data, int offset, int length) {
-        MessageDigest md = sha256();
+        MessageDigest md = PER_THREAD.get();
         md.update(data, offset, length);
         return fromBytes(md.digest());
     }

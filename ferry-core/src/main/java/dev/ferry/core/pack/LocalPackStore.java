@@ -40,6 +40,16 @@ public final class LocalPackStore implements PackStore {
      */
     private final java.util.concurrent.ConcurrentLinkedQueue<ByteBuffer> writeBuffers =
             new java.util.concurrent.ConcurrentLinkedQueue<>();
+    /**
+     * Writes packs being filled back to disk while they fill (see {@link LocalOutput#EARLY_FLUSH}); one
+     * thread, gone after a few idle seconds.
+     */
+    private final java.util.concurrent.ThreadPoolExecutor flusher = new java.util.concurrent.ThreadPoolExecutor(
+            0, 1, 5, java.util.concurrent.TimeUnit.SECONDS, new java.util.concurrent.LinkedBlockingQueue<>(), r -> {
+                Thread t = new Thread(r, "ferry-pack-flush");
+                t.setDaemon(true);
+                return t;
+            });
 
     public LocalPackStore(Path root) throws IOException {
         this.packs = root.resolve("packs");
@@ -63,7 +73,7 @@ public final class LocalPackStore implements PackStore {
         FileChannel channel = FileChannel.open(partial, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
         ByteBuffer buffer = writeBuffers.poll();
         return new LocalOutput(partial, pathOf(packId), channel,
-                buffer != null ? buffer.clear() : ByteBuffer.allocateDirect(LocalOutput.BUFFER), writeBuffers);
+                buffer != null ? buffer.clear() : ByteBuffer.allocateDirect(LocalOutput.BUFFER), writeBuffers, flusher);
     }
 
     @Override
@@ -171,6 +181,7 @@ public final class LocalPackStore implements PackStore {
 
     @Override
     public void close() {
+        flusher.shutdown();
         for (FileChannel channel : readers.values()) {
             try {
                 channel.close();
@@ -183,21 +194,33 @@ public final class LocalPackStore implements PackStore {
 
     private static final class LocalOutput implements PackOutput {
         static final int BUFFER = 1 << 20;
+        /**
+         * A pack being filled is written back to disk in the background each time this much more of it
+         * was written: its commit's fsync then only waits for the last few MiB. Without it, the fsyncs of
+         * an upload's last packs (up to 2 x 32 MiB) were ~40 ms at its end with the cores idle.
+         */
+        static final long EARLY_FLUSH = 8 << 20;
         private final Path partial;
         private final Path target;
         private final FileChannel channel;
         // Batches small blobs into few write calls; direct so the kernel copies straight from it.
         private final ByteBuffer buffer;
         private final java.util.Queue<ByteBuffer> returnTo;
+        private final java.util.concurrent.Executor flusher;
+        private final java.util.concurrent.atomic.AtomicBoolean flushing = new java.util.concurrent.atomic.AtomicBoolean();
         private long size;
+        private long written;
+        private long flushedUpTo;
         private boolean done;
 
-        LocalOutput(Path partial, Path target, FileChannel channel, ByteBuffer buffer, java.util.Queue<ByteBuffer> returnTo) {
+        LocalOutput(Path partial, Path target, FileChannel channel, ByteBuffer buffer, java.util.Queue<ByteBuffer> returnTo,
+                java.util.concurrent.Executor flusher) {
             this.partial = partial;
             this.target = target;
             this.channel = channel;
             this.buffer = buffer;
             this.returnTo = returnTo;
+            this.flusher = flusher;
         }
 
         @Override
@@ -206,11 +229,13 @@ public final class LocalPackStore implements PackStore {
                 drain();
                 ByteBuffer src = ByteBuffer.wrap(data, offset, length);
                 while (src.hasRemaining()) {
-                    channel.write(src);
+                    written += channel.write(src);
                 }
+                flushEarly();
             } else {
                 if (buffer.remaining() < length) {
                     drain();
+                    flushEarly();
                 }
                 buffer.put(data, offset, length);
             }
@@ -220,9 +245,30 @@ public final class LocalPackStore implements PackStore {
         private void drain() throws IOException {
             buffer.flip();
             while (buffer.hasRemaining()) {
-                channel.write(buffer);
+                written += channel.write(buffer);
             }
             buffer.clear();
+        }
+
+        /** Starts writing back what was written so far, if enough is new and no flush is under way. */
+        private void flushEarly() {
+            if (written - flushedUpTo < EARLY_FLUSH || !flushing.compareAndSet(false, true)) {
+                return;
+            }
+            flushedUpTo = written;
+            try {
+                flusher.execute(() -> {
+                    try {
+                        channel.force(false);
+                    } catch (IOException | RuntimeException e) {
+                        // only a head start: commit's own fsync reports what goes wrong
+                    } finally {
+                        flushing.set(false);
+                    }
+                });
+            } catch (java.util.concurrent.RejectedExecutionException closing) {
+                flushing.set(false);
+            }
         }
 
         @Override

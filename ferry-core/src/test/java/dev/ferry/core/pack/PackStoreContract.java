@@ -90,6 +90,26 @@ public abstract class PackStoreContract {
     }
 
     @Test
+    void aPackOfTensOfMibWrittenWhileItIsFlushedKeepsEveryByte() throws IOException {
+        // past several of the local store's background write-backs (one each 8 MiB)
+        String id = Ids.newId();
+        byte[] piece = TestFiles.randomBytes(12, 300_000);
+        int pieces = 100;
+        try (PackStore.PackOutput out = store.create(id)) {
+            for (int i = 0; i < pieces; i++) {
+                piece[0] = (byte) i;
+                out.write(piece, 0, piece.length);
+            }
+            out.commit();
+        }
+        assertThat(store.size(id)).isEqualTo((long) pieces * piece.length);
+        for (int i = 0; i < pieces; i += 9) {
+            piece[0] = (byte) i;
+            assertThat(store.read(id, (long) i * piece.length, piece.length)).isEqualTo(piece);
+        }
+    }
+
+    @Test
     void aPackIsInvisibleUntilCommittedAndGoneIfClosedWithoutCommit() throws IOException {
         String id = Ids.newId();
         try (PackStore.PackOutput out = store.create(id)) {
