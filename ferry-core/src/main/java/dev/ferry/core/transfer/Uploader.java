@@ -377,7 +377,7 @@ public final class Uploader {
         void storeSmall(List<TreeWalker.FileItem> items, List<CompletableFuture<List<ChunkRef>>> results) {
             long room = 0;
             for (TreeWalker.FileItem item : items) {
-                room += item.size() + 1;
+                room += item.size();
             }
             byte[] buffer = batchBuffer((int) room);
             List<BlobWriter.Part> parts = new ArrayList<>(items.size());
@@ -418,17 +418,21 @@ public final class Uploader {
         private byte[] batchBuffer(int room) {
             byte[] buffer = batchBuffers.get();
             if (buffer.length < room) {
-                buffer = new byte[Math.max(room, SmallFiles.BYTES + SMALL_LIMIT + 1)];
+                buffer = new byte[Math.max(room, SmallFiles.BYTES + SMALL_LIMIT)];
                 batchBuffers.set(buffer);
             }
             return buffer;
         }
 
-        /** Reads a file of the size its stat gave into {@code buffer} at {@code offset}; one byte more means it grew. */
+        /**
+         * Reads a file of the size its stat gave into {@code buffer} at {@code offset}. It does not read on
+         * to the end of the file to see whether it grew (a second read call per file): the stat after
+         * the read ({@link #readChecked}) sees that.
+         */
         private static int readWhole(TreeWalker.FileItem item, byte[] buffer, int offset) throws IOException {
             int n;
             try (InputStream in = Files.newInputStream(item.file())) {
-                n = in.readNBytes(buffer, offset, (int) item.size() + 1);
+                n = in.readNBytes(buffer, offset, (int) item.size());
             }
             if (n != item.size()) {
                 throw new SizeChanged();
