@@ -146,12 +146,11 @@ final class Training {
                 QuickValidate.run(java.util.List.of("ingest", "validate", config.toString()),
                         java.io.OutputStream.nullOutputStream(), java.io.OutputStream.nullOutputStream());
             }
-            env.put(Terminal.TTY_ENV, "0");
-            Terminal.interactive(env);
+            env.put(Terminal.TTY_ENV, "0"); // as the launcher says it
             try (var socket = dev.ferry.server.CommandSocket.open(home.commandEndpoint(), "training", null, answer, line -> {})) {
                 for (String[] command : new String[][] {{"version"}, {"dataset", "list"}, {"ingest", "validate", "x.yaml"}}) {
                     ThinClient.relay(command, env, dir, java.io.OutputStream.nullOutputStream(),
-                            java.io.OutputStream.nullOutputStream(), false);
+                            java.io.OutputStream.nullOutputStream(), Terminal.interactive(env));
                 }
             }
         } finally {

@@ -63,17 +63,7 @@ final class PackingBlobWriter implements BlobWriter {
 
     @Override
     public boolean put(Digest digest, byte[] data, int offset, int length) {
-        seals.throwIfFailed();
-        if (!pending.add(digest)) {
-            return false;
-        }
-        if (catalog.hasBlob(digest)) {
-            pending.remove(digest);
-            return false;
-        }
-        PackWriter writer = acquire();
-        release(append(writer, digest, data, offset, length));
-        return true;
+        return putAll(data, List.of(new Part(digest, offset, length))) == 1;
     }
 
     @Override
@@ -101,7 +91,7 @@ final class PackingBlobWriter implements BlobWriter {
             if (writer == null) {
                 writer = acquire();
             }
-            writer = append(writer, part.digest(), data, part.offset(), part.length());
+            append(writer, part.digest(), data, part.offset(), part.length());
             added++;
             if (isFull(writer)) {
                 release(writer);
@@ -115,7 +105,7 @@ final class PackingBlobWriter implements BlobWriter {
     }
 
     /** Appends one new blob; on failure the pack is dropped and the writer fails for good. */
-    private PackWriter append(PackWriter writer, Digest digest, byte[] data, int offset, int length) {
+    private void append(PackWriter writer, Digest digest, byte[] data, int offset, int length) {
         try {
             writer.append(digest, data, offset, length);
         } catch (IOException e) {
@@ -125,7 +115,6 @@ final class PackingBlobWriter implements BlobWriter {
         }
         newBytes.addAndGet(length);
         newBlobs.incrementAndGet();
-        return writer;
     }
 
     private boolean isFull(PackWriter writer) {

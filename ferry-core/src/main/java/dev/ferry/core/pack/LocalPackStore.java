@@ -209,7 +209,6 @@ public final class LocalPackStore implements PackStore {
         private final java.util.concurrent.Executor flusher;
         private final java.util.concurrent.atomic.AtomicBoolean flushing = new java.util.concurrent.atomic.AtomicBoolean();
         private long size;
-        private long written;
         private long flushedUpTo;
         private boolean done;
 
@@ -229,33 +228,36 @@ public final class LocalPackStore implements PackStore {
                 drain();
                 ByteBuffer src = ByteBuffer.wrap(data, offset, length);
                 while (src.hasRemaining()) {
-                    written += channel.write(src);
+                    channel.write(src);
                 }
-                flushEarly();
             } else {
                 if (buffer.remaining() < length) {
                     drain();
-                    flushEarly();
                 }
                 buffer.put(data, offset, length);
             }
             size += length;
+            flushEarly();
         }
 
         private void drain() throws IOException {
             buffer.flip();
             while (buffer.hasRemaining()) {
-                written += channel.write(buffer);
+                channel.write(buffer);
             }
             buffer.clear();
         }
 
-        /** Starts writing back what was written so far, if enough is new and no flush is under way. */
+        /**
+         * Starts writing back what reached the file so far (all but the buffer's bytes), if enough is new
+         * and no flush is under way.
+         */
         private void flushEarly() {
-            if (written - flushedUpTo < EARLY_FLUSH || !flushing.compareAndSet(false, true)) {
+            long inFile = size - buffer.position();
+            if (inFile - flushedUpTo < EARLY_FLUSH || !flushing.compareAndSet(false, true)) {
                 return;
             }
-            flushedUpTo = written;
+            flushedUpTo = inFile;
             try {
                 flusher.execute(() -> {
                     try {
