@@ -53,8 +53,9 @@ final class RemoteBlobWriter implements BlobWriter {
     }
 
     @Override
-    public boolean put(Digest digest, byte[] data, int offset, int length) {
+    public boolean put(Digest digest, java.nio.ByteBuffer data) {
         uploads.throwIfFailed();
+        int length = data.remaining();
         if (BlobFrames.frameSize(length) > BlobFrames.MAX_BYTES) {
             throw new FerryException(ErrorCode.INTERNAL, "a blob of " + length + " bytes does not fit a pack upload",
                     "report it: chunks are at most 8 MiB");
@@ -70,7 +71,7 @@ final class RemoteBlobWriter implements BlobWriter {
             if (open == null) {
                 open = new Batch(buffer());
             }
-            open.add(digest, data, offset, length);
+            open.add(digest, data);
         }
         return true;
     }
@@ -169,8 +170,8 @@ final class RemoteBlobWriter implements BlobWriter {
                     && size - BlobFrames.MAGIC.length + BlobFrames.frameSize(length) <= BlobFrames.MAX_BYTES;
         }
 
-        void add(Digest digest, byte[] source, int offset, int length) {
-            int end = BlobFrames.writeFrame(buffer, size, digest, source, offset, length);
+        void add(Digest digest, java.nio.ByteBuffer source) {
+            int end = BlobFrames.writeFrame(buffer, size, digest, source);
             digests.add(digest);
             frames.add(new int[] {size, end});
             size = end;

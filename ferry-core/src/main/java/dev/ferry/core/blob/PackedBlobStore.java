@@ -83,9 +83,7 @@ public final class PackedBlobStore implements BlobStore {
             throw new FerryException(ErrorCode.STORAGE_FAILED, "cannot read pack " + packs.locate(location.packId())
                     + ": " + e.getMessage(), "check the disk and permissions of the store", e);
         }
-        java.security.MessageDigest md = Digest.sha256();
-        md.update(bytes.duplicate());
-        if (!Digest.fromBytes(md.digest()).equals(location.digest())) {
+        if (!Digest.of(bytes).equals(location.digest())) {
             throw corrupt(location, "its bytes do not match the digest");
         }
         return bytes;

@@ -10,6 +10,7 @@ import dev.ferry.core.pack.BlobLocation;
 import dev.ferry.core.pack.PackStore;
 import dev.ferry.core.pack.PackWriter;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -62,12 +63,12 @@ final class PackingBlobWriter implements BlobWriter {
     }
 
     @Override
-    public boolean put(Digest digest, byte[] data, int offset, int length) {
-        return putAll(data, List.of(new Part(digest, offset, length))) == 1;
+    public boolean put(Digest digest, ByteBuffer data) {
+        return putAll(data, List.of(new Part(digest, data.position(), data.remaining()))) == 1;
     }
 
     @Override
-    public int putAll(byte[] data, List<Part> parts) {
+    public int putAll(ByteBuffer data, List<Part> parts) {
         seals.throwIfFailed();
         List<Part> claimed = new ArrayList<>(parts.size());
         for (Part part : parts) {
@@ -81,40 +82,64 @@ final class PackingBlobWriter implements BlobWriter {
         List<Digest> digests = new ArrayList<>(claimed.size());
         claimed.forEach(p -> digests.add(p.digest()));
         Set<Digest> stored = catalog.locate(digests).keySet();
-        PackWriter writer = null;
-        int added = 0;
+        List<Part> fresh = new ArrayList<>(claimed.size());
         for (Part part : claimed) {
             if (stored.contains(part.digest())) {
                 pending.remove(part.digest());
-                continue;
-            }
-            if (writer == null) {
-                writer = acquire();
-            }
-            append(writer, part.digest(), data, part.offset(), part.length());
-            added++;
-            if (isFull(writer)) {
-                release(writer);
-                writer = null;
+            } else {
+                fresh.add(part);
             }
         }
-        if (writer != null) {
+        int from = 0;
+        while (from < fresh.size()) {
+            PackWriter writer = acquire();
+            int to = runEnd(fresh, from, writer);
+            append(writer, data, fresh.subList(from, to));
             release(writer);
+            from = to;
         }
-        return added;
+        return fresh.size();
     }
 
-    /** Appends one new blob; on failure the pack is dropped and the writer fails for good. */
-    private void append(PackWriter writer, Digest digest, byte[] data, int offset, int length) {
+    /**
+     * Where the run of parts that starts at {@code from} ends: the parts lie back to back in the
+     * buffer (so one write takes them all), and the run stops at the part that fills the pack.
+     */
+    private int runEnd(List<Part> parts, int from, PackWriter writer) {
+        long bytes = 0;
+        int end = from;
+        while (true) {
+            Part part = parts.get(end);
+            bytes += part.length();
+            end++;
+            if (end == parts.size() || parts.get(end).offset() != part.offset() + part.length()
+                    || writer.size() + bytes >= packTargetBytes
+                    || writer.blobCount() + (end - from) >= PackedBlobStore.MAX_BLOBS_PER_PACK) {
+                return end;
+            }
+        }
+    }
+
+    /** Appends a run of new blobs; on failure the pack is dropped and the writer fails for good. */
+    private void append(PackWriter writer, ByteBuffer data, List<Part> run) {
+        Part first = run.getFirst();
+        Part last = run.getLast();
+        List<Digest> digests = new ArrayList<>(run.size());
+        int[] lengths = new int[run.size()];
+        for (int i = 0; i < run.size(); i++) {
+            digests.add(run.get(i).digest());
+            lengths[i] = run.get(i).length();
+        }
+        long bytes = (long) last.offset() + last.length() - first.offset();
         try {
-            writer.append(digest, data, offset, length);
+            writer.appendRun(data.slice(first.offset(), (int) bytes), digests, lengths);
         } catch (IOException e) {
             writer.close();
             open.decrementAndGet();
             throw seals.fail(storageFailure(writer.packId(), e));
         }
-        newBytes.addAndGet(length);
-        newBlobs.incrementAndGet();
+        newBytes.addAndGet(bytes);
+        newBlobs.addAndGet(run.size());
     }
 
     private boolean isFull(PackWriter writer) {

@@ -137,8 +137,7 @@ public final class GarbageCollector {
         String id = Ids.newId();
         try (PackWriter writer = new PackWriter(packs, id)) {
             for (BlobLocation row : liveRows) {
-                byte[] bytes = store.read(row);
-                writer.append(row.digest(), bytes, 0, bytes.length);
+                writer.append(row.digest(), java.nio.ByteBuffer.wrap(store.read(row)));
             }
             List<BlobLocation> moved = writer.seal();
             catalog.addPack(new PackRecord(id, writer.size(), moved.size(), Instant.now()), moved, true);

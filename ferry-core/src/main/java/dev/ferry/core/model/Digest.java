@@ -54,6 +54,17 @@ public record Digest(long h0, long h1, long h2, long h3) implements Comparable<D
         return fromBytes(md.digest());
     }
 
+    /**
+     * The digest of {@code data} from its position to its limit; the position is left alone. Reading
+     * a file into a direct buffer and hashing it there saves the two copies a heap array costs (the
+     * JDK reads into a direct buffer of its own, then copies; the pack writer copies back).
+     */
+    public static Digest of(ByteBuffer data) {
+        MessageDigest md = PER_THREAD.get();
+        md.update(data.duplicate());
+        return fromBytes(md.digest());
+    }
+
     public static MessageDigest sha256() {
         try {
             return MessageDigest.getInstance("SHA-256");

@@ -194,6 +194,8 @@ public final class LocalPackStore implements PackStore {
 
     private static final class LocalOutput implements PackOutput {
         static final int BUFFER = 1 << 20;
+        /** From this size a direct buffer's bytes are written without going through {@link #buffer}. */
+        static final int DIRECT_WRITE = 64 << 10;
         /**
          * A pack being filled is written back to disk in the background each time this much more of it
          * was written: its commit's fsync then only waits for the last few MiB. Without it, the fsyncs of
@@ -222,19 +224,24 @@ public final class LocalPackStore implements PackStore {
             this.flusher = flusher;
         }
 
+        /**
+         * Small pieces are gathered in the direct buffer and written a megabyte at a time. A large
+         * piece is written as it is, after what the buffer holds: from a direct buffer (an upload's
+         * batch of small files, read into one) the kernel copies it straight into the file.
+         */
         @Override
-        public void write(byte[] data, int offset, int length) throws IOException {
-            if (length >= BUFFER) {
+        public void write(ByteBuffer data) throws IOException {
+            int length = data.remaining();
+            if (length >= (data.isDirect() ? DIRECT_WRITE : BUFFER)) {
                 drain();
-                ByteBuffer src = ByteBuffer.wrap(data, offset, length);
-                while (src.hasRemaining()) {
-                    channel.write(src);
+                while (data.hasRemaining()) {
+                    channel.write(data);
                 }
             } else {
                 if (buffer.remaining() < length) {
                     drain();
                 }
-                buffer.put(data, offset, length);
+                buffer.put(data);
             }
             size += length;
             flushEarly();

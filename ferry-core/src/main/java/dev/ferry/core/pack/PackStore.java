@@ -55,7 +55,11 @@ public interface PackStore extends Closeable {
 
     /** A pack being written. */
     interface PackOutput extends Closeable {
-        void write(byte[] data, int offset, int length) throws IOException;
+        /**
+         * Appends the bytes from {@code data}'s position to its limit and leaves it with none remaining.
+         * The buffer is not kept after the call returns: a caller may reuse it at once.
+         */
+        void write(java.nio.ByteBuffer data) throws IOException;
 
         /** Bytes written so far. */
         long size();

@@ -2,6 +2,7 @@ package dev.ferry.core.pack;
 
 import dev.ferry.core.model.Digest;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -16,7 +17,7 @@ public final class PackWriter implements AutoCloseable {
     public PackWriter(PackStore store, String packId) throws IOException {
         this.packId = packId;
         this.out = store.create(packId);
-        out.write(PackFormat.HEADER, 0, PackFormat.HEADER.length);
+        out.write(ByteBuffer.wrap(PackFormat.HEADER));
         position = PackFormat.HEADER.length;
     }
 
@@ -24,12 +25,34 @@ public final class PackWriter implements AutoCloseable {
         return packId;
     }
 
-    public BlobLocation append(Digest digest, byte[] data, int offset, int length) throws IOException {
-        out.write(data, offset, length);
+    /** Appends one blob: the bytes from {@code data}'s position to its limit. */
+    public BlobLocation append(Digest digest, ByteBuffer data) throws IOException {
+        int length = data.remaining();
+        out.write(data);
         BlobLocation location = new BlobLocation(digest, packId, position, length);
         entries.add(location);
         position += length;
         return location;
+    }
+
+    /**
+     * Appends blobs that lie back to back in {@code run} (from its position to its limit), with one
+     * write: {@code lengths[i]} bytes belong to {@code digests.get(i)}, and they add up to the run.
+     * An upload's batch of small files goes to the pack file straight from the buffer it was read into.
+     */
+    public void appendRun(ByteBuffer run, List<Digest> digests, int[] lengths) throws IOException {
+        long total = 0;
+        for (int i = 0; i < digests.size(); i++) {
+            total += lengths[i];
+        }
+        if (total != run.remaining() || lengths.length != digests.size()) {
+            throw new IllegalArgumentException("a run of " + run.remaining() + " bytes holds blobs of " + total);
+        }
+        out.write(run);
+        for (int i = 0; i < digests.size(); i++) {
+            entries.add(new BlobLocation(digests.get(i), packId, position, lengths[i]));
+            position += lengths[i];
+        }
     }
 
     /** Bytes in the pack so far, header included. */
@@ -44,7 +67,7 @@ public final class PackWriter implements AutoCloseable {
     /** Writes the index and commits the pack durably; returns its blobs. */
     public List<BlobLocation> seal() throws IOException {
         byte[] index = PackFormat.encodeIndex(entries, position);
-        out.write(index, 0, index.length);
+        out.write(ByteBuffer.wrap(index));
         position += index.length;
         out.commit();
         sealed = true;

@@ -14,10 +14,13 @@ import dev.ferry.core.model.FileEntry;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -346,7 +349,7 @@ public final class Uploader {
         private final int chunkThreads;
         private final TransferListener listener;
         /** Per reader thread: one batch of small files, read whole (grown when a batch needs more). */
-        private final ThreadLocal<byte[]> batchBuffers = ThreadLocal.withInitial(() -> new byte[0]);
+        private final ThreadLocal<ByteBuffer> batchBuffers = new ThreadLocal<>();
         private final ThreadLocal<byte[]> chunkBuffers = ThreadLocal.withInitial(() -> new byte[2 * GearChunker.MAX_SIZE]);
 
         FileStorer(BlobWriter writer, ExecutorService chunkPool, int chunkThreads, TransferListener listener) {
@@ -379,22 +382,22 @@ public final class Uploader {
             for (TreeWalker.FileItem item : items) {
                 room += item.size();
             }
-            byte[] buffer = batchBuffer((int) room);
+            ByteBuffer buffer = batchBuffer((int) room);
             List<BlobWriter.Part> parts = new ArrayList<>(items.size());
             List<List<ChunkRef>> chunks = new ArrayList<>(items.size());
             int at = 0;
             for (int i = 0; i < items.size(); i++) {
                 TreeWalker.FileItem item = items.get(i);
-                int offset = at;
+                ByteBuffer slot = buffer.slice(at, (int) item.size());
                 try {
-                    int n = readChecked(item, () -> readWhole(item, buffer, offset));
+                    int n = readChecked(item, () -> readWhole(item, slot.clear()));
                     listener.progressed(n);
                     if (n == 0) {
                         chunks.add(List.of());
                         continue;
                     }
-                    Digest digest = Digest.of(buffer, offset, n);
-                    parts.add(new BlobWriter.Part(digest, offset, n));
+                    Digest digest = Digest.of(slot.flip());
+                    parts.add(new BlobWriter.Part(digest, at, n));
                     chunks.add(List.of(new ChunkRef(digest, n)));
                     at += n;
                 } catch (RuntimeException failure) {
@@ -415,29 +418,30 @@ public final class Uploader {
             }
         }
 
-        private byte[] batchBuffer(int room) {
-            byte[] buffer = batchBuffers.get();
-            if (buffer.length < room) {
-                buffer = new byte[Math.max(room, SmallFiles.BYTES + SMALL_LIMIT)];
+        /** This thread's batch buffer: direct, so files are read into it and written from it with no copy in Java. */
+        private ByteBuffer batchBuffer(int room) {
+            ByteBuffer buffer = batchBuffers.get();
+            if (buffer == null || buffer.capacity() < room) {
+                buffer = ByteBuffer.allocateDirect(Math.max(room, SmallFiles.BYTES + SMALL_LIMIT));
                 batchBuffers.set(buffer);
             }
             return buffer;
         }
 
         /**
-         * Reads a file of the size its stat gave into {@code buffer} at {@code offset}. It does not read on
-         * to the end of the file to see whether it grew (a second read call per file): the stat after
-         * the read ({@link #readChecked}) sees that.
+         * Reads a file of the size its stat gave into {@code slot} (exactly that size). It does not
+         * read on to the end of the file to see whether it grew (a second read call per file): the
+         * stat after the read ({@link #readChecked}) sees that.
          */
-        private static int readWhole(TreeWalker.FileItem item, byte[] buffer, int offset) throws IOException {
-            int n;
-            try (InputStream in = Files.newInputStream(item.file())) {
-                n = in.readNBytes(buffer, offset, (int) item.size());
+        private static int readWhole(TreeWalker.FileItem item, ByteBuffer slot) throws IOException {
+            try (FileChannel in = FileChannel.open(item.file(), StandardOpenOption.READ)) {
+                while (slot.hasRemaining()) {
+                    if (in.read(slot) < 0) {
+                        throw new SizeChanged();
+                    }
+                }
             }
-            if (n != item.size()) {
-                throw new SizeChanged();
-            }
-            return n;
+            return slot.position();
         }
 
         /** What reads a file; may throw {@link SizeChanged} to ask for one more try. */

@@ -26,11 +26,11 @@ final class FaultyPackStore implements PackStore {
         PackOutput out = real.create(packId);
         return new PackOutput() {
             @Override
-            public void write(byte[] data, int offset, int length) throws IOException {
-                if (budget.addAndGet(-length) < 0) {
+            public void write(java.nio.ByteBuffer data) throws IOException {
+                if (budget.addAndGet(-data.remaining()) < 0) {
                     throw new IOException("No space left on device");
                 }
-                out.write(data, offset, length);
+                out.write(data);
             }
 
             @Override

@@ -22,7 +22,7 @@ class LocalPackStoreTest extends PackStoreContract {
     void packsFanOutByTheirRandomTailAndPartialsLiveInTmp() throws IOException {
         String id = Ids.newId();
         PackStore.PackOutput out = store.create(id);
-        out.write(new byte[1], 0, 1);
+        out.write(java.nio.ByteBuffer.wrap(new byte[1]));
         assertThat(dir.resolve("store/tmp/" + id + ".pack.partial")).exists();
         out.commit();
         Path expected = dir.resolve("store/packs/" + id.substring(25) + "/" + id + ".pack");

@@ -7,6 +7,7 @@ import dev.ferry.core.model.Ids;
 import dev.ferry.core.testing.TestFiles;
 import java.io.EOFException;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.io.InputStream;
 import java.nio.file.NoSuchFileException;
 import java.time.Duration;
@@ -38,7 +39,7 @@ public abstract class PackStoreContract {
     private String commit(byte[] content) throws IOException {
         String id = Ids.newId();
         try (PackStore.PackOutput out = store.create(id)) {
-            out.write(content, 0, content.length);
+            out.write(ByteBuffer.wrap(content));
             assertThat(out.size()).isEqualTo(content.length);
             out.commit();
         }
@@ -61,13 +62,13 @@ public abstract class PackStoreContract {
     void readIntoAScratchBufferUsesItWhenLargeEnough() throws IOException {
         byte[] content = TestFiles.randomBytes(11, 5000);
         String id = commit(content);
-        java.nio.ByteBuffer scratch = java.nio.ByteBuffer.allocateDirect(4096);
-        java.nio.ByteBuffer small = store.read(id, 100, 1000, scratch);
+        ByteBuffer scratch = ByteBuffer.allocateDirect(4096);
+        ByteBuffer small = store.read(id, 100, 1000, scratch);
         assertThat(small.remaining()).isEqualTo(1000);
         byte[] got = new byte[1000];
         small.get(got);
         assertThat(got).isEqualTo(java.util.Arrays.copyOfRange(content, 100, 1100));
-        java.nio.ByteBuffer large = store.read(id, 0, 5000, scratch);
+        ByteBuffer large = store.read(id, 0, 5000, scratch);
         assertThat(large.remaining()).isEqualTo(5000);
         assertThatThrownBy(() -> store.read(id, 4000, 2000, scratch)).isInstanceOf(EOFException.class);
     }
@@ -78,15 +79,36 @@ public abstract class PackStoreContract {
         byte[] big = TestFiles.randomBytes(2, 3 << 20);
         byte[] small = TestFiles.randomBytes(3, 1000);
         try (PackStore.PackOutput out = store.create(id)) {
-            for (int i = 0; i < 50; i++) out.write(small, 0, small.length);
-            out.write(big, 0, big.length);
-            out.write(small, 10, 5);
+            for (int i = 0; i < 50; i++) out.write(ByteBuffer.wrap(small));
+            out.write(ByteBuffer.wrap(big));
+            out.write(ByteBuffer.wrap(small, 10, 5));
             out.commit();
         }
         assertThat(store.size(id)).isEqualTo(50_000L + big.length + 5);
         assertThat(store.read(id, 49_000, 1000)).isEqualTo(small);
         assertThat(store.read(id, 50_000, big.length)).isEqualTo(big);
         assertThat(store.read(id, 50_000L + big.length, 5)).isEqualTo(java.util.Arrays.copyOfRange(small, 10, 15));
+    }
+
+    @Test
+    void directBuffersOfEverySizeAreWrittenInOrderAndNotKept() throws IOException {
+        String id = Ids.newId();
+        byte[] small = TestFiles.randomBytes(4, 2000);
+        byte[] large = TestFiles.randomBytes(5, 300_000);
+        ByteBuffer direct = ByteBuffer.allocateDirect(400_000);
+        try (PackStore.PackOutput out = store.create(id)) {
+            out.write(direct.clear().put(small).flip().position(100)); // small: from its position on
+            assertThat(direct.hasRemaining()).isFalse();
+            out.write(direct.clear().put(large).flip());
+            assertThat(direct.hasRemaining()).isFalse();
+            direct.clear().put(new byte[400_000]); // the caller reuses its buffer at once
+            out.write(ByteBuffer.wrap(small, 0, 10));
+            out.commit();
+        }
+        assertThat(store.size(id)).isEqualTo(1900L + large.length + 10);
+        assertThat(store.read(id, 0, 1900)).isEqualTo(java.util.Arrays.copyOfRange(small, 100, 2000));
+        assertThat(store.read(id, 1900, large.length)).isEqualTo(large);
+        assertThat(store.read(id, 1900L + large.length, 10)).isEqualTo(java.util.Arrays.copyOf(small, 10));
     }
 
     @Test
@@ -98,7 +120,7 @@ public abstract class PackStoreContract {
         try (PackStore.PackOutput out = store.create(id)) {
             for (int i = 0; i < pieces; i++) {
                 piece[0] = (byte) i;
-                out.write(piece, 0, piece.length);
+                out.write(ByteBuffer.wrap(piece));
             }
             out.commit();
         }
@@ -113,7 +135,7 @@ public abstract class PackStoreContract {
     void aPackIsInvisibleUntilCommittedAndGoneIfClosedWithoutCommit() throws IOException {
         String id = Ids.newId();
         try (PackStore.PackOutput out = store.create(id)) {
-            out.write(new byte[10], 0, 10);
+            out.write(ByteBuffer.wrap(new byte[10], 0, 10));
             assertThat(store.list()).extracting(PackInfo::id).doesNotContain(id);
             assertThatThrownBy(() -> store.size(id)).isInstanceOf(NoSuchFileException.class);
         }
@@ -144,7 +166,7 @@ public abstract class PackStoreContract {
     @Test
     void abandonedPartialsAreRemovedOnlyWhenOldEnough() throws Exception {
         PackStore.PackOutput crashed = store.create(Ids.newId()); // never committed nor closed: a crash
-        crashed.write(new byte[10], 0, 10);
+        crashed.write(ByteBuffer.wrap(new byte[10], 0, 10));
         assertThat(store.removeAbandoned(Duration.ofHours(1))).isZero();
         Thread.sleep(20);
         assertThat(store.removeAbandoned(Duration.ofMillis(5))).isEqualTo(1);
