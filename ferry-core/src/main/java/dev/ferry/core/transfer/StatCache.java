@@ -10,8 +10,6 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -19,19 +17,21 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.Arrays;
 import java.util.List;
-import java.util.zip.Deflater;
-import java.util.zip.DeflaterOutputStream;
-import java.util.zip.InflaterInputStream;
 
 /**
  * Remembers, per uploaded folder, each file's (size, mtime, inode, mode) and the chunks its content
  * was cut into, so that an unchanged file is not read again. Records are kept in walk order, so a new
  * upload reads the old cache alongside its walk (a merge, constant memory) and writes the new one.
  * A damaged or missing cache only costs re-hashing; it can never change what is stored.
+ *
+ * <p>Paths and file keys are front-coded (the bytes shared with the previous record's are counted, not
+ * repeated): in walk order that leaves mostly the digests, which do not compress. The cache used to be
+ * a deflate stream: ~1.5% of a 20k-file upload's CPU (A/B: 1750 -> 1690 ms) for a file 22% smaller.
  */
 final class StatCache {
-    private static final int MAGIC = 0x46534332; // "FSC2"
+    private static final int MAGIC = 0x46534333; // "FSC3"
     private static final int MAX_PATH = 1 << 16;
 
     private StatCache() {}
@@ -52,28 +52,24 @@ final class StatCache {
     /** Reads an old cache in walk order; lookups must come in walk order too. */
     static final class Reader implements AutoCloseable {
         private final DataInputStream in;
-        private final java.util.zip.Inflater inflater;
+        private final FrontCoded paths = new FrontCoded();
+        private final FrontCoded fileKeys = new FrontCoded();
         private Entry current;
         private ManifestSummary trailer;
 
-        private Reader(DataInputStream in, java.util.zip.Inflater inflater) {
+        private Reader(DataInputStream in) {
             this.in = in;
-            this.inflater = inflater;
             advance();
         }
 
         static Reader open(Path file) {
             try {
-                InputStream raw = Files.newInputStream(file);
-                java.util.zip.Inflater inflater = new java.util.zip.Inflater();
-                DataInputStream in = new DataInputStream(new BufferedInputStream(
-                        new InflaterInputStream(raw, inflater, 1 << 16), 1 << 16));
+                DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file), 1 << 16));
                 if (in.readInt() != MAGIC) {
-                    in.close();
-                    inflater.end();
+                    in.close(); // an older format: read the files once more
                     return empty();
                 }
-                return new Reader(in, inflater);
+                return new Reader(in);
             } catch (NoSuchFileException e) {
                 return empty();
             } catch (IOException e) {
@@ -82,7 +78,7 @@ final class StatCache {
         }
 
         static Reader empty() {
-            return new Reader(null, null);
+            return new Reader(null);
         }
 
         /**
@@ -126,8 +122,8 @@ final class StatCache {
                     trailer = new ManifestSummary(Digest.fromBytes(root), in.readLong(), in.readLong());
                     return;
                 }
-                String path = readPath();
-                current = new Entry(path, in.readLong(), in.readLong(), in.readUTF(), in.readInt(), readChunks());
+                String path = paths.read(in);
+                current = new Entry(path, in.readLong(), in.readLong(), fileKeys.read(in), in.readInt(), readChunks());
             } catch (EOFException e) {
                 current = null;
             } catch (IOException | RuntimeException e) {
@@ -135,14 +131,8 @@ final class StatCache {
             }
         }
 
-        private String readPath() throws IOException {
-            int n = in.readInt();
-            if (n < 0 || n > MAX_PATH) throw new IOException("bad path length");
-            return new String(in.readNBytes(n), StandardCharsets.UTF_8);
-        }
-
         private List<ChunkRef> readChunks() throws IOException {
-            int n = in.readInt();
+            int n = readVarint(in);
             if (n < 0 || n > (1 << 24)) throw new IOException("bad chunk count");
             List<ChunkRef> chunks = new ArrayList<>(n);
             byte[] d = new byte[Digest.BYTES];
@@ -161,7 +151,6 @@ final class StatCache {
                 } catch (IOException ignored) {
                     // read-only
                 }
-                inflater.end();
             }
         }
     }
@@ -171,30 +160,26 @@ final class StatCache {
         private final Path target;
         private final Path partial;
         private final DataOutputStream out;
-        private final Deflater deflater;
+        private final FrontCoded paths = new FrontCoded();
+        private final FrontCoded fileKeys = new FrontCoded();
         private boolean committed;
 
         Writer(Path target) throws IOException {
             Files.createDirectories(target.getParent());
             this.target = target;
             this.partial = target.resolveSibling(target.getFileName() + "." + HexFormat.of().toHexDigits(System.nanoTime()));
-            OutputStream raw = Files.newOutputStream(partial);
-            // Digests do not compress; paths do. The fastest level gets most of it at little cost.
-            this.deflater = new Deflater(Deflater.BEST_SPEED);
-            this.out = new DataOutputStream(new BufferedOutputStream(new DeflaterOutputStream(raw, deflater, 1 << 16), 1 << 16));
+            this.out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(partial), 1 << 16));
             out.writeInt(MAGIC);
         }
 
         void append(TreeWalker.FileItem item, List<ChunkRef> chunks) throws IOException {
             out.writeByte(1);
-            byte[] path = item.path().getBytes(StandardCharsets.UTF_8);
-            out.writeInt(path.length);
-            out.write(path);
+            paths.write(out, item.path());
             out.writeLong(item.size());
             out.writeLong(item.mtimeNanos());
-            out.writeUTF(item.fileKey());
+            fileKeys.write(out, item.fileKey());
             out.writeInt(item.mode());
-            out.writeInt(chunks.size());
+            writeVarint(out, chunks.size());
             for (ChunkRef c : chunks) {
                 out.write(c.digest().toBytes());
                 out.writeInt(c.length());
@@ -208,7 +193,6 @@ final class StatCache {
             out.writeLong(manifest.fileCount());
             out.writeLong(manifest.totalBytes());
             out.close();
-            deflater.end();
             Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             committed = true;
         }
@@ -221,7 +205,6 @@ final class StatCache {
                 } catch (IOException ignored) {
                     // discarded anyway
                 }
-                deflater.end();
                 try {
                     Files.deleteIfExists(partial);
                 } catch (IOException ignored) {
@@ -229,5 +212,57 @@ final class StatCache {
                 }
             }
         }
+    }
+
+    /**
+     * One front-coded string field: each value is written as the number of leading UTF-8 bytes it
+     * shares with the field's previous value, then the rest.
+     */
+    private static final class FrontCoded {
+        private byte[] previous = new byte[0];
+
+        void write(DataOutputStream out, String value) throws IOException {
+            byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
+            int shared = Arrays.mismatch(previous, bytes);
+            if (shared < 0) {
+                shared = bytes.length; // equal
+            }
+            writeVarint(out, shared);
+            writeVarint(out, bytes.length - shared);
+            out.write(bytes, shared, bytes.length - shared);
+            previous = bytes;
+        }
+
+        String read(DataInputStream in) throws IOException {
+            int shared = readVarint(in);
+            int rest = readVarint(in);
+            if (shared > previous.length || rest > MAX_PATH) {
+                throw new IOException("bad front coding");
+            }
+            byte[] bytes = Arrays.copyOf(previous, shared + rest);
+            in.readFully(bytes, shared, rest);
+            previous = bytes;
+            return new String(bytes, StandardCharsets.UTF_8);
+        }
+    }
+
+    static void writeVarint(DataOutputStream out, int value) throws IOException {
+        while ((value & ~0x7F) != 0) {
+            out.writeByte((value & 0x7F) | 0x80);
+            value >>>= 7;
+        }
+        out.writeByte(value);
+    }
+
+    static int readVarint(DataInputStream in) throws IOException {
+        int value = 0;
+        for (int shift = 0; shift < 32; shift += 7) {
+            int b = in.readUnsignedByte();
+            value |= (b & 0x7F) << shift;
+            if ((b & 0x80) == 0) {
+                return value;
+            }
+        }
+        throw new IOException("bad varint");
     }
 }
