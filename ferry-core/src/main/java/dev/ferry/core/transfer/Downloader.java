@@ -55,41 +55,33 @@ public final class Downloader {
             createDirectory(staging);
             FileRestorer restorer = new FileRestorer(store, staging, listener);
             Set<Path> madeDirs = ConcurrentHashMap.newKeySet();
+            boolean roundTrips = store.batchesReads();
             long files = 0;
             long bytes = 0;
-            for (int p = 0; p < manifest.pageCount(); p++) {
-                List<FileEntry> page = new ArrayList<>();
-                for (FileEntry e : manifest.page(p)) {
-                    if (filter.test(e.path())) {
-                        checkPath(e.path());
-                        page.add(e);
-                        listener.found(e.size());
+            // Two pages in flight: while the writers work through one, this thread reads the next
+            // page and looks up its blobs (one query), so the writers do not idle at each page's end.
+            List<Future<?>> inFlight = new ArrayList<>();
+            try {
+                PlannedPage page = manifest.pageCount() > 0 ? plan(manifest, 0, filter, restorer, listener) : null;
+                for (int p = 0; page != null; p++) {
+                    Map<Digest, BlobLocation> locations = page.locations();
+                    int previousPage = inFlight.size();
+                    for (List<FileEntry> batch : ReadBatches.of(page.files(), roundTrips)) {
+                        inFlight.add(pool.submit(() -> writeBatch(batch, locations, staging, madeDirs, restorer, roundTrips)));
                     }
+                    for (FileEntry e : page.files()) {
+                        files++;
+                        bytes += e.size();
+                    }
+                    page = p + 1 < manifest.pageCount() ? plan(manifest, p + 1, filter, restorer, listener) : null;
+                    List<Future<?>> previous = inFlight.subList(0, previousPage);
+                    awaitAll(previous);
+                    previous.clear();
                 }
-                Map<Digest, BlobLocation> locations = restorer.locate(page);
-                List<Future<?>> writes = new ArrayList<>(page.size());
-                boolean roundTrips = store.batchesReads();
-                for (List<FileEntry> batch : ReadBatches.of(page, roundTrips)) {
-                    writes.add(pool.submit(() -> {
-                        // a store where every read is a round trip reads a batch of small files at once;
-                        // a local one reads each blob as its file is written
-                        Map<Digest, byte[]> read = roundTrips && batch.size() > 1 ? store.readAll(ReadBatches.digests(batch)) : null;
-                        for (FileEntry e : batch) {
-                            Path target = staging.resolve(e.path());
-                            ensureParentOf(target, staging, madeDirs);
-                            if (read != null) {
-                                restorer.writeFrom(e, target, read);
-                            } else {
-                                restorer.write(e, target, locations);
-                            }
-                        }
-                    }));
-                }
-                for (FileEntry e : page) {
-                    files++;
-                    bytes += e.size();
-                }
-                awaitAll(writes);
+                awaitAll(inFlight);
+            } catch (RuntimeException | Error e) {
+                inFlight.forEach(f -> f.cancel(false));
+                throw e;
             }
             if (files == 0) {
                 throw FerryException.notFound("no file of the bundle matches the name filter", "check --name-filter");
@@ -105,6 +97,40 @@ public final class Downloader {
                 Thread.currentThread().interrupt();
             }
             deleteTree(staging);
+        }
+    }
+
+    /** A manifest page's files that pass the filter, with where their blobs are. */
+    private record PlannedPage(List<FileEntry> files, Map<Digest, BlobLocation> locations) {}
+
+    private static PlannedPage plan(Manifest manifest, int pageNumber, Predicate<String> filter, FileRestorer restorer,
+            TransferListener listener) {
+        List<FileEntry> files = new ArrayList<>();
+        for (FileEntry e : manifest.page(pageNumber)) {
+            if (filter.test(e.path())) {
+                checkPath(e.path());
+                files.add(e);
+                listener.found(e.size());
+            }
+        }
+        return new PlannedPage(files, restorer.locate(files));
+    }
+
+    /**
+     * One writer task. A store where every read is a round trip reads a batch of small files at once;
+     * a local one reads each blob as its file is written.
+     */
+    private void writeBatch(List<FileEntry> batch, Map<Digest, BlobLocation> locations, Path staging, Set<Path> madeDirs,
+            FileRestorer restorer, boolean roundTrips) {
+        Map<Digest, byte[]> read = roundTrips && batch.size() > 1 ? store.readAll(ReadBatches.digests(batch)) : null;
+        for (FileEntry e : batch) {
+            Path target = staging.resolve(e.path());
+            ensureParentOf(target, staging, madeDirs);
+            if (read != null) {
+                restorer.writeFrom(e, target, read);
+            } else {
+                restorer.write(e, target, locations);
+            }
         }
     }
 

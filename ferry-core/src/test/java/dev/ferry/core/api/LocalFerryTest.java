@@ -445,6 +445,30 @@ class LocalFerryTest {
     }
 
     @Test
+    void aBundleOfManyManifestPagesComesBackAndADamagedBlobOnItsLastPageLeavesNothing() throws Exception {
+        // ~6 pages of ~512 entries: the download looks up one page while the writers work on the one before
+        for (int i = 0; i < 3000; i++) {
+            TestFiles.write(src.resolve(String.format("d%02d/f%04d.txt", i % 30, i)), ("file " + i + "\n").getBytes());
+        }
+        upload("many", null);
+        assertThat(dev.ferry.core.manifest.Manifest.open(new dev.ferry.core.blob.PackedBlobStore(ferry.packs(), ferry.catalog()),
+                ferry.getBundle("demo", BundleRef.label("latest")).manifest()).pageCount()).isGreaterThan(3);
+        TestFiles.assertSameTree(src, download(BundleRef.label("latest")));
+
+        List<FileEntry> files = new ArrayList<>();
+        ferry.listFiles("demo", BundleRef.label("latest"), files::add);
+        FileEntry last = files.getLast();
+        BlobLocation at = ferry.catalog().locate(List.of(last.digest())).get(last.digest());
+        LocalBlobStoreSupport.flipByte(ferry.packs(), at.packId(), at.offset() + 2);
+        Path out = tmp.resolve("out-damaged");
+        assertCode(ErrorCode.DATA_CORRUPT, () -> ferry.download(new DownloadRequest("demo", BundleRef.label("latest"), out,
+                null, false), TransferListener.NONE));
+        try (var s = Files.list(out)) {
+            assertThat(s).isEmpty();
+        }
+    }
+
+    @Test
     void aFullDiskFailsTheUploadWithoutCommittingAndTheNextUploadSucceeds() throws Exception {
         TestFiles.tree(src, 600, 3); // ~1.5 MB of small files
         try (JdbcCatalog catalog = JdbcCatalog.sqlite(home.catalogFile());
