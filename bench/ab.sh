@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# A/B of two builds on the 20k-file tree, each with its own warm local server, in alternating rounds:
+#
+#   ROUNDS=14 WARM=6 bench/ab.sh REV upload      # REV (A) against the working tree's build (B)
+#   ROUNDS=8 WARM=3 bench/ab.sh REV download     # downloads, with cp -r of the tree (C) in each round
+#
+# For a change that saves a few percent: paired against cp -r (bench/steady.sh) such a change drowns
+# in cp's noise on this VM, and the server's CPU time (from /proc, user + system) varies less than
+# wall time. REV is checked out into bench/work/ab-REV and built there (mvn package, offline); the
+# working tree's build is ./ferry's. Upload rounds start from an empty store (bench/empty-store.sh,
+# untimed); every timed run follows a sync. Outputs go to bench/work/trash (see away.sh).
+set -euo pipefail
+BENCH="$(cd "$(dirname "$0")" && pwd)"
+ROOT="$(dirname "$BENCH")"
+WORK="$BENCH/work"
+T="$BENCH/data/tree20k"
+REV="${1:?usage: bench/ab.sh REV upload|download}"
+WHAT="${2:-upload}"
+ROUNDS="${ROUNDS:-8}"
+WARM="${WARM:-3}"
+export TRASH="$WORK/trash"
+mkdir -p "$WORK" "$TRASH"
+python3 "$BENCH/gen-data.py" tree20k
+OLD="$WORK/ab-$(git -C "$ROOT" rev-parse --short "$REV")"
+if [ ! -f "$OLD/ferry-cli/target/ferry.jar" ]; then
+  git -C "$ROOT" worktree add -f --detach "$OLD" "$REV" >/dev/null
+  # shellcheck source=scripts/find-jdk.sh
+  (cd "$ROOT" && . scripts/find-jdk.sh && ferry_find_jdk && cd "$OLD" \
+    && env JAVA_HOME="$FERRY_JAVA_HOME" mvn -q -B -o package -DskipTests) >&2
+fi
+declare -A F=([A]="$OLD/ferry" [B]="$ROOT/ferry")
+home() { echo "$WORK/ab-home-$1"; }
+cli() { local x=$1; shift; FERRY_HOME="$(home "$x")" "${F[$x]}" "$@"; }
+stop() { for x in A B; do cli "$x" server stop >/dev/null 2>&1 || true; done; }
+trap stop EXIT
+pid() { python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["pid"])' "$(home "$1")/server.json"; }
+cpu_ms() { awk '{print ($14 + $15) * 10}' "/proc/$1/stat"; }
+empty() {
+  cli "$1" repo delete --repo b --force >/dev/null 2>&1 || true
+  cli "$1" gc --grace 0s >/dev/null; cli "$1" repo create --repo b >/dev/null; rm -rf "$(home "$1")/cache"
+}
+upload() { cli "$1" bundle upload --path "$T" --repo b --message m --label latest >/dev/null 2>&1; }
+download() { cli "$1" bundle download --repo b --label latest --destination "$TRASH/ab-$1-$(date +%s%N)" >/dev/null 2>&1; }
+stop
+for x in A B; do
+  rm -rf "$(home "$x")"; cli "$x" server start >/dev/null; cli "$x" repo create --repo b >/dev/null
+  for _ in $(seq 1 "$WARM"); do empty "$x"; upload "$x"; [ "$WHAT" = download ] && download "$x"; done
+done
+rows=()
+for r in $(seq 1 "$ROUNDS"); do
+  order="A B"; [ "$WHAT" = download ] && order="A B C"
+  [ $((r % 2)) = 0 ] && order="$(echo "$order" | rev)"
+  for x in $order; do
+    [ "$WHAT" = upload ] && empty "$x"
+    sync; sleep 1
+    if [ "$x" = C ]; then
+      s=$(date +%s%N); cp -r "$T" "$TRASH/ab-cp-$s"; rows+=("$r C $(( ($(date +%s%N) - s) / 1000000 )) 0"); continue
+    fi
+    p=$(pid "$x"); c0=$(cpu_ms "$p"); s=$(date +%s%N)
+    "$WHAT" "$x"
+    rows+=("$r $x $(( ($(date +%s%N) - s) / 1000000 )) $(( $(cpu_ms "$p") - c0 ))")
+    echo "round ${rows[-1]}" >&2
+  done
+done
+printf '%s\n' "${rows[@]}" | python3 -c '
+import sys, statistics as st
+rows = [l.split() for l in sys.stdin if l.strip()]
+names = {"A": "A (" + sys.argv[1] + ")", "B": "B (working tree)", "C": "cp -r"}
+print("| build | runs | wall median (ms) | wall mean (ms) | server CPU median (ms) | server CPU mean (ms) |")
+print("|---|---|---|---|---|---|")
+for x in "ABC":
+    w = [int(r[2]) for r in rows if r[1] == x]; c = [int(r[3]) for r in rows if r[1] == x]
+    if w:
+        cpu = (f"{st.median(c):.0f} | {st.mean(c):.0f}") if x != "C" else "- | -"
+        print(f"| {names[x]} | {len(w)} | {st.median(w):.0f} | {st.mean(w):.0f} | {cpu} |")
+' "$REV"
