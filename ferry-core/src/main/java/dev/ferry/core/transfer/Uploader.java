@@ -251,7 +251,9 @@ public final class Uploader {
      * Small new files, stored {@link #FILES} (at most {@link #BYTES}) a task: one task per file cost a
      * 20k-file upload ~4% in hand-offs between the walking thread and the readers (six interleaved
      * rounds, bench/RESULTS.md; a download lost 10-15% that way). A task's files are held in memory
-     * together, so that the store is asked once which of them it has.
+     * together, so that the store is asked once which of them it has. Measured both ways (bench/ab.sh,
+     * server CPU): 8 files and 1 MiB a task cost 3% more, 64 files and 4 MiB 20% more — the batch is
+     * written to the pack after all its files were hashed, and 4 MiB no longer stays in a core's L2.
      */
     private static final class SmallFiles {
         static final int FILES = 16;
