@@ -29,13 +29,13 @@ has() { local p; for p in "${parts[@]}"; do [ "$p" = "$1" ] && return 0; done; r
 # Never delete between timed runs: ext4 skips recently deleted inodes when it allocates new ones
 # (recently_deleted() in ext4_create), so creating 20k files within a minute of deleting 20k files
 # costs many seconds of kernel time -- a penalty for whichever tool runs next. Old outputs are moved
-# to a trash folder instead, and removed after each series.
+# to a trash folder instead (their cached pages dropped), which is emptied between series only when
+# the disk runs low, followed by a 400 s wait (bench/empty-trash.sh).
 TRASH="$WORK/trash"
 export TRASH
 AWAY="$BENCH/away.sh"
 away() { "$AWAY" "$@"; }
-# ext4 stops treating deleted inodes as recent after 30-60 s; wait that out before the next series.
-empty_trash() { [ -d "$TRASH" ] || return 0; rm -rf "$TRASH"; sync; sleep 65; }
+empty_trash() { "$BENCH/empty-trash.sh"; }
 results="$WORK/results"; rm -rf "$results"; mkdir -p "$results"
 
 # hyperfine NAME [hyperfine args...]: times the commands, keeps the JSON for the summary

@@ -34,7 +34,7 @@ mkdir -p "$WORK"
 results="$WORK/results"; rm -rf "$results"; mkdir -p "$results"
 TRASH="$WORK/trash"; export TRASH
 AWAY="$BENCH/away.sh"
-empty_trash() { [ -d "$TRASH" ] || return 0; rm -rf "$TRASH"; sync; sleep 65; }
+empty_trash() { "$BENCH/empty-trash.sh"; }
 bench() {
   local name="$1"; shift
   hyperfine --style basic --runs "$RUNS" --warmup 1 --export-json "$results/$name.json" "$@" >&2
