@@ -50,7 +50,7 @@ public final class Downloader {
             TransferListener listener) {
         Path dest = prepareDestination(destination, force);
         Path staging = dest.resolve(STAGING_PREFIX + Ids.newId());
-        ExecutorService pool = Executors.newFixedThreadPool(parallelism, Uploader.named("ferry-write"));
+        ExecutorService pool = Executors.newFixedThreadPool(parallelism, DirectBuffers.threads("ferry-write"));
         try {
             createDirectory(staging);
             FileRestorer restorer = new FileRestorer(store, staging, listener);
@@ -152,6 +152,7 @@ public final class Downloader {
             restorer.write(entry, partial, restorer.locate(List.of(entry)));
             replace(partial, target);
         } finally {
+            DirectBuffers.release(); // written on the caller's thread, which outlives this download
             deleteTree(partial);
         }
         return new DownloadOutcome(1, entry.size());

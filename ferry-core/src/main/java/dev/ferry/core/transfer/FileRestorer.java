@@ -24,9 +24,6 @@ final class FileRestorer {
     private final BlobStore store;
     private final int umask;
     private final TransferListener listener;
-    /** One reusable direct buffer per writing thread: blobs go pack -> buffer -> file, never via the heap. */
-    private final ThreadLocal<ByteBuffer> scratch =
-            ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(dev.ferry.core.chunk.GearChunker.MAX_SIZE));
 
     FileRestorer(BlobStore store, Path scratchDir, TransferListener listener) {
         this.store = store;
@@ -56,7 +53,9 @@ final class FileRestorer {
 
     /** Creates {@code target} (which must not exist) with the entry's content and mode, read from the store. */
     void write(FileEntry entry, Path target, Map<Digest, BlobLocation> locations) {
-        write(entry, target, c -> store.read(locations.get(c.digest()), scratch.get()));
+        // one direct buffer per writing thread: blobs go pack -> buffer -> file, never via the heap
+        write(entry, target, c -> store.read(locations.get(c.digest()),
+                DirectBuffers.mine(c.length(), dev.ferry.core.chunk.GearChunker.MAX_SIZE)));
     }
 
     /** Creates {@code target} from blobs read already ({@link BlobStore#readAll}, verified). */

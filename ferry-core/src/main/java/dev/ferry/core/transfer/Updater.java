@@ -58,32 +58,36 @@ public final class Updater {
         Iterator<TreeWalker.FileItem> have = local.iterator();
         FileEntry w = wanted.hasNext() ? wanted.next() : null;
         TreeWalker.FileItem h = have.hasNext() ? have.next() : null;
-        while (w != null || h != null) {
-            int c = w == null ? 1 : h == null ? -1 : PathOrder.compare(w.path(), h.path());
-            if (c < 0) {
-                Downloader.checkPath(w.path());
-                replaceWith(restorer, w, root);
-                added++;
-                w = wanted.hasNext() ? wanted.next() : null;
-            } else if (c > 0) {
-                delete(h.file());
-                deleted++;
-                h = have.hasNext() ? have.next() : null;
-            } else {
-                if (h.size() == w.size() && chunksOf(h).equals(w.chunks())) {
-                    if (h.mode() != w.mode()) {
-                        chmod(h.file(), w.mode());
-                        updated++;
-                    } else {
-                        unchanged++;
-                    }
-                } else {
+        try {
+            while (w != null || h != null) {
+                int c = w == null ? 1 : h == null ? -1 : PathOrder.compare(w.path(), h.path());
+                if (c < 0) {
+                    Downloader.checkPath(w.path());
                     replaceWith(restorer, w, root);
-                    updated++;
+                    added++;
+                    w = wanted.hasNext() ? wanted.next() : null;
+                } else if (c > 0) {
+                    delete(h.file());
+                    deleted++;
+                    h = have.hasNext() ? have.next() : null;
+                } else {
+                    if (h.size() == w.size() && chunksOf(h).equals(w.chunks())) {
+                        if (h.mode() != w.mode()) {
+                            chmod(h.file(), w.mode());
+                            updated++;
+                        } else {
+                            unchanged++;
+                        }
+                    } else {
+                        replaceWith(restorer, w, root);
+                        updated++;
+                    }
+                    w = wanted.hasNext() ? wanted.next() : null;
+                    h = have.hasNext() ? have.next() : null;
                 }
-                w = wanted.hasNext() ? wanted.next() : null;
-                h = have.hasNext() ? have.next() : null;
             }
+        } finally {
+            DirectBuffers.release(); // files were written on the caller's thread, which outlives this update
         }
         return new UpdateOutcome(added, updated, deleted, unchanged);
     }

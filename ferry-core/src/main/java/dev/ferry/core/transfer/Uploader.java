@@ -72,7 +72,7 @@ public final class Uploader {
         try (BlobWriter writer = store.newWriter();
                 StatCache.Reader oldCache = StatCache.Reader.open(cacheFile);
                 StatCache.Writer newCache = new StatCache.Writer(cacheFile);
-                Pools pools = new Pools(Executors.newFixedThreadPool(parallelism, named("ferry-read")),
+                Pools pools = new Pools(Executors.newFixedThreadPool(parallelism, DirectBuffers.threads("ferry-read")),
                         Executors.newFixedThreadPool(parallelism, named("ferry-hash")))) {
             ExecutorService files = pools.files();
             ManifestWriter manifest = new ManifestWriter(writer);
@@ -350,8 +350,6 @@ public final class Uploader {
         private final ExecutorService chunkPool;
         private final int chunkThreads;
         private final TransferListener listener;
-        /** Per reader thread: one batch of small files, read whole (grown when a batch needs more). */
-        private final ThreadLocal<ByteBuffer> batchBuffers = new ThreadLocal<>();
         private final ThreadLocal<byte[]> chunkBuffers = ThreadLocal.withInitial(() -> new byte[2 * GearChunker.MAX_SIZE]);
 
         FileStorer(BlobWriter writer, ExecutorService chunkPool, int chunkThreads, TransferListener listener) {
@@ -420,14 +418,12 @@ public final class Uploader {
             }
         }
 
-        /** This thread's batch buffer: direct, so files are read into it and written from it with no copy in Java. */
-        private ByteBuffer batchBuffer(int room) {
-            ByteBuffer buffer = batchBuffers.get();
-            if (buffer == null || buffer.capacity() < room) {
-                buffer = ByteBuffer.allocateDirect(Math.max(room, SmallFiles.BYTES + SMALL_LIMIT));
-                batchBuffers.set(buffer);
-            }
-            return buffer;
+        /**
+         * This thread's batch buffer: direct, so files are read into it and written from it with no
+         * copy in Java; kept for the next upload when the thread ends ({@link DirectBuffers}).
+         */
+        private static ByteBuffer batchBuffer(int room) {
+            return DirectBuffers.mine(room, SmallFiles.BYTES + SMALL_LIMIT);
         }
 
         /**

@@ -1,0 +1,93 @@
+package dev.ferry.core.transfer;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ThreadFactory;
+
+/**
+ * Direct buffers of the transfer threads (an upload's batch of small files, a download's blob on its
+ * way to a file): one per thread, given back when the thread ends and reused by the next transfer.
+ * The native memory of a direct buffer is freed only once the buffer object is collected, and in a
+ * long-lived server a dead one can sit in the old generation until a full GC: a new buffer for every
+ * upload and download (2.5 MiB and 8 MiB a thread) would let the server's memory grow with each
+ * transfer until then. At most {@link #KEEP} spare buffers are kept.
+ */
+final class DirectBuffers {
+    static final int KEEP = 8;
+    private static final List<ByteBuffer> SPARE = new ArrayList<>();
+    private static final ThreadLocal<ByteBuffer> MINE = new ThreadLocal<>();
+
+    private DirectBuffers() {}
+
+    /**
+     * This thread's buffer, cleared, with room for at least {@code room} bytes; one made new has
+     * {@code size} bytes if that is more. The thread must not use it after {@link #release}.
+     */
+    static ByteBuffer mine(int room, int size) {
+        ByteBuffer buffer = MINE.get();
+        if (buffer == null || buffer.capacity() < room) {
+            if (buffer != null) {
+                giveBack(buffer);
+            }
+            buffer = takeSpare(room);
+            if (buffer == null) {
+                buffer = ByteBuffer.allocateDirect(Math.max(room, size));
+            }
+            MINE.set(buffer);
+        }
+        return buffer.clear();
+    }
+
+    /** Gives this thread's buffer back for other transfers; for threads that are not {@link #threads}'. */
+    static void release() {
+        ByteBuffer buffer = MINE.get();
+        if (buffer != null) {
+            MINE.remove();
+            giveBack(buffer);
+        }
+    }
+
+    /** Threads for a transfer pool, each of which gives its buffer back when it ends. */
+    static ThreadFactory threads(String prefix) {
+        ThreadFactory named = Uploader.named(prefix);
+        return work -> named.newThread(() -> {
+            try {
+                work.run();
+            } finally {
+                release();
+            }
+        });
+    }
+
+    /** Spare buffers kept now (for tests). */
+    static synchronized int spares() {
+        return SPARE.size();
+    }
+
+    /** Forgets the spare buffers (for tests that need to know which buffer comes back). */
+    static synchronized void dropSpares() {
+        SPARE.clear();
+    }
+
+    private static synchronized ByteBuffer takeSpare(int room) {
+        for (int i = 0; i < SPARE.size(); i++) {
+            if (SPARE.get(i).capacity() >= room) {
+                return SPARE.remove(i);
+            }
+        }
+        return null;
+    }
+
+    private static synchronized void giveBack(ByteBuffer buffer) {
+        // by identity: ByteBuffer.equals compares contents
+        for (ByteBuffer b : SPARE) {
+            if (b == buffer) {
+                return;
+            }
+        }
+        if (SPARE.size() < KEEP) {
+            SPARE.add(buffer);
+        }
+    }
+}
