@@ -197,7 +197,9 @@ public final class LocalFerry implements FerryApi {
      */
     public Wire.PackReceipt storeBlobs(java.io.InputStream body) throws IOException {
         try (StoreLock.Held held = lock.shared(SHARED_WAIT); dev.ferry.core.blob.BlobWriter writer = blobs.newWriter()) {
-            int count = dev.ferry.core.pack.BlobFrames.read(body, (digest, data, length) -> writer.put(digest, data, 0, length));
+            dev.ferry.core.blob.PutBatch batch = new dev.ferry.core.blob.PutBatch(writer, 1 << 20);
+            int count = dev.ferry.core.pack.BlobFrames.read(body, batch::add);
+            batch.flush();
             writer.flush();
             return new Wire.PackReceipt(count, writer.newBlobs(), writer.newBytes(), writer.packsWritten());
         }

@@ -128,6 +128,35 @@ public abstract class BlobStoreContract {
         assertThat(catalog.listPacks().stream().mapToLong(p -> catalog.blobsInPack(p.id()).size()).sum()).isEqualTo(31);
     }
 
+    @Test
+    void blobsArrivingOneAtATimeAreStoredInBatches() throws Exception {
+        byte[] stored = TestFiles.randomBytes(40, 2000);
+        try (BlobWriter w = store.newWriter()) {
+            put(w, stored);
+            w.flush();
+        }
+        List<byte[]> fresh = new ArrayList<>();
+        for (int i = 0; i < 150; i++) { // more than two batches' worth of blobs
+            fresh.add(TestFiles.randomBytes(400 + i, 100 + 37 * i));
+        }
+        fresh.add(TestFiles.randomBytes(999, 40_000)); // larger than a batch: on its own
+        byte[] reused = new byte[64 * 1024]; // the way a frame reader reuses its buffer
+        try (BlobWriter w = store.newWriter()) {
+            PutBatch batch = new PutBatch(w, 16 * 1024);
+            for (byte[] blob : concat(List.of(stored), fresh, List.of(fresh.get(3), fresh.get(149)))) {
+                System.arraycopy(blob, 0, reused, 0, blob.length);
+                batch.add(Digest.of(blob), reused, blob.length);
+                java.util.Arrays.fill(reused, (byte) 0);
+            }
+            batch.flush();
+            w.flush();
+            assertThat(w.newBlobs()).isEqualTo(151);
+        }
+        for (byte[] blob : fresh) {
+            assertThat(store.read(Digest.of(blob))).isEqualTo(blob);
+        }
+    }
+
     @SafeVarargs
     private static List<byte[]> concat(List<byte[]>... lists) {
         List<byte[]> all = new ArrayList<>();
