@@ -3,6 +3,8 @@
 #
 #   ROUNDS=14 WARM=6 bench/ab.sh REV upload      # REV (A) against the working tree's build (B)
 #   ROUNDS=8 WARM=3 bench/ab.sh REV download     # downloads, with cp -r of the tree (C) in each round
+#   ROUNDS=6 WARM=3 bench/ab.sh REV remote       # uploads to a remote-style server (`ferry serve` on
+#                                                # loopback, the client with FERRY_SERVER): its CPU
 #
 # For a change that saves a few percent: paired against cp -r (bench/steady.sh) such a change drowns
 # in cp's noise on this VM, and the server's CPU time (from /proc, user + system) varies less than
@@ -15,7 +17,7 @@ BENCH="$(cd "$(dirname "$0")" && pwd)"
 ROOT="$(dirname "$BENCH")"
 WORK="$BENCH/work"
 T="$BENCH/data/tree20k"
-REV="${1:?usage: bench/ab.sh REV upload|download}"
+REV="${1:?usage: bench/ab.sh REV upload|download|remote}"
 WHAT="${2:-upload}"
 ROUNDS="${ROUNDS:-8}"
 WARM="${WARM:-3}"
@@ -31,10 +33,29 @@ if [ ! -f "$OLD/ferry-cli/target/ferry.jar" ]; then
 fi
 declare -A F=([A]="$OLD/ferry" [B]="$ROOT/ferry")
 home() { echo "$WORK/ab-home-$1"; }
-cli() { local x=$1; shift; FERRY_HOME="$(home "$x")" "${F[$x]}" "$@"; }
-stop() { for x in A B; do cli "$x" server stop >/dev/null 2>&1 || true; done; }
+declare -A PORT=([A]=7541 [B]=7542) SERVE_PID=()
+TOKEN=ab-token-0123456789
+remote_env() { [ "$WHAT" = remote ] && echo "FERRY_SERVER=http://127.0.0.1:${PORT[$1]} FERRY_TOKEN=$TOKEN"; return 0; }
+# the client is the build under test too; in remote mode it talks to its build's `ferry serve`
+cli() { local x=$1; shift; env $(remote_env "$x") FERRY_HOME="$(home "$x")" "${F[$x]}" "$@"; }
+stop() {
+  for x in A B; do FERRY_HOME="$(home "$x")" "${F[$x]}" server stop >/dev/null 2>&1 || true; done
+  for p in "${SERVE_PID[@]}"; do kill "$p" 2>/dev/null || true; done
+}
 trap stop EXIT
-pid() { python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["pid"])' "$(home "$1")/server.json"; }
+start() {
+  if [ "$WHAT" != remote ]; then cli "$1" server start >/dev/null; return; fi
+  rm -rf "$(home "$1")-server"
+  FERRY_HOME="$(home "$1")-server" FERRY_TOKEN=$TOKEN nohup "${F[$1]}" serve --port "${PORT[$1]}" \
+    > "$(home "$1")-server.log" 2>&1 &
+  SERVE_PID[$1]=$!
+  for _ in $(seq 1 150); do curl -sf "http://127.0.0.1:${PORT[$1]}/api/v1/health" >/dev/null && return; sleep 0.2; done
+  echo "ab.sh: the server of $1 did not start: $(home "$1")-server.log" >&2; exit 4
+}
+pid() {
+  if [ "$WHAT" = remote ]; then echo "${SERVE_PID[$1]}"; return; fi
+  python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["pid"])' "$(home "$1")/server.json"
+}
 cpu_ms() { awk '{print ($14 + $15) * 10}' "/proc/$1/stat"; }
 empty() {
   cli "$1" repo delete --repo b --force >/dev/null 2>&1 || true
@@ -44,7 +65,7 @@ upload() { cli "$1" bundle upload --path "$T" --repo b --message m --label lates
 download() { cli "$1" bundle download --repo b --label latest --destination "$TRASH/ab-$1-$(date +%s%N)" >/dev/null 2>&1; }
 stop
 for x in A B; do
-  rm -rf "$(home "$x")"; cli "$x" server start >/dev/null; cli "$x" repo create --repo b >/dev/null
+  rm -rf "$(home "$x")"; start "$x"; cli "$x" repo create --repo b >/dev/null
   for _ in $(seq 1 "$WARM"); do empty "$x"; upload "$x"; [ "$WHAT" = download ] && download "$x"; done
 done
 rows=()
@@ -52,13 +73,13 @@ for r in $(seq 1 "$ROUNDS"); do
   order="A B"; [ "$WHAT" = download ] && order="A B C"
   [ $((r % 2)) = 0 ] && order="$(echo "$order" | rev)"
   for x in $order; do
-    [ "$WHAT" = upload ] && empty "$x"
+    [ "$WHAT" != download ] && empty "$x"
     sync; sleep 1
     if [ "$x" = C ]; then
       s=$(date +%s%N); cp -r "$T" "$TRASH/ab-cp-$s"; rows+=("$r C $(( ($(date +%s%N) - s) / 1000000 )) 0"); continue
     fi
     p=$(pid "$x"); c0=$(cpu_ms "$p"); s=$(date +%s%N)
-    "$WHAT" "$x"
+    if [ "$WHAT" = download ]; then download "$x"; else upload "$x"; fi
     rows+=("$r $x $(( ($(date +%s%N) - s) / 1000000 )) $(( $(cpu_ms "$p") - c0 ))")
     echo "round ${rows[-1]}" >&2
   done
