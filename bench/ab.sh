@@ -8,7 +8,8 @@
 #
 # For a change that saves a few percent: paired against cp -r (bench/steady.sh) such a change drowns
 # in cp's noise on this VM, and the server's CPU time (from /proc, user + system) varies less than
-# wall time. REV is checked out into bench/work/ab-REV and built there (mvn package, offline); the
+# wall time. Calibrate first with REV=HEAD and an unchanged working tree: on this VM two identical
+# builds differed by ~5% (B slower) in one 14-round run, so smaller differences mean little. REV is checked out into bench/work/ab-REV and built there (mvn package, offline); the
 # working tree's build is ./ferry's (remove a checkout with `git worktree remove --force
 # bench/work/ab-REV`). Upload rounds start from an empty store (untimed); every timed run follows a
 # sync. Outputs go to bench/work/trash (see away.sh: empty it between series, not during one).
