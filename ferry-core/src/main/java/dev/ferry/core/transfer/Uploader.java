@@ -252,8 +252,9 @@ public final class Uploader {
      * 20k-file upload ~4% in hand-offs between the walking thread and the readers (six interleaved
      * rounds, bench/RESULTS.md; a download lost 10-15% that way). A task's files are held in memory
      * together, so that the store is asked once which of them it has. Measured both ways (bench/ab.sh,
-     * server CPU): 8 files and 1 MiB a task cost 3% more, 64 files and 4 MiB 20% more — the batch is
-     * written to the pack after all its files were hashed, and 4 MiB no longer stays in a core's L2.
+     * server CPU): 8 files and 1 MiB a task were no better (+3%, within that harness's noise), 64 files
+     * and 4 MiB cost 20% more — the batch is written to the pack after all its files were hashed, and
+     * 4 MiB no longer stays in a core's L2.
      */
     private static final class SmallFiles {
         static final int FILES = 16;
