@@ -84,7 +84,7 @@ class RemoteUploadTest {
         System.arraycopy(BlobFrames.MAGIC, 0, body, 0, BlobFrames.MAGIC.length);
         int at = BlobFrames.MAGIC.length;
         for (int i = 0; i < blobs.size(); i++) {
-            at = BlobFrames.writeFrame(body, at, declared.get(i), blobs.get(i), 0, blobs.get(i).length);
+            at = BlobFrames.writeFrame(body, at, declared.get(i), java.nio.ByteBuffer.wrap(blobs.get(i)));
         }
         return body;
     }

@@ -32,10 +32,6 @@ public final class BlobFrames {
     }
 
     /** Writes one frame into {@code target} at {@code at}; returns where the next frame goes. */
-    public static int writeFrame(byte[] target, int at, Digest digest, byte[] data, int offset, int length) {
-        return writeFrame(target, at, digest, java.nio.ByteBuffer.wrap(data, offset, length));
-    }
-
     /** Writes one frame of {@code data}'s bytes from its position to its limit (the position is left alone). */
     public static int writeFrame(byte[] target, int at, Digest digest, java.nio.ByteBuffer data) {
         int length = data.remaining();

@@ -79,13 +79,8 @@ final class DirectBuffers {
         return null;
     }
 
+    /** A buffer comes back only from the thread that held it, once: {@link #mine} and {@link #release} forget it. */
     private static synchronized void giveBack(ByteBuffer buffer) {
-        // by identity: ByteBuffer.equals compares contents
-        for (ByteBuffer b : SPARE) {
-            if (b == buffer) {
-                return;
-            }
-        }
         if (SPARE.size() < KEEP) {
             SPARE.add(buffer);
         }

@@ -65,7 +65,7 @@ public final class Downloader {
                 PlannedPage page = manifest.pageCount() > 0 ? plan(manifest, 0, filter, restorer, listener) : null;
                 for (int p = 0; page != null; p++) {
                     Map<Digest, BlobLocation> locations = page.locations();
-                    int previousPage = inFlight.size();
+                    int pageStart = inFlight.size();
                     for (List<FileEntry> batch : ReadBatches.of(page.files(), roundTrips)) {
                         inFlight.add(pool.submit(() -> writeBatch(batch, locations, staging, madeDirs, restorer, roundTrips)));
                     }
@@ -74,9 +74,9 @@ public final class Downloader {
                         bytes += e.size();
                     }
                     page = p + 1 < manifest.pageCount() ? plan(manifest, p + 1, filter, restorer, listener) : null;
-                    List<Future<?>> previous = inFlight.subList(0, previousPage);
-                    awaitAll(previous);
-                    previous.clear();
+                    List<Future<?>> earlierPages = inFlight.subList(0, pageStart);
+                    awaitAll(earlierPages);
+                    earlierPages.clear();
                 }
                 awaitAll(inFlight);
             } catch (RuntimeException | Error e) {

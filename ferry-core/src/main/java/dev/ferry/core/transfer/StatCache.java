@@ -246,7 +246,7 @@ final class StatCache {
         }
     }
 
-    static void writeVarint(DataOutputStream out, int value) throws IOException {
+    private static void writeVarint(DataOutputStream out, int value) throws IOException {
         while ((value & ~0x7F) != 0) {
             out.writeByte((value & 0x7F) | 0x80);
             value >>>= 7;
@@ -254,7 +254,7 @@ final class StatCache {
         out.writeByte(value);
     }
 
-    static int readVarint(DataInputStream in) throws IOException {
+    private static int readVarint(DataInputStream in) throws IOException {
         int value = 0;
         for (int shift = 0; shift < 32; shift += 7) {
             int b = in.readUnsignedByte();
