@@ -33,6 +33,11 @@ final class LocalServer {
     static final String START_TIMEOUT_ENV = "FERRY_SERVER_START_TIMEOUT";
     /** Set by the launcher in a relay's JVM: the class-data archive a server it starts should use instead. */
     static final String SERVER_ARCHIVE_PROPERTY = "ferry.server.archive";
+    /**
+     * Raised JIT thresholds pay off in a JVM that runs one command; a server runs for hours, where the
+     * default ones compile its hot paths sooner.
+     */
+    static final String ONE_SHOT_JIT_OPTION = "-XX:CompileThresholdScaling=";
 
     /** How a server gets started: a background process normally; tests start one in their own JVM. */
     interface Starter {
@@ -238,6 +243,9 @@ final class LocalServer {
                     || arg.equals("-Xlog:aot=off") || arg.equals("-XX:TieredStopAtLevel=1")
                     || arg.equals("-XX:-UsePerfData") || arg.startsWith("-D" + SERVER_ARCHIVE_PROPERTY + "="))) {
                 continue; // the relay's start-up settings: a server gets the whole archive and the optimising compiler
+            }
+            if (arg.startsWith(ONE_SHOT_JIT_OPTION)) {
+                continue; // the launcher's setting for a JVM that runs one command (see ./ferry)
             }
             // archive dumping belongs to the launcher's training run, never to a server
             if (!arg.startsWith("-XX:ArchiveClassesAtExit") && !arg.startsWith("-XX:AOTCacheOutput")
