@@ -3,6 +3,7 @@ package dev.ferry.core.transfer;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.ThreadFactory;
 
 /**
@@ -17,6 +18,7 @@ final class DirectBuffers {
     static final int KEEP = 8;
     private static final List<ByteBuffer> SPARE = new ArrayList<>();
     private static final ThreadLocal<ByteBuffer> MINE = new ThreadLocal<>();
+    private static final AtomicLong ALLOCATED = new AtomicLong();
 
     private DirectBuffers() {}
 
@@ -33,6 +35,7 @@ final class DirectBuffers {
             buffer = takeSpare(room);
             if (buffer == null) {
                 buffer = ByteBuffer.allocateDirect(Math.max(room, size));
+                ALLOCATED.incrementAndGet();
             }
             MINE.set(buffer);
         }
@@ -58,6 +61,11 @@ final class DirectBuffers {
                 release();
             }
         });
+    }
+
+    /** How many buffers were allocated since this class was loaded (for tests). */
+    static long allocated() {
+        return ALLOCATED.get();
     }
 
     /** Spare buffers kept now (for tests). */
