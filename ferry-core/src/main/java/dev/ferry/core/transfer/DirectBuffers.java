@@ -3,8 +3,8 @@ package dev.ferry.core.transfer;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Direct buffers of the transfer threads (an upload's batch of small files, a download's blob on its
