@@ -199,7 +199,7 @@ public final class LocalPackStore implements PackStore {
         /**
          * A pack being filled is written back to disk in the background each time this much more of it
          * was written: its commit's fsync then only waits for the last few MiB. Without it, the fsyncs of
-         * an upload's last packs (up to 2 x 32 MiB) were ~40 ms at its end with the cores idle.
+         * an upload's last packs (then up to 2 x 32 MiB) were ~40 ms at its end with the cores idle.
          */
         static final long EARLY_FLUSH = 8 << 20;
         private final Path partial;
