@@ -244,12 +244,11 @@ final class LocalServer {
                     || arg.equals("-XX:-UsePerfData") || arg.startsWith("-D" + SERVER_ARCHIVE_PROPERTY + "="))) {
                 continue; // the relay's start-up settings: a server gets the whole archive and the optimising compiler
             }
-            if (arg.startsWith(ONE_SHOT_JIT_OPTION)) {
-                continue; // the launcher's setting for a JVM that runs one command (see ./ferry)
-            }
-            // archive dumping belongs to the launcher's training run, never to a server
+            // never for a server: archive dumping (the launcher's training run) and the JIT setting of a
+            // JVM that runs one command (see ./ferry)
             if (!arg.startsWith("-XX:ArchiveClassesAtExit") && !arg.startsWith("-XX:AOTCacheOutput")
-                    && !arg.startsWith("-XX:AOTMode") && !arg.startsWith("-agentlib") && !arg.startsWith("-javaagent")) {
+                    && !arg.startsWith("-XX:AOTMode") && !arg.startsWith("-agentlib") && !arg.startsWith("-javaagent")
+                    && !arg.startsWith(ONE_SHOT_JIT_OPTION)) {
                 cmd.add(arg);
             }
         }

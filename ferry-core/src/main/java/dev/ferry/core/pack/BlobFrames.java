@@ -31,8 +31,10 @@ public final class BlobFrames {
         return HEADER + length;
     }
 
-    /** Writes one frame into {@code target} at {@code at}; returns where the next frame goes. */
-    /** Writes one frame of {@code data}'s bytes from its position to its limit (the position is left alone). */
+    /**
+     * Writes one frame of {@code data}'s bytes, from its position to its limit (the position is left
+     * alone), into {@code target} at {@code at}; returns where the next frame goes.
+     */
     public static int writeFrame(byte[] target, int at, Digest digest, java.nio.ByteBuffer data) {
         int length = data.remaining();
         putHeader(java.nio.ByteBuffer.wrap(target, at, HEADER), digest, length);
