@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
-# Compares JVM option sets (FERRY_JAVA_OPTS, appended after the launcher's own, so they override it)
+# Compares option sets: JVM options (FERRY_JAVA_OPTS, appended after the launcher's own, so they
+# override it) and NAME=VALUE environment settings (e.g. MALLOC_ARENA_MAX=4), in any mix per set,
 # on the 20k-file tree, alternating the sets round by round so that all meet the same conditions:
 #
 #   ROUNDS=5 bench/jvm-opts.sh in-process "-XX:CompileThresholdScaling=1" ""
 #   SERIES=3 bench/jvm-opts.sh server "" "-XX:CompileThresholdScaling=3"
+#   SERIES=3 bench/jvm-opts.sh server "MALLOC_ARENA_MAX=4" ""
 #
 # in-process: FERRY_IN_PROCESS=1 (the command in the CLI's own, cold JVM): a cold upload into an empty
 #   store, the download of it, and a no-change upload; medians per set.
@@ -20,6 +22,21 @@ mode="${1:?in-process or server}"; shift
 [ $# -gt 0 ] || { echo "usage: $0 in-process|server OPTS..." >&2; exit 2; }
 python3 "$BENCH/gen-data.py" tree20k
 "$FERRY" version >/dev/null
+# use_set SET: exports the set's NAME=VALUE words and puts the rest in FERRY_JAVA_OPTS
+SET_VARS=""
+use_set() {
+  local word name jvm=""
+  for name in $SET_VARS; do unset "$name"; done
+  SET_VARS=""
+  for word in $1; do
+    if [[ "$word" =~ ^[A-Z_][A-Z0-9_]*= ]]; then
+      export "${word?}"; SET_VARS+=" ${word%%=*}"
+    else
+      jvm+=" $word"
+    fi
+  done
+  export FERRY_JAVA_OPTS="${jvm# }"
+}
 ms_since() { echo $(( ($(date +%s%N) - $1) / 1000000 )); }
 median() { tr ' ' '\n' | grep . | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 
@@ -30,7 +47,7 @@ if [ "$mode" = in-process ]; then
   for _ in $(seq 1 "${ROUNDS:-5}"); do
     i=0
     for opts in "$@"; do
-      export FERRY_JAVA_OPTS="$opts"
+      use_set "$opts"
       "$BENCH/away.sh" "$H"; FERRY_HOME="$H" "$FERRY" repo create --repo b >/dev/null
       sync; sleep 1; s=$(date +%s%N)
       FERRY_HOME="$H" "$FERRY" bundle upload --path "$T" --repo b --message m --label l >/dev/null 2>&1
@@ -61,7 +78,7 @@ cpu_ms() { awk '{print ($14 + $15) * 10}' "/proc/$1/stat"; }
 trap '"$FERRY" server stop >/dev/null 2>&1 || true' EXIT
 for _ in $(seq 1 "${SERIES:-3}"); do
   for opts in "$@"; do
-    export FERRY_JAVA_OPTS="$opts"
+    use_set "$opts"
     "$FERRY" server stop >/dev/null 2>&1 || true
     "$BENCH/away.sh" "$FERRY_HOME"
     "$FERRY" server start >/dev/null

@@ -132,6 +132,46 @@ public abstract class PackStoreContract {
     }
 
     @Test
+    void packsOfEverySizeAroundBlockAndBufferEdgesKeepTheirSizeAndBytes() throws IOException {
+        // 4 KiB blocks and 1 MiB buffers are where the local store's O_DIRECT writes cut and pad
+        int mib = 1 << 20;
+        int[] sizes = {0, 1, 511, 4095, 4096, 4097, mib - 1, mib, mib + 1, 2 * mib + 4096, 3 * mib + 4097};
+        int[] pieces = {1, 4096, 7000, 65_536, 100_003};
+        for (int i = 0; i < sizes.length; i++) {
+            byte[] content = TestFiles.randomBytes(100 + i, sizes[i]);
+            String id = Ids.newId();
+            ByteBuffer direct = ByteBuffer.allocateDirect(100_003);
+            try (PackStore.PackOutput out = store.create(id)) {
+                int at = 0;
+                for (int p = 0; at < content.length; p++) {
+                    int n = Math.min(pieces[p % pieces.length], content.length - at);
+                    out.write(p % 2 == 0 ? ByteBuffer.wrap(content, at, n) : direct.clear().put(content, at, n).flip());
+                    at += n;
+                }
+                assertThat(out.size()).isEqualTo(content.length);
+                out.commit();
+            }
+            assertThat(store.size(id)).as("size of a %d-byte pack", sizes[i]).isEqualTo(content.length);
+            try (InputStream in = store.open(id)) {
+                assertThat(in.readAllBytes()).as("bytes of a %d-byte pack", sizes[i]).isEqualTo(content);
+            }
+        }
+    }
+
+    @Test
+    void aPackAbandonedWhileItsWritesAreUnderWayLeavesNothingAndTheStoreGoesOn() throws IOException {
+        String id = Ids.newId();
+        try (PackStore.PackOutput out = store.create(id)) {
+            out.write(ByteBuffer.wrap(TestFiles.randomBytes(21, 5 << 20)));
+        } // closed without commit, just after its last full buffer went out
+        assertThat(store.list()).isEmpty();
+        assertThat(store.removeAbandoned(Duration.ZERO)).isZero();
+        byte[] next = TestFiles.randomBytes(22, (3 << 20) + 17);
+        String kept = commit(next);
+        assertThat(store.read(kept, 0, next.length)).isEqualTo(next);
+    }
+
+    @Test
     void aPackIsInvisibleUntilCommittedAndGoneIfClosedWithoutCommit() throws IOException {
         String id = Ids.newId();
         try (PackStore.PackOutput out = store.create(id)) {
