@@ -25,7 +25,8 @@ python3 "$BENCH/gen-data.py" tree20k
 # use_set SET: exports the set's NAME=VALUE words and puts the rest in FERRY_JAVA_OPTS
 SET_VARS=""
 use_set() {
-  local word name jvm=""
+  local - word name jvm=""
+  set -f # split the set into words, but never expand a JVM option's * as a file pattern
   for name in $SET_VARS; do unset "$name"; done
   SET_VARS=""
   for word in $1; do
