@@ -1,6 +1,7 @@
 package dev.ferry.core.ingest;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.ferry.core.transfer.ArgumentPaths;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ferry.core.error.ErrorCode;
@@ -34,6 +35,7 @@ public final class ConfigResolver {
      * @param configFile an explicit --config, or null
      */
     public static Resolved resolve(Path target, Path configFile, ConfigFlags flags) {
+        ArgumentPaths.requireDecodable(target, "path");
         if (!Files.exists(target)) {
             throw new FerryException(ErrorCode.LOCAL_PATH, "path does not exist: " + target,
                     "pass an ingest config file or a dataset folder");

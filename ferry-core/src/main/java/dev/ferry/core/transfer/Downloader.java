@@ -191,6 +191,7 @@ public final class Downloader {
     }
 
     private static Path prepareDirectory(Path destination) {
+        ArgumentPaths.requireDecodable(destination, "--destination");
         try {
             if (Files.exists(destination, LinkOption.NOFOLLOW_LINKS) && !Files.isDirectory(destination)) {
                 throw new FerryException(ErrorCode.LOCAL_PATH, "destination " + destination + " is not a directory",

@@ -266,6 +266,26 @@ class LocalFerryTest {
         assertThat(ferry.listBundles("demo")).isEmpty();
     }
 
+    /** What the JVM makes of a command-line path whose bytes are not UTF-8: U+FFFD in their place. */
+    @Test
+    void anArgumentPathThatIsNotUtf8IsSaidSo() throws IOException {
+        TestFiles.write(src.resolve("ok.txt"), new byte[1]);
+        assertThatThrownBy(() -> ferry.upload(new UploadRequest(tmp.resolve("dir\uFFFD"), "demo", "m", null),
+                TransferListener.NONE)).isInstanceOf(FerryException.class)
+                .hasMessageContaining("--path").hasMessageContaining("is not valid UTF-8")
+                .extracting(e -> ((FerryException) e).code()).isEqualTo(ErrorCode.INVALID_ARGUMENT);
+        upload("first", "latest");
+        Path out = tmp.resolve("out\uFFFD");
+        assertThatThrownBy(() -> ferry.download(new DownloadRequest("demo", BundleRef.label("latest"), out, null, false),
+                TransferListener.NONE)).isInstanceOf(FerryException.class)
+                .hasMessageContaining("--destination").hasMessageContaining("is not valid UTF-8");
+        assertThat(out).doesNotExist();
+        // a name that really holds U+FFFD (valid UTF-8) exists, and is used as it is
+        Files.createDirectories(out);
+        ferry.download(new DownloadRequest("demo", BundleRef.label("latest"), out, null, false), TransferListener.NONE);
+        assertThat(out.resolve("ok.txt")).exists();
+    }
+
     @Test
     void pathsLongerThanPathMaxAreRefused() throws IOException {
         Path deep = src;
