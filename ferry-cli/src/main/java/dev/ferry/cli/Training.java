@@ -20,8 +20,16 @@ final class Training {
     private Training() {}
 
     public static void main(String[] args) throws IOException {
-        if (args.length > 0 && args[0].equals("relay")) {
-            relay();
+        if (args.length > 1 && args[0].equals("answer")) {
+            try {
+                answer(Path.of(args[1]));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return;
+        }
+        if (args.length > 0 && args[0].equals("validate")) {
+            validate();
             return;
         }
         Path dir = Files.createTempDirectory("ferry-training-");
@@ -108,34 +116,39 @@ final class Training {
                 server[0].stop();
             }
         } finally {
-            try (Stream<Path> files = Files.walk(dir)) {
-                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
+            deleteTree(dir);
         }
     }
 
     /**
-     * The relay's own training (its archive is separate and small: a JVM maps and relocates the whole
-     * archive at start): thin-client invocations against a stand-in command port that answers them.
+     * The stand-in command port the launcher records the relay's archive against: the launcher runs a
+     * real relay (the entry point, {@link ThinClient}, as every command runs it) with archiving on,
+     * and this process, not the recording one, answers it, so that the archive holds the relay's
+     * classes and no others (a JVM with an AOT cache loads every class in it at start). Answers every
+     * command with a line on each stream until it is killed, or for five minutes at most.
      */
-    private static void relay() throws IOException {
-        Path dir = Files.createTempDirectory("ferry-training-relay-");
+    private static void answer(Path home) throws IOException, InterruptedException {
+        dev.ferry.server.CommandRunner answer = (ferry, command, frames) -> {
+            try {
+                frames.onInterrupt("note");
+                frames.stream(dev.ferry.core.api.CommandFrames.STDOUT).write("ok\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                frames.stream(dev.ferry.core.api.CommandFrames.STDERR).write("note\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                frames.onInterrupt("");
+            } catch (IOException gone) {
+                return 1;
+            }
+            return 0;
+        };
+        Path endpoint = dev.ferry.core.home.FerryHome.resolve(Map.of("FERRY_HOME", home.toString())).commandEndpoint();
+        try (var socket = dev.ferry.server.CommandSocket.open(endpoint, "training", null, answer, line -> {})) {
+            Thread.sleep(java.time.Duration.ofMinutes(5));
+        }
+    }
+
+    /** The config check's training ({@link QuickValidate}, its own archive): a good config and a bad one. */
+    private static void validate() throws IOException {
+        Path dir = Files.createTempDirectory("ferry-training-validate-");
         try {
-            Map<String, String> env = new java.util.HashMap<>(System.getenv());
-            env.put("FERRY_HOME", dir.toString());
-            dev.ferry.core.home.FerryHome home = dev.ferry.core.home.FerryHome.resolve(env);
-            dev.ferry.server.CommandRunner answer = (ferry, command, frames) -> {
-                try {
-                    frames.onInterrupt("note");
-                    frames.stream(dev.ferry.core.api.CommandFrames.STDOUT).write("ok\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
-                    frames.stream(dev.ferry.core.api.CommandFrames.STDERR).write("note\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
-                    frames.onInterrupt("");
-                } catch (IOException gone) {
-                    return 1;
-                }
-                return 0;
-            };
-            // the config check the entry point answers itself: a good config and a bad one
             Path good = dir.resolve("ingest.yaml");
             Files.writeString(good, "apiVersion: ferry.dev/v1\nkind: IngestConfig\ncategory: image_classification\n"
                     + "table: pets\nintent: train\ncsv: labels.csv\nimages: images\nlabel: label\n");
@@ -146,17 +159,14 @@ final class Training {
                 QuickValidate.run(java.util.List.of("ingest", "validate", config.toString()),
                         java.io.OutputStream.nullOutputStream(), java.io.OutputStream.nullOutputStream());
             }
-            env.put(Terminal.TTY_ENV, "0"); // as the launcher says it
-            try (var socket = dev.ferry.server.CommandSocket.open(home.commandEndpoint(), "training", null, answer, line -> {})) {
-                for (String[] command : new String[][] {{"version"}, {"dataset", "list"}, {"ingest", "validate", "x.yaml"}}) {
-                    ThinClient.relay(command, env, dir, java.io.OutputStream.nullOutputStream(),
-                            java.io.OutputStream.nullOutputStream(), Terminal.interactive(env));
-                }
-            }
         } finally {
-            try (Stream<Path> files = Files.walk(dir)) {
-                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
+            deleteTree(dir);
+        }
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        try (Stream<Path> files = Files.walk(dir)) {
+            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         }
     }
 }
