@@ -184,7 +184,7 @@ public final class Downloader {
         }
         if (!present.isEmpty() && !force) {
             throw new FerryException(ErrorCode.DESTINATION_NOT_EMPTY, "destination " + destination
-                    + " is not empty (" + present.size() + " entries)",
+                    + " is not empty (" + present.size() + (present.size() == 1 ? " entry)" : " entries)"),
                     "choose an empty or new folder, or pass --force to overwrite files in it");
         }
         return dest;

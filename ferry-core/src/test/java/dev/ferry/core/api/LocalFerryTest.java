@@ -356,14 +356,19 @@ class LocalFerryTest {
         Path out = tmp.resolve("out");
         TestFiles.write(out.resolve("keep.txt"), "mine".getBytes());
         TestFiles.write(out.resolve("empty.txt"), "will be overwritten".getBytes());
-        assertCode(ErrorCode.DESTINATION_NOT_EMPTY, () -> ferry.download(
-                new DownloadRequest("demo", BundleRef.label("latest"), out, null, false), TransferListener.NONE));
+        assertThatThrownBy(() -> ferry.download(new DownloadRequest("demo", BundleRef.label("latest"), out, null, false),
+                TransferListener.NONE)).isInstanceOf(FerryException.class).hasMessageContaining("is not empty (2 entries)")
+                .extracting(e -> ((FerryException) e).code()).isEqualTo(ErrorCode.DESTINATION_NOT_EMPTY);
         assertThat(Files.readString(out.resolve("empty.txt"))).isEqualTo("will be overwritten");
         ferry.download(new DownloadRequest("demo", BundleRef.label("latest"), out, null, true), TransferListener.NONE);
         assertThat(Files.readString(out.resolve("keep.txt"))).isEqualTo("mine");
         assertThat(Files.size(out.resolve("empty.txt"))).isZero();
         Files.delete(out.resolve("keep.txt"));
         TestFiles.assertSameTree(src, out);
+        Path single = tmp.resolve("single");
+        TestFiles.write(single.resolve("only.txt"), new byte[1]);
+        assertThatThrownBy(() -> ferry.download(new DownloadRequest("demo", BundleRef.label("latest"), single, null, false),
+                TransferListener.NONE)).hasMessageContaining("is not empty (1 entry)");
         Path notADir = TestFiles.write(tmp.resolve("file"), new byte[1]);
         assertCode(ErrorCode.LOCAL_PATH, () -> ferry.download(
                 new DownloadRequest("demo", BundleRef.label("latest"), notADir, null, false), TransferListener.NONE));
