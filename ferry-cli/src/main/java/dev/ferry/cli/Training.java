@@ -14,7 +14,8 @@ import java.util.stream.Stream;
  * A training run for the JVM's class-data (or AOT) archive: the launcher runs it once after a build
  * with archiving on, so the classes every real command needs (catalog, store, JSON, picocli) load
  * from the archive afterwards. Works in a throw-away FERRY_HOME with its own server in this JVM;
- * touches nothing of the user's.
+ * touches nothing of the user's. {@code validate} trains the quick config check's archive instead, and
+ * {@code answer HOME} is the stand-in command port the relay's archive is recorded against (see ./ferry).
  */
 final class Training {
     private Training() {}
