@@ -1,11 +1,11 @@
 package dev.ferry.core.ingest;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.ferry.core.transfer.ArgumentPaths;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ferry.core.error.ErrorCode;
 import dev.ferry.core.error.FerryException;
+import dev.ferry.core.transfer.ArgumentPaths;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
