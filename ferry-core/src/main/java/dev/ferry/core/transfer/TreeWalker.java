@@ -51,7 +51,6 @@ public final class TreeWalker {
 
     /** Resolves and checks the folder; LOCAL_PATH errors say what is wrong with it. */
     public static TreeWalker of(Path folder) {
-        ArgumentPaths.requireDecodable(folder, "--path");
         Path real;
         try {
             real = folder.toRealPath();

@@ -31,6 +31,7 @@ public final class Updater {
     }
 
     public UpdateOutcome update(Manifest manifest, Path destination, TransferListener listener) {
+        ArgumentPaths.requireDecodable(destination, "--destination"); // before it is created under that name
         try {
             Files.createDirectories(destination);
         } catch (IOException e) {

@@ -60,6 +60,7 @@ public final class Uploader {
     }
 
     public UploadOutcome upload(Path folder, TransferListener listener) {
+        ArgumentPaths.requireDecodable(folder, "--path");
         TreeWalker walker = TreeWalker.of(folder);
         Path cacheFile = StatCache.fileFor(cacheDir, walker.root());
         UploadOutcome unchanged = unchangedSinceLastUpload(walker, cacheFile, listener);

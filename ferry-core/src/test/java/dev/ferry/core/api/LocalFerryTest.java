@@ -280,6 +280,10 @@ class LocalFerryTest {
                 TransferListener.NONE)).isInstanceOf(FerryException.class)
                 .hasMessageContaining("--destination").hasMessageContaining("is not valid UTF-8");
         assertThat(out).doesNotExist();
+        assertThatThrownBy(() -> ferry.update("demo", BundleRef.label("latest"), out, TransferListener.NONE))
+                .isInstanceOf(FerryException.class).hasMessageContaining("--destination")
+                .hasMessageContaining("is not valid UTF-8");
+        assertThat(out).doesNotExist();
         // a name that really holds U+FFFD (valid UTF-8) exists, and is used as it is
         Files.createDirectories(out);
         ferry.download(new DownloadRequest("demo", BundleRef.label("latest"), out, null, false), TransferListener.NONE);
