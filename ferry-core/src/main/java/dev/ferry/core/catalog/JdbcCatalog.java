@@ -7,6 +7,7 @@ import dev.ferry.core.error.FerryException;
 import dev.ferry.core.model.Author;
 import dev.ferry.core.model.Bundle;
 import dev.ferry.core.model.Digest;
+import dev.ferry.core.model.Ids;
 import dev.ferry.core.model.Ingestion;
 import dev.ferry.core.model.Json;
 import dev.ferry.core.run.LoggedEvent;
@@ -213,7 +214,9 @@ public final class JdbcCatalog implements Catalog {
             boolean created = bundle == null;
             if (created) {
                 String parent = labelTarget(c, commit.repo(), "latest");
-                bundle = new Bundle(commit.id(), commit.repo(), parent, commit.message(), commit.author(),
+                // the repo is locked: the new bundle sorts after every other, so lists show it newest last
+                String id = Ids.after(newestId(c, commit.repo()), commit.id());
+                bundle = new Bundle(id, commit.repo(), parent, commit.message(), commit.author(),
                         Instant.ofEpochMilli(commit.createdAt().toEpochMilli()), commit.fileCount(),
                         commit.totalBytes(), commit.manifest());
                 insertBundle(c, bundle);
@@ -225,6 +228,15 @@ public final class JdbcCatalog implements Catalog {
             }
             return new CommitResult(bundle, created, moves);
         });
+    }
+
+    private static String newestId(Connection c, String repo) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("SELECT max(id) FROM bundles WHERE repo = ?")) {
+            s.setString(1, repo);
+            try (ResultSet r = s.executeQuery()) {
+                return r.next() ? r.getString(1) : null;
+            }
+        }
     }
 
     private static Bundle newestWithManifest(Connection c, String repo, Digest manifest) throws SQLException {

@@ -36,6 +36,22 @@ public final class Ids {
         return encode(raw);
     }
 
+    /**
+     * {@code candidate}, or when it does not sort after {@code floor} (made in the same millisecond, or
+     * on a clock that went back) the id just after {@code floor}: its time and its random part plus one.
+     * Lists ordered by id then keep the order in which things were made.
+     */
+    public static String after(String floor, String candidate) {
+        if (floor == null || candidate.compareTo(floor) > 0) {
+            return candidate;
+        }
+        byte[] raw = decode(floor);
+        for (int i = raw.length - 1; i >= 0 && ++raw[i] == 0; i--) {
+            // carry into the next byte up
+        }
+        return encode(raw);
+    }
+
     public static boolean isId(String text) {
         return text != null && SHAPE.matcher(text).matches();
     }

@@ -17,6 +17,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Drives every run, whoever asked for it and wherever it executes, and is the only writer of the
@@ -37,6 +38,8 @@ public final class Orchestrator implements AutoCloseable {
     private final Map<String, Semaphore> targets = new ConcurrentHashMap<>();
     private final ScheduledExecutorService ticker;
     private final AtomicLong lastActivity = new AtomicLong(System.nanoTime());
+    /** The last run id given out here: runs submitted in one millisecond still list in submission order. */
+    private final AtomicReference<String> lastRunId = new AtomicReference<>();
 
     public Orchestrator(Catalog catalog, RunWorker worker, RunExecutor executor, RunOwner owner) {
         this.catalog = catalog;
@@ -93,7 +96,8 @@ public final class Orchestrator implements AutoCloseable {
             }
         }
         Instant at = now();
-        String id = Ids.newId(at);
+        String made = Ids.newId(at);
+        String id = lastRunId.updateAndGet(last -> Ids.after(last, made));
         LoggedEvent received = new LoggedEvent(id, 1, at, new RunEvent.Received(spec));
         try {
             catalog.createRun(id, idempotencyKey, spec, owner.id(), received);

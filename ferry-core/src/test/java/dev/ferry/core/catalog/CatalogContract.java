@@ -51,9 +51,13 @@ public abstract class CatalogContract {
     }
 
     private Bundle commit(String repo, int manifest, String... labels) {
+        return commitWithId(Ids.newId(), repo, manifest, labels);
+    }
+
+    private Bundle commitWithId(String id, String repo, int manifest, String... labels) {
         List<String> all = new ArrayList<>(List.of("latest"));
         all.addAll(List.of(labels));
-        return catalog.commit(new BundleCommit(Ids.newId(), repo, "m" + manifest, ALICE, Instant.now(), 3, 300,
+        return catalog.commit(new BundleCommit(id, repo, "m" + manifest, ALICE, Instant.now(), 3, 300,
                 digest(manifest), all)).bundle();
     }
 
@@ -93,6 +97,25 @@ public abstract class CatalogContract {
         assertCode(ErrorCode.NOT_FOUND, () -> catalog.listBundles("nope"));
         assertCode(ErrorCode.NOT_FOUND, () -> commit("nope", 1));
         assertThat(catalog.findRepo("nope")).isEmpty();
+    }
+
+    @Test
+    void bundlesListInTheOrderTheyWereCommitted() {
+        catalog.createRepo("demo", "", ALICE, Instant.now());
+        // made in the same millisecond: byte order puts 'T' before 'a', an en-US collation the other way
+        Bundle first = commitWithId("3MReWWwlTOOKOgHrbNF8i7AmpH2", "demo", 1);
+        Bundle second = commitWithId("3MReWWwlauOYArhiXjt9pad5IGm", "demo", 2);
+        // made in the same millisecond with a random part that sorts lower, or on a clock that went back
+        Bundle third = commitWithId("3MReWWwlTOOKOgHrbNF8i7AmpH1", "demo", 3);
+        Bundle fourth = commitWithId(Ids.newId(Instant.now().minusSeconds(3600)), "demo", 4);
+        assertThat(catalog.listBundles("demo")).extracting(Bundle::id)
+                .containsExactly(first.id(), second.id(), third.id(), fourth.id())
+                .isSorted();
+        assertThat(third.id()).isGreaterThan(second.id());
+        assertThat(third.parent()).isEqualTo(second.id());
+        assertThat(fourth.parent()).isEqualTo(third.id());
+        assertThat(catalog.findLabel("demo", "latest").orElseThrow().bundleId()).isEqualTo(fourth.id());
+        assertThat(catalog.findBundle("demo", fourth.id())).get().extracting(Bundle::manifest).isEqualTo(digest(4));
     }
 
     @Test

@@ -25,6 +25,25 @@ class IdsAndDigestTest {
     }
 
     @Test
+    void anIdThatDoesNotSortAfterTheFloorIsReplacedByTheFloorsSuccessor() {
+        Instant t = Instant.parse("2026-01-01T00:00:00Z");
+        String floor = Ids.newId(t);
+        String later = Ids.newId(t.plusMillis(1));
+        assertThat(Ids.after(null, floor)).isEqualTo(floor);
+        assertThat(Ids.after(floor, later)).isEqualTo(later);
+        String next = Ids.after(later, floor);
+        assertThat(next).isGreaterThan(later);
+        assertThat(Ids.timeOf(next)).isEqualTo(t.plusMillis(1));
+        assertThat(Ids.after(next, next)).isGreaterThan(next);
+        // the random part all ones: the carry reaches the milliseconds
+        byte[] raw = Ids.decode(Ids.newId(t));
+        java.util.Arrays.fill(raw, 6, 20, (byte) 0xff);
+        String full = Ids.encode(raw);
+        assertThat(Ids.timeOf(Ids.after(full, full))).isEqualTo(t.plusMillis(1));
+        assertThat(Ids.after(full, full)).isGreaterThan(full);
+    }
+
+    @Test
     void idsRoundTripThroughBase62() {
         byte[] raw = new byte[20];
         for (int i = 0; i < 20; i++) raw[i] = (byte) (255 - i);

@@ -127,6 +127,18 @@ class OrchestratorTest {
     }
 
     @Test
+    void runsSubmittedInOneMillisecondListInSubmissionOrder() throws Exception {
+        List<String> submitted = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            submitted.add(orchestrator.submit(upload("r" + i, "same"), null).run().id());
+        }
+        for (String id : submitted) {
+            orchestrator.await(id);
+        }
+        assertThat(catalog.listRuns(40)).extracting(Run::id).containsExactlyElementsOf(submitted);
+    }
+
+    @Test
     void aRepeatedIdempotencyKeyReturnsTheSameRun() throws Exception {
         Submission first = orchestrator.submit(upload("cats", "ok"), "push-42");
         Submission again = orchestrator.submit(upload("cats", "ok"), "push-42");

@@ -46,7 +46,9 @@ public final class PostgresServer {
         String name = "ferry_test_" + ProcessHandle.current().pid() + "_" + DATABASES.incrementAndGet();
         try (Connection c = DriverManager.getConnection(url("postgres"));
                 Statement s = c.createStatement()) {
-            s.execute("CREATE DATABASE " + name);
+            // a collation like a typical server's (en-US: 'a' before 'T'), not the byte order of initdb's C locale
+            s.execute("CREATE DATABASE " + name + " TEMPLATE template0 LOCALE_PROVIDER icu ICU_LOCALE 'en-US'"
+                    + " LOCALE 'C.UTF-8'");
         } catch (SQLException e) {
             throw new IllegalStateException("cannot create test database " + name, e);
         }
