@@ -46,8 +46,10 @@ public final class Ids {
             return candidate;
         }
         byte[] raw = decode(floor);
-        for (int i = raw.length - 1; i >= 0 && ++raw[i] == 0; i--) {
-            // carry into the next byte up
+        for (int i = raw.length - 1; i >= 0; i--) {
+            if (++raw[i] != 0) {
+                break; // no carry into the byte above
+            }
         }
         return encode(raw);
     }
