@@ -25,13 +25,7 @@ WARM="${WARM:-3}"
 export TRASH="$WORK/trash"
 mkdir -p "$WORK" "$TRASH"
 python3 "$BENCH/gen-data.py" tree20k
-OLD="$WORK/ab-$(git -C "$ROOT" rev-parse --short "$REV")"
-if [ ! -f "$OLD/ferry-cli/target/ferry.jar" ]; then
-  git -C "$ROOT" worktree add -f --detach "$OLD" "$REV" >/dev/null
-  # shellcheck source=scripts/find-jdk.sh
-  (cd "$ROOT" && . scripts/find-jdk.sh && ferry_find_jdk && cd "$OLD" \
-    && env JAVA_HOME="$FERRY_JAVA_HOME" mvn -q -B -o package -DskipTests) >&2
-fi
+OLD="$("$BENCH/build-rev.sh" "$REV")"
 declare -A F=([A]="$OLD/ferry" [B]="$ROOT/ferry")
 home() { echo "$WORK/ab-home-$1"; }
 declare -A PORT=([A]=7541 [B]=7542) SERVE_PID=()

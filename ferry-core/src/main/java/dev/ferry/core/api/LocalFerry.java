@@ -486,6 +486,7 @@ public final class LocalFerry implements FerryApi {
                 orchestrator.close();
             }
         }
+        blobs.close();
         try {
             packs.close();
         } catch (IOException ignored) {

@@ -60,6 +60,9 @@ public interface BlobStore extends AutoCloseable {
     /** A writing session; many threads may put into one writer at once. */
     BlobWriter newWriter();
 
+    /** Told after blobs left the index (gc), so that what the store caches about its contents is redone. */
+    default void blobsRemoved() {}
+
     @Override
     void close();
 }

@@ -33,6 +33,7 @@ public final class PackedBlobStore implements BlobStore {
     private final Catalog catalog;
     private final long packTargetBytes;
     private final int parallelism;
+    private final KnownBlobs known;
 
     public PackedBlobStore(PackStore packs, Catalog catalog) {
         this(packs, catalog, DEFAULT_PACK_BYTES, Runtime.getRuntime().availableProcessors());
@@ -43,6 +44,7 @@ public final class PackedBlobStore implements BlobStore {
         this.catalog = catalog;
         this.packTargetBytes = packTargetBytes;
         this.parallelism = Math.max(1, parallelism);
+        this.known = new KnownBlobs(catalog);
     }
 
     @Override
@@ -103,11 +105,28 @@ public final class PackedBlobStore implements BlobStore {
 
     @Override
     public BlobWriter newWriter() {
-        return new PackingBlobWriter(packs, catalog, packTargetBytes, parallelism);
+        known.catchUp();
+        return new PackingBlobWriter(packs, catalog, known, packTargetBytes, parallelism);
+    }
+
+    @Override
+    public void blobsRemoved() {
+        known.reload();
+    }
+
+    /** True once the filter of stored digests is loaded (for tests). */
+    boolean knowsStoredBlobs() {
+        return known.loaded();
+    }
+
+    /** What the filter of stored digests says (for tests): false means surely not stored. */
+    boolean mayHold(Digest digest) {
+        return known.mayBeStored(digest);
     }
 
     @Override
     public void close() {
         // The pack store and catalog belong to whoever opened them.
+        known.close();
     }
 }

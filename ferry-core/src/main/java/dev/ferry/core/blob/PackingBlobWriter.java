@@ -26,10 +26,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * Several packs open at once (one per writing thread, so writers never wait on each other), sealed
  * in the background as they fill: sealing (index, fsync, rename, catalog rows) overlaps with the next
  * pack's writes. Write order per pack: bytes, fsync, rename, directory fsync, then the index rows.
+ * Whether a blob is new is asked of {@link KnownBlobs} first, and of the catalog only if it may not be.
  */
 final class PackingBlobWriter implements BlobWriter {
     private final PackStore packs;
     private final Catalog catalog;
+    private final KnownBlobs known;
     private final long packTargetBytes;
     private final int maxOpen;
     private final ArrayBlockingQueue<PackWriter> idle;
@@ -48,9 +50,10 @@ final class PackingBlobWriter implements BlobWriter {
     private final AtomicLong newBlobs = new AtomicLong();
     private final AtomicInteger packsWritten = new AtomicInteger();
 
-    PackingBlobWriter(PackStore packs, Catalog catalog, long packTargetBytes, int maxOpen) {
+    PackingBlobWriter(PackStore packs, Catalog catalog, KnownBlobs known, long packTargetBytes, int maxOpen) {
         this.packs = packs;
         this.catalog = catalog;
+        this.known = known;
         this.packTargetBytes = packTargetBytes;
         this.maxOpen = maxOpen;
         this.idle = new ArrayBlockingQueue<>(maxOpen);
@@ -79,9 +82,14 @@ final class PackingBlobWriter implements BlobWriter {
         if (claimed.isEmpty()) {
             return 0;
         }
-        List<Digest> digests = new ArrayList<>(claimed.size());
-        claimed.forEach(p -> digests.add(p.digest()));
-        Set<Digest> stored = catalog.locate(digests).keySet();
+        // the catalog is asked only about blobs the store may hold: for new data, none
+        List<Digest> maybeStored = new ArrayList<>(claimed.size());
+        for (Part part : claimed) {
+            if (known.mayBeStored(part.digest())) {
+                maybeStored.add(part.digest());
+            }
+        }
+        Set<Digest> stored = maybeStored.isEmpty() ? Set.of() : catalog.locate(maybeStored).keySet();
         List<Part> fresh = new ArrayList<>(claimed.size());
         for (Part part : claimed) {
             if (stored.contains(part.digest())) {
@@ -204,7 +212,10 @@ final class PackingBlobWriter implements BlobWriter {
         }
         try {
             List<BlobLocation> blobs = writer.seal();
-            catalog.addPack(new PackRecord(writer.packId(), writer.size(), blobs.size(), Instant.now()), blobs, false);
+            PackRecord pack = new PackRecord(writer.packId(), writer.size(), blobs.size(), Instant.now());
+            known.remember(pack, blobs);
+            catalog.addPack(pack, blobs, false);
+            known.remember(pack, blobs);
             for (BlobLocation b : blobs) {
                 pending.remove(b.digest());
             }

@@ -139,7 +139,17 @@ public interface Catalog extends AutoCloseable {
     /** Every indexed blob. */
     void forEachBlob(Consumer<BlobLocation> action);
 
+    /** Every indexed digest, in no particular order (cheaper than {@link #forEachBlob} for a full scan). */
+    void forEachDigest(Consumer<Digest> action);
+
     List<PackRecord> listPacks();
+
+    /**
+     * The packs whose recorded creation time is at or after {@code since}, by id. The time is the
+     * writer's clock when it sealed the pack, not the commit's: a pack can become visible a little
+     * after the time it carries.
+     */
+    List<PackRecord> packsCreatedSince(Instant since);
 
     /** Forgets packs and every blob still indexed in them. */
     void removePacks(Collection<String> packIds);

@@ -743,9 +743,23 @@ public final class JdbcCatalog implements Catalog {
     }
 
     @Override
+    public void forEachDigest(Consumer<Digest> action) {
+        stream("SELECT digest FROM blobs", r -> Digest.fromBytes(r.getBytes(1)), action);
+    }
+
+    @Override
     public List<PackRecord> listPacks() {
-        return query("SELECT id, size, blob_count, created_at FROM packs ORDER BY id", s -> {},
-                r -> new PackRecord(r.getString(1), r.getLong(2), r.getInt(3), Instant.ofEpochMilli(r.getLong(4))));
+        return query("SELECT id, size, blob_count, created_at FROM packs ORDER BY id", s -> {}, JdbcCatalog::packRecord);
+    }
+
+    @Override
+    public List<PackRecord> packsCreatedSince(Instant since) {
+        return query("SELECT id, size, blob_count, created_at FROM packs WHERE created_at >= ? ORDER BY id",
+                s -> s.setLong(1, since.toEpochMilli()), JdbcCatalog::packRecord);
+    }
+
+    private static PackRecord packRecord(ResultSet r) throws SQLException {
+        return new PackRecord(r.getString(1), r.getLong(2), r.getInt(3), Instant.ofEpochMilli(r.getLong(4)));
     }
 
     @Override

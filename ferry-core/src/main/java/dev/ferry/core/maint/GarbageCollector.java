@@ -97,6 +97,9 @@ public final class GarbageCollector {
                 throw storage("cannot clean partial packs", e);
             }
         }
+        if (!dryRun && dropped > 0) {
+            store.blobsRemoved(); // what it remembers as stored may no longer be
+        }
         return new GcReport(dryRun, live.size(), deleted, repacked, dropped, freed, orphans, partials, kept);
     }
 

@@ -266,4 +266,94 @@ public abstract class BlobStoreContract {
         }
         assertThat(store.read(Digest.EMPTY)).isEmpty();
     }
+
+    // ---- the filter of stored digests (KnownBlobs): a hint that must never make the store forget
+
+    /** The store's filter loads in the background; waits for it. */
+    private static void awaitLoaded(BlobStore s) throws InterruptedException {
+        PackedBlobStore p = (PackedBlobStore) s;
+        for (int i = 0; i < 1000 && !p.knowsStoredBlobs(); i++) {
+            Thread.sleep(10);
+        }
+        assertThat(p.knowsStoredBlobs()).as("the filter of stored digests loaded").isTrue();
+    }
+
+    @Test
+    void whatWasStoredBeforeTheStoreOpenedIsKnownAndNotStoredAgain() throws Exception {
+        List<byte[]> blobs = new ArrayList<>();
+        try (BlobStore earlier = new PackedBlobStore(packs, catalog, PACK_BYTES, 2); BlobWriter w = earlier.newWriter()) {
+            for (int i = 0; i < 200; i++) {
+                byte[] b = TestFiles.randomBytes(100 + i, 700);
+                blobs.add(b);
+                put(w, b);
+            }
+            w.flush();
+        }
+        try (BlobWriter w = store.newWriter()) { // starts loading the filter
+            w.flush();
+        }
+        awaitLoaded(store);
+        PackedBlobStore packed = (PackedBlobStore) store;
+        for (byte[] b : blobs) {
+            assertThat(packed.mayHold(Digest.of(b))).isTrue();
+        }
+        assertThat(packed.mayHold(Digest.of(TestFiles.randomBytes(99, 700)))).isFalse();
+        int packsBefore = packs.list().size();
+        try (BlobWriter w = store.newWriter()) {
+            for (byte[] b : blobs) {
+                assertThat(w.put(Digest.of(b), b, 0, b.length)).isFalse();
+            }
+            w.flush();
+            assertThat(w.newBlobs()).isZero();
+        }
+        assertThat(packs.list()).hasSize(packsBefore);
+    }
+
+    @Test
+    void blobsAnotherProcessStoredMeanwhileAreNotStoredAgain() throws Exception {
+        byte[] x = TestFiles.randomBytes(41, 5000);
+        byte[] y = TestFiles.randomBytes(42, 6000);
+        byte[] z = TestFiles.randomBytes(43, 7000);
+        try (BlobWriter w = store.newWriter()) {
+            put(w, x);
+            w.flush();
+        }
+        awaitLoaded(store);
+        // a second ferry process on the same FERRY_HOME (or another server on the same catalog) stores y
+        try (BlobStore other = new PackedBlobStore(packs, catalog, PACK_BYTES, 2); BlobWriter w = other.newWriter()) {
+            put(w, y);
+            w.flush();
+        }
+        // this store's next session catches up with the other's pack: y is known, z is new
+        try (BlobWriter w = store.newWriter()) {
+            assertThat(w.put(Digest.of(y), y, 0, y.length)).as("y, stored by the other process").isFalse();
+            assertThat(w.put(Digest.of(x), x, 0, x.length)).isFalse();
+            assertThat(w.put(Digest.of(z), z, 0, z.length)).isTrue();
+            w.flush();
+            assertThat(w.newBlobs()).isEqualTo(1);
+        }
+        assertThat(store.read(Digest.of(y))).isEqualTo(y);
+    }
+
+    @Test
+    void afterBlobsLeaveTheIndexTheFilterForgetsThem() throws Exception {
+        byte[] x = TestFiles.randomBytes(51, 5000);
+        try (BlobWriter w = store.newWriter()) {
+            put(w, x);
+            w.flush();
+        }
+        awaitLoaded(store);
+        PackedBlobStore packed = (PackedBlobStore) store;
+        assertThat(packed.mayHold(Digest.of(x))).isTrue();
+        catalog.removePacks(catalog.listPacks().stream().map(PackRecord::id).toList());
+        store.blobsRemoved(); // what gc does after removing blobs
+        awaitLoaded(store);
+        assertThat(packed.mayHold(Digest.of(x))).isFalse();
+        // and storing it again works: it is new again
+        try (BlobWriter w = store.newWriter()) {
+            assertThat(w.put(Digest.of(x), x, 0, x.length)).isTrue();
+            w.flush();
+        }
+        assertThat(store.read(Digest.of(x))).isEqualTo(x);
+    }
 }

@@ -240,6 +240,26 @@ public abstract class CatalogContract {
     }
 
     @Test
+    void packsCreatedSinceATimeAndEveryDigest() {
+        Instant t0 = Instant.parse("2026-01-01T00:00:00Z");
+        Digest x = digest(11);
+        Digest y = digest(12);
+        Digest z = digest(13);
+        catalog.addPack(new PackRecord("p1", 100, 1, t0), List.of(new BlobLocation(x, "p1", 8, 10)), false);
+        catalog.addPack(new PackRecord("p2", 100, 2, t0.plusSeconds(3600)),
+                List.of(new BlobLocation(y, "p2", 8, 10), new BlobLocation(z, "p2", 18, 10)), false);
+        catalog.addPack(new PackRecord("p3", 100, 0, t0.plusSeconds(7200)), List.of(), false);
+        assertThat(catalog.packsCreatedSince(t0.plusSeconds(3600))).extracting(PackRecord::id).containsExactly("p2", "p3");
+        assertThat(catalog.packsCreatedSince(t0.plusSeconds(3600).plusMillis(1))).extracting(PackRecord::id)
+                .containsExactly("p3");
+        assertThat(catalog.packsCreatedSince(t0.plusSeconds(3600)).getFirst().createdAt()).isEqualTo(t0.plusSeconds(3600));
+        assertThat(catalog.packsCreatedSince(t0.plusSeconds(9000))).isEmpty();
+        List<Digest> all = new ArrayList<>();
+        catalog.forEachDigest(all::add);
+        assertThat(all).containsExactlyInAnyOrder(x, y, z);
+    }
+
+    @Test
     void locateHandlesMoreDigestsThanOneQueryTakes() {
         List<BlobLocation> blobs = new ArrayList<>();
         for (int i = 0; i < 1300; i++) {
