@@ -19,9 +19,11 @@ import java.util.concurrent.locks.ReentrantLock;
  * Which blobs the store surely does not hold: a Bloom filter of every digest in the catalog's blob
  * index, so that an upload of new data does not ask the catalog about every batch of blobs it puts
  * (1,250 queries for 20,000 small files; skipping them took 8% off a fresh server's uploads, whose
- * JIT compiler had been busy with the JDBC path, and 5% off a warm server's, bench/RESULTS.md). It is a hint for deduplication only: a blob it wrongly calls new is stored a
- * second time (the index keeps the first copy; the second is dead bytes that gc's repacking can
- * reclaim), never lost, and reads never consult it.
+ * JIT compiler had been busy with the JDBC path, and 5% off a warm server's, bench/RESULTS.md).
+ *
+ * <p>It is a hint for deduplication only: a blob it wrongly calls new is stored a second time (the
+ * index keeps the first copy; the second is dead bytes, which gc reclaims once they are most of their
+ * pack), never lost; and reads never consult it.
  *
  * <p>How it stays true to the catalog:
  * <ul>

@@ -26,7 +26,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * Several packs open at once (one per writing thread, so writers never wait on each other), sealed
  * in the background as they fill: sealing (index, fsync, rename, catalog rows) overlaps with the next
  * pack's writes. Write order per pack: bytes, fsync, rename, directory fsync, then the index rows.
- * Whether a blob is new is asked of {@link KnownBlobs} first, and of the catalog only if it may not be.
+ * Whether a blob is new is asked of {@link KnownBlobs} first, and of the catalog only when that says it
+ * may be stored.
  */
 final class PackingBlobWriter implements BlobWriter {
     private final PackStore packs;

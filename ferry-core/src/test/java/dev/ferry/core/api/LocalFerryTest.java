@@ -563,6 +563,25 @@ class LocalFerryTest {
         TestFiles.assertSameTree(src, out);
     }
 
+    @Test
+    void aTreeUploadedAgainAfterGcFreedItIsStoredWholeAndThenDeduplicated() throws IOException {
+        sampleTree();
+        long bytes = upload("first", null).outcome().newBytes();
+        ferry.deleteRepo("demo", true);
+        assertThat(ferry.gc(Duration.ZERO, false, s -> {}).bytesFreed()).isPositive();
+        assertThat(storeBytes()).isZero();
+        // every blob is new again: none may be skipped because the store remembered it from before gc
+        ferry.createRepo("demo", "");
+        UploadResult again = upload("again", null);
+        assertThat(again.outcome().newBytes()).isEqualTo(bytes);
+        TestFiles.assertSameTree(src, download(BundleRef.label("latest")));
+        assertThat(ferry.fsck(true, s -> {}).clean()).isTrue();
+        // and what is stored now is deduplicated again
+        ferry.createRepo("other", "");
+        UploadResult other = ferry.upload(new UploadRequest(src, "other", "m", null), TransferListener.NONE);
+        assertThat(other.outcome().newBytes()).isZero();
+    }
+
     private long storeBytes() throws IOException {
         try (var s = Files.walk(home.storeDir().resolve("packs"))) {
             return s.filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum();
