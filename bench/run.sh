@@ -24,6 +24,9 @@ mkdir -p "$WORK"
 
 has() { local p; for p in "${parts[@]}"; do [ "$p" = "$1" ] && return 0; done; return 1; }
 
+# `cp+sync` is context, not a target: `cp -r` followed by `sync`, i.e. a copy that is on the disk when it
+# returns, as Ferry's upload is (it fsyncs every pack and its catalog before it answers); plain `cp -r`
+# leaves its gigabyte in the page cache and the next run's `sync` (untimed) writes it out.
 # Every timed run starts with no dirty pages of an earlier run (`sync` in each --prepare): otherwise
 # the kernel's writeback of the last run's gigabyte throttles whichever tool writes next.
 # Never delete between timed runs: ext4 skips recently deleted inodes when it allocates new ones
@@ -66,7 +69,9 @@ if has 20k; then
     --prepare "sync && $AWAY $WORK/restic && restic init -q -r $WORK/restic" \
     -n restic "restic -q -r $WORK/restic backup $T" \
     --prepare "sync && $AWAY $WORK/cp" \
-    -n cp "cp -r $T $WORK/cp"
+    -n cp "cp -r $T $WORK/cp" \
+    --prepare "sync && $AWAY $WORK/cp" \
+    -n cp+sync "cp -r $T $WORK/cp && sync"
   away "$IP" "$WORK/restic" "$WORK/cp"; empty_trash
   "$EMPTY" "$FH"
   FERRY_HOME="$FH" "$FERRY" bundle upload --path "$T" --repo b --message m >/dev/null 2>&1
