@@ -18,6 +18,7 @@ def tree20k():
     target = os.path.join(ROOT, "tree20k")
     if os.path.isdir(target) and sum(len(f) for _, _, f in os.walk(target)) == 20000:
         return
+    print("generating tree20k", file=sys.stderr)
     rnd = random.Random(20000)
     for i in range(20000):
         d = os.path.join(target, "dir%03d" % (i % 100))
@@ -31,6 +32,7 @@ def big():
     target = os.path.join(ROOT, "big", "big.bin")
     if os.path.exists(target) and os.path.getsize(target) == 2 << 30:
         return
+    print("generating big", file=sys.stderr)
     os.makedirs(os.path.dirname(target), exist_ok=True)
     rnd = random.Random(2)
     with open(target, "wb") as f:
@@ -43,6 +45,7 @@ def tiny1m():
     marker = os.path.join(ROOT, ".tiny1m-done")
     if os.path.exists(marker):
         return
+    print("generating tiny1m", file=sys.stderr)
     rnd = random.Random(1000000)
     for i in range(1000000):
         d = os.path.join(target, "d%03d" % (i // 1000))
@@ -56,5 +59,4 @@ def tiny1m():
 if __name__ == "__main__":
     wanted = sys.argv[1:] or ["tree20k", "big"]
     for name in wanted:
-        print("generating", name, file=sys.stderr)
         globals()[name]()

@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# How much of a fresh local server's first uploads goes to its JIT compilers:
+#
+#   N=6 bench/jit-time.sh            # optional: extra server JVM options as arguments
+#
+# Starts a new server (FERRY_HOME=bench/work/jit-time) with a JFR recording of every compilation
+# that took 5 ms or more, runs N uploads of the 20k-file tree, each into an emptied store (repo
+# deleted, gc --grace 0s, untimed), and prints per upload its wall time, the server's CPU (/proc,
+# user + system) and the compile time that fell inside it, then the costliest compiled methods
+# (bench/jfr-compilations.py). Outputs of earlier runs are moved aside (away.sh), never deleted.
+set -euo pipefail
+BENCH="$(cd "$(dirname "$0")" && pwd)"
+ROOT="$(dirname "$BENCH")"
+FERRY="$ROOT/ferry"
+WORK="$BENCH/work"
+T="$BENCH/data/tree20k"
+export TRASH="$WORK/trash"
+export FERRY_HOME="$WORK/jit-time"
+python3 "$BENCH/gen-data.py" tree20k
+"$FERRY" version >/dev/null
+"$FERRY" server stop >/dev/null 2>&1 || true
+"$BENCH/away.sh" "$FERRY_HOME"
+mkdir -p "$FERRY_HOME"
+jfr="$FERRY_HOME/server.jfr"
+# Only the server records: the relays' JVMs get the options too, so the file name carries the pid.
+export FERRY_JAVA_OPTS="$* -XX:StartFlightRecording:filename=$FERRY_HOME/jit-%p.jfr,settings=profile,jdk.Compilation#threshold=5ms"
+"$FERRY" server start >/dev/null
+pid=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["pid"])' "$FERRY_HOME/server.json")
+"$FERRY" repo create --repo b >/dev/null
+cpu_ms() { awk '{print ($14 + $15) * 10}' "/proc/$pid/stat"; }
+windows="$FERRY_HOME/uploads.txt"
+: > "$windows"
+for i in $(seq 1 "${N:-6}"); do
+  "$BENCH/empty-store.sh" "$FERRY_HOME"; sync; sleep 1
+  c=$(cpu_ms); s=$(date +%s%3N)
+  "$FERRY" bundle upload --path "$T" --repo b --message m >/dev/null 2>&1
+  e=$(date +%s%3N)
+  echo "$i $s $e $(( $(cpu_ms) - c ))" >> "$windows"
+done
+"$FERRY" server stop >/dev/null
+mv "$FERRY_HOME/jit-$pid.jfr" "$jfr"
+python3 "$BENCH/jfr-compilations.py" "$jfr" "$windows"
