@@ -22,9 +22,11 @@ python3 "$BENCH/gen-data.py" tree20k
 "$BENCH/away.sh" "$FERRY_HOME"
 mkdir -p "$FERRY_HOME"
 jfr="$FERRY_HOME/server.jfr"
-# Only the server records: the relays' JVMs get the options too, so the file name carries the pid.
-export FERRY_JAVA_OPTS="$* -XX:StartFlightRecording:filename=$FERRY_HOME/jit-%p.jfr,settings=profile,jdk.Compilation#threshold=5ms"
-"$FERRY" server start >/dev/null
+# The server inherits the JVM options of the command that starts it; later commands run without
+# them. The starting command records too, hence the pid in the file name.
+FERRY_JAVA_OPTS="$* -XX:StartFlightRecording:filename=$FERRY_HOME/jit-%p.jfr,settings=profile,jdk.Compilation#threshold=5ms" \
+  "$FERRY" server start >/dev/null
+unset FERRY_JAVA_OPTS
 pid=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["pid"])' "$FERRY_HOME/server.json")
 "$FERRY" repo create --repo b >/dev/null
 cpu_ms() { awk '{print ($14 + $15) * 10}' "/proc/$pid/stat"; }
@@ -39,4 +41,5 @@ for i in $(seq 1 "${N:-6}"); do
 done
 "$FERRY" server stop >/dev/null
 mv "$FERRY_HOME/jit-$pid.jfr" "$jfr"
+rm -f "$FERRY_HOME"/jit-*.jfr
 python3 "$BENCH/jfr-compilations.py" "$jfr" "$windows"
