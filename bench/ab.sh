@@ -25,6 +25,8 @@ WARM="${WARM:-3}"
 export TRASH="$WORK/trash"
 mkdir -p "$WORK" "$TRASH"
 python3 "$BENCH/gen-data.py" tree20k
+# shellcheck source=bench/lib.sh
+. "$BENCH/lib.sh"
 OLD="$("$BENCH/build-rev.sh" "$REV")"
 declare -A F=([A]="$OLD/ferry" [B]="$ROOT/ferry")
 home() { echo "$WORK/ab-home-$1"; }
@@ -49,13 +51,10 @@ start() {
 }
 pid() {
   if [ "$WHAT" = remote ]; then echo "${SERVE_PID[$1]}"; return; fi
-  python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["pid"])' "$(home "$1")/server.json"
+  server_info "$(home "$1")" pid
 }
-cpu_ms() { awk '{print ($14 + $15) * 10}' "/proc/$1/stat"; }
-empty() {
-  cli "$1" repo delete --repo b --force >/dev/null 2>&1 || true
-  cli "$1" gc --grace 0s >/dev/null; cli "$1" repo create --repo b >/dev/null; rm -rf "$(home "$1")/cache"
-}
+# shellcheck disable=SC2046 # remote_env's words are NAME=VALUE settings for env
+empty() { BENCH_FERRY="${F[$1]}" "$BENCH/empty-store.sh" "$(home "$1")" $(remote_env "$1"); }
 upload() { cli "$1" bundle upload --path "$T" --repo b --message m --label latest >/dev/null 2>&1; }
 download() { cli "$1" bundle download --repo b --label latest --destination "$TRASH/ab-$1-$(date +%s%N)" >/dev/null 2>&1; }
 stop

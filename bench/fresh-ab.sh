@@ -17,10 +17,11 @@ REV="${1:?usage: bench/fresh-ab.sh REV}"
 export TRASH="$WORK/trash"
 mkdir -p "$WORK" "$TRASH"
 python3 "$BENCH/gen-data.py" tree20k
+# shellcheck source=bench/lib.sh
+. "$BENCH/lib.sh"
 OLD="$("$BENCH/build-rev.sh" "$REV")"
 declare -A F=([A]="$OLD/ferry" [B]="$ROOT/ferry")
 cli() { local x=$1; shift; FERRY_HOME="$WORK/fresh-ab-$x" "${F[$x]}" "$@"; }
-cpu_ms() { awk '{print ($14 + $15) * 10}' "/proc/$1/stat"; }
 trap 'for x in A B; do cli $x server stop >/dev/null 2>&1 || true; done' EXIT
 out="$(mktemp)"
 for s in $(seq 1 "${SERIES:-4}"); do
@@ -29,13 +30,11 @@ for s in $(seq 1 "${SERIES:-4}"); do
     cli "$x" server stop >/dev/null 2>&1 || true
     "$BENCH/away.sh" "$WORK/fresh-ab-$x"
     cli "$x" server start >/dev/null
-    pid=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["pid"])' "$WORK/fresh-ab-$x/server.json")
+    pid=$(server_info "$WORK/fresh-ab-$x" pid)
     cli "$x" repo create --repo b >/dev/null
     walls=""; cpus=""
     for _ in $(seq 1 "${N:-6}"); do
-      cli "$x" repo delete --repo b --force >/dev/null 2>&1 || true
-      cli "$x" gc --grace 0s >/dev/null; cli "$x" repo create --repo b >/dev/null; rm -rf "$WORK/fresh-ab-$x/cache"
-      sync; sleep 1
+      BENCH_FERRY="${F[$x]}" "$BENCH/empty-store.sh" "$WORK/fresh-ab-$x"; sync; sleep 1
       c=$(cpu_ms "$pid"); st=$(date +%s%N)
       cli "$x" bundle upload --path "$T" --repo b --message m >/dev/null 2>&1
       walls+=" $(( ($(date +%s%N) - st) / 1000000 ))"; cpus+=" $(( $(cpu_ms "$pid") - c ))"

@@ -17,6 +17,8 @@ T="$BENCH/data/tree20k"
 export TRASH="$WORK/trash"
 export FERRY_HOME="$WORK/jit-time"
 python3 "$BENCH/gen-data.py" tree20k
+# shellcheck source=bench/lib.sh
+. "$BENCH/lib.sh"
 "$FERRY" version >/dev/null
 "$FERRY" server stop >/dev/null 2>&1 || true
 "$BENCH/away.sh" "$FERRY_HOME"
@@ -27,17 +29,16 @@ jfr="$FERRY_HOME/server.jfr"
 FERRY_JAVA_OPTS="$* -XX:StartFlightRecording:filename=$FERRY_HOME/jit-%p.jfr,settings=profile,jdk.Compilation#threshold=5ms" \
   "$FERRY" server start >/dev/null
 unset FERRY_JAVA_OPTS
-pid=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["pid"])' "$FERRY_HOME/server.json")
+pid=$(server_info "$FERRY_HOME" pid)
 "$FERRY" repo create --repo b >/dev/null
-cpu_ms() { awk '{print ($14 + $15) * 10}' "/proc/$pid/stat"; }
 windows="$FERRY_HOME/uploads.txt"
 : > "$windows"
 for i in $(seq 1 "${N:-6}"); do
   "$BENCH/empty-store.sh" "$FERRY_HOME"; sync; sleep 1
-  c=$(cpu_ms); s=$(date +%s%3N)
+  c=$(cpu_ms "$pid"); s=$(date +%s%3N)
   "$FERRY" bundle upload --path "$T" --repo b --message m >/dev/null 2>&1
   e=$(date +%s%3N)
-  echo "$i $s $e $(( $(cpu_ms) - c ))" >> "$windows"
+  echo "$i $s $e $(( $(cpu_ms "$pid") - c ))" >> "$windows"
 done
 "$FERRY" server stop >/dev/null
 mv "$FERRY_HOME/jit-$pid.jfr" "$jfr"

@@ -21,6 +21,8 @@ export TRASH="$WORK/trash"
 mode="${1:?in-process or server}"; shift
 [ $# -gt 0 ] || { echo "usage: $0 in-process|server OPTS..." >&2; exit 2; }
 python3 "$BENCH/gen-data.py" tree20k
+# shellcheck source=bench/lib.sh
+. "$BENCH/lib.sh"
 "$FERRY" version >/dev/null
 # use_set SET: exports the set's NAME=VALUE words and puts the rest in FERRY_JAVA_OPTS
 SET_VARS=""
@@ -75,7 +77,6 @@ fi
 
 [ "$mode" = server ] || { echo "mode must be in-process or server" >&2; exit 2; }
 export FERRY_HOME="$WORK/jvm-opts-server"
-cpu_ms() { awk '{print ($14 + $15) * 10}' "/proc/$1/stat"; }
 trap '"$FERRY" server stop >/dev/null 2>&1 || true' EXIT
 for _ in $(seq 1 "${SERIES:-3}"); do
   for opts in "$@"; do
@@ -83,7 +84,7 @@ for _ in $(seq 1 "${SERIES:-3}"); do
     "$FERRY" server stop >/dev/null 2>&1 || true
     "$BENCH/away.sh" "$FERRY_HOME"
     "$FERRY" server start >/dev/null
-    pid=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["pid"])' "$FERRY_HOME/server.json")
+    pid=$(server_info "$FERRY_HOME" pid)
     "$FERRY" repo create --repo b >/dev/null
     walls=""; cpus=""
     for _ in $(seq 1 "${N:-6}"); do

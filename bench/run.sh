@@ -39,6 +39,8 @@ export TRASH
 AWAY="$BENCH/away.sh"
 away() { "$AWAY" "$@"; }
 empty_trash() { "$BENCH/empty-trash.sh"; }
+# shellcheck source=bench/lib.sh
+. "$BENCH/lib.sh"
 results="$WORK/results"; rm -rf "$results"; mkdir -p "$results"
 
 # hyperfine NAME [hyperfine args...]: times the commands, keeps the JSON for the summary
@@ -127,7 +129,7 @@ if has memory; then
   start=$(date +%s.%N)
   FERRY_HOME="$FH" "$FERRY" bundle upload --path "$DATA/tiny1m" --repo b --message m >/dev/null 2>&1
   end=$(date +%s.%N)
-  pid=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["pid"])' "$FH/server.json")
+  pid=$(server_info "$FH" pid)
   echo "$(awk '/VmHWM/ {print $2}' "/proc/$pid/status") $(python3 -c "print(round($end - $start, 1))")" \
     > "$results/memory-server.txt"
   stop_server

@@ -25,6 +25,8 @@ PORT="${PORT:-7533}"
 export RESTIC_PASSWORD=bench RESTIC_CACHE_DIR="$WORK/restic-cache"
 parts=("$@"); [ ${#parts[@]} -gt 0 ] || parts=(upload warm watchers)
 has() { local p; for p in "${parts[@]}"; do [ "$p" = "$1" ] && return 0; done; return 1; }
+# shellcheck source=bench/lib.sh
+. "$BENCH/lib.sh"
 
 for tool in restic hyperfine curl; do
   command -v "$tool" >/dev/null || { echo "missing $tool: apt-get install -y restic hyperfine curl" >&2; exit 3; }
@@ -91,10 +93,9 @@ if has watchers; then
   python3 "$BENCH/gen-data.py" tree20k
   rm -rf "$WORK/fwatch" "$WORK/streams"; mkdir -p "$WORK/streams"
   FERRY_HOME="$WORK/fwatch" "$FERRY" repo create --repo b >/dev/null
-  info="$WORK/fwatch/server.json"
-  port=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["port"])' "$info")
-  token=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["token"])' "$info")
-  pid=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["pid"])' "$info")
+  port=$(server_info "$WORK/fwatch" port)
+  token=$(server_info "$WORK/fwatch" token)
+  pid=$(server_info "$WORK/fwatch" pid)
   api="http://127.0.0.1:$port/api/v1"
   run=$(curl -sf -H "Authorization: Bearer $token" -H 'Content-Type: application/json' \
     -d "{\"spec\": {\"kind\": \"upload\", \"path\": \"$DATA/tree20k\", \"repo\": \"b\", \"message\": \"m\"}}" \
