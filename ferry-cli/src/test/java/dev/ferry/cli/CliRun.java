@@ -35,6 +35,14 @@ final class CliRun {
         env.put("FERRY_HOME", home.toString());
     }
 
+    /** A runner for {@code home} whose server runs (started by this first store command) with the repo "demo". */
+    static CliRun withDemoRepo(dev.ferry.core.home.FerryHome home) {
+        CliRun ferry = new CliRun(home.root());
+        Result created = ferry.run("repo", "create", "--repo", "demo", "--description", "first");
+        org.assertj.core.api.Assertions.assertThat(created.exit()).as(created.toString()).isZero();
+        return ferry;
+    }
+
     /** Starts missing servers as real background processes (DaemonTest). */
     CliRun withBackgroundServer() {
         starter = LocalServer.BACKGROUND_PROCESS;

@@ -38,9 +38,7 @@ class ThinClientTest {
     @BeforeEach
     void startServer() {
         home = new FerryHome(tmp.resolve("home"));
-        ferry = new CliRun(home.root());
-        CliRun.Result created = ferry.run("repo", "create", "--repo", "demo", "--description", "first");
-        assertThat(created.exit()).as(created.toString()).isZero();
+        ferry = CliRun.withDemoRepo(home);
         assertThat(home.commandEndpoint()).exists();
     }
 
