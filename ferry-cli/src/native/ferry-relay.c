@@ -32,9 +32,10 @@ extern char **environ;
 enum { STDOUT_FRAME = 1, STDERR_FRAME = 2, ON_INTERRUPT_FRAME = 3, EXIT_FRAME = 4, REFUSED_FRAME = 5 };
 static const char MAGIC[] = "FERRY-CLI-1\n";
 #define MAX_FRAME (1 << 20)
-/* ErrorCode.UNREACHABLE, LOCAL_ENVIRONMENT */
+/* ErrorCode.UNREACHABLE, LOCAL_ENVIRONMENT, OUTPUT_CLOSED */
 #define EXIT_UNREACHABLE 4
 #define EXIT_LOCAL 3
+#define EXIT_OUTPUT_CLOSED 141
 
 static char **fallback_argv;
 
@@ -271,7 +272,7 @@ static void write_all(int fd, const char *p, size_t n) {
         if (w < 0 && errno == EINTR) continue;
         if (w < 0) {
             /* the reader of our output went away (`ferry ... | head`): stop, as a pipe's writer does */
-            _exit(errno == EPIPE ? 128 + SIGPIPE : 1);
+            _exit(errno == EPIPE ? EXIT_OUTPUT_CLOSED : 1);
         }
         p += w;
         n -= (size_t) w;

@@ -17,7 +17,10 @@ import java.util.Map;
 final class CliContext implements AutoCloseable {
     /** The JSON mapping of every command, made on first use: a JVM's first mapper costs ~30 ms (its date formats). */
     private static final class Mapper {
+        // A generator over stdout must never close it: what is printed after the document (its last
+        // newline) would be lost, and the exit code would report a closed output.
         static final ObjectMapper JSON = new ObjectMapper()
+                .disable(com.fasterxml.jackson.core.JsonGenerator.Feature.AUTO_CLOSE_TARGET)
                 .registerModule(new JavaTimeModule())
                 .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
                 .enable(SerializationFeature.INDENT_OUTPUT);

@@ -1,5 +1,6 @@
 package dev.ferry.cli;
 
+import dev.ferry.core.error.ErrorCode;
 import java.io.PrintWriter;
 import java.lang.reflect.Constructor;
 import java.nio.charset.StandardCharsets;
@@ -28,7 +29,7 @@ import picocli.CommandLine.ScopeType;
             "  2 invalid input      3 local environment (paths, permissions)",
             "  4 not reachable      5 authentication      6 conflict",
             "  7 storage failed     8 request rejected    9 run failed",
-            "  130 interrupted",
+            "  130 interrupted      141 output closed early (a reader such as head went away)",
             "%nEnvironment: FERRY_HOME (default ~/.ferry), FERRY_SERVER and FERRY_TOKEN (a remote server),",
             "  FERRY_SERVER_IDLE (local server idle stop, default 15m), NO_COLOR."
         })
@@ -91,7 +92,7 @@ public final class Ferry implements Callable<Integer> {
         PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
         PrintWriter err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
         try (CliContext ctx = new CliContext(System.getenv(), out, err, Terminal.interactive(System.getenv()), System.out)) {
-            System.exit(commandLine(ctx, args).execute(args));
+            System.exit(exitCode(commandLine(ctx, args).execute(args), out));
         }
     }
 
@@ -114,8 +115,17 @@ public final class Ferry implements Callable<Integer> {
         try (CliContext ctx = new CliContext(env, out, err, interactive)) {
             ctx.serverStarter = starter;
             CommandLine cli = commandLine(ctx, args);
-            return cli.execute(args);
+            return exitCode(cli.execute(args), out);
         }
+    }
+
+    /**
+     * A command that succeeded but whose output could not all be written ({@code ferry ... | head}: a
+     * PrintWriter keeps the error to itself) exits as a pipe's writer ended by SIGPIPE does, as the
+     * relays do.
+     */
+    static int exitCode(int code, PrintWriter out) {
+        return code == 0 && out.checkError() ? ErrorCode.OUTPUT_CLOSED.exitCode() : code;
     }
 
     /** The whole command tree (help, completion, tests). */

@@ -138,6 +138,8 @@ public final class ThinClient {
             return OptionalInt.of(CommandFrames.read(in, new Relay(stdout, stderr, note)));
         } catch (CommandFrames.Refused another) {
             return OptionalInt.empty(); // another build (nothing was written): run it here
+        } catch (OutputClosed gone) {
+            return OptionalInt.of(ErrorCode.OUTPUT_CLOSED.exitCode()); // closing the socket stops the command
         } catch (IOException e) {
             // the user may have seen output already: the command has run, whatever happens next
             if (note != null) {
@@ -163,19 +165,33 @@ public final class ThinClient {
     private record Relay(OutputStream stdout, OutputStream stderr, InterruptNote note) implements CommandFrames.Reader {
         @Override
         public void stdout(byte[] bytes, int len) throws IOException {
-            stdout.write(bytes, 0, len);
-            stdout.flush();
+            copy(bytes, len, stdout);
         }
 
         @Override
         public void stderr(byte[] bytes, int len) throws IOException {
-            stderr.write(bytes, 0, len);
-            stderr.flush();
+            copy(bytes, len, stderr);
+        }
+
+        private static void copy(byte[] bytes, int len, OutputStream to) throws OutputClosed {
+            try {
+                to.write(bytes, 0, len);
+                to.flush();
+            } catch (IOException e) {
+                throw new OutputClosed(e);
+            }
         }
 
         @Override
         public void onInterrupt(String text) {
             note.set(text);
+        }
+    }
+
+    /** Writing to this process's own stdout or stderr failed: their reader went away, not the server. */
+    private static final class OutputClosed extends IOException {
+        OutputClosed(IOException cause) {
+            super(cause);
         }
     }
 

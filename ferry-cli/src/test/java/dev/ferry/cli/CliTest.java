@@ -127,7 +127,9 @@ class CliTest {
         assertThat(up.at("/bundle/createdAt").asText()).matches("\\d{4}-\\d\\d-\\d\\dT.*Z");
         String id = up.at("/bundle/id").asText();
         assertThat(ok("bundle", "list", "--repo", "demo", "--output", "json").json().get(0).get("id").asText()).isEqualTo(id);
-        JsonNode files = ok("bundle", "list", "files", "--repo", "demo", "--label", "v1", "--output", "json").json();
+        CliRun.Result listed = ok("bundle", "list", "files", "--repo", "demo", "--label", "v1", "--output", "json");
+        assertThat(listed.out()).endsWith("]\n"); // streamed, and stdout still open for its last newline
+        JsonNode files = listed.json();
         assertThat(files).hasSize(41);
         assertThat(files.get(0).get("digest").asText()).startsWith("sha256:");
         assertThat(ok("label", "list", "--repo", "demo", "-o", "json").json()).hasSize(2);

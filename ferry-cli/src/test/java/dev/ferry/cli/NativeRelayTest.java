@@ -152,6 +152,21 @@ class NativeRelayTest {
     }
 
     @Test
+    void aReaderThatGoesAwayEndsTheRelayWith141() throws Exception {
+        TestFiles.tree(tmp.resolve("many"), 1500, 3);
+        assertThat(relay(tmp, Map.of(), "bundle", "upload", "--path", "many", "--repo", "demo", "--message", "m",
+                "--label", "many").exit()).isZero();
+        // more than a pipe holds (~150 KB of lines): the relay blocks on the full pipe until it is closed
+        Process p = start(buildPath(), tmp, Map.of(), "bundle", "list", "files", "--repo", "demo", "--label", "many");
+        p.getInputStream().close();
+        String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).isEqualTo(141);
+        assertThat(err).isEmpty();
+        assertThat(relay(tmp, Map.of(), "repo", "list").out()).contains("demo"); // the server keeps serving
+    }
+
+    @Test
     void ctrlCPrintsTheServersNoteExits130AndTheServerSeesTheClientGo() throws Exception {
         CountDownLatch noteSent = new CountDownLatch(1);
         CountDownLatch clientGone = new CountDownLatch(1);

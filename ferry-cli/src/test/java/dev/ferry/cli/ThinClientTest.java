@@ -166,6 +166,31 @@ class ThinClientTest {
 
     private static final class ClientGone extends RuntimeException {}
 
+    /** Where a reader such as {@code head} has gone: every write fails, as on a closed pipe. */
+    private static final java.io.OutputStream CLOSED_PIPE = new java.io.OutputStream() {
+        @Override
+        public void write(int b) throws IOException {
+            throw new IOException("Broken pipe");
+        }
+    };
+
+    @Test
+    void aReaderThatGoesAwayEndsTheCommandWith141NotWithABogusServerError() {
+        // relayed: the server did nothing wrong, so nothing is said and the exit is a pipe writer's
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        java.util.OptionalInt relayed = ThinClient.relay(new String[] {"repo", "list"}, Map.of("FERRY_HOME",
+                home.root().toString()), tmp, CLOSED_PIPE, err, false);
+        assertThat(relayed).hasValue(141);
+        assertThat(err.toString(StandardCharsets.UTF_8)).isEmpty();
+        assertThat(relayed(tmp, "repo", "list").out()).contains("demo"); // the server keeps serving
+        // in the CLI's own process: its PrintWriter swallows the error, the exit code says it
+        java.io.PrintWriter closed = new java.io.PrintWriter(new java.io.PrintStream(CLOSED_PIPE), true);
+        java.io.StringWriter errors = new java.io.StringWriter();
+        assertThat(Ferry.run(Map.of("FERRY_HOME", home.root().toString(), "FERRY_IN_PROCESS", "1"), closed,
+                new java.io.PrintWriter(errors), "version")).isEqualTo(141);
+        assertThat(errors.toString()).isEmpty();
+    }
+
     @Test
     void theEndpointIsTheOwnersOnlyAndGoesWithTheServer() throws IOException {
         assertThat(Files.getPosixFilePermissions(home.commandEndpoint())).isEqualTo(PosixFilePermissions.fromString("rw-------"));

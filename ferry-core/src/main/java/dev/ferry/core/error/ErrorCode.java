@@ -34,7 +34,12 @@ public enum ErrorCode {
     /** A bug or an unexpected failure. */
     INTERNAL(1, 500),
     /** The user interrupted the command (Ctrl-C). */
-    INTERRUPTED(130, 499);
+    INTERRUPTED(130, 499),
+    /**
+     * Whoever read the command's output went away before it ended ({@code ferry ... | head}): the
+     * exit status of a pipe's writer that SIGPIPE ended, which Java code never is.
+     */
+    OUTPUT_CLOSED(141, 499);
 
     private final int exitCode;
     private final int httpStatus;
