@@ -64,17 +64,18 @@ public final class RowsExport {
 
     private static void csv(InputStream rows, List<String> columns, OutputStream out) throws IOException {
         Writer writer = new OutputStreamWriter(out, StandardCharsets.UTF_8);
-        try (CSVPrinter printer = new CSVPrinter(writer, CSVFormat.RFC4180.builder().setRecordSeparator("\n").build())) {
-            printer.printRecord(columns);
-            forEachRow(rows, row -> {
-                List<String> values = new ArrayList<>(columns.size());
-                for (String c : columns) {
-                    JsonNode v = row.get(c);
-                    values.add(v == null || v.isNull() ? "" : v.asText());
-                }
-                printer.printRecord(values);
-            });
-        }
+        // flushed, never closed: `out` is the caller's, and may be this process's stdout
+        CSVPrinter printer = new CSVPrinter(writer, CSVFormat.RFC4180.builder().setRecordSeparator("\n").build());
+        printer.printRecord(columns);
+        forEachRow(rows, row -> {
+            List<String> values = new ArrayList<>(columns.size());
+            for (String c : columns) {
+                JsonNode v = row.get(c);
+                values.add(v == null || v.isNull() ? "" : v.asText());
+            }
+            printer.printRecord(values);
+        });
+        printer.flush();
     }
 
     private static void parquet(InputStream rows, List<String> columns, Map<String, SqlType> types, OutputStream out)

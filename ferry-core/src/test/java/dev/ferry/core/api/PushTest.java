@@ -18,7 +18,6 @@ import dev.ferry.core.model.Ingestion;
 import dev.ferry.core.transfer.TransferListener;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -196,6 +195,16 @@ class PushTest {
                 "\"data_id\":\"" + dev.ferry.core.model.Digest.of(Files.readAllBytes(d.dir().resolve("images/big0.png"))).hex());
     }
 
+    /** A stream an export writes to and must not close. */
+    private static final class CallersStream extends ByteArrayOutputStream {
+        boolean closed;
+
+        @Override
+        public void close() {
+            closed = true;
+        }
+    }
+
     @Test
     void tabularRowsExportAsCsvJsonlAndParquet() throws Exception {
         DatasetBuilder d = new DatasetBuilder(tmp.resolve("houses")).csv("rooms,city,price", "3,Oslo,250000",
@@ -207,20 +216,24 @@ class PushTest {
         Ingestion i = ferry.getIngestion("houses", null);
         Map<String, SqlType> types = Map.of("rooms", SqlType.parse("INT"), "city", SqlType.parse("VARCHAR(16)"));
 
-        ByteArrayOutputStream csv = new ByteArrayOutputStream();
+        // each leaves the caller's stream open: it may be this process's stdout
+        CallersStream csv = new CallersStream();
         RowsExport.write(ferry.openRows(i), i.columns(), types, RowsExport.Format.CSV, csv);
         assertThat(csv.toString(StandardCharsets.UTF_8).lines()).hasSize(4).first()
                 .isEqualTo("data_id,filename,extension,label,data_intent,rooms,city");
         assertThat(csv.toString(StandardCharsets.UTF_8)).contains(",,,90000,test,2,Rome");
+        assertThat(csv.closed).isFalse();
 
-        ByteArrayOutputStream jsonl = new ByteArrayOutputStream();
+        CallersStream jsonl = new CallersStream();
         RowsExport.write(ferry.openRows(i), i.columns(), types, RowsExport.Format.JSONL, jsonl);
         assertThat(jsonl.toString(StandardCharsets.UTF_8).lines()).hasSize(3);
+        assertThat(jsonl.closed).isFalse();
 
         Path parquet = tmp.resolve("houses.parquet");
-        try (OutputStream out = Files.newOutputStream(parquet)) {
-            RowsExport.write(ferry.openRows(i), i.columns(), types, RowsExport.Format.PARQUET, out);
-        }
+        CallersStream parquetBytes = new CallersStream();
+        RowsExport.write(ferry.openRows(i), i.columns(), types, RowsExport.Format.PARQUET, parquetBytes);
+        assertThat(parquetBytes.closed).isFalse();
+        Files.write(parquet, parquetBytes.toByteArray());
         HydratorSupplier<Map<String, Object>, Map<String, Object>> toMap = columns -> new Hydrator<>() {
             public Map<String, Object> start() {
                 return new LinkedHashMap<>();
