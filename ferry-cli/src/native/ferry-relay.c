@@ -270,9 +270,15 @@ static void write_all(int fd, const char *p, size_t n) {
     while (n > 0) {
         ssize_t w = write(fd, p, n);
         if (w < 0 && errno == EINTR) continue;
-        if (w < 0) {
+        if (w < 0 && errno == EPIPE) {
             /* the reader of our output went away (`ferry ... | head`): stop, as a pipe's writer does */
-            _exit(errno == EPIPE ? EXIT_OUTPUT_CLOSED : 1);
+            _exit(EXIT_OUTPUT_CLOSED);
+        }
+        if (w < 0) {
+            /* e.g. a redirect to a full disk: not silent, or the output would look whole */
+            fprintf(stderr, "error: cannot write the command's output: %s\n"
+                            "  hint: check where the output goes (free space, permissions)\n", strerror(errno));
+            _exit(EXIT_LOCAL);
         }
         p += w;
         n -= (size_t) w;

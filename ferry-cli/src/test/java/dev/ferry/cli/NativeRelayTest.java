@@ -85,6 +85,10 @@ class NativeRelayTest {
     }
 
     private Process start(Path build, Path cwd, Map<String, String> env, String... args) throws IOException {
+        return relayProcess(build, cwd, env, args).start();
+    }
+
+    private ProcessBuilder relayProcess(Path build, Path cwd, Map<String, String> env, String... args) {
         List<String> command = new ArrayList<>(List.of(relay.toString(), build.toString(), String.valueOf(FALLBACK.size())));
         command.addAll(FALLBACK);
         command.addAll(List.of(args));
@@ -94,7 +98,7 @@ class NativeRelayTest {
         pb.environment().put("FERRY_HOME", home.root().toString());
         pb.environment().put("FERRY_STDERR_TTY", "0");
         pb.environment().putAll(env);
-        return pb.start();
+        return pb;
     }
 
     /** Where this JVM's Ferry classes come from: what BuildId names, and the relay must name the same. */
@@ -164,6 +168,16 @@ class NativeRelayTest {
         assertThat(p.exitValue()).isEqualTo(141);
         assertThat(err).isEmpty();
         assertThat(relay(tmp, Map.of(), "repo", "list").out()).contains("demo"); // the server keeps serving
+    }
+
+    @Test
+    void anOutputThatCannotBeWrittenIsAnErrorNotAQuietExit() throws Exception {
+        Process p = relayProcess(buildPath(), tmp, Map.of(), "repo", "list")
+                .redirectOutput(new java.io.File("/dev/full")).start(); // every write: "No space left on device"
+        String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).isEqualTo(3);
+        assertThat(err).startsWith("error: cannot write the command's output: No space left on device");
     }
 
     @Test
