@@ -27,6 +27,7 @@ mkdir -p "$WORK" "$TRASH"
 python3 "$BENCH/gen-data.py" tree20k
 # shellcheck source=bench/lib.sh
 . "$BENCH/lib.sh"
+make_room $(( ROUNDS * 35 / 10 + 4 ))   # up to three trees per round (two downloads and cp -r), two stores
 OLD="$("$BENCH/build-rev.sh" "$REV")"
 declare -A F=([A]="$OLD/ferry" [B]="$ROOT/ferry")
 home() { echo "$WORK/ab-home-$1"; }

@@ -19,6 +19,7 @@ mkdir -p "$WORK" "$TRASH"
 python3 "$BENCH/gen-data.py" tree20k
 # shellcheck source=bench/lib.sh
 . "$BENCH/lib.sh"
+make_room $(( ${SERIES:-4} * 24 / 10 + 2 ))   # a store per build and series
 OLD="$("$BENCH/build-rev.sh" "$REV")"
 declare -A F=([A]="$OLD/ferry" [B]="$ROOT/ferry")
 cli() { local x=$1; shift; FERRY_HOME="$WORK/fresh-ab-$x" "${F[$x]}" "$@"; }

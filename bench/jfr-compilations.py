@@ -63,6 +63,10 @@ def main():
     for name, ms in by_method.most_common(15):
         note = f", {failed[name]} failed" if failed[name] else ""
         print(f"  {ms:6.0f} ms  {count[name]}x{note}  {name}")
+    thrown = [(ms, level, name) for _, ms, level, name, ok in events if not ok]
+    print(f"{len(thrown)} of them failed (e.g. the memory limit), {sum(t[0] for t in thrown):.0f} ms thrown away:")
+    for ms, level, name in sorted(thrown, reverse=True)[:15]:
+        print(f"  {ms:6.0f} ms  tier {level}  {name}")
 
 
 if __name__ == "__main__":

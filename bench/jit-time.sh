@@ -20,6 +20,7 @@ python3 "$BENCH/gen-data.py" tree20k
 # shellcheck source=bench/lib.sh
 . "$BENCH/lib.sh"
 "$FERRY" version >/dev/null
+make_room 4
 "$FERRY" server stop >/dev/null 2>&1 || true
 "$BENCH/away.sh" "$FERRY_HOME"
 mkdir -p "$FERRY_HOME"

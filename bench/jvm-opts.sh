@@ -24,6 +24,8 @@ python3 "$BENCH/gen-data.py" tree20k
 # shellcheck source=bench/lib.sh
 . "$BENCH/lib.sh"
 "$FERRY" version >/dev/null
+# per set: a store and a download per round (in-process), a store per series (server)
+if [ "$mode" = in-process ]; then make_room $(( ${ROUNDS:-5} * $# * 23 / 10 + 2 )); else make_room $(( ${SERIES:-3} * $# * 12 / 10 + 2 )); fi
 # use_set SET: exports the set's NAME=VALUE words and puts the rest in FERRY_JAVA_OPTS
 SET_VARS=""
 use_set() {

@@ -7,3 +7,18 @@ server_info() {
 
 # cpu_ms PID: the process's CPU time so far (user + system, /proc), in milliseconds
 cpu_ms() { awk '{print ($14 + $15) * 10}' "/proc/$1/stat"; }
+
+# make_room GB: makes sure the disk that holds $TRASH has GB (the outputs this script will move aside,
+# ~1.15 GB per copy of the 20k tree) free before anything is timed: empties the trash if not (which
+# then waits out ext4's recently-deleted window, see empty-trash.sh), and stops with exit 3 if that
+# is still not enough. Without it, a long A/B fills the disk halfway and its later runs time failures.
+make_room() {
+  local need_gb="$1" avail_kb
+  "$(dirname "${BASH_SOURCE[0]}")/empty-trash.sh" "$need_gb"
+  avail_kb=$(df -Pk "$(dirname "$TRASH")" | awk 'NR==2 {print $4}')
+  if [ "$avail_kb" -lt $(( need_gb * 1048576 )) ]; then
+    echo "$(basename "$0"): needs ~$need_gb GB free for its outputs, there are $(( avail_kb / 1048576 )) GB" \
+         "(even with $TRASH emptied)" >&2
+    exit 3
+  fi
+}

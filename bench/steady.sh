@@ -24,13 +24,9 @@ WARM="${WARM:-3}"
 export TRASH="$WORK/trash"
 export FERRY_HOME="$WORK/steady"
 mkdir -p "$WORK"
-need_kb=$(( (ROUNDS * 2 + WARM + 2) * 1150 * 1024 ))
-avail_kb=$(df -Pk "$WORK" | awk 'NR==2 {print $4}')
-if [ "$avail_kb" -lt "$need_kb" ]; then
-  echo "steady.sh: $ROUNDS rounds need ~$((need_kb / 1048576)) GB free in $WORK, there are $((avail_kb / 1048576)) GB;" \
-       "empty $TRASH (then wait ~6 minutes before timing anything: see away.sh)" >&2
-  exit 3
-fi
+# shellcheck source=bench/lib.sh
+. "$BENCH/lib.sh"
+make_room $(( (ROUNDS * 2 + WARM + 2) * 115 / 100 + 1 ))
 python3 "$BENCH/gen-data.py" tree20k
 "$FERRY" server stop >/dev/null 2>&1 || true
 rm -rf "$FERRY_HOME"
