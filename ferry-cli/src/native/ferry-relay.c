@@ -275,9 +275,15 @@ static void write_all(int fd, const char *p, size_t n) {
             _exit(EXIT_OUTPUT_CLOSED);
         }
         if (w < 0) {
-            /* e.g. a redirect to a full disk: not silent, or the output would look whole */
-            fprintf(stderr, "error: cannot write the command's output: %s\n"
-                            "  hint: check where the output goes (free space, permissions)\n", strerror(errno));
+            /* e.g. a redirect to a full disk: not silent, or the output would look whole (same line as OutputTarget) */
+            int err = errno;
+            char link[64], target[4096];
+            snprintf(link, sizeof link, "/proc/self/fd/%d", fd);
+            ssize_t len = readlink(link, target, sizeof target - 1);
+            target[len > 0 ? len : 0] = '\0';
+            fprintf(stderr, "error: cannot write the command's output%s%s: %s\n"
+                            "  hint: check where the output goes (free space, permissions) and run the command again\n",
+                    len > 0 ? " to " : "", target, strerror(err));
             _exit(EXIT_LOCAL);
         }
         p += w;

@@ -1,6 +1,6 @@
 package dev.ferry.cli;
 
-import dev.ferry.core.error.ErrorCode;
+import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.lang.reflect.Constructor;
 import java.nio.charset.StandardCharsets;
@@ -92,7 +92,7 @@ public final class Ferry implements Callable<Integer> {
         PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
         PrintWriter err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
         try (CliContext ctx = new CliContext(System.getenv(), out, err, Terminal.interactive(System.getenv()), System.out)) {
-            System.exit(exitCode(commandLine(ctx, args).execute(args), out));
+            System.exit(exitCode(commandLine(ctx, args).execute(args), out, OutputTarget.of(OutputTarget.STDOUT), System.err));
         }
     }
 
@@ -115,17 +115,19 @@ public final class Ferry implements Callable<Integer> {
         try (CliContext ctx = new CliContext(env, out, err, interactive)) {
             ctx.serverStarter = starter;
             CommandLine cli = commandLine(ctx, args);
-            return exitCode(cli.execute(args), out);
+            return exitCode(cli.execute(args), out, new OutputTarget(""), OutputStream.nullOutputStream());
         }
     }
 
     /**
-     * A command that succeeded but whose output could not all be written ({@code ferry ... | head}: a
-     * PrintWriter keeps the error to itself) exits as a pipe's writer ended by SIGPIPE does, as the
-     * relays do.
+     * A command that succeeded but whose output could not all be written exits as the relays do: as a
+     * pipe's writer ended by SIGPIPE ({@code ferry ... | head}), or with an error line on {@code err}
+     * where the output went to a file or device ({@link OutputTarget}). A PrintWriter keeps the error
+     * itself to itself, hence no reason in the line. Commands run for a relay ({@link #run}) write to
+     * its socket, whose reader is the relay.
      */
-    static int exitCode(int code, PrintWriter out) {
-        return code == 0 && out.checkError() ? ErrorCode.OUTPUT_CLOSED.exitCode() : code;
+    static int exitCode(int code, PrintWriter out, OutputTarget target, OutputStream err) {
+        return code == 0 && out.checkError() ? target.failed(null, err) : code;
     }
 
     /** The whole command tree (help, completion, tests). */

@@ -109,6 +109,12 @@ public final class ThinClient {
      */
     static OptionalInt relay(String[] args, Map<String, String> env, Path cwd, OutputStream stdout, OutputStream stderr,
             boolean interactive) {
+        return relay(args, env, cwd, stdout, stderr, interactive, OutputTarget::of);
+    }
+
+    /** {@link #relay}, told where the output streams go ({@link OutputTarget#of} for this process's own). */
+    static OptionalInt relay(String[] args, Map<String, String> env, Path cwd, OutputStream stdout, OutputStream stderr,
+            boolean interactive, java.util.function.IntFunction<OutputTarget> targets) {
         if (!relayable(List.of(args), env)) {
             return OptionalInt.empty();
         }
@@ -139,7 +145,9 @@ public final class ThinClient {
         } catch (CommandFrames.Refused another) {
             return OptionalInt.empty(); // another build (nothing was written): run it here
         } catch (OutputClosed gone) {
-            return OptionalInt.of(ErrorCode.OUTPUT_CLOSED.exitCode()); // closing the socket stops the command
+            // closing the socket stops the command; said only if it was not a reader going away
+            return OptionalInt.of(targets.apply(gone.fd).failed(gone.getCause().getMessage(),
+                    gone.fd == OutputTarget.STDERR ? OutputStream.nullOutputStream() : stderr));
         } catch (IOException e) {
             // the user may have seen output already: the command has run, whatever happens next
             if (note != null) {
@@ -165,20 +173,20 @@ public final class ThinClient {
     private record Relay(OutputStream stdout, OutputStream stderr, InterruptNote note) implements CommandFrames.Reader {
         @Override
         public void stdout(byte[] bytes, int len) throws IOException {
-            copy(bytes, len, stdout);
+            copy(bytes, len, stdout, OutputTarget.STDOUT);
         }
 
         @Override
         public void stderr(byte[] bytes, int len) throws IOException {
-            copy(bytes, len, stderr);
+            copy(bytes, len, stderr, OutputTarget.STDERR);
         }
 
-        private static void copy(byte[] bytes, int len, OutputStream to) throws OutputClosed {
+        private static void copy(byte[] bytes, int len, OutputStream to, int fd) throws OutputClosed {
             try {
                 to.write(bytes, 0, len);
                 to.flush();
             } catch (IOException e) {
-                throw new OutputClosed(e);
+                throw new OutputClosed(fd, e);
             }
         }
 
@@ -188,10 +196,16 @@ public final class ThinClient {
         }
     }
 
-    /** Writing to this process's own stdout or stderr failed: their reader went away, not the server. */
+    /**
+     * Writing to this process's own stdout or stderr (file descriptor {@code fd}) failed: their reader
+     * went away or their disk is full, not the server.
+     */
     private static final class OutputClosed extends IOException {
-        OutputClosed(IOException cause) {
+        final int fd;
+
+        OutputClosed(int fd, IOException cause) {
             super(cause);
+            this.fd = fd;
         }
     }
 

@@ -177,7 +177,7 @@ class NativeRelayTest {
         String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(p.exitValue()).isEqualTo(3);
-        assertThat(err).startsWith("error: cannot write the command's output: No space left on device");
+        assertThat(err).startsWith("error: cannot write the command's output to /dev/full: No space left on device");
     }
 
     @Test

@@ -192,6 +192,46 @@ class ThinClientTest {
     }
 
     @Test
+    void aFailedWriteToAFileIsAnErrorNotAClosedPipe() {
+        java.io.OutputStream fullDisk = new java.io.OutputStream() {
+            @Override
+            public void write(int b) throws IOException {
+                throw new IOException("No space left on device");
+            }
+        };
+        // relayed, stdout redirected to a file on a full disk: said, exit 3, and the server keeps serving
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        java.util.OptionalInt relayed = ThinClient.relay(new String[] {"repo", "list"}, Map.of("FERRY_HOME",
+                home.root().toString()), tmp, fullDisk, err, false, fd -> new OutputTarget("/data/out.txt"));
+        assertThat(relayed).hasValue(3);
+        assertThat(err.toString(StandardCharsets.UTF_8)).isEqualTo("error: cannot write the command's output to "
+                + "/data/out.txt: No space left on device\n  hint: check where the output goes (free space, permissions)"
+                + " and run the command again\n");
+        assertThat(relayed(tmp, "repo", "list").out()).contains("demo");
+        // the same stream behind a pipe is a reader that went away
+        assertThat(ThinClient.relay(new String[] {"repo", "list"}, Map.of("FERRY_HOME", home.root().toString()), tmp,
+                fullDisk, new java.io.ByteArrayOutputStream(), false, fd -> new OutputTarget("pipe:[1234]"))).hasValue(141);
+        // in the CLI's own process: the PrintWriter keeps the reason, the line names the file
+        java.io.PrintWriter out = new java.io.PrintWriter(new java.io.PrintStream(fullDisk), true);
+        out.println("repo demo");
+        java.io.ByteArrayOutputStream inProcessErr = new java.io.ByteArrayOutputStream();
+        assertThat(Ferry.exitCode(0, out, new OutputTarget("/dev/full"), inProcessErr)).isEqualTo(3);
+        assertThat(inProcessErr.toString(StandardCharsets.UTF_8)).startsWith("error: cannot write the command's output to /dev/full\n");
+        assertThat(Ferry.exitCode(6, out, new OutputTarget("/dev/full"), inProcessErr)).isEqualTo(6); // a failure says so itself
+    }
+
+    @Test
+    void onlyPipesAndSocketsHaveReadersThatGoAway() {
+        assertThat(new OutputTarget("pipe:[4026]").readerCanGoAway()).isTrue();
+        assertThat(new OutputTarget("socket:[77]").readerCanGoAway()).isTrue();
+        assertThat(new OutputTarget("").readerCanGoAway()).isTrue(); // the system did not say: as before
+        assertThat(new OutputTarget("/dev/full").readerCanGoAway()).isFalse();
+        assertThat(new OutputTarget("/home/me/out.json").readerCanGoAway()).isFalse();
+        // this JVM's own descriptors are named (Linux): whatever surefire made of them
+        assertThat(OutputTarget.of(OutputTarget.STDOUT).name()).isNotEmpty();
+    }
+
+    @Test
     void theEndpointIsTheOwnersOnlyAndGoesWithTheServer() throws IOException {
         assertThat(Files.getPosixFilePermissions(home.commandEndpoint())).isEqualTo(PosixFilePermissions.fromString("rw-------"));
         assertThat(Files.getPosixFilePermissions(home.commandEndpoint().getParent()))
