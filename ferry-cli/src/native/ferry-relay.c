@@ -29,7 +29,9 @@
 
 extern char **environ;
 
-enum { STDOUT_FRAME = 1, STDERR_FRAME = 2, ON_INTERRUPT_FRAME = 3, EXIT_FRAME = 4, REFUSED_FRAME = 5 };
+enum { STDOUT_FRAME = 1, STDERR_FRAME = 2, ON_INTERRUPT_FRAME = 3, EXIT_FRAME = 4, REFUSED_FRAME = 5, ACCEPTED_FRAME = 6 };
+/* how long to wait for the server to take or refuse the command, as ThinClient (FERRY_RELAY_TIMEOUT_MS for tests) */
+#define ANSWER_TIMEOUT_MS 10000
 static const char MAGIC[] = "FERRY-CLI-1\n";
 #define MAX_FRAME (1 << 20)
 /* ErrorCode.UNREACHABLE, LOCAL_ENVIRONMENT, OUTPUT_CLOSED */
@@ -253,6 +255,7 @@ static int read_exactly(struct reader *r, void *p, size_t n) {
         if (r->pos == r->len) {
             ssize_t got = read(r->fd, r->buf, sizeof r->buf);
             if (got < 0 && errno == EINTR) continue;
+            if (got == 0) errno = 0; /* the end, not a timeout */
             if (got <= 0) return -1;
             r->pos = 0;
             r->len = (size_t) got;
@@ -289,6 +292,17 @@ static void write_all(int fd, const char *p, size_t n) {
         p += w;
         n -= (size_t) w;
     }
+}
+
+static long answer_timeout_ms(void) {
+    const char *told = getenv("FERRY_RELAY_TIMEOUT_MS");
+    long ms = told && *told ? strtol(told, NULL, 10) : 0;
+    return ms > 0 ? ms : ANSWER_TIMEOUT_MS;
+}
+
+static void set_read_timeout(int fd, long ms) {
+    struct timeval tv = {.tv_sec = ms / 1000, .tv_usec = (ms % 1000) * 1000};
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
 }
 
 static void server_gone(const char *home, const char *why) {
@@ -363,9 +377,21 @@ int main(int argc, char **argv) {
     static struct reader in;
     in.fd = fd;
     static char frame[MAX_FRAME];
+    /* whatever answers the port without taking or refusing the command at once is not a working server */
+    set_read_timeout(fd, answer_timeout_ms());
+    int accepted = 0;
     for (;;) {
         unsigned char head[5];
-        if (read_exactly(&in, head, 5) != 0) server_gone(home, "the command's output ended before its exit code");
+        if (read_exactly(&in, head, 5) != 0) {
+            if (!accepted && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+                fprintf(stderr, "error: the local Ferry server's port (%d) did not take the command within %g s\n"
+                                "  hint: see %s/logs/server.log; if no Ferry server runs any more ('ferry server status'),"
+                                " delete %s/run/cli and run the command again\n",
+                        port, answer_timeout_ms() / 1000.0, home, home);
+                exit(EXIT_UNREACHABLE);
+            }
+            server_gone(home, "the command's output ended before its exit code");
+        }
         uint32_t len = (uint32_t) head[1] << 24 | (uint32_t) head[2] << 16 | (uint32_t) head[3] << 8 | head[4];
         if (len > MAX_FRAME) server_gone(home, "malformed command output: a frame too large");
         if (read_exactly(&in, frame, len) != 0) server_gone(home, "the command's output ended before its exit code");
@@ -383,6 +409,11 @@ int main(int argc, char **argv) {
                 if (len != 4) server_gone(home, "malformed command output: a bad exit frame");
                 return (int) ((uint32_t) (unsigned char) frame[0] << 24 | (uint32_t) (unsigned char) frame[1] << 16
                               | (uint32_t) (unsigned char) frame[2] << 8 | (unsigned char) frame[3]);
+            case ACCEPTED_FRAME:
+                /* the server runs it: from now on it may take as long as it needs */
+                accepted = 1;
+                set_read_timeout(fd, 0);
+                break;
             case REFUSED_FRAME:
                 /* before anything else: another build, or a command for the CLI's own process */
                 close(fd);

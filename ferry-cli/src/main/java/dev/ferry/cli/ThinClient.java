@@ -40,6 +40,12 @@ import java.util.Set;
 public final class ThinClient {
     /** {@code FERRY_RELAY=0}: always run the command in this process (diagnostics). */
     static final String RELAY_ENV = "FERRY_RELAY";
+    /**
+     * How long a relay waits for the server to take or refuse a command (it answers in milliseconds);
+     * {@code FERRY_RELAY_TIMEOUT_MS} for tests. Once taken, a command may run as long as it needs.
+     */
+    static final String ANSWER_TIMEOUT_ENV = "FERRY_RELAY_TIMEOUT_MS";
+    static final int ANSWER_TIMEOUT_MS = 10_000;
     /** Commands that manage the local server or its settings run in the client's own process. */
     private static final Set<String> OWN_PROCESS_COMMANDS = Set.of("serve", "server", "config");
     /** Command groups every subcommand of which works on the store. */
@@ -141,7 +147,14 @@ public final class ThinClient {
             }
             note = new InterruptNote(stderr);
             InputStream in = new BufferedInputStream(socket.getInputStream());
-            return OptionalInt.of(CommandFrames.read(in, new Relay(stdout, stderr, note)));
+            socket.setSoTimeout(answerTimeoutMillis(env));
+            return OptionalInt.of(CommandFrames.read(in, new Relay(stdout, stderr, note, socket)));
+        } catch (java.net.SocketTimeoutException noAnswer) {
+            // only before the server took the command (then the timeout goes): it has not run, nothing was written
+            writeQuietly(stderr, "error: the local Ferry server's port (" + endpoint.get(0) + ") did not take the command within "
+                    + java.math.BigDecimal.valueOf(answerTimeoutMillis(env), 3).stripTrailingZeros().toPlainString() + " s\n  hint: see " + home.serverLogFile() + "; if no Ferry server runs any"
+                    + " more ('ferry server status'), delete " + home.commandEndpoint() + " and run the command again\n");
+            return OptionalInt.of(ErrorCode.UNREACHABLE.exitCode());
         } catch (CommandFrames.Refused another) {
             return OptionalInt.empty(); // another build (nothing was written): run it here
         } catch (OutputClosed gone) {
@@ -153,14 +166,8 @@ public final class ThinClient {
             if (note != null) {
                 note.set("");
             }
-            String line = "error: the local Ferry server stopped answering in the middle of the command (" + e.getMessage()
-                    + ")\n  hint: see its log, " + home.serverLogFile() + ", and run the command again\n";
-            try {
-                stderr.write(line.getBytes(StandardCharsets.UTF_8));
-                stderr.flush();
-            } catch (IOException ignored) {
-                // stderr is gone too
-            }
+            writeQuietly(stderr, "error: the local Ferry server stopped answering in the middle of the command ("
+                    + e.getMessage() + ")\n  hint: see its log, " + home.serverLogFile() + ", and run the command again\n");
             return OptionalInt.of(ErrorCode.UNREACHABLE.exitCode());
         } finally {
             if (note != null) {
@@ -169,8 +176,31 @@ public final class ThinClient {
         }
     }
 
+    private static void writeQuietly(OutputStream stderr, String line) {
+        try {
+            stderr.write(line.getBytes(StandardCharsets.UTF_8));
+            stderr.flush();
+        } catch (IOException ignored) {
+            // stderr is gone too
+        }
+    }
+
+    static int answerTimeoutMillis(Map<String, String> env) {
+        try {
+            return Math.max(1, Integer.parseInt(env.getOrDefault(ANSWER_TIMEOUT_ENV, "")));
+        } catch (NumberFormatException e) {
+            return ANSWER_TIMEOUT_MS;
+        }
+    }
+
     /** Writes each frame where the command meant it, at once. */
-    private record Relay(OutputStream stdout, OutputStream stderr, InterruptNote note) implements CommandFrames.Reader {
+    private record Relay(OutputStream stdout, OutputStream stderr, InterruptNote note, Socket socket)
+            implements CommandFrames.Reader {
+        @Override
+        public void accepted() throws IOException {
+            socket.setSoTimeout(0);
+        }
+
         @Override
         public void stdout(byte[] bytes, int len) throws IOException {
             copy(bytes, len, stdout, OutputTarget.STDOUT);

@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -226,6 +227,25 @@ class NativeRelayTest {
             assertThat(run.out()).isEqualTo("partial\n");
             assertThat(run.err()).startsWith("error: the local Ferry server stopped answering in the middle of the command")
                     .contains("hint: see its log, " + tmp.resolve("stand-in") + "/logs/server.log");
+        }
+    }
+
+    @Test
+    void aPortThatNeverTakesTheCommandIsAnErrorAfterTheTimeoutWhileATakenCommandMayBeSilentForLonger() throws Exception {
+        try (Squatter squatter = Squatter.on(new FerryHome(tmp.resolve("squatted")))) {
+            long start = System.nanoTime();
+            Run run = relay(tmp, Map.of("FERRY_HOME", squatter.home().root().toString(), "FERRY_RELAY_TIMEOUT_MS", "300"),
+                    "repo", "list");
+            assertThat(run.exit()).isEqualTo(4);
+            assertThat(run.out()).isEmpty();
+            assertThat(run.err()).startsWith("error: the local Ferry server's port (" + squatter.port()
+                    + ") did not take the command within 0.3 s").contains("delete " + squatter.home().commandEndpoint());
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(8));
+        }
+        try (CommandSocket slow = standIn(Squatter.SILENT_FOR_A_SECOND)) {
+            Run run = relay(tmp, Map.of("FERRY_HOME", tmp.resolve("stand-in").toString(), "FERRY_RELAY_TIMEOUT_MS", "200"),
+                    "repo", "list");
+            assertThat(run).isEqualTo(new Run(0, "", ""));
         }
     }
 

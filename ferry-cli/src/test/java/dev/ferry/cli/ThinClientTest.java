@@ -221,6 +221,30 @@ class ThinClientTest {
     }
 
     @Test
+    void aPortThatNeverTakesTheCommandIsAnErrorAfterTheTimeoutWhileATakenCommandMayBeSilentForLonger() throws Exception {
+        try (Squatter squatter = Squatter.on(new FerryHome(tmp.resolve("squatted")))) {
+            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+            java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+            long start = System.nanoTime();
+            java.util.OptionalInt relayed = ThinClient.relay(new String[] {"repo", "list"}, Map.of("FERRY_HOME",
+                    squatter.home().root().toString(), "FERRY_RELAY_TIMEOUT_MS", "300"), tmp, out, err, false);
+            assertThat(relayed).hasValue(4);
+            assertThat(out.size()).isZero();
+            assertThat(err.toString(StandardCharsets.UTF_8)).startsWith("error: the local Ferry server's port ("
+                    + squatter.port() + ") did not take the command within 0.3 s").contains("delete " + squatter.home().commandEndpoint());
+            assertThat(java.time.Duration.ofNanos(System.nanoTime() - start)).isLessThan(java.time.Duration.ofSeconds(8));
+        }
+        Path standIn = new FerryHome(tmp.resolve("stand-in")).commandEndpoint();
+        try (dev.ferry.server.CommandSocket slow = dev.ferry.server.CommandSocket.open(standIn, "t", null,
+                Squatter.SILENT_FOR_A_SECOND, line -> {})) {
+            java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+            assertThat(ThinClient.relay(new String[] {"repo", "list"}, Map.of("FERRY_HOME", tmp.resolve("stand-in").toString(),
+                    "FERRY_RELAY_TIMEOUT_MS", "200"), tmp, new java.io.ByteArrayOutputStream(), err, false)).hasValue(0);
+            assertThat(err.size()).isZero();
+        }
+    }
+
+    @Test
     void onlyPipesAndSocketsHaveReadersThatGoAway() {
         assertThat(new OutputTarget("pipe:[4026]").readerCanGoAway()).isTrue();
         assertThat(new OutputTarget("socket:[77]").readerCanGoAway()).isTrue();

@@ -124,6 +124,7 @@ public final class CommandSocket implements AutoCloseable {
                 frames.refuse(refusal);
                 return;
             }
+            frames.accept();
             frames.exit(runner.run(ferry, command, frames));
         } catch (IOException gone) {
             // the client went away (Ctrl-C): the command was interrupted and there is nobody to tell

@@ -13,9 +13,12 @@ import java.nio.charset.StandardCharsets;
  *
  * <p>The request: the magic line, the token, then the {@link Wire.Command} as big-endian ints and
  * length-prefixed UTF-8 strings (build, cwd, interactive, columns, args, env). The response: frames, each a channel
- * byte, a big-endian int length and that many bytes — stdout and stderr bytes in the order the command
- * wrote them; the note a client prints if its user interrupts it (empty: none); and last either the
- * exit code (a 4-byte int) or, before anything else, a refusal (the client then runs the command itself).
+ * byte, a big-endian int length and that many bytes. First, at once, either an empty "accepted" frame
+ * or a refusal (the client then runs the command itself); after an acceptance, stdout and stderr bytes
+ * in the order the command wrote them, the note a client prints if its user interrupts it (empty:
+ * none), and last the exit code (a 4-byte int). A client waits a bounded time for the first frame
+ * only: whatever answers its port without one is not a working Ferry server, while a command may
+ * rightly run a long time without a word.
  */
 public final class CommandFrames {
     public static final String CONTENT_TYPE = "application/vnd.ferry.cli-frames";
@@ -24,6 +27,7 @@ public final class CommandFrames {
     public static final byte ON_INTERRUPT = 3;
     public static final byte EXIT = 4;
     public static final byte REFUSED = 5;
+    public static final byte ACCEPTED = 6;
     static final byte[] MAGIC = "FERRY-CLI-1\n".getBytes(StandardCharsets.UTF_8);
     /** Bounds that keep a garbage request from allocating much: a command line is far smaller. */
     static final int MAX_STRING = 1 << 20;
@@ -95,6 +99,11 @@ public final class CommandFrames {
             } catch (IOException gone) {
                 // the client has gone: there is nobody to interrupt
             }
+        }
+
+        /** Says the server runs this command (first, before any output). */
+        public void accept() throws IOException {
+            write(ACCEPTED, new byte[0], 0, 0);
         }
 
         /** Says the server will not run this command (before any output): the client runs it itself. */
@@ -196,6 +205,9 @@ public final class CommandFrames {
         default void stderr(byte[] bytes, int len) throws IOException {}
 
         default void onInterrupt(String note) {}
+
+        /** The server took the command: from now on it may run as long as it needs. */
+        default void accepted() throws IOException {}
     }
 
     /**
@@ -232,6 +244,7 @@ public final class CommandFrames {
                     return ((buffer[0] & 0xff) << 24) | ((buffer[1] & 0xff) << 16) | ((buffer[2] & 0xff) << 8) | (buffer[3] & 0xff);
                 }
                 case REFUSED -> throw new Refused(new String(buffer, 0, len, StandardCharsets.UTF_8));
+                case ACCEPTED -> reader.accepted();
                 default -> throw new IOException("malformed command output: unknown channel " + channel);
             }
         }
