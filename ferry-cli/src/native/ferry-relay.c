@@ -385,9 +385,9 @@ int main(int argc, char **argv) {
         if (read_exactly(&in, head, 5) != 0) {
             if (!accepted && (errno == EAGAIN || errno == EWOULDBLOCK)) {
                 fprintf(stderr, "error: the local Ferry server's port (%d) did not take the command within %g s\n"
-                                "  hint: see %s/logs/server.log; if no Ferry server runs any more ('ferry server status'),"
-                                " delete %s/run/cli and run the command again\n",
-                        port, answer_timeout_ms() / 1000.0, home, home);
+                                "  hint: 'ferry server status' clears what a dead server left behind; then run the command"
+                                " again (if the server still runs, see its log, %s/logs/server.log)\n",
+                        port, answer_timeout_ms() / 1000.0, home);
                 exit(EXIT_UNREACHABLE);
             }
             server_gone(home, "the command's output ended before its exit code");

@@ -286,6 +286,10 @@ final class LocalServer {
         }
     }
 
+    /**
+     * Removes what a dead server left: its server.json, and its command port's file, which after a
+     * kill -9 may name a port another program now answers (the relays would wait on it in vain).
+     */
     private void removeStale(ServerInfo info) {
         try {
             // only if it still names the dead process: a new server may just have written its own
@@ -294,6 +298,15 @@ final class LocalServer {
             }
         } catch (IOException ignored) {
             // the next start overwrites it
+        }
+        try {
+            // by its token, which is the server's: a new server writes this file before its server.json
+            List<String> endpoint = Files.readAllLines(home.commandEndpoint());
+            if (endpoint.size() >= 2 && endpoint.get(1).equals(info.token())) {
+                Files.deleteIfExists(home.commandEndpoint());
+            }
+        } catch (IOException ignored) {
+            // none, or the next start overwrites it
         }
     }
 

@@ -153,8 +153,8 @@ public final class ThinClient {
             // only before the server took the command (then the timeout goes): it has not run, nothing was written
             String seconds = java.math.BigDecimal.valueOf(answerTimeoutMillis(env), 3).stripTrailingZeros().toPlainString();
             writeQuietly(stderr, "error: the local Ferry server's port (" + endpoint.get(0) + ") did not take the command within "
-                    + seconds + " s\n  hint: see " + home.serverLogFile() + "; if no Ferry server runs any more ('ferry server"
-                    + " status'), delete " + home.commandEndpoint() + " and run the command again\n");
+                    + seconds + " s\n  hint: 'ferry server status' clears what a dead server left behind; then run the command"
+                    + " again (if the server still runs, see its log, " + home.serverLogFile() + ")\n");
             return OptionalInt.of(ErrorCode.UNREACHABLE.exitCode());
         } catch (CommandFrames.Refused another) {
             return OptionalInt.empty(); // another build (nothing was written): run it here

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -166,6 +167,39 @@ class DaemonTest {
         assertThat(r.exit()).as(r.toString()).isZero();
         assertThat(info().pid()).isNotEqualTo(dead.pid());
         assertThat(info().token()).isNotEqualTo("old-token");
+    }
+
+    @Test
+    void aDeadServersCommandPortFileGoesWithItsServerFileNotANewServers() throws Exception {
+        Process dead = new ProcessBuilder("true").start();
+        dead.waitFor();
+        FerryHome ferryHome = new FerryHome(home);
+        new ServerInfo(dead.pid(), "127.0.0.1", 1, "old-token", "0.0.1", Instant.now(), "0.0.1+1.1")
+                .write(ferryHome.serverFile());
+        // a new server writes its command port file before its server.json: that one must stay
+        Files.createDirectories(ferryHome.commandEndpoint().getParent());
+        Files.writeString(ferryHome.commandEndpoint(), "1\nnew-token\n");
+        assertThat(ferry.run("server", "status").out()).startsWith("not running");
+        assertThat(ferryHome.serverFile()).doesNotExist();
+        assertThat(ferryHome.commandEndpoint()).exists();
+
+        // the dead server's own, on a port another program now answers without a word (kill -9, port reused)
+        new ServerInfo(dead.pid(), "127.0.0.1", 1, "old-token", "0.0.1", Instant.now(), "0.0.1+1.1")
+                .write(ferryHome.serverFile());
+        try (Squatter squatter = Squatter.on(ferryHome)) {
+            Files.writeString(ferryHome.commandEndpoint(), squatter.port() + "\nold-token\n");
+            java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+            assertThat(ThinClient.relay(new String[] {"repo", "list"}, Map.of("FERRY_HOME", home.toString(),
+                    "FERRY_RELAY_TIMEOUT_MS", "200"), home, java.io.OutputStream.nullOutputStream(), err, false)).hasValue(4);
+            assertThat(err.toString(java.nio.charset.StandardCharsets.UTF_8)).contains("'ferry server status' clears");
+            // what the hint says: status clears both files, and the next command starts a server of its own
+            assertThat(ferry.run("server", "status").out()).startsWith("not running");
+            assertThat(ferryHome.serverFile()).doesNotExist();
+            assertThat(ferryHome.commandEndpoint()).doesNotExist();
+            CliRun.Result listed = ferry.run("repo", "list");
+            assertThat(listed.exit()).as(listed.toString()).isZero();
+            assertThat(Files.readAllLines(ferryHome.commandEndpoint()).get(1)).isEqualTo(info().token());
+        }
     }
 
     @Test
