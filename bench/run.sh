@@ -21,6 +21,10 @@ for tool in restic hyperfine /usr/bin/time; do
 done
 mkdir -p "$WORK"
 "$FERRY" version >/dev/null   # build and warm the class-data archive before timing anything
+# The launcher rebuilds when sources are newer than its jar: an edit during a series rebuilds it in an
+# untimed step and replaces the running server, so a "fresh server" run is then its very first upload.
+jar_stamp() { stat -c '%Y %s' "$REPO_ROOT/ferry-cli/target/ferry.jar" 2>/dev/null || echo none; }
+jar_at_start="$(jar_stamp)"
 
 has() { local p; for p in "${parts[@]}"; do [ "$p" = "$1" ] && return 0; done; return 1; }
 
@@ -136,4 +140,8 @@ if has memory; then
   away "$FH" "$IP"; empty_trash
 fi
 
+if [ "$(jar_stamp)" != "$jar_at_start" ]; then
+  echo "**WARNING: Ferry's jar was rebuilt during this series (sources edited while it ran?): its numbers are not valid.**"
+  echo
+fi
 python3 "$BENCH/summarize.py" "$results"
