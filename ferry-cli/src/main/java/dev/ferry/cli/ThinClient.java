@@ -132,6 +132,7 @@ public final class ThinClient {
             return OptionalInt.empty();
         }
         InterruptNote note = null;
+        int answerTimeout = answerTimeoutMillis(env);
         try (Socket socket = new Socket()) {
             try {
                 // a dead server's port refuses at once, and then the full CLI sorts it out
@@ -147,11 +148,11 @@ public final class ThinClient {
             }
             note = new InterruptNote(stderr);
             InputStream in = new BufferedInputStream(socket.getInputStream());
-            socket.setSoTimeout(answerTimeoutMillis(env));
+            socket.setSoTimeout(answerTimeout);
             return OptionalInt.of(CommandFrames.read(in, new Relay(stdout, stderr, note, socket)));
         } catch (java.net.SocketTimeoutException noAnswer) {
             // only before the server took the command (then the timeout goes): it has not run, nothing was written
-            String seconds = java.math.BigDecimal.valueOf(answerTimeoutMillis(env), 3).stripTrailingZeros().toPlainString();
+            String seconds = java.math.BigDecimal.valueOf(answerTimeout, 3).stripTrailingZeros().toPlainString();
             writeQuietly(stderr, "error: the local Ferry server's port (" + endpoint.get(0) + ") did not take the command within "
                     + seconds + " s\n  hint: 'ferry server status' clears what a dead server left behind; then run the command"
                     + " again (if the server still runs, see its log, " + home.serverLogFile() + ")\n");
