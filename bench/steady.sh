@@ -14,8 +14,9 @@
 # the VM's speed within a round does not favour either. The local server is started fresh SERVERS
 # times (default 1) and does WARM untimed uploads and downloads first each time (its JIT settles over
 # the first ~10 GB; the first uploads after a start are slower, see bench/RESULTS.md). The summary
-# adds a 95% bootstrap interval of the geometric mean of the per-round ratios: the target "at most
-# cp -r's time" is met with confidence only when the interval's upper end is below 1.
+# adds a 95% bootstrap interval of the geometric mean of the per-round ratios (resampling whole
+# servers when there are several: one server's rounds are not independent of each other): the target
+# "at most cp -r's time" is met with confidence only when the interval's upper end is below 1.
 # Outputs are moved to bench/work/trash, never deleted during the run. Needs: the tree of
 # bench/run.sh (generated on first use) and ~2 GB of disk per round.
 set -euo pipefail
@@ -67,7 +68,7 @@ for server in $(seq 1 "$SERVERS"); do
     d=$(timed download "$WORK/steady-out")
     "$BENCH/away.sh" "$WORK/steady-cp" "$WORK/steady-out"
     echo "server $server, round $r: ferry upload $f ms, cp -r $c ms, ferry download $d ms" >&2
-    results+=("$f $c $d")
+    results+=("$f $c $d $server")
   done
 done
 printf '%s\n' "${results[@]}" | python3 -c '
@@ -75,19 +76,26 @@ import math, random, sys, statistics as st
 rows = [tuple(map(int, l.split())) for l in sys.stdin if l.strip()]
 cp = [r[1] for r in rows]
 
-def geomean_interval(ratios, draws=10000):
-    """95% bootstrap interval of the geometric mean of the per-round ratios (seeded: reproducible)."""
+def geomean_interval(col, draws=10000):
+    """The geometric mean of the per-round ratios and its 95% bootstrap interval (seeded: reproducible).
+    With several servers, whole servers are resampled: the rounds of one server share the state of its JIT."""
     rnd = random.Random(1)
-    logs = [math.log(x) for x in ratios]
-    means = sorted(st.fmean(rnd.choices(logs, k=len(logs))) for _ in range(draws))
-    return math.exp(st.fmean(logs)), math.exp(means[int(0.025 * draws)]), math.exp(means[int(0.975 * draws) - 1])
+    by_server = {}
+    for r in rows:
+        by_server.setdefault(r[3], []).append(math.log(r[col] / r[1]))
+    clusters = list(by_server.values())
+    if len(clusters) == 1:
+        clusters = [[x] for x in clusters[0]]
+    mean = lambda cs: st.fmean([x for c in cs for x in c])
+    means = sorted(mean(rnd.choices(clusters, k=len(clusters))) for _ in range(draws))
+    return math.exp(mean(clusters)), math.exp(means[int(0.025 * draws)]), math.exp(means[int(0.975 * draws) - 1])
 
 print("| ferry | rounds | ferry median (ms) | cp -r median (ms) | ratio of medians | geometric mean of ratios [95% interval] | per-round ratios (sorted) | rounds ferry <= cp |")
 print("|---|---|---|---|---|---|---|---|")
 for name, col in (("cold upload", 0), ("download", 2)):
     f = [r[col] for r in rows]
     ratios = sorted(r[col] / r[1] for r in rows)
-    g, lo, hi = geomean_interval(ratios)
+    g, lo, hi = geomean_interval(col)
     print(f"| {name} | {len(rows)} | {st.median(f):.0f} | {st.median(cp):.0f} | {st.median(f) / st.median(cp):.2f} | "
           + f"{g:.2f} [{lo:.2f}, {hi:.2f}] | " + ", ".join(f"{x:.2f}" for x in ratios)
           + f" | {sum(r[col] <= r[1] for r in rows)} of {len(rows)} |")
