@@ -9,16 +9,11 @@
 # user + system) and the compile time that fell inside it, then the costliest compiled methods
 # (bench/jfr-compilations.py). Outputs of earlier runs are moved aside (away.sh), never deleted.
 set -euo pipefail
-BENCH="$(cd "$(dirname "$0")" && pwd)"
-ROOT="$(dirname "$BENCH")"
-FERRY="$ROOT/ferry"
-WORK="$BENCH/work"
-T="$BENCH/data/tree20k"
-export TRASH="$WORK/trash"
+# shellcheck source=bench/lib.sh
+. "$(dirname "$0")/lib.sh"
+bench_paths
 export FERRY_HOME="$WORK/jit-time"
 python3 "$BENCH/gen-data.py" tree20k
-# shellcheck source=bench/lib.sh
-. "$BENCH/lib.sh"
 "$FERRY" version >/dev/null
 make_room 4
 "$FERRY" server stop >/dev/null 2>&1 || true

@@ -1,5 +1,17 @@
 # Sourced by the bench scripts: small helpers they share.
 
+# bench_paths: sets the paths most scripts work with: BENCH (this folder), ROOT (the project), FERRY
+# (its launcher), WORK (bench/work), T (the 20k-file tree of gen-data.py) and TRASH (exported, for
+# away.sh). A script with paths of its own sets them itself instead.
+bench_paths() {
+  BENCH="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+  ROOT="$(dirname "$BENCH")"
+  FERRY="$ROOT/ferry"
+  WORK="$BENCH/work"
+  T="$BENCH/data/tree20k"
+  export TRASH="$WORK/trash"
+}
+
 # server_info HOME FIELD: a field (pid, port, token, ...) of the local server's HOME/server.json
 server_info() {
   python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])' "$1/server.json" "$2"

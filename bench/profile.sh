@@ -11,21 +11,16 @@
 # The profiler is loaded when the server starts and samples only between the start and stop
 # commands sent around each profiled run, so the untimed runs cost nothing extra.
 set -euo pipefail
-BENCH="$(cd "$(dirname "$0")" && pwd)"
-ROOT="$(dirname "$BENCH")"
-FERRY="$ROOT/ferry"
-WORK="$BENCH/work"
-T="$BENCH/data/tree20k"
+# shellcheck source=bench/lib.sh
+. "$(dirname "$0")/lib.sh"
+bench_paths
 WHAT="${1:-upload}"
 WARM="${2:-6}"
 N="${3:-3}"
 case "$WHAT" in upload|download) ;; *) echo "usage: $0 upload|download [WARM] [N]" >&2; exit 2 ;; esac
-export TRASH="$WORK/trash"
 export FERRY_HOME="$WORK/profile-home"
 OUT="$WORK/profile"
 AP_VERSION=4.1
-# shellcheck source=bench/lib.sh
-. "$BENCH/lib.sh"
 # shellcheck source=scripts/find-jdk.sh
 . "$ROOT/scripts/find-jdk.sh"
 ferry_find_jdk
