@@ -9,16 +9,12 @@
 # time of each upload (the CLI's relay included) and the server's CPU time (/proc, user + system),
 # then the means and medians of uploads 2..N. Outputs of earlier runs are moved aside (away.sh).
 set -euo pipefail
-BENCH="$(cd "$(dirname "$0")" && pwd)"
-ROOT="$(dirname "$BENCH")"
-WORK="$BENCH/work"
-T="$BENCH/data/tree20k"
+# shellcheck source=bench/lib.sh
+. "$(dirname "$0")/lib.sh"
+bench_paths
 REV="${1:?usage: bench/fresh-ab.sh REV}"
-export TRASH="$WORK/trash"
 mkdir -p "$WORK" "$TRASH"
 python3 "$BENCH/gen-data.py" tree20k
-# shellcheck source=bench/lib.sh
-. "$BENCH/lib.sh"
 make_room $(( ${SERIES:-4} * 24 / 10 + 2 ))   # a store per build and series
 OLD="$("$BENCH/build-rev.sh" "$REV")"
 declare -A F=([A]="$OLD/ferry" [B]="$ROOT/ferry")
