@@ -4,7 +4,7 @@
     bench/profile-summary.py FILE.collapsed...
 
 Each line of a file is `thread;frame;...;leaf COUNT`, the thread's name first (the `threads` option).
-Printed: the share of CPU samples per thread (numbers in names dropped, so a pool's threads add up),
+Printed: the share of CPU samples per thread (a pool's threads added up),
 the leaf frames that take the most (kernel frames end in `_[k]`), and Ferry's own methods inclusive
 (a method counts once per sample however deep it recurses).
 """
@@ -24,6 +24,12 @@ def read(paths):
                 yield stack.split(";"), int(count)
 
 
+def thread_kind(frame):
+    """`[ferry-read-2 tid=7744]` -> `ferry-read`: the tid and a pool's trailing number go, so that a
+    pool's threads add up; numbers inside a name stay (`C2 CompilerThre`, the kernel's 15 characters)."""
+    return re.sub(r"(-\d+)?\s*tid=\d+\]$", "", frame).lstrip("[")
+
+
 def main(paths):
     total = 0
     threads = collections.Counter()
@@ -31,7 +37,7 @@ def main(paths):
     ferry = collections.Counter()
     for frames, n in read(paths):
         total += n
-        threads[re.sub(r"[-\s]*\d+|\s*tid=\d+", "", frames[0]).strip("[] ")] += n
+        threads[thread_kind(frames[0])] += n
         leaves[frames[-1]] += n
         for method in {f for f in frames[1:] if f.startswith("dev/ferry/") and "$$Lambda" not in f}:
             ferry[method] += n
