@@ -33,12 +33,13 @@ import picocli.CommandLine.Parameters;
             DatasetCommands.Diff.class, DatasetCommands.Pull.class, DatasetCommands.Delete.class})
 final class DatasetCommands extends CommandGroup {
 
-    @Command(name = "push", aliases = {}, description = {"Check a dataset folder, store it as a new version of its table, and ingest its records.",
+    @Command(name = "push", description = {"Check a dataset folder, store it as a new version of its table, and ingest its records.",
         "Every local check runs first: nothing moves unless the dataset would ingest cleanly.",
         "Then the server stores and ingests it as a run, shown live; Ctrl-C detaches (the run goes on).",
         "Exit 0 on success, 2 if the checks fail, 9 if some records failed during ingestion."})
     static final class Push extends FerryCommand {
-        @Parameters(index = "0", paramLabel = "PATH", description = "The dataset folder.")
+        @Parameters(index = "0", arity = "0..1", paramLabel = "PATH", description = {"The dataset folder (or a tabular dataset's CSV file).",
+            "Without it, --config names the data by its paths (the dataset folder is the parent of its first sidecar folder)."})
         Path path;
 
         @Mixin
@@ -67,17 +68,28 @@ final class DatasetCommands extends CommandGroup {
         @Override
         protected int run() throws InterruptedException {
             // the same checks the server runs, here first: a mistake costs nothing and moves nothing
+            path = config.dataset(ctx, path);
             Preflight.Result preflight = Preflight.run(path, config.config, config.flags());
-            if (dryRun || !preflight.ok()) {
-                if (ctx.json()) ctx.printJson(PreflightOutput.json(ctx, path, preflight, false));
-                else PreflightOutput.print(ctx.out, ctx::shown, path, preflight);
+            if (dryRun || !preflight.ok() || preflight.dataset() == null) {
+                if (preflight.ok() && !dryRun) {
+                    throw dev.ferry.core.error.FerryException.invalid("dataset push needs a dataset, not a config file on its"
+                            + " own: " + ctx.shown(path), "pass the dataset folder with --config FILE, or --config FILE alone"
+                            + " when its paths name the data");
+                }
+                if (ctx.json()) {
+                    ctx.printJson(PreflightOutput.json(ctx, path, preflight, false));
+                } else {
+                    // the check's report is the output of a dry run; of a refused push, it is why it stopped
+                    PreflightOutput.print(dryRun ? ctx.out : ctx.err, ctx::shown, path, preflight);
+                }
                 if (!preflight.ok() && !dryRun) {
                     PreflightFailed failed = new PreflightFailed(preflight);
                     ctx.err.println("error: " + failed.getMessage() + " — " + failed.hint());
                 }
                 return PreflightOutput.exitCode(preflight);
             }
-            RunSpec spec = PushRequest.spec(new PushRequest(path, config.config, config.flags(), message, label));
+            PreflightOutput.printNotes(ctx, preflight);
+            RunSpec spec = PushRequest.spec(PushRequest.of(preflight, config.config, config.flags(), message, label));
             try (ProgressDisplay.Handle progress = ProgressDisplay.create(ctx, "Uploading")) {
                 // a remote server gets the blobs it lacks first; the local one reads the folder itself
                 spec = ctx.api().stage(spec, progress.listener());

@@ -41,6 +41,7 @@ public final class Ferry implements Callable<Integer> {
         COMMANDS.put("dataset", DatasetCommands.class);
         COMMANDS.put("push", DatasetCommands.Push.class);
         COMMANDS.put("ingest", IngestCommands.class);
+        COMMANDS.put("data", DataCommands.class);
         COMMANDS.put("repo", RepoCommands.class);
         COMMANDS.put("bundle", BundleCommands.class);
         COMMANDS.put("label", LabelCommands.class);
@@ -153,7 +154,8 @@ public final class Ferry implements Callable<Integer> {
         boolean needsAll = branch == null || branch.equals("help") || branch.equals("completion");
         for (Map.Entry<String, Class<?>> command : COMMANDS.entrySet()) {
             if (needsAll || command.getKey().equals(branch)) {
-                cli.addSubcommand(command.getKey(), new CommandLine(command.getValue(), factory));
+                CommandLine sub = new CommandLine(command.getValue(), factory);
+                cli.addSubcommand(command.getKey(), command.getKey().equals("data") ? DataCommands.withIngest(sub, factory) : sub);
             }
         }
         // relative paths are the user's: against their directory, also when the server runs the command

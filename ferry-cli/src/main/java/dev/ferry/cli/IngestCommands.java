@@ -15,16 +15,17 @@ import picocli.CommandLine.Parameters;
         subcommands = {IngestCommands.Validate.class, IngestCommands.Schema.class, DatasetCommands.Push.class})
 final class IngestCommands extends CommandGroup {
 
-    @Command(name = "validate", description = {"Check an ingest config, or a dataset folder (its config, then its data).",
+    @Command(name = "validate", description = {"Check an ingest config, or a dataset (its config, then its data).",
         "Local only: never contacts a server. Exit 0 if it would ingest cleanly, 2 if not, 3 if a file cannot be read."})
     static final class Validate extends FerryCommand {
-        @Parameters(index = "0", paramLabel = "PATH", description = "An ingest config (YAML or JSON), or a dataset folder.")
+        @Parameters(index = "0", arity = "0..1", paramLabel = "PATH", description = {"A dataset folder, a tabular dataset's CSV file, or an ingest config (YAML or JSON) on its own.",
+            "Without it, --config names the data by its paths (the dataset folder is the parent of its first sidecar folder)."})
         Path target;
 
         @Mixin
         ConfigFlagOptions config;
 
-        @Option(names = "--print-config", description = "Also print the resolved config (file, flags and what the folder holds).")
+        @Option(names = "--print-config", description = "Also print the resolved config: the file, the flags, what the folder holds, inferred and default values.")
         boolean printConfig;
 
         Validate(CliContext ctx) {
@@ -33,12 +34,13 @@ final class IngestCommands extends CommandGroup {
 
         @Override
         protected int run() throws Exception {
+            target = config.dataset(ctx, target);
             Preflight.Result result = Preflight.run(target, config.config, config.flags());
             if (ctx.json()) {
                 ctx.printJson(PreflightOutput.json(ctx, target, result, printConfig));
             } else {
                 if (printConfig) {
-                    ctx.out.print(yaml().writeValueAsString(result.config().document()));
+                    PreflightOutput.printConfig(ctx.out, result);
                 }
                 PreflightOutput.print(ctx.out, ctx::shown, target, result);
             }

@@ -28,24 +28,28 @@ final class PreflightOutput {
     static void print(PrintWriter out, Function<Path, String> shown, Path target, Preflight.Result result) {
         var config = result.config();
         String source = config.configFile() == null ? "flags" : shown.apply(config.configFile());
+        Path dataset = target != null ? target : config.datasetDir();
         if (!config.valid()) {
             out.println(source + ": " + Human.plural(config.issues().size(), "problem"));
             config.issues().forEach(i -> out.println(i.format()));
+            config.notes().forEach(n -> out.println("  note: " + n));
         } else if (result.dataset() == null) {
             out.println(source + ": ok");
+            config.notes().forEach(n -> out.println("  note: " + n));
         } else {
             DatasetReport report = result.dataset().report();
             List<DatasetReport.Finding> findings = report.findings();
             if (report.hasErrors()) {
                 long errors = findings.stream().filter(f -> f.severity() == DatasetReport.Severity.ERROR).count();
-                out.println(shown.apply(target) + ": " + Human.plural(errors, "problem") + " (config ok: " + source + ")");
+                out.println(shown.apply(dataset) + ": " + Human.plural(errors, "problem") + " (config ok: " + source + ")");
             } else {
                 String labels = report.distinctLabels().isEmpty() ? ""
                         : ", " + Human.plural(report.distinctLabels().size(), "label") + " (" + abbreviate(report.distinctLabels()) + ")";
-                out.println(shown.apply(target) + ": ok — " + Human.plural(report.records(), "record")
+                out.println(shown.apply(dataset) + ": ok — " + Human.plural(report.records(), "record")
                         + (report.files() > 0 ? ", " + Human.plural(report.files(), "file") : "") + labels
                         + " (config: " + source + ")");
             }
+            config.notes().forEach(n -> out.println("  note: " + n));
             for (DatasetReport.Finding f : findings) {
                 out.println("  " + (f.severity() == DatasetReport.Severity.ERROR ? "error: " : "note: ") + f.format());
             }
@@ -53,10 +57,63 @@ final class PreflightOutput {
         out.flush();
     }
 
+    /**
+     * What a push found and takes on trust before it moves anything: where the config's paths are,
+     * what was inferred (stderr: the run's own output follows on stdout).
+     */
+    static void printNotes(CliContext ctx, Preflight.Result result) {
+        if (!ctx.json()) {
+            result.config().notes().forEach(n -> ctx.note("note: " + n));
+        }
+    }
+
+    /**
+     * The config as resolved (`ingest validate --print-config`): the file and flags, with what the
+     * folder supplied and what was inferred, then the defaults the checks use where the config is silent.
+     */
+    static void printConfig(PrintWriter out, Preflight.Result result) {
+        var config = result.config();
+        try {
+            out.print(IngestCommands.yaml().writeValueAsString(config.document()));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        if (config.config() != null) {
+            var c = config.config();
+            out.println("# in effect where the config is silent:");
+            if (config.layout() != null) {
+                out.println("#   dataset folder: " + config.layout().root() + (config.layout().singleFile()
+                        ? " (the file " + config.layout().records() + " alone)" : ""));
+                out.println("#   records file: " + c.records().path() + (c.sidecars().isEmpty() ? ""
+                        : "; folders: " + String.join(", ", c.sidecars().entrySet().stream()
+                                .map(e -> e.getKey() + " " + e.getValue() + "/").toList())));
+            }
+            if (c.category().family() == dev.ferry.core.ingest.Category.Family.IMAGE) {
+                out.println("#   target_size: " + (c.targetSize() == null ? "the first image's size (inferred)" : c.targetSize())
+                        + "; min_size: " + c.minSize());
+            }
+            if (!c.category().oneFile()) {
+                out.println("#   extension: " + (c.extension() == null ? "the most common one in the "
+                        + c.category().dataFolder() + " folder (inferred)" : "." + c.extension()));
+            }
+            if (c.label() != null) {
+                out.println("#   label: column " + c.label().column() + ", policy " + c.label().policy().name()
+                        .toLowerCase(java.util.Locale.ROOT) + (c.label().policy() == dev.ferry.core.ingest.IngestConfig.LabelPolicy.BUCKET
+                        && c.label().buckets().isEmpty() ? " (edges: the deciles of the label values)" : ""));
+            }
+            if (c.timeColumn() != null) {
+                out.println("#   time column: " + c.timeColumn());
+            }
+            out.println("#   data_id: " + c.dataId().strategy().name().toLowerCase(java.util.Locale.ROOT)
+                    + (c.dataId().column() == null ? "" : " (column " + c.dataId().column() + ")"));
+        }
+        out.flush();
+    }
+
     static Map<String, Object> json(CliContext ctx, Path target, Preflight.Result result, boolean withConfig) {
         Map<String, Object> doc = new LinkedHashMap<>();
         var config = result.config();
-        doc.put("target", ctx.shown(target));
+        doc.put("target", target != null ? ctx.shown(target) : config.datasetDir() == null ? null : ctx.shown(config.datasetDir()));
         doc.put("valid", result.ok());
         Map<String, Object> c = new LinkedHashMap<>();
         c.put("file", config.configFile() == null ? null : ctx.shown(config.configFile()));
@@ -71,6 +128,7 @@ final class PreflightOutput {
             issues.add(m);
         }
         c.put("issues", issues);
+        c.put("notes", config.notes());
         if (withConfig) {
             c.put("resolved", config.document());
         }

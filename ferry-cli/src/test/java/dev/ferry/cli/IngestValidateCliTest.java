@@ -73,7 +73,7 @@ class IngestValidateCliTest {
     @Test
     void aDatasetFolderIsCheckedWithFlagsOrItsOwnConfig() throws Exception {
         DatasetBuilder d = new DatasetBuilder(tmp.resolve("cats")).csv("filename,label", "a0.jpg,cat", "a1.jpg,dog")
-                .images("a", 2, 24, 24);
+                .images("a", 2, 32, 32);
         String dir = d.dir().toString();
         CliRun.Result ok = ferry.run("ingest", "validate", dir, "--table", "cats", "--category", "image_classification",
                 "--intent", "train", "--label-column", "label");
@@ -81,9 +81,10 @@ class IngestValidateCliTest {
         assertThat(ok.out()).startsWith(dir + ": ok — 2 records, 2 files, 2 labels (cat, dog)");
 
         CliRun.Result wrongSize = ferry.run("ingest", "validate", dir, "--table", "cats", "--category",
-                "image_classification", "--intent", "train", "--label-column", "label", "--target-size", "32x32");
+                "image_classification", "--intent", "train", "--label-column", "label", "--target-size", "64x64");
         assertThat(wrongSize.exit()).isEqualTo(2);
-        assertThat(wrongSize.out()).contains("error: images that are not 32x32 (width x height): a0.jpg is 24x24, a1.jpg is 24x24");
+        assertThat(wrongSize.out()).contains("error: images that are not 64x64 (width x height): images/a0.jpg is 32x32,"
+                + " images/a1.jpg is 32x32");
 
         CliRun.Result notApplicable = ferry.run("ingest", "validate", dir, "--table", "cats", "--category",
                 "image_classification", "--intent", "train", "--label-column", "label", "--time-column", "ts");

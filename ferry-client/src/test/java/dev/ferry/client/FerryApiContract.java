@@ -145,7 +145,7 @@ abstract class FerryApiContract {
     @Test
     void aPushIsARunWithTheSameEventsEverywhereAndAnIdenticalPushIsDelegated() throws Exception {
         DatasetBuilder d = new DatasetBuilder(tmp.resolve("ds")).csv("filename,label", "a0.jpg,cat", "a1.jpg,cat",
-                "a2.jpg,dog").images("a", 3, 20, 20);
+                "a2.jpg,dog").images("a", 3, 32, 32);
         PushResult first = api.push(new PushRequest(d.dir(), null, CATS, "first", null), TransferListener.NONE);
         assertThat(first.newVersion()).isTrue();
         assertThat(first.summary().inserted()).isEqualTo(3);
@@ -184,7 +184,7 @@ abstract class FerryApiContract {
     @Test
     void aFailingRunEndsFailedWithTheErrorOfItsCause() throws Exception {
         DatasetBuilder d = new DatasetBuilder(tmp.resolve("bad")).csv("filename,label", "a0.jpg,cat", "gone.jpg,dog")
-                .images("a", 1, 20, 20);
+                .images("a", 1, 32, 32);
         Submission s = api.submit(staged(new PushRequest(d.dir(), null, CATS, null, null)), null);
         api.watchRun(s.run().id(), 0, e -> true);
         Run failed = api.getRun(s.run().id());

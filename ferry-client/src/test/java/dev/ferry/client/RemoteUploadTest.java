@@ -228,7 +228,7 @@ class RemoteUploadTest {
     @Test
     void aPushWithAConfigFileOutsideTheFolderIngestsOnTheServer() throws Exception {
         DatasetBuilder d = new DatasetBuilder(tmp.resolve("ds")).csv("filename,label", "a0.jpg,cat", "a1.jpg,dog")
-                .images("a", 2, 16, 16);
+                .images("a", 2, 32, 32);
         Path config = Files.writeString(tmp.resolve("elsewhere.yaml"), """
                 apiVersion: ferry.dev/v1
                 kind: IngestConfig

@@ -6,6 +6,7 @@ import dev.ferry.core.blob.BlobStore;
 import dev.ferry.core.catalog.Catalog;
 import dev.ferry.core.error.ErrorCode;
 import dev.ferry.core.error.FerryException;
+import dev.ferry.core.ingest.DatasetLayout;
 import dev.ferry.core.ingest.IngestConfig;
 import dev.ferry.core.ingest.Preflight;
 import dev.ferry.core.ingest.PreflightFailed;
@@ -45,6 +46,8 @@ import java.util.Map;
  */
 final class Ingestor {
     static final String ROWS_FILE = "rows.jsonl";
+    /** Distinct labels a summary lists (a dataset may have millions; the rows table has them all). */
+    static final int SUMMARY_LABELS = 100;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final LocalFerry ferry;
@@ -103,7 +106,8 @@ final class Ingestor {
                     "pass the folder, with --config FILE if the config lives elsewhere");
         }
         IngestConfig config = preflight.config().config();
-        Path dir = preflight.config().datasetDir();
+        DatasetLayout layout = preflight.config().layout();
+        Path dir = layout.root();
         String table = config.table();
         ctx.claim(table, config.category().id() + " from " + dir);
         if (catalog.findRepo(table).isEmpty()) {
@@ -114,7 +118,7 @@ final class Ingestor {
             }
         }
         ctx.enter(RunState.STAGING, "storing " + dir);
-        UploadResult upload = ferry.uploadNow(new UploadRequest(dir, table,
+        UploadResult upload = ferry.uploadNow(new UploadRequest(layout.upload(), table,
                 request.message() == null ? "dataset push" : request.message(), request.label()), staged, ctx);
         String bundleId = upload.bundle().id();
         var existing = catalog.findIngestion(table, bundleId);
@@ -127,7 +131,7 @@ final class Ingestor {
         }
         ctx.enter(RunState.EXECUTING, "ingesting the records of " + table);
         DatasetCategory category = DatasetCategory.of(config.category());
-        DatasetCategory.DatasetOutcome outcome = category.check(dir, config, (done, total) -> {
+        DatasetCategory.DatasetOutcome outcome = category.check(layout, config, (done, total) -> {
             ctx.records(done, total);
             ctx.checkCancelled(); // a safe point: nothing of this run is committed yet
         });
@@ -135,11 +139,12 @@ final class Ingestor {
         List<String> failures = new ArrayList<>();
         report.findings().stream().filter(f -> f.severity() == DatasetReport.Severity.ERROR)
                 .forEach(f -> failures.add(f.format()));
-        List<List<Object>> rows = checkAgainstBundle(category, outcome.rows(), config, dir, upload.bundle().manifest(),
-                failures);
+        List<List<Object>> rows = checkAgainstBundle(outcome.rows(), config, dir, upload.bundle().manifest(), failures);
         long failed = report.errorCount() + (outcome.rows().size() - rows.size());
+        List<String> labels = report.distinctLabels();
         IngestSummary summary = new IngestSummary(report.records(), rows.size(), 0, failed, report.files(),
-                upload.bundle().totalBytes(), report.distinctLabels(), failures.subList(0, Math.min(20, failures.size())));
+                upload.bundle().totalBytes(), labels.subList(0, Math.min(SUMMARY_LABELS, labels.size())),
+                failures.subList(0, Math.min(20, failures.size())));
         ctx.records(report.records(), report.records());
         ctx.checkCancelled();
         // the rows' blobs are unreferenced until the ingestion row exists: keep gc away until then
@@ -161,11 +166,11 @@ final class Ingestor {
 
     /**
      * Keeps the rows whose files in the bundle are the files the checks read: the records file (if it
-     * changed since the upload, no row can be trusted), and each row's own files (its image and
-     * sidecars, as its category names them).
+     * changed since the upload, no row can be trusted), and each row's own files (its image or text,
+     * then sidecars), the first compared by the digest the checks took of it.
      */
-    private List<List<Object>> checkAgainstBundle(DatasetCategory category, RowsTable table, IngestConfig config,
-            Path dir, Digest manifestRoot, List<String> failures) {
+    private List<List<Object>> checkAgainstBundle(RowsTable table, IngestConfig config, Path dir, Digest manifestRoot,
+            List<String> failures) {
         Map<String, FileEntry> stored = new HashMap<>();
         Manifest.open(blobs, manifestRoot).forEach(f -> stored.put(f.path(), f));
         String records = config.records().path();
@@ -173,22 +178,22 @@ final class Ingestor {
             failures.add(records + " changed after it was uploaded; push again");
             return List.of();
         }
-        // a content-hash id is the digest of the bytes the checks read of the row's first file
-        boolean idIsDigest = config.dataId().strategy() == IngestConfig.DataIdStrategy.CONTENT_HASH;
+        // several rows may share a file: each file is compared once
+        Map<String, Boolean> same = new HashMap<>();
         List<List<Object>> kept = new ArrayList<>();
-        for (List<Object> row : table.rows()) {
-            List<String> files = category.filesOf(row, config);
+        for (RowsTable.Row row : table.entries()) {
             String changed = null;
-            for (int i = 0; i < files.size() && changed == null; i++) {
-                Digest read = i == 0 && idIsDigest ? Digest.parse((String) row.get(0)) : null;
-                if (!sameAsStored(dir, files.get(i), read, stored)) {
-                    changed = files.get(i);
+            for (int i = 0; i < row.files().size() && changed == null; i++) {
+                String file = row.files().get(i);
+                Digest read = i == 0 ? row.firstFileDigest() : null;
+                if (!same.computeIfAbsent(file, f -> sameAsStored(dir, f, read, stored))) {
+                    changed = file;
                 }
             }
             if (changed != null) {
                 failures.add(changed + " changed after it was uploaded; push again");
             } else {
-                kept.add(row);
+                kept.add(row.values());
             }
         }
         return kept;

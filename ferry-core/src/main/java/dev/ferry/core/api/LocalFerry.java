@@ -437,13 +437,23 @@ public final class LocalFerry implements FerryApi {
 
     @Override
     public List<Ingestion> listIngestions(String table) {
-        getRepo(table);
+        getTable(table);
         return catalog.listIngestions(table);
+    }
+
+    /** A dataset table (a repo by another name), with messages in the dataset commands' words. */
+    private Repo getTable(String table) {
+        if (!Names.isRepo(table)) {
+            throw FerryException.invalid("invalid table name '" + table + "'",
+                    "a table name is letters, digits and _, starting with a letter or _ (see 'ferry dataset list')");
+        }
+        return catalog.findRepo(table).orElseThrow(() -> FerryException.notFound("no dataset table '" + table + "'",
+                "'ferry dataset list' shows the tables; push one with 'ferry dataset push <folder> --table " + table + " ...'"));
     }
 
     @Override
     public Ingestion getIngestion(String table, BundleRef version) {
-        getRepo(table);
+        getTable(table);
         if (version == null) {
             List<Ingestion> all = catalog.listIngestions(table);
             if (all.isEmpty()) {

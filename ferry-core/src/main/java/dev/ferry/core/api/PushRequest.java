@@ -6,6 +6,19 @@ import java.nio.file.Path;
 /** {@code dataset push}: a dataset folder, its config (file and/or flags), and the version's message and label. */
 public record PushRequest(Path path, Path configFile, ConfigFlags flags, String message, String label) {
 
+    /**
+     * The push of what a preflight checked: the dataset folder (or a one-file dataset's file), with the
+     * paths where the check found the config's files, so the server reads exactly those.
+     */
+    public static PushRequest of(dev.ferry.core.ingest.Preflight.Result checked, Path configFile, ConfigFlags flags,
+            String message, String label) {
+        dev.ferry.core.ingest.DatasetLayout layout = checked.config().layout();
+        java.util.Map<String, String> paths = new java.util.LinkedHashMap<>(layout.sidecars());
+        paths.put(checked.config().config().records().format() == dev.ferry.core.ingest.IngestConfig.Format.CSV ? "csv"
+                : "json", layout.records());
+        return new PushRequest(layout.upload(), configFile, flags.withPaths(paths), message, label);
+    }
+
     /** The run spec of this push: absolute paths, as the server reads them. */
     public static dev.ferry.core.run.RunSpec.Push spec(PushRequest r) {
         return new dev.ferry.core.run.RunSpec.Push(r.path().toAbsolutePath().normalize().toString(),

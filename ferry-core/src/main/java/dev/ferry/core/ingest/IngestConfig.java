@@ -3,11 +3,14 @@ package dev.ferry.core.ingest;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
  * A config that passed the schema, with {@link IngestDefaults} applied: what the checks and the
- * ingestion read. Build it with {@link #from}; never from a document that has schema issues.
+ * ingestion read. Build it with {@link #from}; never from a document that has schema issues. Its
+ * paths are the config's own until {@link #withLayout} puts in where they are inside the dataset
+ * folder.
  */
 public record IngestConfig(
         String apiVersion,
@@ -28,11 +31,12 @@ public record IngestConfig(
 
     public enum Format { CSV, JSON }
 
-    /** The records file, relative to the dataset folder. */
+    /** The records file: as the config names it, then (after {@link #withLayout}) relative to the dataset folder. */
     public record RecordsFile(String path, Format format) {}
 
     public enum LabelPolicy { PASSTHROUGH, BUCKET }
 
+    /** The label: its column, its policy, and for bucket the edges (empty: the data's deciles, see {@link IngestDefaults}). */
     public record Label(String column, LabelPolicy policy, List<Double> buckets) {}
 
     public enum DataIdStrategy { UUID, COLUMN, CONTENT_HASH }
@@ -50,7 +54,7 @@ public record IngestConfig(
         RecordsFile records = doc.has("csv") ? new RecordsFile(doc.get("csv").asText(), Format.CSV)
                 : new RecordsFile(doc.get("json").asText(), Format.JSON);
         Map<String, String> sidecars = new LinkedHashMap<>();
-        for (String s : SIDECARS) {
+        for (String s : category.sidecars()) {
             if (doc.has(s)) {
                 sidecars.put(s, doc.get(s).asText());
             }
@@ -60,7 +64,10 @@ public record IngestConfig(
         JsonNode csv = spec.path("csv_options");
         Map<String, SqlType> schema = new LinkedHashMap<>();
         doc.path("schema").fields().forEachRemaining(e -> schema.put(e.getKey(), SqlType.parse(e.getValue().asText())));
-        Size targetSize = size(doc.has("target_size") ? doc.get("target_size") : files.get("target_size"));
+        boolean images = category.family() == Category.Family.IMAGE;
+        // reference §4: spec.file_options wins over the top-level target_size
+        Size targetSize = images ? size(files.has("target_size") ? files.get("target_size") : doc.get("target_size")) : null;
+        Size minSize = images ? size(files.get("min_size")) : null;
         return new IngestConfig(
                 doc.get("apiVersion").asText(),
                 category,
@@ -68,13 +75,14 @@ public record IngestConfig(
                 doc.get("intent").asText(),
                 records,
                 sidecars,
-                label(doc.get("label")),
+                category.labelUse() == Category.LabelUse.FORBIDDEN ? null : label(doc.get("label")),
                 schema,
-                text(doc.get("time_column")),
+                doc.has("time_column") ? doc.get("time_column").asText() : IngestDefaults.timeColumn(category),
                 targetSize,
-                size(files.get("min_size")),
-                extension(files.get("extension")),
-                doc.has("number_of_keypoints") ? doc.get("number_of_keypoints").asInt() : null,
+                images && minSize == null ? IngestDefaults.MIN_SIZE : minSize,
+                category.oneFile() ? null : extension(files.get("extension")),
+                category == Category.KEYPOINT_DETECTION && doc.has("number_of_keypoints")
+                        ? doc.get("number_of_keypoints").asInt() : null,
                 dataId(doc.get("data_id")),
                 new CsvOptions(
                         character(csv.get("delimiter"), IngestDefaults.CSV_DELIMITER),
@@ -83,16 +91,28 @@ public record IngestConfig(
                         csv.has("chunk_size") ? csv.get("chunk_size").asInt() : IngestDefaults.CSV_CHUNK_SIZE));
     }
 
+    /** This config with its records file and sidecar folders where they are, relative to the dataset folder. */
+    public IngestConfig withLayout(String recordsPath, Map<String, String> sidecarFolders) {
+        return new IngestConfig(apiVersion, category, table, intent, new RecordsFile(recordsPath, records.format()),
+                Map.copyOf(sidecarFolders), label, schema, timeColumn, targetSize, minSize, extension, numberOfKeypoints,
+                dataId, csv);
+    }
+
+    /** The folder (relative to the dataset folder) of the files the records name, or null for one-file categories. */
+    public String dataFolder() {
+        return category.dataFolder() == null ? null : sidecars.get(category.dataFolder());
+    }
+
     private static Label label(JsonNode node) {
         if (node == null) {
             return null;
         }
         if (node.isTextual()) {
-            return new Label(node.asText(), IngestDefaults.LABEL_POLICY, List.of());
+            return new Label(node.asText(), LabelPolicy.PASSTHROUGH, List.of());
         }
         LabelPolicy policy = node.has("policy")
-                ? LabelPolicy.valueOf(node.get("policy").asText().toUpperCase(java.util.Locale.ROOT))
-                : IngestDefaults.LABEL_POLICY;
+                ? LabelPolicy.valueOf(node.get("policy").asText().toUpperCase(Locale.ROOT))
+                : LabelPolicy.PASSTHROUGH;
         List<Double> buckets = new java.util.ArrayList<>();
         node.path("buckets").forEach(b -> buckets.add(b.asDouble()));
         return new Label(node.get("column").asText(), policy, List.copyOf(buckets));
@@ -102,8 +122,8 @@ public record IngestConfig(
         if (node == null || !node.has("strategy")) {
             return new DataId(IngestDefaults.DATA_ID_STRATEGY, null);
         }
-        return new DataId(DataIdStrategy.valueOf(node.get("strategy").asText().toUpperCase(java.util.Locale.ROOT)),
-                text(node.get("column")));
+        return new DataId(DataIdStrategy.valueOf(node.get("strategy").asText().toUpperCase(Locale.ROOT)),
+                node.has("column") ? node.get("column").asText() : null);
     }
 
     private static Size size(JsonNode node) {
@@ -113,11 +133,7 @@ public record IngestConfig(
     private static String extension(JsonNode node) {
         if (node == null) return null;
         String e = node.asText();
-        return (e.startsWith(".") ? e.substring(1) : e).toLowerCase(java.util.Locale.ROOT);
-    }
-
-    private static String text(JsonNode node) {
-        return node == null ? null : node.asText();
+        return (e.startsWith(".") ? e.substring(1) : e).toLowerCase(Locale.ROOT);
     }
 
     private static char character(JsonNode node, char fallback) {

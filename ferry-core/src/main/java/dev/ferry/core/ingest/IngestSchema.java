@@ -24,10 +24,13 @@ import java.util.Set;
 
 /**
  * The ingest.v1 JSON Schema (a resource of this module, draft 2020-12) and the translation of its
- * errors into one line each: the path, and the reason in words a user of the config understands.
+ * errors into one line each: the path, and the reason in words a user of the config understands. A
+ * rule of the schema may carry its own message ({@code "message": {keyword: text}}, a MessageFormat
+ * pattern: braces are quoted); that text is used as it is.
  */
 public final class IngestSchema {
     public static final String RESOURCE = "ingest.v1.schema.json";
+    /** The accepted config versions; a config built from flags says the first. */
     public static final List<String> API_VERSIONS = List.of("ferry.dev/v1", "tracebloc.io/v1");
     private static final String DRAFT_2020_12_ID = "https://json-schema.org/draft/2020-12/schema";
 
@@ -99,7 +102,10 @@ public final class IngestSchema {
         String path = path(e.getInstanceLocation());
         Object[] args = e.getArguments() == null ? new Object[0] : e.getArguments();
         JsonNode value = e.getInstanceNode();
-        String message = switch (String.valueOf(e.getKeyword())) {
+        // a message of the schema's own is its own key; the library's are keyed by keyword (oneOf.indexes, ...)
+        String key = String.valueOf(e.getMessageKey());
+        boolean custom = !key.equals(String.valueOf(e.getKeyword())) && !key.startsWith(e.getKeyword() + ".");
+        String message = custom ? e.getMessage() : switch (String.valueOf(e.getKeyword())) {
             case "required" -> "missing required \"" + e.getProperty() + "\"";
             case "additionalProperties" -> {
                 path = child(path, e.getProperty());
@@ -108,9 +114,8 @@ public final class IngestSchema {
             case "false" -> "does not apply to category " + category(config);
             case "enum" -> quoted(value) + " is not one of [" + enumValues(e) + "]";
             case "const" -> quoted(value) + " must be " + e.getSchemaNode().toString();
-            case "pattern" -> quoted(value) + " does not match " + args[0];
-            case "type" -> e.getMessage().startsWith("category ") ? e.getMessage()
-                    : "expected " + args[1] + ", got " + args[0];
+            case "pattern" -> quoted(value) + pattern(path);
+            case "type" -> "expected " + args[1] + ", got " + args[0];
             case "oneOf" -> oneOf(path, config, e);
             case "maxLength" -> quoted(value) + " is longer than " + args[0] + " characters";
             case "minLength" -> "must not be empty";
@@ -118,7 +123,8 @@ public final class IngestSchema {
             case "minItems", "maxItems" -> String.valueOf(e.getEvaluationPath()).contains("size")
                     ? "must be [width, height]"
                     : "must have " + ("minItems".equals(e.getKeyword()) ? "at least " : "at most ") + args[0] + " items";
-            case "propertyNames" -> "invalid column name";
+            case "propertyNames" -> "invalid column name (empty, or with control characters)";
+            case "minProperties" -> "must name at least one column";
             default -> e.getMessage();
         };
         if (message == null) {
@@ -139,9 +145,22 @@ public final class IngestSchema {
             return both ? "give either \"csv\" or \"json\", not both" : "missing the records file: give \"csv\" or \"json\" (or put a labels.csv in the dataset folder)";
         }
         if (path.equals("label")) {
-            return "must be a column name, or {column, policy} (policy: passthrough or bucket, with buckets for bucket)";
+            return "must be a column name, or {column, policy} (policy: passthrough or bucket)";
         }
         return e.getMessage();
+    }
+
+    /** What a pattern of the schema asks for, in words. */
+    private static String pattern(String path) {
+        if (path.equals("table")) {
+            return " is not a table name: a letter or _, then letters, digits or _";
+        }
+        if (path.startsWith("schema.")) {
+            return " is not a SQL type ingest.v1 accepts (VARCHAR, CHAR, TEXT, INT, INTEGER, TINYINT, SMALLINT, MEDIUMINT,"
+                    + " BIGINT, FLOAT, DOUBLE, DECIMAL, NUMERIC, BOOLEAN, BOOL, DATE, DATETIME, TIMESTAMP, TIME, BLOB,"
+                    + " LONGBLOB; optionally with (n) or (p,s))";
+        }
+        return " is not a valid value here (a NUL character?)";
     }
 
     private static String enumValues(com.networknt.schema.Error e) {

@@ -5,8 +5,8 @@ import java.nio.file.Path;
 
 /**
  * Every local check before anything moves: the config (schema and category rules), then, for a
- * dataset folder, the category's dataset checks. `ferry ingest validate` and `ferry dataset push`
- * run exactly this.
+ * dataset (a folder, a config's paths, a tabular CSV file), the category's dataset checks. `ferry
+ * ingest validate` and `ferry dataset push` run exactly this, and so does the ingestion.
  */
 public final class Preflight {
     private Preflight() {}
@@ -18,12 +18,14 @@ public final class Preflight {
         }
     }
 
+    /** @param target a dataset folder, a records file, a config file, or null when {@code configFile} names the data */
     public static Result run(Path target, Path configFile, ConfigFlags flags) {
         ConfigResolver.Resolved resolved = ConfigResolver.resolve(target, configFile, flags);
-        if (!resolved.valid() || resolved.datasetDir() == null) {
+        if (!resolved.valid() || resolved.layout() == null) {
             return new Result(resolved, null);
         }
         DatasetCategory category = DatasetCategory.of(resolved.config().category());
-        return new Result(resolved, category.check(resolved.datasetDir(), resolved.config()));
+        return new Result(resolved, category.check(resolved.layout(), resolved.config(),
+                dev.ferry.core.ingest.dataset.RecordProgress.NONE));
     }
 }

@@ -106,9 +106,9 @@ public final class RowsExport {
     }
 
     private static Type field(String name, SqlType type) {
-        SqlType.Kind kind = type == null ? SqlType.Kind.TEXT : type.kind();
+        SqlType.Kind kind = type == null ? SqlType.Kind.STRING : type.kind();
         return switch (kind) {
-            case TINYINT, SMALLINT, INT -> Types.optional(PrimitiveTypeName.INT32).named(name);
+            case TINYINT, SMALLINT, MEDIUMINT, INT -> Types.optional(PrimitiveTypeName.INT32).named(name);
             case BIGINT -> Types.optional(PrimitiveTypeName.INT64).named(name);
             case FLOAT -> Types.optional(PrimitiveTypeName.FLOAT).named(name);
             case DOUBLE -> Types.optional(PrimitiveTypeName.DOUBLE).named(name);
@@ -122,10 +122,13 @@ public final class RowsExport {
             return null;
         }
         String text = v.asText().trim();
-        SqlType.Kind kind = type == null ? SqlType.Kind.TEXT : type.kind();
+        SqlType.Kind kind = type == null ? SqlType.Kind.STRING : type.kind();
+        if (type != null && !type.isText() && SqlType.isNa(text)) {
+            return null; // NA-like values are NULL in a typed column (the checks let them through as such)
+        }
         return switch (kind) {
-            case TINYINT, SMALLINT, INT -> Integer.parseInt(text);
-            case BIGINT -> Long.parseLong(text);
+            case TINYINT, SMALLINT, MEDIUMINT, INT -> Integer.parseInt(text.startsWith("+") ? text.substring(1) : text);
+            case BIGINT -> Long.parseLong(text.startsWith("+") ? text.substring(1) : text);
             case FLOAT -> Float.parseFloat(text);
             case DOUBLE -> Double.parseDouble(text);
             case BOOLEAN -> switch (text.toLowerCase(Locale.ROOT)) {

@@ -5,16 +5,22 @@ import java.util.regex.Pattern;
 
 /** The rules for user-chosen names, checked once here for every interface. */
 public final class Names {
-    private static final Pattern REPO = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,62}");
+    // a leading '_' too: a dataset's table name may start with one (ingest.v1), and its repo has its name
+    private static final Pattern REPO = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9._-]{0,62}");
     private static final Pattern LABEL = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
 
     private Names() {}
+
+    /** Whether a name is a valid repo name. */
+    public static boolean isRepo(String name) {
+        return name != null && REPO.matcher(name).matches();
+    }
 
     public static String checkRepo(String name) {
         if (name == null || !REPO.matcher(name).matches()) {
             throw FerryException.invalid(
                     "invalid repo name '" + name + "'",
-                    "use 1-63 letters, digits, '.', '_' or '-', starting with a letter or digit");
+                    "use 1-63 letters, digits, '.', '_' or '-', starting with a letter, digit or '_'");
         }
         return name;
     }

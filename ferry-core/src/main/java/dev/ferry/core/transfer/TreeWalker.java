@@ -20,7 +20,7 @@ import java.util.List;
 
 /**
  * Walks a folder depth-first, each directory's entries sorted by {@link PathOrder}, so files come out
- * in manifest order. Symbolic links are followed only while they stay inside the folder (and do not
+ * in manifest order (a regular file given instead of a folder is the one file, under its name). Symbolic links are followed only while they stay inside the folder (and do not
  * loop); everything else that is not a regular file is reported as skipped, with the reason.
  */
 public final class TreeWalker {
@@ -61,6 +61,9 @@ public final class TreeWalker {
             throw new FerryException(ErrorCode.LOCAL_PATH, "cannot resolve " + folder + ": " + e.getMessage(),
                     "check the --path argument and its permissions", e);
         }
+        if (Files.isRegularFile(real)) {
+            return new TreeWalker(real); // one file on its own (a one-file dataset): stored under its name
+        }
         if (!Files.isDirectory(real)) {
             throw new FerryException(ErrorCode.LOCAL_PATH, "not a directory: " + folder,
                     "pass the folder that holds the file(s)");
@@ -77,6 +80,13 @@ public final class TreeWalker {
     }
 
     public void walk(Visitor visitor) {
+        if (!Files.isDirectory(root)) {
+            PosixFileAttributes attrs = attributes(root, root.getFileName().toString());
+            if (attrs != null) {
+                visitor.file(item(root.getFileName().toString(), root, attrs));
+            }
+            return;
+        }
         Deque<Path> ancestors = new ArrayDeque<>();
         ancestors.push(root);
         walkDirectory(root, "", ancestors, visitor);

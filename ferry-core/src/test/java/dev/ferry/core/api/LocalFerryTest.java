@@ -245,14 +245,21 @@ class LocalFerryTest {
         assertCode(ErrorCode.INVALID_ARGUMENT, () -> upload("only skipped", null));
         assertCode(ErrorCode.LOCAL_PATH, () -> ferry.upload(new UploadRequest(tmp.resolve("missing"), "demo", "m", null),
                 TransferListener.NONE));
-        Path file = TestFiles.write(tmp.resolve("plain.txt"), new byte[1]);
-        assertCode(ErrorCode.LOCAL_PATH, () -> ferry.upload(new UploadRequest(file, "demo", "m", null),
-                TransferListener.NONE));
         assertCode(ErrorCode.NOT_FOUND, () -> ferry.upload(new UploadRequest(src, "nope", "m", null),
                 TransferListener.NONE));
         assertCode(ErrorCode.INVALID_ARGUMENT, () -> ferry.upload(new UploadRequest(src, "demo", "m", "bad label!"),
                 TransferListener.NONE));
         assertThat(ferry.listBundles("demo")).isEmpty();
+    }
+
+    @Test
+    void aFileOnItsOwnIsABundleOfThatFileUnderItsName() throws IOException {
+        Path file = TestFiles.write(tmp.resolve("elsewhere/plain.txt"), TestFiles.randomBytes(3, 100));
+        TestFiles.write(tmp.resolve("elsewhere/not-this.txt"), new byte[1]);
+        ferry.upload(new UploadRequest(file, "demo", "one file", null), TransferListener.NONE);
+        List<String> paths = new ArrayList<>();
+        ferry.listFiles("demo", BundleRef.label("latest"), f -> paths.add(f.path()));
+        assertThat(paths).containsExactly("plain.txt");
     }
 
     @Test

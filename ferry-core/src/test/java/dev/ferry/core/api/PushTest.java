@@ -53,7 +53,7 @@ class PushTest {
 
     private DatasetBuilder images(String name) {
         return new DatasetBuilder(tmp.resolve(name)).csv("filename,label", "a0.jpg,cat", "a1.jpg,cat", "a2.jpg,dog")
-                .images("a", 3, 20, 20);
+                .images("a", 3, 32, 32);
     }
 
     private static String read(InputStream in) throws Exception {
@@ -120,7 +120,7 @@ class PushTest {
         Path victim = d.dir().resolve("images/a1.jpg");
         // directly, not as a run: the listener must hear of each file as it is stored (labels.csv and 3 images)
         PushResult r = ferry.pushNow(new PushRequest(d.dir(), null, CATS, null, null), dev.ferry.core.run.RunContext
-                .listening(afterStoring(4, () -> Files.write(victim, DatasetBuilderAccess.jpeg(20, 20, 99)))));
+                .listening(afterStoring(4, () -> Files.write(victim, DatasetBuilderAccess.jpeg(32, 32, 99)))));
         assertThat(r.summary().failed()).isEqualTo(1);
         assertThat(r.summary().inserted()).isEqualTo(2);
         assertThat(r.summary().failures()).singleElement().asString().contains("images/a1.jpg changed after it was uploaded");
@@ -158,9 +158,9 @@ class PushTest {
     @Test
     void anAnnotationThatChangesAfterItWasUploadedIsAFailedRecord() {
         DatasetBuilder d = new DatasetBuilder(tmp.resolve("boxes")).csv("filename", "b0.jpg", "b1.jpg", "b2.jpg")
-                .images("b", 3, 20, 20).voc("b0.xml", 20, 20, "cat 1 1 10 10").voc("b1.xml", 20, 20, "dog 2 2 12 12")
-                .voc("b2.xml", 20, 20, "cat 3 3 9 9");
-        ConfigFlags boxes = new ConfigFlags("boxes", "object_detection", "train", null, null, null, null, null, null, null,
+                .images("b", 3, 32, 32).voc("b0.xml", 32, 32, "cat 1 1 10 10").voc("b1.xml", 32, 32, "dog 2 2 12 12")
+                .voc("b2.xml", 32, 32, "cat 3 3 9 9");
+        ConfigFlags boxes = new ConfigFlags("boxes", "object_detection", "train", "label", null, null, null, null, null, null,
                 null, null, null);
         Path victim = d.dir().resolve("annotations/b1.xml");
         PushResult r = ferry.pushNow(new PushRequest(d.dir(), null, boxes, null, null), dev.ferry.core.run.RunContext.listening(

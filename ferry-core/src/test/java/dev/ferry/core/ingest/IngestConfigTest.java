@@ -29,17 +29,32 @@ class IngestConfigTest {
                 .put("table", "t_" + c.id()).put("intent", "train").put("csv", "labels.csv");
         switch (c) {
             case IMAGE_CLASSIFICATION -> doc.put("images", "images").put("label", "label");
-            case OBJECT_DETECTION -> doc.put("images", "images").put("annotations", "annotations");
-            case KEYPOINT_DETECTION -> doc.put("images", "images").put("number_of_keypoints", 17);
-            case SEMANTIC_SEGMENTATION -> doc.put("images", "images").put("masks", "masks");
-            case TABULAR_REGRESSION, TIME_TO_EVENT_PREDICTION -> doc.putObject("label").put("column", "y").put("policy", "passthrough");
-            case TIME_SERIES_FORECASTING -> {
-                doc.put("time_column", "ts");
-                doc.putObject("label").put("column", "y");
+            case OBJECT_DETECTION -> doc.put("images", "images").put("annotations", "annotations").put("label", "label");
+            case KEYPOINT_DETECTION -> {
+                doc.put("images", "images").put("label", "label").put("number_of_keypoints", 17);
+                doc.putArray("target_size").add(256).add(256);
             }
-            case TIME_SERIES_CLASSIFICATION -> doc.put("time_column", "ts").put("label", "label");
-            case MASKED_LANGUAGE_MODELING, CAUSAL_LANGUAGE_MODELING, EMBEDDINGS -> { }
-            default -> doc.put("label", "label");
+            case SEMANTIC_SEGMENTATION -> doc.put("images", "images").put("masks", "masks").put("label", "label");
+            case MASKED_LANGUAGE_MODELING -> doc.put("sequences", "sequences");
+            case CAUSAL_LANGUAGE_MODELING, SEQ2SEQ, EMBEDDINGS -> doc.put("texts", "texts");
+            case TEXT_CLASSIFICATION, TOKEN_CLASSIFICATION, SENTENCE_PAIR_CLASSIFICATION -> doc.put("texts", "texts")
+                    .put("label", "label");
+            case TABULAR_CLASSIFICATION -> {
+                doc.put("label", "label");
+                doc.putObject("schema").put("age", "INT");
+            }
+            case TABULAR_REGRESSION, TIME_TO_EVENT_PREDICTION -> {
+                doc.putObject("label").put("column", "y").put("policy", "passthrough");
+                doc.putObject("schema").put("age", "INT");
+            }
+            case TIME_SERIES_FORECASTING -> {
+                doc.putObject("label").put("column", "y").put("policy", "passthrough");
+                doc.putObject("schema").put("timestamp", "TIMESTAMP");
+            }
+            case TIME_SERIES_CLASSIFICATION -> {
+                doc.put("label", "label");
+                doc.putObject("schema").put("sequence_id", "VARCHAR(16)").put("timestamp", "INT");
+            }
         }
         return doc;
     }
@@ -60,14 +75,30 @@ class IngestConfigTest {
         }
     }
 
+    /** A document as a config file on its own: what `ferry ingest validate ingest.yaml` resolves. */
+    private ConfigResolver.Resolved resolveFile(JsonNode doc) throws IOException {
+        Path file = tmp.resolve("c" + System.nanoTime() + ".yaml");
+        Files.writeString(file, JSON.writeValueAsString(doc));
+        return ConfigResolver.resolve(file, null, ConfigFlags.NONE);
+    }
+
     @Test
-    void theCategorySidecarTableMatchesTheSchema() {
+    void theCategorySidecarTableMatchesTheSchema() throws IOException {
         for (Category c : Category.values()) {
             for (String sidecar : IngestConfig.SIDECARS) {
                 ObjectNode doc = minimal(c);
+                boolean reads = c.sidecars().contains(sidecar);
+                if (doc.has(sidecar)) {
+                    doc.remove(sidecar);
+                    assertThat(issues(doc)).as(c.id() + " needs " + sidecar).contains("<root>: missing required \"" + sidecar + "\"");
+                    continue;
+                }
                 doc.put(sidecar, sidecar);
-                boolean allowed = issues(doc).isEmpty();
-                assertThat(allowed).as(c.id() + " " + sidecar).isEqualTo(c.sidecars().contains(sidecar));
+                // a folder the category does not read is not an error of the config: it is ignored, with a note
+                ConfigResolver.Resolved r = resolveFile(doc);
+                assertThat(r.issues()).as(c.id() + " " + sidecar).isEmpty();
+                assertThat(r.notes()).as(c.id() + " " + sidecar).containsAll(reads ? List.<String>of()
+                        : List.of(sidecar + " does not apply to category " + c.id() + " (ignored)"));
             }
         }
     }
@@ -79,6 +110,9 @@ class IngestConfigTest {
         assertThat(issues(doc)).isEmpty();
         doc.put("apiVersion", "v2");
         assertThat(issues(doc)).containsExactly("apiVersion: \"v2\" is not one of [ferry.dev/v1, tracebloc.io/v1]");
+        // published configs name in-cluster paths: valid as they are
+        doc.put("apiVersion", "tracebloc.io/v1").put("csv", "/data/shared/xray/labels.csv").put("images", "/data/shared/xray/images/");
+        assertThat(issues(doc)).isEmpty();
     }
 
     @Test
@@ -92,38 +126,70 @@ class IngestConfigTest {
                 "<root>: missing required \"intent\"",
                 "category: \"cat\" is not one of [" + String.join(", ", Category.ids()) + "]",
                 "spec.csv_options.delimiter: \";;\" is longer than 1 characters",
-                "table: \"1bad-name\" does not match ^[A-Za-z_][A-Za-z0-9_]*$");
+                "table: \"1bad-name\" is not a table name: a letter or _, then letters, digits or _");
     }
 
     @Test
-    void categoryRules() {
-        ObjectNode doc = minimal(Category.IMAGE_CLASSIFICATION);
-        doc.put("masks", "masks");
-        doc.remove("images");
-        assertThat(issues(doc)).containsExactly("<root>: missing required \"images\"",
-                "masks: does not apply to category image_classification");
-
-        doc = minimal(Category.TABULAR_REGRESSION);
+    void categoryRules() throws IOException {
+        ObjectNode doc = minimal(Category.TABULAR_REGRESSION);
         doc.put("label", "y");
-        assertThat(issues(doc)).containsExactly("label: category tabular_regression needs the label as {column, policy}");
-
-        doc = minimal(Category.EMBEDDINGS);
-        doc.put("label", "y");
-        assertThat(issues(doc)).containsExactly("label: does not apply to category embeddings");
-
-        doc = minimal(Category.TABULAR_CLASSIFICATION);
-        doc.putObject("label").put("column", "y").put("policy", "bucket");
-        assertThat(issues(doc)).anyMatch(i -> i.startsWith("label"));
+        assertThat(issues(doc)).containsExactly("label: category tabular_regression needs the label as {column, policy}"
+                + " (policy: passthrough or bucket; from flags: --label-column with --label-policy)");
+        doc.putObject("label").put("column", "y");
+        assertThat(issues(doc)).containsExactly("label: missing required \"policy\"");
+        // a bucket label needs no buckets (reference §1); Ferry's own `buckets` stays optional
+        ((ObjectNode) doc.get("label")).put("policy", "bucket");
+        assertThat(issues(doc)).isEmpty();
         ((ObjectNode) doc.get("label")).putArray("buckets").add(1).add(10);
         assertThat(issues(doc)).isEmpty();
 
+        for (Category selfSupervised : List.of(Category.MASKED_LANGUAGE_MODELING, Category.CAUSAL_LANGUAGE_MODELING,
+                Category.SEQ2SEQ, Category.EMBEDDINGS)) {
+            doc = minimal(selfSupervised);
+            doc.put("label", "y");
+            assertThat(issues(doc)).containsExactly("label: category " + selfSupervised.id()
+                    + " is self-supervised: it takes no label");
+        }
+        for (Category labelled : List.of(Category.IMAGE_CLASSIFICATION, Category.OBJECT_DETECTION,
+                Category.KEYPOINT_DETECTION, Category.SEMANTIC_SEGMENTATION, Category.TEXT_CLASSIFICATION,
+                Category.TOKEN_CLASSIFICATION, Category.SENTENCE_PAIR_CLASSIFICATION, Category.TABULAR_CLASSIFICATION,
+                Category.TIME_SERIES_CLASSIFICATION)) {
+            doc = minimal(labelled);
+            doc.remove("label");
+            assertThat(issues(doc)).as(labelled.id()).containsExactly("<root>: missing required \"label\"");
+        }
+        for (Category tabular : List.of(Category.TABULAR_CLASSIFICATION, Category.TABULAR_REGRESSION,
+                Category.TIME_SERIES_FORECASTING, Category.TIME_SERIES_CLASSIFICATION, Category.TIME_TO_EVENT_PREDICTION)) {
+            doc = minimal(tabular);
+            doc.remove("schema");
+            assertThat(issues(doc)).as(tabular.id()).containsExactly("<root>: missing required \"schema\"");
+        }
+        doc = minimal(Category.TIME_SERIES_CLASSIFICATION);
+        ((ObjectNode) doc.get("schema")).remove("sequence_id");
+        assertThat(issues(doc)).containsExactly("schema: missing required \"sequence_id\"");
+        doc = minimal(Category.TIME_SERIES_FORECASTING);
+        ((ObjectNode) doc.get("schema")).put("timestamp", "INT");
+        assertThat(issues(doc)).containsExactly("schema.timestamp: time_series_forecasting needs the timestamp column typed TIMESTAMP");
         doc = minimal(Category.TEXT_CLASSIFICATION);
-        doc.put("target_size", JSON.createArrayNode().add(1).add(2));
-        assertThat(issues(doc)).containsExactly("target_size: does not apply to category text_classification");
+        doc.putObject("schema").put("label", "TEXT");
+        assertThat(issues(doc)).containsExactly("schema.label: must not be declared: label is a column of every row");
 
         doc = minimal(Category.KEYPOINT_DETECTION);
         doc.remove("number_of_keypoints");
-        assertThat(issues(doc)).containsExactly("<root>: missing required \"number_of_keypoints\"");
+        doc.remove("target_size");
+        assertThat(issues(doc)).containsExactly("<root>: missing required \"number_of_keypoints\"",
+                "<root>: missing required \"target_size\"");
+        doc.put("number_of_keypoints", 3).putObject("spec").putObject("file_options").putArray("target_size").add(64).add(64);
+        assertThat(issues(doc)).isEmpty();
+
+        // keys that mean nothing for a category are ignored with a note in a file, and an error as a flag
+        doc = minimal(Category.TEXT_CLASSIFICATION);
+        doc.putArray("target_size").add(1).add(2);
+        doc.putObject("spec").putArray("processors").add("lowercase");
+        ConfigResolver.Resolved r = resolveFile(doc);
+        assertThat(r.issues()).isEmpty();
+        assertThat(r.notes()).containsExactly("target_size does not apply to category text_classification (ignored)",
+                "spec.processors is accepted and ignored: Ferry runs its own checks of text_classification");
     }
 
     @Test
@@ -137,11 +203,61 @@ class IngestConfigTest {
     }
 
     @Test
-    void pathsMustStayInsideTheDataset() {
-        ObjectNode doc = minimal(Category.IMAGE_CLASSIFICATION);
-        doc.put("images", "../elsewhere");
-        doc.put("csv", "/etc/passwd");
-        assertThat(issues(doc)).hasSize(2).allMatch(i -> i.contains("does not match"));
+    void pathsAreFoundInsideTheDatasetAndNeverLeaveIt() throws IOException {
+        Path dataset = Files.createDirectories(tmp.resolve("xray"));
+        Files.createDirectories(dataset.resolve("images"));
+        Files.writeString(dataset.resolve("labels.csv"), "filename,label\n");
+        // in-cluster paths: by their place under the root they declare, or by name
+        Path config = Files.writeString(tmp.resolve("published.yaml"), """
+                apiVersion: tracebloc.io/v1
+                kind: IngestConfig
+                category: image_classification
+                table: xray
+                intent: train
+                csv: /mnt/elsewhere/labels.csv
+                images: /data/shared/xray/images/
+                label: label
+                """);
+        ConfigResolver.Resolved r = ConfigResolver.resolve(dataset, config, ConfigFlags.NONE);
+        assertThat(r.issues()).isEmpty();
+        assertThat(r.config().records().path()).isEqualTo("labels.csv");
+        assertThat(r.config().sidecars()).isEqualTo(Map.of("images", "images"));
+        assertThat(r.notes()).containsExactly(
+                "csv: /mnt/elsewhere/labels.csv is labels.csv in the dataset folder (found by name)",
+                "images: /data/shared/xray/images/ is images in the dataset folder");
+        assertThat(r.layout().root()).isEqualTo(dataset.toAbsolutePath());
+        // ... and as given, with no folder named: the root is the parent of the first sidecar folder
+        assertThat(ConfigResolver.resolve(null, config, ConfigFlags.NONE).issues()).extracting(ConfigIssue::format)
+                .containsExactly("  csv: \"/mnt/elsewhere/labels.csv\" is outside the dataset root /data/shared/xray (the folder"
+                        + " that holds images: /data/shared/xray/images/); nothing outside it is read");
+        Path inCluster = Files.writeString(tmp.resolve("in-cluster.yaml"), Files.readString(config)
+                .replace("/mnt/elsewhere/", "/data/shared/xray/"));
+        assertThatThrownBy(() -> ConfigResolver.resolve(null, inCluster, ConfigFlags.NONE))
+                .hasMessageContaining("the dataset root /data/shared/xray (the folder that holds images:")
+                .satisfies(e -> assertThat(((FerryException) e).code()).isEqualTo(ErrorCode.LOCAL_PATH));
+        Path relative = Files.writeString(tmp.resolve("relative.yaml"), """
+                apiVersion: tracebloc.io/v1
+                kind: IngestConfig
+                category: image_classification
+                table: xray
+                intent: train
+                images: xray/images
+                csv: xray/labels.csv
+                label: label
+                """);
+        ConfigResolver.Resolved asGiven = ConfigResolver.resolve(null, relative, ConfigFlags.NONE);
+        assertThat(asGiven.issues()).isEmpty();
+        assertThat(asGiven.layout().root()).isEqualTo(dataset.toAbsolutePath());
+        assertThat(asGiven.config().records().path()).isEqualTo("labels.csv");
+        Path outside = Files.writeString(tmp.resolve("outside.yaml"), Files.readString(relative)
+                .replace("csv: xray/labels.csv", "csv: labels.csv"));
+        assertThat(ConfigResolver.resolve(null, outside, ConfigFlags.NONE).issues()).singleElement()
+                .satisfies(i -> assertThat(i.format()).contains("csv: \"labels.csv\" is outside the dataset root"));
+        Path leaving = Files.writeString(dataset.resolve("ingest.yaml"), Files.readString(relative)
+                .replace("images: xray/images", "images: ../images"));
+        assertThat(ConfigResolver.resolve(dataset, null, ConfigFlags.NONE).issues()).extracting(ConfigIssue::format)
+                .contains("  images: \"../images\" leaves the dataset folder; paths must stay inside it");
+        Files.delete(leaving);
     }
 
     @Test
@@ -220,6 +336,7 @@ class IngestConfigTest {
     @Test
     void aFlagThatDoesNotApplyIsNamedAsTheFlag() throws IOException {
         Path dataset = Files.createDirectories(tmp.resolve("texts"));
+        Files.createDirectories(dataset.resolve("texts"));
         Files.writeString(dataset.resolve("labels.csv"), "filename,label\n");
         ConfigFlags flags = new ConfigFlags("t", "text_classification", "train", "label", null, null, "256x256", null,
                 null, null, null, 5, null);
@@ -238,7 +355,16 @@ class IngestConfigTest {
     @Test
     void schemaTypesAndValues() {
         assertThat(SqlType.parse("varchar(3)").problem("abcd")).isEqualTo("longer than 3 characters");
-        assertThat(SqlType.parse("INT").problem("12x")).isEqualTo("not a INT");
+        assertThat(SqlType.parse("INT").problem("12x")).isEqualTo("not an INT");
+        assertThat(SqlType.parse("INT").problem("2.5")).isEqualTo("not an INT");
+        assertThat(SqlType.parse("INT(11)").problem("NA")).as("NA-like values are NULL").isNull();
+        assertThat(SqlType.parse("VARCHAR").problem("x".repeat(10_000))).as("no length: no limit").isNull();
+        assertThat(SqlType.parse("MEDIUMINT").problem("9000000")).contains("out of range");
+        assertThat(SqlType.parse("DECIMAL").problem("123456789.123")).isNull();
+        assertThat(SqlType.parse("DOUBLE").problem("1d")).isEqualTo("not a DOUBLE");
+        assertThat(SqlType.parse("TIMESTAMP").problem("2024-05-01T10:00:00Z")).isNull();
+        assertThat(SqlType.parse("TIMESTAMP").problem("2024-05-01")).isNull();
+        assertThat(SqlType.parse("TIMESTAMP").problem("yesterday")).contains("not a TIMESTAMP");
         assertThat(SqlType.parse("INT").problem("99999999999")).contains("out of range");
         assertThat(SqlType.parse("DECIMAL(5,2)").problem("123.45")).isNull();
         assertThat(SqlType.parse("DECIMAL(5,2)").problem("1234.5")).contains("digits before");
@@ -248,6 +374,6 @@ class IngestConfigTest {
         assertThat(SqlType.parse("FLOAT").problem("")).isNull();
         ObjectNode doc = minimal(Category.TABULAR_CLASSIFICATION);
         doc.putObject("schema").put("age", "INT").put("name", "STRING");
-        assertThat(issues(doc)).singleElement().satisfies(i -> assertThat(i).startsWith("schema.name: \"STRING\" does not match"));
+        assertThat(issues(doc)).singleElement().satisfies(i -> assertThat(i).startsWith("schema.name: \"STRING\" is not a SQL type"));
     }
 }

@@ -3,29 +3,46 @@ package dev.ferry.core.ingest.dataset;
 import dev.ferry.core.ingest.IngestConfig;
 import dev.ferry.core.model.Digest;
 import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
-/** Makes a record's data_id by the config's strategy. */
+/**
+ * Makes the records' data_id by the config's strategy, one dataset at a time and in record order.
+ * A content hash is the SHA-256 of the record's file (or of its values); several records may name
+ * the same file (the canonical cats/dogs sample is 6 images in 576 rows), so the n-th repeat hashes
+ * the first's id with "#n": ids stay unique per record and the same on every push of the same data.
+ */
 final class DataIds {
-    private DataIds() {}
+    private final IngestConfig.DataId strategy;
+    private final Map<String, Integer> seen = new HashMap<>();
 
-    /** For records whose data is a file: its SHA-256, a random UUID, or the id column's value. */
-    static String forFile(IngestConfig.DataId strategy, Digest fileDigest, String columnValue) {
+    DataIds(IngestConfig.DataId strategy) {
+        this.strategy = strategy;
+    }
+
+    /** For a record whose data is a file: from the file's digest, a random UUID, or the id column's value. */
+    String forFile(Digest fileDigest, String columnValue) {
         return switch (strategy.strategy()) {
-            case CONTENT_HASH -> fileDigest.hex();
+            case CONTENT_HASH -> unique(fileDigest.hex());
             case UUID -> UUID.randomUUID().toString();
             case COLUMN -> columnValue;
         };
     }
 
-    /** For tabular records: the SHA-256 of the record's values (unit-separated), a UUID, or a column. */
-    static String forValues(IngestConfig.DataId strategy, List<String> values, String columnValue) {
+    /** For a record that is its values (one-file categories): from the values (unit-separated), a UUID, or a column. */
+    String forValues(List<String> values, String columnValue) {
         return switch (strategy.strategy()) {
-            case CONTENT_HASH -> Digest.of(String.join("\u001f", values.stream().map(v -> v == null ? "\u0000" : v).toList())
-                    .getBytes(StandardCharsets.UTF_8)).hex();
+            case CONTENT_HASH -> unique(Digest.of(String.join("\u001f", values.stream().map(v -> v == null ? "\u0000" : v).toList())
+                    .getBytes(StandardCharsets.UTF_8)).hex());
             case UUID -> UUID.randomUUID().toString();
             case COLUMN -> columnValue;
         };
+    }
+
+    private String unique(String hex) {
+        int repeat = seen.merge(hex, 1, Integer::sum) - 1;
+        return repeat == 0 ? hex : Digest.of((hex + "#" + repeat).getBytes(StandardCharsets.UTF_8)).hex();
     }
 }

@@ -4,6 +4,7 @@ import dev.ferry.core.ingest.IngestConfig;
 import dev.ferry.core.ingest.SqlType;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -11,15 +12,19 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * Opens the records file of a dataset and resolves the columns a category needs, reporting what is
- * wrong with the header: duplicates, missing columns, reserved names. Shared by every category.
+ * wrong with the header: duplicates, missing columns, schema columns the rows table has already.
+ * Then reads the records, refusing those with a cell no row can hold (a NUL, over the size limit).
+ * Shared by every category.
  */
 final class RecordsHeader {
     final RecordsSource source;
     final String name;
     private final List<String> columns;
+    private long records;
 
     private RecordsHeader(RecordsSource source, String name) {
         this.source = source;
@@ -33,26 +38,30 @@ final class RecordsHeader {
         Path file = dir.resolve(name);
         if (!Files.isRegularFile(file)) {
             report.error("records file " + name + " not found in " + dir + " (put a " + name
-                    + " there, or name the file with csv: or json: in the config)");
+                    + " there, or name the file with csv: or json: in the config, --csv on the command line)");
             return null;
         }
         try {
             RecordsSource source = config.records().format() == IngestConfig.Format.CSV
                     ? new CsvRecords(file, name, config.csv()) : new JsonRecords(file, name);
             RecordsHeader header = new RecordsHeader(source, name);
-            return header.checkDuplicates(report) ? header : null;
+            return header.checkColumns(report) ? header : null;
         } catch (DatasetProblem e) {
             report.error(e.getMessage());
             return null;
         }
     }
 
-    private boolean checkDuplicates(DatasetReport report) {
+    private boolean checkColumns(DatasetReport report) {
+        if (columns.isEmpty() || columns.stream().allMatch(String::isBlank)) {
+            report.error(name + " has no header line (its first line must name the columns)");
+            return false;
+        }
         Set<String> seen = new HashSet<>();
         boolean ok = true;
         for (String c : columns) {
             if (!seen.add(c)) {
-                report.error(name + " has the column \"" + c + "\" more than once");
+                report.error(name + " has the column " + Values.shown(c) + " more than once");
                 ok = false;
             }
         }
@@ -63,32 +72,49 @@ final class RecordsHeader {
     int exact(String column, DatasetReport report) {
         int i = columns.indexOf(column);
         if (i < 0) {
-            report.error(name + " has no \"" + column + "\" column (columns: " + String.join(", ", columns) + ")");
+            report.error(name + " has no \"" + column + "\" column (columns: " + listed() + ")");
         }
         return i;
     }
 
-    /** The index of the label column, matched case- and whitespace-insensitively, or -1 after reporting. */
-    int label(String wanted, DatasetReport report) {
+    /** The index of a column matched ignoring case and surrounding spaces, or -1. */
+    int loose(String wanted) {
         String key = normalize(wanted);
         for (int i = 0; i < columns.size(); i++) {
             if (normalize(columns.get(i)).equals(key)) {
                 return i;
             }
         }
-        report.error("label column \"" + wanted + "\" not found in " + name + " (columns: " + String.join(", ", columns)
-                + ")");
         return -1;
     }
 
-    /** The declared schema columns, each with its index (reported when missing). */
-    Map<String, Integer> schemaColumns(IngestConfig config, DatasetReport report) {
+    /** The index of the label column (matched ignoring case and surrounding spaces), or -1 after reporting. */
+    int label(String wanted, String flagHint, DatasetReport report) {
+        int i = loose(wanted);
+        if (i < 0) {
+            report.error("label column " + Values.shown(wanted) + " not found in " + name + " (columns: " + listed() + ")"
+                    + (flagHint == null ? "" : "; " + flagHint));
+        }
+        return i;
+    }
+
+    /**
+     * The declared schema columns that become row columns, each with its index (reported when
+     * missing); the label column is only typed by the schema (the row's label holds it), and a schema
+     * column named like a row column ({@code rowColumns}) is reported.
+     */
+    Map<String, Integer> schemaColumns(IngestConfig config, int labelColumn, Set<String> rowColumns,
+            DatasetReport report) {
         Map<String, Integer> found = new LinkedHashMap<>();
         for (String column : config.schema().keySet()) {
             int i = columns.indexOf(column);
             if (i < 0) {
-                report.error("schema column \"" + column + "\" is not in " + name + " (columns: "
-                        + String.join(", ", columns) + ")");
+                report.error("schema column " + Values.shown(column) + " is not in " + name + " (columns: " + listed() + ")");
+            } else if (i == labelColumn) {
+                continue;
+            } else if (rowColumns.contains(column.toLowerCase(Locale.ROOT))) {
+                report.error(name + " has a column " + Values.shown(column) + ", which the rows table has too: rename it"
+                        + " (or leave it out of the schema)");
             } else {
                 found.put(column, i);
             }
@@ -106,8 +132,8 @@ final class RecordsHeader {
             SqlType type = types.get(e.getKey());
             String problem = type.problem(value);
             if (problem != null) {
-                report.offender("values of column \"" + e.getKey() + "\" that are not " + type.describe(),
-                        r.where() + " \"" + value + "\" (" + problem + ")");
+                report.offender("values of column " + Values.shown(e.getKey()) + " that are not " + type.describe(),
+                        r.where() + " " + Values.shown(value) + " (" + problem + ")");
                 ok = false;
             }
             values.put(e.getKey(), value);
@@ -115,29 +141,33 @@ final class RecordsHeader {
         return ok ? values : null;
     }
 
-    /** Reports columns whose names the rows table reserves (they would be overwritten). */
-    void refuseReserved(Set<String> reserved, int labelColumn, DatasetReport report) {
+    /** The columns of the file that no row keeps (not in the schema, not read by the category). */
+    List<String> unkept(Set<Integer> kept) {
+        List<String> out = new ArrayList<>();
         for (int i = 0; i < columns.size(); i++) {
-            String c = columns.get(i);
-            if (i != labelColumn && reserved.contains(c.toLowerCase(Locale.ROOT))) {
-                report.error(name + " has a column named \"" + c + "\", which the rows table reserves; rename it");
+            if (!kept.contains(i) && !columns.get(i).isBlank()) {
+                out.add(columns.get(i));
             }
         }
+        return out;
     }
 
     /**
-     * Visits every record, telling {@code progress} how many were read every
-     * {@link RecordProgress#READ_INTERVAL} records; a records file that turns out malformed part-way
-     * becomes a finding, and false is returned (the records seen before it are not enough to go on with).
+     * Visits every record whose cells a row can hold, telling {@code progress} how many were read
+     * every {@link RecordProgress#READ_INTERVAL} records; a records file that turns out malformed
+     * part-way becomes a finding, and false is returned (the records seen before it are not enough to
+     * go on with).
      */
-    boolean forEachRecord(java.util.function.Consumer<RecordsSource.Record> action, DatasetReport report,
-            RecordProgress progress) {
-        long[] read = {0};
+    boolean forEachRecord(Consumer<RecordsSource.Record> action, DatasetReport report, RecordProgress progress) {
+        records = 0;
         try {
             source.forEach(r -> {
-                action.accept(r);
-                if (++read[0] % RecordProgress.READ_INTERVAL == 0) {
-                    progress.records(read[0], 0);
+                records++;
+                if (cellsFit(r, report)) {
+                    action.accept(r);
+                }
+                if (records % RecordProgress.READ_INTERVAL == 0) {
+                    progress.records(records, 0);
                 }
             });
             return true;
@@ -147,11 +177,34 @@ final class RecordsHeader {
         }
     }
 
+    /** How many records {@link #forEachRecord} read (those refused for their cells too). */
+    long records() {
+        return records;
+    }
+
+    private boolean cellsFit(RecordsSource.Record r, DatasetReport report) {
+        for (int i = 0; i < r.values().size(); i++) {
+            String problem = Values.cellProblem(r.values().get(i));
+            if (problem != null) {
+                report.offender("rows with a cell no row can hold (a NUL character, or over " + String.format("%,d",
+                        Values.MAX_CELL) + " characters)", r.where() + " column " + Values.shown(i < columns.size()
+                        ? columns.get(i) : "#" + (i + 1)) + ": " + problem);
+                return false;
+            }
+        }
+        return true;
+    }
+
     List<String> columns() {
         return columns;
     }
 
-    private static String normalize(String s) {
-        return s.replaceAll("\\s+", "").toLowerCase(Locale.ROOT);
+    private String listed() {
+        List<String> shown = columns.stream().limit(20).map(c -> c.length() > 60 ? c.substring(0, 60) + "..." : c).toList();
+        return String.join(", ", shown) + (columns.size() > 20 ? ", ... (" + columns.size() + " columns)" : "");
+    }
+
+    static String normalize(String s) {
+        return s.strip().replaceAll("\\s+", " ").toLowerCase(Locale.ROOT);
     }
 }

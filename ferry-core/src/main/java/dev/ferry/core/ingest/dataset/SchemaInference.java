@@ -1,0 +1,106 @@
+package dev.ferry.core.ingest.dataset;
+
+import dev.ferry.core.ingest.IngestConfig;
+import dev.ferry.core.ingest.IngestDefaults;
+import dev.ferry.core.ingest.SqlType;
+import java.nio.file.Path;
+import java.time.format.DateTimeParseException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The schema of a records file that has none, from its values (reference ingest-v1.md §2): per
+ * column, INT (or BIGINT) when every value is an integer, DOUBLE when every value is a number,
+ * TIMESTAMP when every value is a date or date and time, else VARCHAR(255) (TEXT when a value is
+ * longer). NA-like values do not count. Every column but the label is kept: none is dropped silently.
+ */
+public final class SchemaInference {
+    private SchemaInference() {}
+
+    /** The columns in file order with their types; empty when the file cannot be read (the checks say why). */
+    public record Inferred(Map<String, String> columns) {}
+
+    private static final class Column {
+        boolean integers = true;
+        boolean numbers = true;
+        boolean times = true;
+        boolean wide = true;
+        long min = Long.MAX_VALUE;
+        long max = Long.MIN_VALUE;
+        int longest;
+        long values;
+
+        void see(String raw) {
+            if (SqlType.isNa(raw)) {
+                return;
+            }
+            String v = raw.trim();
+            values++;
+            longest = Math.max(longest, raw.length());
+            if (integers) {
+                try {
+                    long n = Long.parseLong(v.startsWith("+") ? v.substring(1) : v);
+                    min = Math.min(min, n);
+                    max = Math.max(max, n);
+                } catch (NumberFormatException e) {
+                    integers = false;
+                }
+            }
+            if (numbers && !SqlType.isNumber(v)) {
+                numbers = false;
+            }
+            if (times) {
+                try {
+                    SqlType.instant(v);
+                } catch (DateTimeParseException | StringIndexOutOfBoundsException e) {
+                    times = false;
+                }
+            }
+        }
+
+        String type() {
+            if (values == 0) return "VARCHAR(255)";
+            if (integers) return min >= Integer.MIN_VALUE && max <= Integer.MAX_VALUE ? "INT" : "BIGINT";
+            if (numbers) return "DOUBLE";
+            if (times) return "TIMESTAMP";
+            return longest <= 255 ? "VARCHAR(255)" : "TEXT";
+        }
+    }
+
+    public static Inferred infer(Path file, boolean json, String labelColumn) {
+        IngestConfig.CsvOptions options = new IngestConfig.CsvOptions(IngestDefaults.CSV_DELIMITER,
+                IngestDefaults.CSV_QUOTE, null, IngestDefaults.CSV_CHUNK_SIZE);
+        String name = file.getFileName().toString();
+        RecordsSource source;
+        try {
+            source = json ? new JsonRecords(file, name) : new CsvRecords(file, name, options);
+        } catch (DatasetProblem e) {
+            return new Inferred(Map.of());
+        }
+        List<String> names = source.columns();
+        Column[] columns = new Column[names.size()];
+        for (int i = 0; i < columns.length; i++) {
+            columns[i] = new Column();
+        }
+        try {
+            source.forEach(r -> {
+                for (int i = 0; i < columns.length; i++) {
+                    columns[i].see(r.value(i));
+                }
+            });
+        } catch (DatasetProblem e) {
+            return new Inferred(Map.of());
+        }
+        String label = labelColumn == null ? null : RecordsHeader.normalize(labelColumn);
+        Map<String, String> out = new LinkedHashMap<>();
+        for (int i = 0; i < columns.length; i++) {
+            String column = names.get(i);
+            if (column.isBlank() || out.containsKey(column) || (label != null && RecordsHeader.normalize(column).equals(label))) {
+                continue;
+            }
+            out.put(column, columns[i].type());
+        }
+        return new Inferred(out);
+    }
+}

@@ -1,0 +1,233 @@
+package dev.ferry.core.ingest.dataset;
+
+import dev.ferry.core.ingest.Category;
+import dev.ferry.core.ingest.DatasetLayout;
+import dev.ferry.core.ingest.IngestConfig;
+import dev.ferry.core.ingest.SqlType;
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * The rules of the one-file categories (reference ingest-v1.md §3: tabular, time series, time to
+ * event): one records file, UTF-8 with a header and data rows, no duplicate columns; every value of a
+ * schema column parses as its type (NA-like values are NULL); columns the schema leaves out are named
+ * in a note, never dropped silently. Labels: NA-like values are not labels (the record is ingested
+ * without one, and counted in a note); labels compare as text when the schema types the label column
+ * as text, otherwise numbers compare by value ({@code 1} = {@code 1.0}); a numeric label (regression,
+ * a bucket policy) must be a number. Each category adds its own checks of records and of the whole.
+ */
+abstract sealed class TableDataset implements DatasetCategory
+        permits TabularClassification, TabularRegression, TimeToEvent, TimeSeriesForecasting, TimeSeriesClassification {
+    private static final List<String> EXTRA = List.of("label_raw");
+    private final Category category;
+
+    TableDataset(Category category) {
+        this.category = category;
+    }
+
+    @Override
+    public final Category category() {
+        return category;
+    }
+
+    // ------------------------------------------------------------------ what a category adds
+
+    /** Whether the records must carry a label (the config's label is then required here too). */
+    boolean labelRequired() {
+        return true;
+    }
+
+    /** Whether labels must be numbers (regression, forecasting); a bucket policy makes them so too. */
+    boolean numericLabels() {
+        return false;
+    }
+
+    /** Distinct labels the dataset needs. */
+    int minimumLabels() {
+        return 0;
+    }
+
+    /** Finds the columns the category reads (adding them to {@code read}); false after reporting. */
+    boolean prepare(RecordsHeader header, IngestConfig config, Set<Integer> read, DatasetReport report) {
+        return true;
+    }
+
+    /**
+     * A category's check of one record, in file order (it may keep state: time order); {@code label}
+     * is the label's comparison key or null. Null when it passes, else the record is refused.
+     */
+    FileDataset.Refused record(RecordsSource.Record record, String label, DatasetReport report) {
+        return null;
+    }
+
+    /** Checks of the whole dataset once every record is read. */
+    void finish(DatasetReport report) {}
+
+    // ------------------------------------------------------------------ the checks
+
+    /** A record that passed, before its label is final (a bucket needs every value first). */
+    private record Pending(RecordsSource.Record record, String label, Map<String, String> values) {}
+
+    @Override
+    public DatasetOutcome check(DatasetLayout dataset, IngestConfig config, RecordProgress progress) {
+        DatasetReport report = new DatasetReport();
+        IngestConfig.Label label = config.label();
+        boolean bucket = label != null && label.policy() == IngestConfig.LabelPolicy.BUCKET;
+        boolean numeric = numericLabels() || bucket;
+        if (!dataset.singleFile()) {
+            // a folder is stored whole: a link out of it would make a partial version
+            try {
+                DatasetTree.of(dataset.root()).reportLinks(report);
+            } catch (DatasetProblem e) {
+                report.error(e.getMessage());
+            }
+        }
+        RecordsHeader header = RecordsHeader.open(dataset.root(), config, report);
+        if (header == null) {
+            return new DatasetOutcome(report, new RowsTable(RowsTable.BASE_COLUMNS));
+        }
+        Set<Integer> read = new HashSet<>();
+        int labelColumn = -2;
+        if (label != null) {
+            labelColumn = header.label(label.column(), "name it with --label-column (or label: in the config)", report);
+        } else if (labelRequired()) {
+            report.error(category + " needs a label column: give it with --label-column COLUMN (and --label-policy"
+                    + " passthrough or bucket), or label: {column, policy} in the config");
+        }
+        read.add(labelColumn);
+        Set<String> rowColumns = new HashSet<>(RowsTable.BASE_COLUMNS);
+        rowColumns.addAll(EXTRA);
+        Map<String, Integer> schemaColumns = header.schemaColumns(config, labelColumn, rowColumns, report);
+        read.addAll(schemaColumns.values());
+        int idColumn = config.dataId().strategy() == IngestConfig.DataIdStrategy.COLUMN
+                ? header.exact(config.dataId().column(), report) : -2;
+        read.add(idColumn);
+        boolean prepared = prepare(header, config, read, report);
+        List<String> columns = new ArrayList<>(RowsTable.BASE_COLUMNS);
+        if (bucket) {
+            columns.addAll(EXTRA);
+        }
+        columns.addAll(schemaColumns.keySet());
+        RowsTable rows = new RowsTable(columns);
+        if (labelColumn == -1 || idColumn == -1 || !prepared || report.hasErrors()) {
+            return new DatasetOutcome(report, rows);
+        }
+        List<String> unkept = header.unkept(read);
+        if (!unkept.isEmpty()) {
+            report.note(header.name + " columns not in the schema, not ingested: " + String.join(", ", unkept.stream()
+                    .limit(20).toList()) + (unkept.size() > 20 ? ", ... (" + unkept.size() + ")" : ""));
+        }
+        SqlType labelType = label == null ? null : config.schema().get(header.columns().get(labelColumn));
+        boolean textLabels = labelType != null && labelType.isText();
+        List<Pending> pending = new ArrayList<>();
+        long[] unlabelled = {0};
+        int labelAt = labelColumn;
+        boolean readAll = header.forEachRecord(r -> {
+            String key = null;
+            if (labelAt >= 0) {
+                String raw = r.value(labelAt);
+                if (SqlType.isNa(raw)) {
+                    unlabelled[0]++;
+                } else {
+                    String problem = Values.nameProblem(raw.strip(), Values.MAX_LABEL);
+                    if (problem != null) {
+                        report.offender("labels that cannot be stored (no control characters, at most "
+                                + String.format("%,d", Values.MAX_LABEL) + " characters)", r.where() + " " + Values.shown(raw)
+                                + " (" + problem + ")");
+                        return;
+                    }
+                    if (numeric && !SqlType.isNumber(raw)) {
+                        report.offender("labels that are not numbers (" + category + (bucket ? ", bucket policy" : "")
+                                + "; set the policy with --label-policy or label.policy)", r.where() + " " + Values.shown(raw));
+                        return;
+                    }
+                    key = labelKey(raw, textLabels);
+                }
+            }
+            Map<String, String> values = RecordsHeader.schemaValues(r, schemaColumns, config.schema(), report);
+            if (values == null) {
+                return;
+            }
+            FileDataset.Refused refused = record(r, key, report);
+            if (refused != null) {
+                report.offender(refused.kind(), refused.who());
+                return;
+            }
+            pending.add(new Pending(r, key, values));
+        }, report, progress);
+        if (!readAll) {
+            return new DatasetOutcome(report, new RowsTable(columns));
+        }
+        long records = header.records();
+        if (records == 0) {
+            report.error(header.name + " has a header but no data rows");
+        }
+        Set<String> labels = new TreeSet<>();
+        pending.forEach(p -> {
+            if (p.label() != null) labels.add(p.label());
+        });
+        if (minimumLabels() > 0 && records > 0 && labels.size() < minimumLabels() && !report.hasErrors()) {
+            report.error("only " + labels.size() + " distinct label" + (labels.size() == 1 ? " (" + Values.shown(labels.iterator()
+                    .next()) + ")" : "s") + (unlabelled[0] > 0 ? " beside NA-like values" : "") + ": " + category
+                    + " needs at least " + minimumLabels());
+        }
+        finish(report);
+        if (unlabelled[0] > 0) {
+            report.note(String.format("%,d record%s no label (an empty or NA-like value): ingested without one",
+                    unlabelled[0], unlabelled[0] == 1 ? " has" : "s have"));
+        }
+        List<Double> edges = bucket ? Buckets.edges(label.buckets(), pending.stream().map(Pending::label)
+                .filter(java.util.Objects::nonNull).map(Double::parseDouble).toList()) : List.of();
+        Set<String> bucketLabels = new TreeSet<>();
+        DataIds ids = new DataIds(config.dataId());
+        Set<String> idValues = new HashSet<>();
+        for (Pending p : pending) {
+            String idValue = idColumn >= 0 ? p.record().value(idColumn) : null;
+            if (idColumn >= 0 && !idValues.add(String.valueOf(idValue))) {
+                report.offender("rows whose id (column " + Values.shown(config.dataId().column()) + ") repeats an earlier row's",
+                        p.record().where() + " " + Values.shown(idValue));
+                continue;
+            }
+            String labelValue = p.label();
+            if (bucket && labelValue != null) {
+                labelValue = Buckets.of(Double.parseDouble(labelValue), edges);
+                bucketLabels.add(labelValue);
+            }
+            List<Object> row = new ArrayList<>();
+            row.add(ids.forValues(p.record().values(), idValue));
+            row.add(null);
+            row.add(null);
+            row.add(labelValue);
+            row.add(config.intent());
+            if (bucket) {
+                row.add(p.label());
+            }
+            schemaColumns.keySet().forEach(c -> row.add(p.values().get(c)));
+            rows.add(row);
+        }
+        report.labels(bucket ? List.copyOf(bucketLabels) : numeric ? List.of() : List.copyOf(labels));
+        report.counted(records, 0);
+        progress.records(records, records);
+        return new DatasetOutcome(report, rows);
+    }
+
+    /** A label as it compares: text as written (trimmed), or a number by its value ("1.0" is "1"). */
+    static String labelKey(String raw, boolean text) {
+        String v = raw.strip();
+        if (text || !SqlType.isNumber(v)) {
+            return v;
+        }
+        try {
+            BigDecimal d = new BigDecimal(v.startsWith("+") ? v.substring(1) : v).stripTrailingZeros();
+            return d.signum() == 0 ? "0" : d.toPlainString();
+        } catch (NumberFormatException e) {
+            return v.toLowerCase(Locale.ROOT); // inf, nan
+        }
+    }
+}

@@ -1,0 +1,15 @@
+package dev.ferry.core.ingest.dataset;
+
+import dev.ferry.core.ingest.Category;
+
+/** tabular_classification: the one-file rules, a label column, at least two distinct labels. */
+final class TabularClassification extends TableDataset {
+    TabularClassification() {
+        super(Category.TABULAR_CLASSIFICATION);
+    }
+
+    @Override
+    int minimumLabels() {
+        return 2;
+    }
+}
