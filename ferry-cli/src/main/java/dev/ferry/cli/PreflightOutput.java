@@ -62,8 +62,13 @@ final class PreflightOutput {
      * what was inferred (stderr: the run's own output follows on stdout).
      */
     static void printNotes(CliContext ctx, Preflight.Result result) {
-        if (!ctx.json()) {
-            result.config().notes().forEach(n -> ctx.note("note: " + n));
+        if (ctx.json()) {
+            return;
+        }
+        result.config().notes().forEach(n -> ctx.note("note: " + n));
+        if (result.dataset() != null) {
+            result.dataset().report().findings().stream().filter(f -> f.severity() == DatasetReport.Severity.NOTE)
+                    .forEach(f -> ctx.note("note: " + f.format()));
         }
     }
 

@@ -17,8 +17,7 @@ final class SummaryPanel {
                 + s.failed() + " failed");
         body.add("files     " + s.files() + " (" + Human.bytes(s.bytes()) + ")");
         if (!s.labels().isEmpty()) {
-            body.add("labels    " + s.labels().size() + " (" + String.join(", ", s.labels().subList(0, Math.min(8,
-                    s.labels().size()))) + (s.labels().size() > 8 ? ", ..." : "") + ")");
+            body.add("labels    " + s.labelCount() + " (" + listed(s.labels(), s.labelCount()) + ")");
         }
         body.add("version   " + r.bundle().id() + (r.newVersion() ? " (new)" : " (unchanged: already ingested)"));
         body.add("success   " + String.format(Locale.ROOT, "%.1f %%", 100 * s.successRate()) + " in "
@@ -32,5 +31,20 @@ final class SummaryPanel {
         }
         out.add("└" + "─".repeat(width) + "┘");
         return out;
+    }
+
+    /** The first labels, as many as fit a line of a panel (ranges and long names would widen it past a terminal). */
+    static String listed(java.util.List<String> labels, long count) {
+        StringBuilder out = new StringBuilder();
+        int shown = 0;
+        for (String label : labels) {
+            String cut = label.length() > 40 ? label.substring(0, 39) + "…" : label;
+            if (shown > 0 && out.length() + cut.length() > 60) {
+                break;
+            }
+            out.append(shown == 0 ? "" : ", ").append(cut);
+            shown++;
+        }
+        return shown < count ? out + ", ..." : out.toString();
     }
 }

@@ -5,6 +5,7 @@ import java.util.List;
 /**
  * What a push did to the records: how many there were, were inserted into the rows table, were
  * skipped (an identical version was already ingested), failed (with the reasons), and the files.
+ * {@code labels} lists at most {@link #LISTED_LABELS} of the {@code labelCount} distinct labels.
  */
 public record IngestSummary(
         long records,
@@ -14,10 +15,20 @@ public record IngestSummary(
         long files,
         long bytes,
         List<String> labels,
+        long labelCount,
         List<String> failures) {
+    /** Distinct labels a summary lists (a dataset may have millions; the rows table has them all). */
+    public static final int LISTED_LABELS = 100;
+
     public IngestSummary {
-        labels = List.copyOf(labels);
+        labelCount = Math.max(labelCount, labels.size());
+        labels = List.copyOf(labels.subList(0, Math.min(LISTED_LABELS, labels.size())));
         failures = List.copyOf(failures);
+    }
+
+    public IngestSummary(long records, long inserted, long skipped, long failed, long files, long bytes,
+            List<String> labels, List<String> failures) {
+        this(records, inserted, skipped, failed, files, bytes, labels, labels.size(), failures);
     }
 
     /** The summary as JSON-ready fields (stored with the ingestion, printed by `-o json`). */
@@ -31,6 +42,7 @@ public record IngestSummary(
         m.put("bytes", bytes);
         m.put("successRate", successRate());
         m.put("labels", labels);
+        m.put("labelCount", labelCount);
         m.put("failures", failures);
         return m;
     }

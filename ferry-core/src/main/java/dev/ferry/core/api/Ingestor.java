@@ -46,8 +46,6 @@ import java.util.Map;
  */
 final class Ingestor {
     static final String ROWS_FILE = "rows.jsonl";
-    /** Distinct labels a summary lists (a dataset may have millions; the rows table has them all). */
-    static final int SUMMARY_LABELS = 100;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final LocalFerry ferry;
@@ -126,7 +124,7 @@ final class Ingestor {
             // identical content, already ingested: nothing new to do
             IngestSummary previous = summaryOf(existing.get());
             IngestSummary skipped = new IngestSummary(previous.records(), 0, previous.inserted(), previous.failed(),
-                    previous.files(), previous.bytes(), previous.labels(), previous.failures());
+                    previous.files(), previous.bytes(), previous.labels(), previous.labelCount(), previous.failures());
             return result(config, upload, false, existing.get(), skipped, started);
         }
         ctx.enter(RunState.EXECUTING, "ingesting the records of " + table);
@@ -141,10 +139,8 @@ final class Ingestor {
                 .forEach(f -> failures.add(f.format()));
         List<List<Object>> rows = checkAgainstBundle(outcome.rows(), config, dir, upload.bundle().manifest(), failures);
         long failed = report.errorCount() + (outcome.rows().size() - rows.size());
-        List<String> labels = report.distinctLabels();
         IngestSummary summary = new IngestSummary(report.records(), rows.size(), 0, failed, report.files(),
-                upload.bundle().totalBytes(), labels.subList(0, Math.min(SUMMARY_LABELS, labels.size())),
-                failures.subList(0, Math.min(20, failures.size())));
+                upload.bundle().totalBytes(), report.distinctLabels(), failures.subList(0, Math.min(20, failures.size())));
         ctx.records(report.records(), report.records());
         ctx.checkCancelled();
         // the rows' blobs are unreferenced until the ingestion row exists: keep gc away until then
@@ -258,7 +254,8 @@ final class Ingestor {
             List<String> failures = new ArrayList<>();
             n.path("failures").forEach(l -> failures.add(l.asText()));
             return new IngestSummary(n.path("records").asLong(), n.path("inserted").asLong(), n.path("skipped").asLong(),
-                    n.path("failed").asLong(), n.path("files").asLong(), n.path("bytes").asLong(), labels, failures);
+                    n.path("failed").asLong(), n.path("files").asLong(), n.path("bytes").asLong(), labels,
+                    n.path("labelCount").asLong(labels.size()), failures);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

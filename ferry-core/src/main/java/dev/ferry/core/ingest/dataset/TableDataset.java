@@ -212,7 +212,7 @@ abstract sealed class TableDataset implements DatasetCategory
             rows.add(row);
         }
         report.labels(bucket ? List.copyOf(bucketLabels) : numeric ? List.of() : List.copyOf(labels));
-        report.counted(records, 0);
+        report.counted(records, 1); // the records file is the dataset's one file
         progress.records(records, records);
         return new DatasetOutcome(report, rows);
     }
