@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.ferry.core.ingest.dataset.DatasetBuilder;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -34,6 +35,53 @@ class DatasetPushCliTest {
         System.arraycopy(FLAGS, 0, args, 3, FLAGS.length);
         System.arraycopy(extra, 0, args, 3 + FLAGS.length, extra.length);
         return ferry.run(args);
+    }
+
+    /**
+     * The acceptance of the canonical cats/dogs sample: 6 JPEGs of 256x256 named .jpeg and a labels.csv
+     * of 576 rows repeating them (288 per class, no trailing newline), pushed with only the four flags.
+     */
+    @Test
+    void theCanonicalCatsDogsSampleIngests576RecordsAndAgainStoresNothing() throws Exception {
+        DatasetBuilder d = new DatasetBuilder(tmp.resolve("cats-dogs"));
+        StringBuilder csv = new StringBuilder("filename,label");
+        List<String> names = List.of("cat1", "cat2", "cat3", "dog1", "dog2", "dog3");
+        for (int i = 0; i < names.size(); i++) {
+            d.bytes("images/" + names.get(i) + ".jpeg", DatasetBuilder.jpeg(256, 256, i + 1));
+        }
+        for (int r = 0; r < 96; r++) {
+            for (String n : names) csv.append('\n').append(n).append(".jpeg,").append(n, 0, 3);
+        }
+        d.file("labels.csv", csv.toString());
+        String[] push = {"dataset", "push", d.dir().toString(), "--table", "cats_dogs_train", "--category",
+            "image_classification", "--intent", "train", "--label-column", "label"};
+        CliRun.Result first = ferry.run(push);
+        assertThat(first.exit()).as(first.toString()).isZero();
+        assertThat(first.out()).contains("records   576 total · 576 inserted · 0 skipped · 0 failed").contains("(new)");
+        assertThat(first.err()).contains("note: 6 files are named by several rows (576 rows in all): each row is a record");
+        String version = ferry.run("-o", "json", "dataset", "show", "cats_dogs_train").json().path("version").asText();
+        CliRun.Result export = ferry.run("dataset", "export", "cats_dogs_train", "--format", "csv");
+        assertThat(export.outLines()).hasSize(577);
+        assertThat(export.outLines().stream().skip(1).map(l -> l.split(",")[0]).distinct().count()).isEqualTo(576);
+        CliRun.Result again = ferry.run(push);
+        assertThat(again.exit()).isZero();
+        assertThat(again.out()).contains("0 inserted · 576 skipped").contains(version).contains("unchanged: already ingested");
+        assertThat(ferry.run("dataset", "versions", "cats_dogs_train").outLines()).hasSize(2);
+    }
+
+    @Test
+    void theTraceblocCliNamesWork() {
+        CliRun.Result validated = ferry.run("data", "validate", dir, "--name", "pets", "--task", "image_classification",
+                "--label-column", "label");
+        assertThat(validated.exit()).as(validated.toString()).isZero();
+        CliRun.Result ingested = ferry.run("data", "ingest", dir, "--name", "pets", "--task", "image_classification",
+                "--label-column", "label");
+        assertThat(ingested.exit()).as(ingested.toString()).isZero();
+        assertThat(ingested.out()).contains("pets · image_classification · train").contains("3 inserted");
+        assertThat(ferry.run("data", "list").out()).contains("pets");
+        assertThat(ferry.run("data", "ingest", "--help").out()).contains("Usage: ferry data ingest");
+        assertThat(ferry.run("data", "delete", "pets", "--force").exit()).isZero();
+        assertThat(ferry.run("data", "list", "-o", "json").json()).isEmpty();
     }
 
     @Test

@@ -94,7 +94,11 @@ class IngestValidateCliTest {
         d.file("ingest.yaml", GOOD);
         CliRun.Result own = ferry.run("ingest", "validate", dir, "--print-config");
         assertThat(own.exit()).as(own.toString()).isZero();
-        assertThat(own.out()).contains("table: cats").contains("images: images").contains("(config: " + d.dir().resolve("ingest.yaml") + ")");
+        assertThat(own.out()).contains("table: cats").contains("images: images").contains("(config: " + d.dir().resolve("ingest.yaml") + ")")
+                .contains("# in effect where the config is silent:")
+                .contains("#   target_size: the first image's size (inferred); min_size: 32x32")
+                .contains("#   extension: the most common one in the images folder (inferred)")
+                .contains("#   data_id: content_hash");
         JsonNode json = ferry.run("ingest", "validate", dir, "-o", "json", "--print-config").json();
         assertThat(json.at("/dataset/records").asInt()).isEqualTo(2);
         assertThat(json.at("/config/resolved/table").asText()).isEqualTo("cats");

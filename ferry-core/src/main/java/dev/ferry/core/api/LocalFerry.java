@@ -130,6 +130,11 @@ public final class LocalFerry implements FerryApi {
         return catalog.listRepos();
     }
 
+    /** Who this store's commits are by (config.yaml's name and e-mail). */
+    Author author() {
+        return author;
+    }
+
     @Override
     public Repo getRepo(String name) {
         Names.checkRepo(name);

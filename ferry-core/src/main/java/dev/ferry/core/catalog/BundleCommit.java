@@ -5,7 +5,11 @@ import dev.ferry.core.model.Digest;
 import java.time.Instant;
 import java.util.List;
 
-/** What an upload asks the catalog to record, once every byte it names is durable. */
+/**
+ * What an upload asks the catalog to record, once every byte it names is durable. {@code alwaysNew}:
+ * a new bundle even when one with the same manifest exists (a dataset version of the same files that
+ * is ingested with another config).
+ */
 public record BundleCommit(
         String id,
         String repo,
@@ -15,8 +19,15 @@ public record BundleCommit(
         long fileCount,
         long totalBytes,
         Digest manifest,
-        List<String> labels) {
+        List<String> labels,
+        boolean alwaysNew) {
     public BundleCommit {
         labels = List.copyOf(labels);
+    }
+
+    /** A commit that reuses the newest bundle with the same manifest, if there is one. */
+    public BundleCommit(String id, String repo, String message, Author author, Instant createdAt, long fileCount,
+            long totalBytes, Digest manifest, List<String> labels) {
+        this(id, repo, message, author, createdAt, fileCount, totalBytes, manifest, labels, false);
     }
 }

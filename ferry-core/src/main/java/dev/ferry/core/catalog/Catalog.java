@@ -45,7 +45,8 @@ public interface Catalog extends AutoCloseable {
 
     /**
      * Records a bundle and moves its labels in one transaction. If the repo already has a bundle with
-     * the same manifest, no bundle is created: the labels move to the newest such bundle instead.
+     * the same manifest, no bundle is created: the labels move to the newest such bundle instead
+     * (unless the commit is {@code alwaysNew}).
      * The parent is whatever {@code latest} named when the transaction ran. The new bundle's id is
      * the commit's, unless that does not sort after the repo's newest bundle (made in the same
      * millisecond, or on a clock that went back): then it is the id just after that one, so that

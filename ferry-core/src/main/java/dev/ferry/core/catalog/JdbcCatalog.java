@@ -210,7 +210,7 @@ public final class JdbcCatalog implements Catalog {
         return inTransaction(c -> {
             dialect.lockRepo(c, commit.repo());
             requireRepo(c, commit.repo());
-            Bundle bundle = newestWithManifest(c, commit.repo(), commit.manifest());
+            Bundle bundle = commit.alwaysNew() ? null : newestWithManifest(c, commit.repo(), commit.manifest());
             boolean created = bundle == null;
             if (created) {
                 String parent = labelTarget(c, commit.repo(), "latest");

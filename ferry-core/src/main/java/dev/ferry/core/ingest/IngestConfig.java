@@ -98,6 +98,14 @@ public record IngestConfig(
                 dataId, csv);
     }
 
+    /**
+     * Whether this config ingests the same files into the same rows as {@code other}, whatever paths
+     * either named them by (the manifest says which files they are).
+     */
+    public boolean ingestsAs(IngestConfig other) {
+        return other != null && withLayout("", Map.of()).equals(other.withLayout("", Map.of()));
+    }
+
     /** The folder (relative to the dataset folder) of the files the records name, or null for one-file categories. */
     public String dataFolder() {
         return category.dataFolder() == null ? null : sidecars.get(category.dataFolder());

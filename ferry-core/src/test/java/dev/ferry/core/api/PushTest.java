@@ -14,6 +14,7 @@ import dev.ferry.core.ingest.PreflightFailed;
 import dev.ferry.core.ingest.RowsExport;
 import dev.ferry.core.ingest.SqlType;
 import dev.ferry.core.ingest.dataset.DatasetBuilder;
+import dev.ferry.core.model.BundleRef;
 import dev.ferry.core.model.Ingestion;
 import dev.ferry.core.transfer.TransferListener;
 import java.io.ByteArrayOutputStream;
@@ -203,6 +204,28 @@ class PushTest {
         public void close() {
             closed = true;
         }
+    }
+
+    @Test
+    void theSameFilesWithAnotherConfigAreANewVersionAndTheOldKeepsItsRows() throws Exception {
+        DatasetBuilder d = new DatasetBuilder(tmp.resolve("prices")).csv("rooms,price", "3,250000", "2,90000", "5,1200000");
+        ConfigFlags raw = new ConfigFlags("prices", "tabular_regression", "train", "price", "passthrough", null, null,
+                null, null, null, null, null, null);
+        ConfigFlags bucketed = new ConfigFlags("prices", "tabular_regression", "train", "price", "bucket", List.of(100000.0),
+                null, null, null, null, null, null, null);
+        PushResult first = ferry.push(new PushRequest(d.dir(), null, raw, null, null), TransferListener.NONE);
+        PushResult second = ferry.push(new PushRequest(d.dir(), null, bucketed, null, null), TransferListener.NONE);
+        assertThat(second.newVersion()).isTrue();
+        assertThat(second.bundle().id()).isNotEqualTo(first.bundle().id());
+        assertThat(second.bundle().manifest()).isEqualTo(first.bundle().manifest());
+        assertThat(second.summary().inserted()).isEqualTo(3);
+        assertThat(ferry.listIngestions("prices")).hasSize(2);
+        assertThat(ferry.getIngestion("prices", BundleRef.id(first.bundle().id())).columns()).doesNotContain("label_raw");
+        assertThat(ferry.getIngestion("prices", null).columns()).contains("label_raw");
+        // and the same config again is the version it made
+        PushResult third = ferry.push(new PushRequest(d.dir(), null, bucketed, null, null), TransferListener.NONE);
+        assertThat(third.newVersion()).isFalse();
+        assertThat(third.bundle().id()).isEqualTo(second.bundle().id());
     }
 
     @Test

@@ -157,6 +157,20 @@ public abstract class CatalogContract {
     }
 
     @Test
+    void anAlwaysNewCommitMakesABundleOfAManifestThatExists() {
+        catalog.createRepo("demo", "", ALICE, Instant.now());
+        Bundle first = commit("demo", 1);
+        CommitResult again = catalog.commit(new BundleCommit(Ids.newId(), "demo", "same files, other config", ALICE,
+                Instant.now(), 3, 300, digest(1), List.of("latest"), true));
+        assertThat(again.created()).isTrue();
+        assertThat(again.bundle().id()).isNotEqualTo(first.id());
+        assertThat(again.bundle().parent()).isEqualTo(first.id());
+        assertThat(again.bundle().manifest()).isEqualTo(first.manifest());
+        assertThat(catalog.listBundles("demo")).extracting(Bundle::id).containsExactly(first.id(), again.bundle().id());
+        assertThat(catalog.findLabel("demo", "latest").orElseThrow().bundleId()).isEqualTo(again.bundle().id());
+    }
+
+    @Test
     void labelCompareAndSet() {
         catalog.createRepo("demo", "", ALICE, Instant.now());
         Bundle a = commit("demo", 1);
