@@ -12,6 +12,8 @@ import picocli.CommandLine.Command;
 final class DataCommands extends CommandGroup {
     /** `data ingest`: the push command under its tracebloc name (added by name: its own is push). */
     static CommandLine withIngest(CommandLine data, CommandLine.IFactory factory) {
-        return data.addSubcommand("ingest", new CommandLine(DatasetCommands.Push.class, factory));
+        CommandLine ingest = new CommandLine(DatasetCommands.Push.class, factory);
+        ingest.getCommandSpec().name("ingest"); // its usage says the name it was called by
+        return data.addSubcommand("ingest", ingest);
     }
 }

@@ -34,7 +34,7 @@ final class PreflightOutput {
             config.issues().forEach(i -> out.println(i.format()));
             config.notes().forEach(n -> out.println("  note: " + n));
         } else if (result.dataset() == null) {
-            out.println(source + ": ok");
+            out.println(source + ": ok (the config on its own; name the dataset folder to check its data too)");
             config.notes().forEach(n -> out.println("  note: " + n));
         } else {
             DatasetReport report = result.dataset().report();
@@ -93,9 +93,11 @@ final class PreflightOutput {
                         : "; folders: " + String.join(", ", c.sidecars().entrySet().stream()
                                 .map(e -> e.getKey() + " " + e.getValue() + "/").toList())));
             }
-            if (c.category().family() == dev.ferry.core.ingest.Category.Family.IMAGE) {
+            if (c.category() == dev.ferry.core.ingest.Category.IMAGE_CLASSIFICATION) {
                 out.println("#   target_size: " + (c.targetSize() == null ? "the first image's size (inferred)" : c.targetSize())
-                        + "; min_size: " + c.minSize());
+                        + " (every image); min_size: " + c.minSize());
+            } else if (c.category().family() == dev.ferry.core.ingest.Category.Family.IMAGE) {
+                out.println("#   min_size: " + c.minSize());
             }
             if (!c.category().oneFile()) {
                 out.println("#   extension: " + (c.extension() == null ? "the most common one in the "

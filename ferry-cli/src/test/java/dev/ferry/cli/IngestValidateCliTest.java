@@ -38,7 +38,7 @@ class IngestValidateCliTest {
         Path file = Files.writeString(tmp.resolve("ingest.yaml"), GOOD);
         CliRun.Result r = ferry.run("ingest", "validate", file.toString());
         assertThat(r.exit()).as(r.toString()).isZero();
-        assertThat(r.out()).isEqualTo(file + ": ok\n");
+        assertThat(r.out()).isEqualTo(file + ": ok (the config on its own; name the dataset folder to check its data too)\n");
         assertThat(tmp.resolve("home")).doesNotExist(); // local only: no store, no server
     }
 
@@ -96,7 +96,7 @@ class IngestValidateCliTest {
         assertThat(own.exit()).as(own.toString()).isZero();
         assertThat(own.out()).contains("table: cats").contains("images: images").contains("(config: " + d.dir().resolve("ingest.yaml") + ")")
                 .contains("# in effect where the config is silent:")
-                .contains("#   target_size: the first image's size (inferred); min_size: 32x32")
+                .contains("#   target_size: the first image's size (inferred) (every image); min_size: 32x32")
                 .contains("#   extension: the most common one in the images folder (inferred)")
                 .contains("#   data_id: content_hash");
         JsonNode json = ferry.run("ingest", "validate", dir, "-o", "json", "--print-config").json();

@@ -189,15 +189,7 @@ final class ParityCorpus {
     }
 
     static String voc(String file, int width, int height, String... objects) {
-        StringBuilder xml = new StringBuilder("<annotation>\n  <folder>images</folder>\n  <filename>" + file
-                + "</filename>\n  <size><width>" + width + "</width><height>" + height + "</height><depth>3</depth></size>\n");
-        for (String o : objects) {
-            String[] f = o.split(" ");
-            xml.append("  <object><name>").append(f[0]).append("</name><difficult>0</difficult><bndbox><xmin>")
-                    .append(f[1]).append("</xmin><ymin>").append(f[2]).append("</ymin><xmax>").append(f[3])
-                    .append("</xmax><ymax>").append(f[4]).append("</ymax></bndbox></object>\n");
-        }
-        return xml.append("</annotation>\n").toString();
+        return dev.ferry.core.ingest.dataset.DatasetBuilder.vocXml(file, width, height, objects);
     }
 
     static String lines(String... l) {
@@ -632,6 +624,13 @@ final class ParityCorpus {
             c.text("data/labels.csv", lines("filename,label", "street1.jpg,busy", "street2.jpg,quiet")).ok(2,
                     columns("annotation", "objects"));
         });
+        add("detection-sizes", "§3: object_detection images may differ in size (each is checked with its annotation)",
+                c -> {
+                    detection(c);
+                    c.bytes("data/images/street2.jpg", jpeg(64, 40, 2));
+                    c.text("data/annotations/street2.xml", voc("street2.jpg", 64, 40, "car 0 0 60 10"));
+                    c.ok(2, columns("annotation", "objects"));
+                });
         add("detection-missing-xml", "§3: every image has its XML", c -> {
             detection(c);
             c.remove("data/annotations/street2.xml").refused("without their annotation");

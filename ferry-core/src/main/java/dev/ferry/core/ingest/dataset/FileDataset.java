@@ -227,14 +227,8 @@ abstract sealed class FileDataset implements DatasetCategory permits ImageDatase
                 if (label.isEmpty()) {
                     label = null;
                     emptyLabels[0]++;
-                } else {
-                    String problem = Values.nameProblem(label, Values.MAX_LABEL);
-                    if (problem != null) {
-                        report.offender("labels that cannot be stored (no control characters, at most "
-                                + String.format("%,d", Values.MAX_LABEL) + " characters)", r.where() + " " + Values.shown(label)
-                                + " (" + problem + ")");
-                        return;
-                    }
+                } else if (!Labels.storable(label, r, report)) {
+                    return;
                 }
             } else if (labelColumn >= 0) {
                 emptyLabels[0]++;
@@ -321,9 +315,8 @@ abstract sealed class FileDataset implements DatasetCategory permits ImageDatase
             files.addAll(accepted.files());
             rows.add(row, files, usable.digest());
         }
-        if (!candidates.isEmpty() && labels.size() < minimumLabels() && !report.hasErrors()) {
-            report.error("only " + labels.size() + " distinct label" + (labels.size() == 1 ? " (" + Values.shown(labels.iterator()
-                    .next()) + ")" : "s") + ": " + category + " needs at least " + minimumLabels());
+        if (!candidates.isEmpty()) {
+            Labels.enough(labels, minimumLabels(), category, "", report);
         }
         if (emptyLabels[0] > 0) {
             report.note(String.format("%,d row%s an empty label (ingested without one)", emptyLabels[0],

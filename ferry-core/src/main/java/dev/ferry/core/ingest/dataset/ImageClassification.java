@@ -3,8 +3,8 @@ package dev.ferry.core.ingest.dataset;
 import dev.ferry.core.ingest.Category;
 
 /**
- * image_classification: the image family's rules, a label column (an empty cell is allowed), and at
- * least two distinct labels.
+ * image_classification: the image family's rules, one size for all images, a label column (an empty
+ * cell is allowed), and at least two distinct labels.
  */
 final class ImageClassification extends ImageDataset {
     ImageClassification() {
@@ -14,5 +14,10 @@ final class ImageClassification extends ImageDataset {
     @Override
     int minimumLabels() {
         return 2;
+    }
+
+    @Override
+    boolean oneSize() {
+        return true;
     }
 }

@@ -9,9 +9,9 @@ import java.util.Locale;
 
 /**
  * The image family's shared rules, beyond the file-bearing ones: every image decodes, its content is
- * the format its extension says, it declares no more pixels than {@link ImageProbe#MAX_PIXELS}, all
- * have one size (the configured target size, else the first image's) and at least the minimum size
- * (32x32 unless configured).
+ * the format its extension says, it declares no more pixels than {@link ImageProbe#MAX_PIXELS}, and
+ * it is at least the minimum size (32x32 unless configured); for classification all have one size
+ * (the configured target size, else the first image's).
  */
 abstract sealed class ImageDataset extends FileDataset
         permits ImageClassification, ObjectDetection, KeypointDetection, SemanticSegmentation {
@@ -51,14 +51,23 @@ abstract sealed class ImageDataset extends FileDataset
         return "images that cannot be used";
     }
 
+    /**
+     * Whether all images must have one size: image classification's rule (reference §3); the other
+     * image categories check each image against its own sidecars (annotation, mask, keypoints) instead,
+     * and their target_size is what training resizes to.
+     */
+    boolean oneSize() {
+        return false;
+    }
+
     @Override
     Refused consistent(Candidate candidate, Object info) {
         Size size = ((ImageProbe.Image) info).size();
-        if (target == null) {
+        if (target == null && oneSize()) {
             target = size; // the default: the first image's size, which all must share
         }
         String name = folder + "/" + candidate.filename();
-        if (!size.equals(target)) {
+        if (oneSize() && !size.equals(target)) {
             return new Refused("images that are not " + target + " (width x height)", name + " is " + size);
         }
         if (minimum != null && !size.fitsIn(minimum)) {

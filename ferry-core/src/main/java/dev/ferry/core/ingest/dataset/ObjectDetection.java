@@ -43,6 +43,12 @@ final class ObjectDetection extends ImageDataset {
         return 1;
     }
 
+    /** The dataset's labels are its objects' classes; a label cell, when there, only labels its row. */
+    @Override
+    boolean labelIsClass() {
+        return false;
+    }
+
     @Override
     Paired pair(Candidate candidate, Object info, Context context) {
         Size size = sizeOf(info);

@@ -135,11 +135,7 @@ abstract sealed class TableDataset implements DatasetCategory
                 if (SqlType.isNa(raw)) {
                     unlabelled[0]++;
                 } else {
-                    String problem = Values.nameProblem(raw.strip(), Values.MAX_LABEL);
-                    if (problem != null) {
-                        report.offender("labels that cannot be stored (no control characters, at most "
-                                + String.format("%,d", Values.MAX_LABEL) + " characters)", r.where() + " " + Values.shown(raw)
-                                + " (" + problem + ")");
+                    if (!Labels.storable(raw.strip(), r, report)) {
                         return;
                     }
                     if (numeric && !SqlType.isNumber(raw)) {
@@ -172,10 +168,8 @@ abstract sealed class TableDataset implements DatasetCategory
         pending.forEach(p -> {
             if (p.label() != null) labels.add(p.label());
         });
-        if (minimumLabels() > 0 && records > 0 && labels.size() < minimumLabels() && !report.hasErrors()) {
-            report.error("only " + labels.size() + " distinct label" + (labels.size() == 1 ? " (" + Values.shown(labels.iterator()
-                    .next()) + ")" : "s") + (unlabelled[0] > 0 ? " beside NA-like values" : "") + ": " + category
-                    + " needs at least " + minimumLabels());
+        if (records > 0) {
+            Labels.enough(labels, minimumLabels(), category, unlabelled[0] > 0 ? " beside NA-like values" : "", report);
         }
         finish(report);
         if (unlabelled[0] > 0) {

@@ -81,6 +81,11 @@ public final class DatasetBuilder {
      * {@code "name xmin ymin xmax ymax"}.
      */
     public DatasetBuilder voc(String name, int width, int height, String... objects) {
+        return file("annotations/" + name, vocXml(name.replace(".xml", ".jpg"), width, height, objects));
+    }
+
+    /** The text of a Pascal VOC annotation of {@code image}; each object is {@code "name xmin ymin xmax ymax"}. */
+    public static String vocXml(String name, int width, int height, String... objects) {
         StringBuilder xml = new StringBuilder("<annotation>\n  <folder>images</folder>\n  <filename>" + name
                 + "</filename>\n  <size><width>" + width + "</width><height>" + height + "</height><depth>3</depth></size>\n");
         for (String o : objects) {
@@ -89,7 +94,7 @@ public final class DatasetBuilder {
                     .append(f[1]).append("</xmin><ymin>").append(f[2]).append("</ymin><xmax>").append(f[3])
                     .append("</xmax><ymax>").append(f[4]).append("</ymax></bndbox></object>\n");
         }
-        return file("annotations/" + name, xml.append("</annotation>\n").toString());
+        return xml.append("</annotation>\n").toString();
     }
 
     /** An image of random pixels: hardly compressible, so a large one is stored as several chunks. */

@@ -32,8 +32,8 @@ class DocumentedLimitsTest {
     @Test
     void theDefaultsAreTheCode() throws Exception {
         String doc = doc();
-        assertThat(doc).contains("minimum " + IngestDefaults.MIN_SIZE);
-        assertThat(doc).contains("at least the minimum size (" + IngestDefaults.MIN_SIZE + " unless");
+        assertThat(doc).contains("minimum " + IngestDefaults.MIN_SIZE + " for every image category");
+        assertThat(doc).contains("least the minimum size (" + IngestDefaults.MIN_SIZE + " unless");
         assertThat(doc).contains("the deciles of the label values").satisfies(d -> assertThat(IngestDefaults.DEFAULT_BUCKETS).isEqualTo(10));
         assertThat(doc).contains("time column: `" + IngestDefaults.timeColumn(Category.TIME_SERIES_CLASSIFICATION)
                 + "` for time series, `" + IngestDefaults.timeColumn(Category.TIME_TO_EVENT_PREDICTION) + "` for time to event");
