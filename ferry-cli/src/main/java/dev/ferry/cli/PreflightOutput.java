@@ -91,7 +91,7 @@ final class PreflightOutput {
                         ? " (the file " + config.layout().records() + " alone)" : ""));
                 out.println("#   records file: " + c.records().path() + (c.sidecars().isEmpty() ? ""
                         : "; folders: " + String.join(", ", c.sidecars().entrySet().stream()
-                                .map(e -> e.getKey() + " " + e.getValue() + "/").toList())));
+                                .map(e -> e.getKey() + ": " + e.getValue() + "/").toList())));
             }
             if (c.category() == dev.ferry.core.ingest.Category.IMAGE_CLASSIFICATION) {
                 out.println("#   target_size: " + (c.targetSize() == null ? "the first image's size (inferred)" : c.targetSize())

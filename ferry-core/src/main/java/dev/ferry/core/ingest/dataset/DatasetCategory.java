@@ -36,7 +36,7 @@ public interface DatasetCategory {
     /** What the checks found, and the rows table. */
     record DatasetOutcome(DatasetReport report, RowsTable rows) {}
 
-    /** The implementation for a category: a new one for every check (some keep state while they check). */
+    /** The implementation of a category (one class each): a new one for every check (some keep state while they check). */
     static DatasetCategory of(Category category) {
         return switch (category) {
             case IMAGE_CLASSIFICATION -> new ImageClassification();
@@ -45,8 +45,11 @@ public interface DatasetCategory {
             case SEMANTIC_SEGMENTATION -> new SemanticSegmentation();
             case TEXT_CLASSIFICATION -> new TextClassification();
             case TOKEN_CLASSIFICATION -> new TokenClassification();
-            case SENTENCE_PAIR_CLASSIFICATION, EMBEDDINGS -> new TextPairs(category);
-            case MASKED_LANGUAGE_MODELING, CAUSAL_LANGUAGE_MODELING, SEQ2SEQ -> new TextCorpus(category);
+            case SENTENCE_PAIR_CLASSIFICATION -> new SentencePairClassification();
+            case MASKED_LANGUAGE_MODELING -> new MaskedLanguageModeling();
+            case CAUSAL_LANGUAGE_MODELING -> new CausalLanguageModeling();
+            case SEQ2SEQ -> new Seq2Seq();
+            case EMBEDDINGS -> new Embeddings();
             case TABULAR_CLASSIFICATION -> new TabularClassification();
             case TABULAR_REGRESSION -> new TabularRegression();
             case TIME_TO_EVENT_PREDICTION -> new TimeToEvent();

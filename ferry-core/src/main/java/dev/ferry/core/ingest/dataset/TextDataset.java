@@ -9,7 +9,8 @@ import java.nio.file.Path;
  * or of each record with its file (token classification's tags).
  */
 abstract sealed class TextDataset extends FileDataset
-        permits TextClassification, TokenClassification, TextPairs, TextCorpus {
+        permits TextClassification, TokenClassification, TextPairs, MaskedLanguageModeling, CausalLanguageModeling,
+            Seq2Seq {
 
     TextDataset(Category category) {
         super(category);
