@@ -52,15 +52,55 @@ final class DirectBuffers {
     }
 
     /** Threads for a transfer pool, each of which gives its buffer back when it ends. */
-    static ThreadFactory threads(String prefix) {
-        ThreadFactory named = Uploader.named(prefix);
-        return work -> named.newThread(() -> {
-            try {
-                work.run();
-            } finally {
-                release();
+    static Threads threads(String prefix) {
+        return new Threads(Uploader.named(prefix));
+    }
+
+    /**
+     * A pool's thread factory whose threads give their buffers back as they end. A pool's termination
+     * is signalled from inside its last worker, before that thread's own last step (the give-back) has
+     * run: {@link #awaitGivenBack} waits for that step too, so that the next transfer finds the spares.
+     */
+    static final class Threads implements ThreadFactory {
+        private final ThreadFactory named;
+        private final List<Thread> made = new ArrayList<>();
+
+        private Threads(ThreadFactory named) {
+            this.named = named;
+        }
+
+        @Override
+        public synchronized Thread newThread(Runnable work) {
+            Thread t = named.newThread(() -> {
+                try {
+                    work.run();
+                } finally {
+                    release();
+                }
+            });
+            made.add(t);
+            return t;
+        }
+
+        /** After the pool terminated: waits (a few seconds at most) for every thread it made to end. */
+        void awaitGivenBack() {
+            List<Thread> threads;
+            synchronized (this) {
+                threads = new ArrayList<>(made);
             }
-        });
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
+            try {
+                for (Thread t : threads) {
+                    long left = deadline - System.nanoTime();
+                    if (left <= 0) {
+                        return;
+                    }
+                    t.join(Math.max(1, left / 1_000_000));
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     /** How many buffers were allocated since this class was loaded (for tests). */

@@ -50,7 +50,8 @@ public final class Downloader {
             TransferListener listener) {
         Path dest = prepareDestination(destination, force);
         Path staging = dest.resolve(STAGING_PREFIX + Ids.newId());
-        ExecutorService pool = Executors.newFixedThreadPool(parallelism, DirectBuffers.threads("ferry-write"));
+        DirectBuffers.Threads writers = DirectBuffers.threads("ferry-write");
+        ExecutorService pool = Executors.newFixedThreadPool(parallelism, writers);
         try {
             createDirectory(staging);
             FileRestorer restorer = new FileRestorer(store, staging, listener);
@@ -96,6 +97,7 @@ public final class Downloader {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+            writers.awaitGivenBack();
             deleteTree(staging);
         }
     }

@@ -73,8 +73,7 @@ public final class Uploader {
         try (BlobWriter writer = store.newWriter();
                 StatCache.Reader oldCache = StatCache.Reader.open(cacheFile);
                 StatCache.Writer newCache = new StatCache.Writer(cacheFile);
-                Pools pools = new Pools(Executors.newFixedThreadPool(parallelism, DirectBuffers.threads("ferry-read")),
-                        Executors.newFixedThreadPool(parallelism, named("ferry-hash")))) {
+                Pools pools = Pools.of(parallelism)) {
             ExecutorService files = pools.files();
             ManifestWriter manifest = new ManifestWriter(writer);
             Deque<Pending> window = new ArrayDeque<>();
@@ -541,13 +540,21 @@ public final class Uploader {
     }
 
     /** Worker pools, closed before the blob writer so no task writes into a closed writer. */
-    private record Pools(ExecutorService files, ExecutorService chunks) implements AutoCloseable {
+    private record Pools(ExecutorService files, ExecutorService chunks, DirectBuffers.Threads readers)
+            implements AutoCloseable {
+        static Pools of(int parallelism) {
+            DirectBuffers.Threads readers = DirectBuffers.threads("ferry-read");
+            return new Pools(Executors.newFixedThreadPool(parallelism, readers),
+                    Executors.newFixedThreadPool(parallelism, named("ferry-hash")), readers);
+        }
+
         @Override
         public void close() {
             files.shutdownNow();
             chunks.shutdownNow();
             awaitQuietly(files);
             awaitQuietly(chunks);
+            readers.awaitGivenBack();
         }
     }
 
