@@ -5,7 +5,6 @@ import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -18,7 +17,6 @@ import java.util.Map;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 import java.util.zip.CRC32;
-import javax.imageio.ImageIO;
 
 /**
  * Writes the parity corpus ({@code src/test/resources/parity}): tiny datasets and configs shaped as
@@ -156,13 +154,7 @@ final class ParityCorpus {
     }
 
     private static byte[] encode(BufferedImage img, String format) {
-        try {
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            ImageIO.write(img, format, out);
-            return out.toByteArray();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return dev.ferry.core.ingest.dataset.DatasetBuilder.write(img, format);
     }
 
     /** A PNG that declares {@code width x height} pixels and holds almost none: a decompression bomb's header. */

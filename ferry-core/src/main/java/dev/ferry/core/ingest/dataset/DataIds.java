@@ -17,9 +17,26 @@ import java.util.UUID;
 final class DataIds {
     private final IngestConfig.DataId strategy;
     private final Map<String, Integer> seen = new HashMap<>();
+    private final java.util.Set<String> columnIds = new java.util.HashSet<>();
 
     DataIds(IngestConfig.DataId strategy) {
         this.strategy = strategy;
+    }
+
+    /** The id column's index when ids come from a column (-1 after reporting it missing), else -2. */
+    static int column(IngestConfig config, RecordsHeader header, DatasetReport report) {
+        return config.dataId().strategy() == IngestConfig.DataIdStrategy.COLUMN
+                ? header.exact(config.dataId().column(), report) : -2;
+    }
+
+    /** Whether an id taken from the id column is its first use; a repeat is reported (ids are unique per record). */
+    boolean firstUse(String columnValue, RecordsSource.Record record, DatasetReport report) {
+        if (columnIds.add(String.valueOf(columnValue))) {
+            return true;
+        }
+        report.offender("rows whose id (column " + Values.shown(strategy.column()) + ") repeats an earlier row's",
+                record.where() + " " + Values.shown(columnValue));
+        return false;
     }
 
     /** For a record whose data is a file: from the file's digest, a random UUID, or the id column's value. */

@@ -181,8 +181,7 @@ abstract sealed class FileDataset implements DatasetCategory permits ImageDatase
         read.add(labelColumn);
         Map<String, Integer> schemaColumns = header.schemaColumns(config, labelColumn, rowColumns, report);
         read.addAll(schemaColumns.values());
-        int idColumn = config.dataId().strategy() == IngestConfig.DataIdStrategy.COLUMN
-                ? header.exact(config.dataId().column(), report) : -2;
+        int idColumn = DataIds.column(config, header, report);
         read.add(idColumn);
         boolean prepared = prepare(header, config, read, report);
         List<String> columns = new ArrayList<>(RowsTable.BASE_COLUMNS);
@@ -259,7 +258,6 @@ abstract sealed class FileDataset implements DatasetCategory permits ImageDatase
         Context context = new Context(dir, config, tree);
         List<Checked> checked = checkAll(candidates, context, done -> progress.records(decided + done, records));
         DataIds ids = new DataIds(config.dataId());
-        Set<String> idValues = new HashSet<>();
         Set<String> labels = new TreeSet<>();
         Set<String> refusedFiles = new HashSet<>();
         for (int i = 0; i < candidates.size(); i++) {
@@ -291,9 +289,7 @@ abstract sealed class FileDataset implements DatasetCategory permits ImageDatase
                 report.offender(refused.kind(), refused.who());
                 continue;
             }
-            if (idColumn >= 0 && !idValues.add(String.valueOf(c.idValue()))) {
-                report.offender("rows whose id (column " + Values.shown(config.dataId().column()) + ") repeats an earlier row's",
-                        c.record().where() + " " + Values.shown(c.idValue()));
+            if (idColumn >= 0 && !ids.firstUse(c.idValue(), c.record(), report)) {
                 continue;
             }
             Accepted accepted = (Accepted) result.paired();

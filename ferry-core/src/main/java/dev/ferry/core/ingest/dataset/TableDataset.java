@@ -105,8 +105,7 @@ abstract sealed class TableDataset implements DatasetCategory
         rowColumns.addAll(EXTRA);
         Map<String, Integer> schemaColumns = header.schemaColumns(config, labelColumn, rowColumns, report);
         read.addAll(schemaColumns.values());
-        int idColumn = config.dataId().strategy() == IngestConfig.DataIdStrategy.COLUMN
-                ? header.exact(config.dataId().column(), report) : -2;
+        int idColumn = DataIds.column(config, header, report);
         read.add(idColumn);
         boolean prepared = prepare(header, config, read, report);
         List<String> columns = new ArrayList<>(RowsTable.BASE_COLUMNS);
@@ -180,12 +179,9 @@ abstract sealed class TableDataset implements DatasetCategory
                 .filter(java.util.Objects::nonNull).map(Double::parseDouble).toList()) : List.of();
         Set<String> bucketLabels = new TreeSet<>();
         DataIds ids = new DataIds(config.dataId());
-        Set<String> idValues = new HashSet<>();
         for (Pending p : pending) {
             String idValue = idColumn >= 0 ? p.record().value(idColumn) : null;
-            if (idColumn >= 0 && !idValues.add(String.valueOf(idValue))) {
-                report.offender("rows whose id (column " + Values.shown(config.dataId().column()) + ") repeats an earlier row's",
-                        p.record().where() + " " + Values.shown(idValue));
+            if (idColumn >= 0 && !ids.firstUse(idValue, p.record(), report)) {
                 continue;
             }
             String labelValue = p.label();

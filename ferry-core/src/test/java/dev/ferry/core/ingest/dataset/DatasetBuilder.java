@@ -147,7 +147,8 @@ public final class DatasetBuilder {
         return write(img, format);
     }
 
-    private static byte[] write(BufferedImage img, String format) {
+    /** An image encoded as {@code format} (jpg, png). */
+    public static byte[] write(BufferedImage img, String format) {
         try {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             ImageIO.write(img, format, out);

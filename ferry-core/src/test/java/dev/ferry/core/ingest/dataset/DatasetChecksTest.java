@@ -116,6 +116,20 @@ class DatasetChecksTest {
     }
 
     @Test
+    void idsFromAColumnAreThatColumnAndMustNotRepeat() {
+        ConfigFlags byColumn = new ConfigFlags("t", "tabular_classification", "train", "species", null, null, null, null,
+                null, "age:INT", null, null, "column:id");
+        Preflight.Result r = check(dataset().csv("id,age,species", "x1,3,cat", "x2,4,dog"), byColumn);
+        assertThat(r.dataset().rows().rows()).extracting(row -> row.get(0)).containsExactly("x1", "x2");
+        assertThat(findings(check(dataset().csv("id,age,species", "x1,3,cat", "x1,4,dog"), byColumn)))
+                .contains("error: rows whose id (column \"id\") repeats an earlier row's: row 2 (line 3) \"x1\"");
+        ConfigFlags images = new ConfigFlags("t", "image_classification", "train", "label", null, null, null, null, null,
+                null, null, null, "column:id");
+        assertThat(findings(check(good().csv("filename,label,id", "a0.jpg,cat,1", "a1.jpg,dog,1"), images)))
+                .contains("error: rows whose id (column \"id\") repeats an earlier row's: row 2 (line 3) \"1\"");
+    }
+
+    @Test
     void theRecordsFileMustBeUtf8WithDataRowsAndAFilenameColumn() {
         DatasetBuilder latin1 = good();
         latin1.bytes("labels.csv", "filename,label\na0.jpg,caf\u00e9\n".getBytes(StandardCharsets.ISO_8859_1));
