@@ -129,8 +129,8 @@ public final class RowsExport {
         return switch (kind) {
             case TINYINT, SMALLINT, MEDIUMINT, INT -> Integer.parseInt(text.startsWith("+") ? text.substring(1) : text);
             case BIGINT -> Long.parseLong(text.startsWith("+") ? text.substring(1) : text);
-            case FLOAT -> Float.parseFloat(text);
-            case DOUBLE -> Double.parseDouble(text);
+            case FLOAT -> SqlType.number(text).floatValue();
+            case DOUBLE -> SqlType.number(text);
             case BOOLEAN -> switch (text.toLowerCase(Locale.ROOT)) {
                 case "true", "t", "yes", "y", "1" -> true;
                 default -> false;

@@ -145,6 +145,23 @@ public record SqlType(String name, Kind kind, int length, int precision, int sca
         return raw != null && NUMBER.matcher(raw.trim()).matches();
     }
 
+    /**
+     * The value of a number {@link #isNumber} accepts, or null for anything else: what Java's own
+     * parser does not read too ({@code inf}, {@code -Infinity}, {@code nan} in any case).
+     */
+    public static Double number(String raw) {
+        if (!isNumber(raw)) {
+            return null;
+        }
+        String v = raw.trim().toLowerCase(Locale.ROOT);
+        String unsigned = v.startsWith("+") || v.startsWith("-") ? v.substring(1) : v;
+        return switch (unsigned) {
+            case "inf", "infinity" -> v.startsWith("-") ? Double.NEGATIVE_INFINITY : Double.POSITIVE_INFINITY;
+            case "nan" -> Double.NaN;
+            default -> Double.parseDouble(v);
+        };
+    }
+
     /** An integer as written ({@code 2.5} is not one, {@code 3} is), as a long. */
     private static long integer(String v) {
         return Long.parseLong(v.startsWith("+") ? v.substring(1) : v);
@@ -186,7 +203,7 @@ public record SqlType(String name, Kind kind, int length, int precision, int sca
             return switch (kind) {
                 case DATE, DATETIME -> instant(raw);
                 case TIME -> (double) LocalTime.parse(raw.trim()).toNanoOfDay();
-                default -> isNumber(raw) ? Double.parseDouble(raw.trim()) : null;
+                default -> number(raw);
             };
         } catch (RuntimeException e) {
             return null;

@@ -353,6 +353,16 @@ class IngestConfigTest {
     }
 
     @Test
+    void parquetTakesEveryNumberAndNullTheChecksLetThrough() {
+        String rows = "{\"v\":\"inf\",\"f\":\"-Infinity\",\"n\":\"NA\"}\n{\"v\":\"2.5\",\"f\":\"nan\",\"n\":\"+7\"}\n";
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        RowsExport.write(new java.io.ByteArrayInputStream(rows.getBytes(java.nio.charset.StandardCharsets.UTF_8)),
+                List.of("v", "f", "n"), Map.of("v", SqlType.parse("DOUBLE"), "f", SqlType.parse("FLOAT"), "n",
+                        SqlType.parse("INT")), RowsExport.Format.PARQUET, out);
+        assertThat(out.toByteArray()).startsWith("PAR1".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    }
+
+    @Test
     void schemaTypesAndValues() {
         assertThat(SqlType.parse("varchar(3)").problem("abcd")).isEqualTo("longer than 3 characters");
         assertThat(SqlType.parse("INT").problem("12x")).isEqualTo("not an INT");
@@ -362,6 +372,11 @@ class IngestConfigTest {
         assertThat(SqlType.parse("MEDIUMINT").problem("9000000")).contains("out of range");
         assertThat(SqlType.parse("DECIMAL").problem("123456789.123")).isNull();
         assertThat(SqlType.parse("DOUBLE").problem("1d")).isEqualTo("not a DOUBLE");
+        assertThat(SqlType.number("-Infinity")).isEqualTo(Double.NEGATIVE_INFINITY);
+        assertThat(SqlType.number("inf")).isEqualTo(Double.POSITIVE_INFINITY);
+        assertThat(SqlType.number("NaN")).isNaN();
+        assertThat(SqlType.number("+1.5e3")).isEqualTo(1500.0);
+        assertThat(SqlType.number("1d")).isNull();
         assertThat(SqlType.parse("TIMESTAMP").problem("2024-05-01T10:00:00Z")).isNull();
         assertThat(SqlType.parse("TIMESTAMP").problem("2024-05-01")).isNull();
         assertThat(SqlType.parse("TIMESTAMP").problem("yesterday")).contains("not a TIMESTAMP");

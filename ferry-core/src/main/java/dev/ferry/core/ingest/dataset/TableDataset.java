@@ -8,7 +8,6 @@ import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -176,7 +175,7 @@ abstract sealed class TableDataset implements DatasetCategory
                     unlabelled[0], unlabelled[0] == 1 ? " has" : "s have"));
         }
         List<Double> edges = bucket ? Buckets.edges(label.buckets(), pending.stream().map(Pending::label)
-                .filter(java.util.Objects::nonNull).map(Double::parseDouble).toList()) : List.of();
+                .filter(java.util.Objects::nonNull).map(SqlType::number).toList()) : List.of();
         Set<String> bucketLabels = new TreeSet<>();
         DataIds ids = new DataIds(config.dataId());
         for (Pending p : pending) {
@@ -186,7 +185,7 @@ abstract sealed class TableDataset implements DatasetCategory
             }
             String labelValue = p.label();
             if (bucket && labelValue != null) {
-                labelValue = Buckets.of(Double.parseDouble(labelValue), edges);
+                labelValue = Buckets.of(SqlType.number(labelValue), edges);
                 bucketLabels.add(labelValue);
             }
             List<Object> row = new ArrayList<>();
@@ -207,17 +206,17 @@ abstract sealed class TableDataset implements DatasetCategory
         return new DatasetOutcome(report, rows);
     }
 
-    /** A label as it compares: text as written (trimmed), or a number by its value ("1.0" is "1"). */
+    /** A label as it compares: text as written (trimmed), or a number by its value ("1.0" is "1", "Infinity" is "inf"). */
     static String labelKey(String raw, boolean text) {
         String v = raw.strip();
-        if (text || !SqlType.isNumber(v)) {
+        Double number = text ? null : SqlType.number(v);
+        if (number == null) {
             return v;
         }
-        try {
-            BigDecimal d = new BigDecimal(v.startsWith("+") ? v.substring(1) : v).stripTrailingZeros();
-            return d.signum() == 0 ? "0" : d.toPlainString();
-        } catch (NumberFormatException e) {
-            return v.toLowerCase(Locale.ROOT); // inf, nan
+        if (number.isNaN() || number.isInfinite()) {
+            return number.isNaN() ? "nan" : number > 0 ? "inf" : "-inf";
         }
+        BigDecimal d = new BigDecimal(v.startsWith("+") ? v.substring(1) : v).stripTrailingZeros();
+        return d.signum() == 0 ? "0" : d.toPlainString();
     }
 }

@@ -33,7 +33,8 @@ final class TimeToEvent extends TableDataset {
     @Override
     FileDataset.Refused record(RecordsSource.Record record, String label, DatasetReport report) {
         String raw = record.value(timeColumn);
-        if (!SqlType.isNumber(raw) || Double.parseDouble(raw.strip()) < 0 || Double.isNaN(Double.parseDouble(raw.strip()))) {
+        Double time = SqlType.number(raw);
+        if (time == null || time.isNaN() || time < 0) {
             return new FileDataset.Refused("rows whose " + timeName + " is not a number at least 0 (time to event)",
                     record.where() + " " + Values.shown(raw));
         }

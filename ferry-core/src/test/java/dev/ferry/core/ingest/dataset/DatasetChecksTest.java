@@ -317,6 +317,23 @@ class DatasetChecksTest {
     }
 
     @Test
+    void infiniteNumbersAreNumbersWhereverANumberIsRead() {
+        // every spelling a CSV reader takes as a number: bucketed, compared and ordered like one (they crashed the checks)
+        Preflight.Result buckets = check(dataset().csv("rooms,price", "3,10", "2,inf", "4,-Infinity", "5,20"),
+                tabular("tabular_regression", "price", "bucket", List.of(15.0), null));
+        assertThat(buckets.ok()).as("%s", findings(buckets)).isTrue();
+        assertThat(buckets.dataset().rows().rows()).extracting(row -> row.get(3) + " " + row.get(5)).containsExactly(
+                "[-inf, 15) 10", "[15, inf) inf", "[-inf, 15) -inf", "[15, inf) 20");
+        Preflight.Result classes = check(dataset().csv("x,y", "1,INF", "2,inf", "3,1"),
+                tabular("tabular_classification", "y", null, null, "x:INT"));
+        assertThat(classes.dataset().report().distinctLabels()).containsExactly("1", "inf");
+        Preflight.Result survival = check(dataset().csv("time,event", "Infinity,0", "3,1", "-inf,1"),
+                tabular("time_to_event_prediction", "event", "passthrough", null, "time:DOUBLE"));
+        assertThat(findings(survival)).containsExactly(
+                "error: rows whose time is not a number at least 0 (time to event): row 3 (line 4) \"-inf\"");
+    }
+
+    @Test
     void aTabularFileGivenAloneIsTheDatasetAndItsSchemaIsInferred() throws Exception {
         DatasetBuilder d = dataset().file("sales.csv", "when,units,price,region\n2024-01-02,3,9.5,north\n2024-01-03 10:00,"
                 + "4,10,south\n");
