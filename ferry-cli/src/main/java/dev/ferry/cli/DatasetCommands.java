@@ -70,12 +70,12 @@ final class DatasetCommands extends CommandGroup {
             // the same checks the server runs, here first: a mistake costs nothing and moves nothing
             path = config.dataset(ctx, path);
             Preflight.Result preflight = Preflight.run(path, config.config, config.flags());
-            if (dryRun || !preflight.ok() || preflight.dataset() == null) {
-                if (preflight.ok() && !dryRun) {
-                    throw dev.ferry.core.error.FerryException.invalid("dataset push needs a dataset, not a config file on its"
-                            + " own: " + ctx.shown(path), "pass the dataset folder with --config FILE, or --config FILE alone"
-                            + " when its paths name the data");
-                }
+            if (preflight.ok() && preflight.dataset() == null && !dryRun) {
+                throw dev.ferry.core.error.FerryException.invalid("dataset push needs a dataset, not a config file on its"
+                        + " own: " + ctx.shown(path), "pass the dataset folder with --config FILE, or --config FILE alone"
+                        + " when its paths name the data");
+            }
+            if (dryRun || !preflight.ok()) {
                 if (ctx.json()) {
                     ctx.printJson(PreflightOutput.json(ctx, path, preflight, false));
                 } else {

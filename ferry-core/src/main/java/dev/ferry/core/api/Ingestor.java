@@ -121,7 +121,8 @@ final class Ingestor {
         var existing = catalog.findIngestion(table, upload.bundle().id());
         if (existing.isPresent() && !config.ingestsAs(configOf(existing.get()))) {
             // the same files with another config are another dataset version: its rows differ
-            upload = newVersionOf(upload, request, table);
+            upload = ferry.newBundleOfSameFiles(upload, (request.message() == null ? "dataset push" : request.message())
+                    + " (the files of " + upload.bundle().id() + ", another ingest config)", request.label());
             existing = java.util.Optional.empty();
         }
         String bundleId = upload.bundle().id();
@@ -166,21 +167,6 @@ final class Ingestor {
         } catch (IOException | RuntimeException e) {
             return null; // written by another version of Ferry: ingest again rather than guess
         }
-    }
-
-    /** A new bundle of the same files (their manifest is stored already), with the push's labels. */
-    private UploadResult newVersionOf(UploadResult upload, PushRequest request, String table) {
-        List<String> labels = new ArrayList<>(List.of("latest"));
-        if (request.label() != null) {
-            labels.add(request.label());
-        }
-        var same = upload.bundle();
-        Instant now = Instant.now();
-        var commit = catalog.commit(new dev.ferry.core.catalog.BundleCommit(dev.ferry.core.model.Ids.newId(now), table,
-                (request.message() == null ? "dataset push" : request.message()) + " (the files of " + same.id()
-                        + ", another ingest config)", ferry.author(), now, same.fileCount(), same.totalBytes(),
-                same.manifest(), labels, true));
-        return new UploadResult(commit.bundle(), true, upload.outcome(), commit.moves(), upload.elapsed());
     }
 
     private static PushResult result(IngestConfig config, UploadResult upload, boolean newVersion, Ingestion ingestion,

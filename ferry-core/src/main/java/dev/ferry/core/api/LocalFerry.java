@@ -130,11 +130,6 @@ public final class LocalFerry implements FerryApi {
         return catalog.listRepos();
     }
 
-    /** Who this store's commits are by (config.yaml's name and e-mail). */
-    Author author() {
-        return author;
-    }
-
     @Override
     public Repo getRepo(String name) {
         Names.checkRepo(name);
@@ -169,10 +164,7 @@ public final class LocalFerry implements FerryApi {
      */
     UploadResult uploadNow(UploadRequest request, UploadOutcome staged, RunContext ctx) {
         Names.checkRepo(request.repo());
-        List<String> labels = new ArrayList<>(List.of(LATEST));
-        if (request.label() != null) {
-            labels.add(Names.checkLabel(request.label()));
-        }
+        List<String> labels = movedBy(request.label());
         getRepo(request.repo());
         ctx.claim(request.repo(), request.path().toString());
         ctx.enter(RunState.STAGING, staged == null ? "storing " + request.path()
@@ -185,13 +177,38 @@ public final class LocalFerry implements FerryApi {
             // the last safe point: after the commit the bundle exists
             ctx.checkCancelled();
             ctx.enter(RunState.EXECUTING, "committing the bundle");
-            Instant now = Instant.now();
-            CommitResult commit = catalog.commit(new BundleCommit(Ids.newId(now), request.repo(),
-                    request.message() == null ? "" : request.message(), author, now,
-                    outcome.manifest().fileCount(), outcome.manifest().totalBytes(), outcome.manifest().root(), labels));
+            CommitResult commit = commit(request.repo(), request.message() == null ? "" : request.message(),
+                    outcome.manifest().fileCount(), outcome.manifest().totalBytes(), outcome.manifest().root(), labels, false);
             return new UploadResult(commit.bundle(), commit.created(), outcome, commit.moves(),
                     Duration.ofNanos(System.nanoTime() - started));
         }
+    }
+
+    /**
+     * A new bundle of the files an upload found already stored in {@code upload}'s bundle (a dataset
+     * version of them with another ingest config), moving the labels the upload moved.
+     */
+    UploadResult newBundleOfSameFiles(UploadResult upload, String message, String label) {
+        Bundle same = upload.bundle();
+        CommitResult commit = commit(same.repo(), message, same.fileCount(), same.totalBytes(), same.manifest(),
+                movedBy(label), true);
+        return new UploadResult(commit.bundle(), true, upload.outcome(), commit.moves(), upload.elapsed());
+    }
+
+    /** The labels a commit moves: latest, and the one asked for. */
+    private static List<String> movedBy(String label) {
+        List<String> labels = new ArrayList<>(List.of(LATEST));
+        if (label != null) {
+            labels.add(Names.checkLabel(label));
+        }
+        return labels;
+    }
+
+    private CommitResult commit(String repo, String message, long files, long bytes, dev.ferry.core.model.Digest manifest,
+            List<String> labels, boolean alwaysNew) {
+        Instant now = Instant.now();
+        return catalog.commit(new BundleCommit(Ids.newId(now), repo, message, author, now, files, bytes, manifest, labels,
+                alwaysNew));
     }
 
     /**

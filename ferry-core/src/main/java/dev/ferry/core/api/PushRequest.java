@@ -1,7 +1,12 @@
 package dev.ferry.core.api;
 
 import dev.ferry.core.ingest.ConfigFlags;
+import dev.ferry.core.ingest.DatasetLayout;
+import dev.ferry.core.ingest.IngestConfig;
+import dev.ferry.core.ingest.Preflight;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /** {@code dataset push}: a dataset folder, its config (file and/or flags), and the version's message and label. */
 public record PushRequest(Path path, Path configFile, ConfigFlags flags, String message, String label) {
@@ -10,12 +15,11 @@ public record PushRequest(Path path, Path configFile, ConfigFlags flags, String 
      * The push of what a preflight checked: the dataset folder (or a one-file dataset's file), with the
      * paths where the check found the config's files, so the server reads exactly those.
      */
-    public static PushRequest of(dev.ferry.core.ingest.Preflight.Result checked, Path configFile, ConfigFlags flags,
-            String message, String label) {
-        dev.ferry.core.ingest.DatasetLayout layout = checked.config().layout();
-        java.util.Map<String, String> paths = new java.util.LinkedHashMap<>(layout.sidecars());
-        paths.put(checked.config().config().records().format() == dev.ferry.core.ingest.IngestConfig.Format.CSV ? "csv"
-                : "json", layout.records());
+    public static PushRequest of(Preflight.Result checked, Path configFile, ConfigFlags flags, String message,
+            String label) {
+        DatasetLayout layout = checked.config().layout();
+        Map<String, String> paths = new LinkedHashMap<>(layout.sidecars());
+        paths.put(checked.config().config().records().format() == IngestConfig.Format.CSV ? "csv" : "json", layout.records());
         return new PushRequest(layout.upload(), configFile, flags.withPaths(paths), message, label);
     }
 

@@ -176,7 +176,8 @@ public record ConfigFlags(
         doc.set("label", shortForm ? f.textNode(label.get("column").asText()) : label);
     }
 
-    private static Category categoryOf(ObjectNode doc) {
+    /** The document's category, or null while it names none (or an unknown one: the schema says so). */
+    static Category categoryOf(JsonNode doc) {
         JsonNode c = doc.get("category");
         return c != null && c.isTextual() && Category.ids().contains(c.asText()) ? Category.parse(c.asText()) : null;
     }

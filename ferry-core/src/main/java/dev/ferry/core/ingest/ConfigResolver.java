@@ -78,7 +78,7 @@ public final class ConfigResolver {
         }
         boolean noFile = file == null;
         Map<String, String> fromFlags = flags.applyTo(doc, noFile);
-        Category category = categoryOf(doc);
+        Category category = ConfigFlags.categoryOf(doc);
         if (mode == Mode.FOLDER) {
             ConfigIssue undecided = LayoutResolver.discover(doc, category, target, noFile);
             if (undecided != null) issues.add(undecided);
@@ -92,8 +92,8 @@ public final class ConfigResolver {
             }
         }
         if (issues.isEmpty() && noFile && category != null && category.oneFile() && !doc.has("schema")) {
-            ConfigIssue missing = inferSchema(doc, category, mode == Mode.RECORDS_FILE ? target.toAbsolutePath().getParent()
-                    : target, fromFlags, notes);
+            ConfigIssue missing = inferSchema(doc, mode == Mode.RECORDS_FILE ? target.toAbsolutePath().getParent() : target,
+                    fromFlags, notes);
             if (missing != null) issues.add(missing);
         }
         if (issues.isEmpty()) {
@@ -160,18 +160,12 @@ public final class ConfigResolver {
         return target.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".csv");
     }
 
-    private static Category categoryOf(JsonNode doc) {
-        JsonNode c = doc.get("category");
-        return c != null && c.isTextual() && Category.ids().contains(c.asText()) ? Category.parse(c.asText()) : null;
-    }
-
     /**
      * A flags-only push of a one-file category without --schema: the schema comes from the data
      * (reference §2), every column but the label, and a note shows it. Returns an issue when the
      * records file is not there to infer it from.
      */
-    private static ConfigIssue inferSchema(ObjectNode doc, Category category, Path dir, Map<String, String> fromFlags,
-            List<String> notes) {
+    private static ConfigIssue inferSchema(ObjectNode doc, Path dir, Map<String, String> fromFlags, List<String> notes) {
         String key = doc.has("csv") ? "csv" : doc.has("json") ? "json" : null;
         if (key == null || dir == null) {
             return null; // the schema's own issue names the missing records file
@@ -182,14 +176,14 @@ public final class ConfigResolver {
         }
         JsonNode label = doc.get("label");
         String labelColumn = label == null ? null : label.isTextual() ? label.asText() : label.path("column").asText(null);
-        SchemaInference.Inferred inferred = SchemaInference.infer(records, key.equals("json"), labelColumn);
-        if (inferred.columns().isEmpty()) {
+        Map<String, String> inferred = SchemaInference.infer(records, key.equals("json"), labelColumn);
+        if (inferred.isEmpty()) {
             return null; // the data check says why (no header, no columns)
         }
         ObjectNode schema = doc.putObject("schema");
-        inferred.columns().forEach(schema::put);
+        inferred.forEach(schema::put);
         notes.add("schema inferred from " + doc.get(key).asText() + " (give --schema to choose): "
-                + String.join(", ", inferred.columns().entrySet().stream().map(e -> e.getKey() + ":" + e.getValue()).toList()));
+                + String.join(", ", inferred.entrySet().stream().map(e -> e.getKey() + ":" + e.getValue()).toList()));
         return null;
     }
 

@@ -111,7 +111,7 @@ public final class IngestSchema {
                 path = child(path, e.getProperty());
                 yield "unknown field (not part of ingest.v1)";
             }
-            case "false" -> "does not apply to category " + category(config);
+            case "false" -> "is not allowed here";
             case "enum" -> quoted(value) + " is not one of [" + enumValues(e) + "]";
             case "const" -> quoted(value) + " must be " + e.getSchemaNode().toString();
             case "pattern" -> quoted(value) + pattern(path);
@@ -168,11 +168,6 @@ public final class IngestSchema {
         List<String> values = new ArrayList<>();
         allowed.forEach(v -> values.add(v.asText()));
         return String.join(", ", values);
-    }
-
-    private static String category(JsonNode config) {
-        JsonNode c = config.get("category");
-        return c == null ? "?" : c.asText();
     }
 
     private static String quoted(JsonNode value) {

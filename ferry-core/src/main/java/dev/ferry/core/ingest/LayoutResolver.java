@@ -51,18 +51,22 @@ final class LayoutResolver {
         return doc.has("csv") ? "csv" : "json";
     }
 
-    /** The declared root: the parent of the first sidecar folder, or of the records file; relative to {@code base}. */
+    /** The key the dataset root is declared by: the first sidecar folder, or the records file when there is none. */
+    private static String rootKey(JsonNode doc, Category category) {
+        return pathKeys(doc, category).stream().filter(k -> !k.equals("csv") && !k.equals("json")).findFirst()
+                .orElse(recordsKey(doc));
+    }
+
+    /** The declared root: the parent of {@link #rootKey}'s path, relative to {@code base}. */
     private static Path declaredRoot(JsonNode doc, Category category, Path base) {
-        String first = pathKeys(doc, category).stream().filter(k -> !k.equals("csv") && !k.equals("json"))
-                .findFirst().orElse(recordsKey(doc));
-        Path parent = base.resolve(trim(doc.get(first).asText())).normalize().getParent();
+        Path parent = base.resolve(doc.get(rootKey(doc, category)).asText()).normalize().getParent();
         return parent == null ? base : parent;
     }
 
     private static String declaredFrom(JsonNode doc, Category category) {
-        return pathKeys(doc, category).stream().filter(k -> !k.equals("csv") && !k.equals("json")).findFirst()
-                .map(k -> "the folder that holds " + k + ": " + doc.get(k).asText())
-                .orElse("the folder of " + recordsKey(doc) + ": " + doc.get(recordsKey(doc)).asText());
+        String key = rootKey(doc, category);
+        return (category.sidecars().contains(key) ? "the folder that holds " : "the folder of ") + key + ": "
+                + doc.get(key).asText();
     }
 
     /** With a dataset folder: every path inside it. */
@@ -75,18 +79,18 @@ final class LayoutResolver {
         List<String> notes = new ArrayList<>();
         for (String key : pathKeys(doc, category)) {
             String written = doc.get(key).asText();
-            Path given = Path.of(trim(written));
+            Path given = Path.of(written); // a Path drops trailing slashes itself
             if (!given.isAbsolute()) {
                 Path inside = root.resolve(given).normalize();
                 if (!inside.startsWith(root) || inside.equals(root)) {
                     issues.add(ConfigIssue.of(key, quoted(written) + " leaves the dataset folder; paths must stay inside it"));
                 } else {
-                    found.put(key, slashes(root.relativize(inside)));
+                    found.put(key, root.relativize(inside).toString());
                 }
                 continue;
             }
             Path normal = given.normalize();
-            String byPlace = normal.startsWith(declared) && !normal.equals(declared) ? slashes(declared.relativize(normal)) : null;
+            String byPlace = normal.startsWith(declared) && !normal.equals(declared) ? declared.relativize(normal).toString() : null;
             String byName = normal.getFileName() == null ? null : normal.getFileName().toString();
             String rel;
             String how;
@@ -119,12 +123,12 @@ final class LayoutResolver {
         String from = declaredFrom(doc, category);
         for (String key : pathKeys(doc, category)) {
             String written = doc.get(key).asText();
-            Path at = base.toAbsolutePath().resolve(trim(written)).normalize();
+            Path at = base.toAbsolutePath().resolve(written).normalize();
             if (!at.startsWith(root) || at.equals(root)) {
                 issues.add(ConfigIssue.of(key, quoted(written) + " is outside the dataset root " + root + " (" + from
                         + "); nothing outside it is read"));
             } else {
-                found.put(key, slashes(root.relativize(at)));
+                found.put(key, root.relativize(at).toString());
             }
         }
         if (issues.isEmpty() && !Files.isDirectory(root)) {
@@ -214,18 +218,6 @@ final class LayoutResolver {
         }
         names.sort(null);
         return names;
-    }
-
-    private static String trim(String path) {
-        String p = path;
-        while (p.length() > 1 && p.endsWith("/")) {
-            p = p.substring(0, p.length() - 1);
-        }
-        return p;
-    }
-
-    private static String slashes(Path relative) {
-        return relative.toString().replace('\\', '/');
     }
 
     private static String quoted(String s) {

@@ -20,8 +20,9 @@ import java.util.List;
 
 /**
  * Walks a folder depth-first, each directory's entries sorted by {@link PathOrder}, so files come out
- * in manifest order (a regular file given instead of a folder is the one file, under its name). Symbolic links are followed only while they stay inside the folder (and do not
- * loop); everything else that is not a regular file is reported as skipped, with the reason.
+ * in manifest order (a regular file given instead of a folder is the one file, under its name).
+ * Symbolic links are followed only while they stay inside the folder (and do not loop); everything
+ * else that is not a regular file is reported as skipped, with the reason.
  */
 public final class TreeWalker {
     /** A regular file to upload, with the attributes seen when it was listed. */

@@ -352,7 +352,7 @@ abstract sealed class FileDataset implements DatasetCategory permits ImageDatase
         return i;
     }
 
-    static boolean folderThere(String key, String name, Path dir, DatasetReport report) {
+    private static boolean folderThere(String key, String name, Path dir, DatasetReport report) {
         if (name != null && java.nio.file.Files.isDirectory(dir.resolve(name))) {
             return true;
         }

@@ -18,9 +18,6 @@ import java.util.Map;
 public final class SchemaInference {
     private SchemaInference() {}
 
-    /** The columns in file order with their types; empty when the file cannot be read (the checks say why). */
-    public record Inferred(Map<String, String> columns) {}
-
     private static final class Column {
         boolean integers = true;
         boolean numbers = true;
@@ -53,7 +50,7 @@ public final class SchemaInference {
             if (times) {
                 try {
                     SqlType.instant(v);
-                } catch (DateTimeParseException | StringIndexOutOfBoundsException e) {
+                } catch (DateTimeParseException e) {
                     times = false;
                 }
             }
@@ -68,7 +65,8 @@ public final class SchemaInference {
         }
     }
 
-    public static Inferred infer(Path file, boolean json, String labelColumn) {
+    /** The columns in file order with their types; empty when the file cannot be read (the checks say why). */
+    public static Map<String, String> infer(Path file, boolean json, String labelColumn) {
         IngestConfig.CsvOptions options = new IngestConfig.CsvOptions(IngestDefaults.CSV_DELIMITER,
                 IngestDefaults.CSV_QUOTE, null, IngestDefaults.CSV_CHUNK_SIZE);
         String name = file.getFileName().toString();
@@ -76,7 +74,7 @@ public final class SchemaInference {
         try {
             source = json ? new JsonRecords(file, name) : new CsvRecords(file, name, options);
         } catch (DatasetProblem e) {
-            return new Inferred(Map.of());
+            return Map.of();
         }
         List<String> names = source.columns();
         Column[] columns = new Column[names.size()];
@@ -90,7 +88,7 @@ public final class SchemaInference {
                 }
             });
         } catch (DatasetProblem e) {
-            return new Inferred(Map.of());
+            return Map.of();
         }
         String label = labelColumn == null ? null : RecordsHeader.normalize(labelColumn);
         Map<String, String> out = new LinkedHashMap<>();
@@ -101,6 +99,6 @@ public final class SchemaInference {
             }
             out.put(column, columns[i].type());
         }
-        return new Inferred(out);
+        return out;
     }
 }
