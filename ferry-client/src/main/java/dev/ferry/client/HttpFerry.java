@@ -343,8 +343,8 @@ public final class HttpFerry implements FerryApi {
     // ---------------------------------------------------------------- maintenance
 
     @Override
-    public FsckReport fsck(boolean readData, Consumer<String> progress) {
-        return call("POST", "/fsck", new Wire.Fsck(readData), type(FsckReport.class));
+    public FsckReport fsck(boolean readData, boolean repair, Consumer<String> progress) {
+        return call("POST", "/fsck", new Wire.Fsck(readData, repair), type(FsckReport.class));
     }
 
     @Override

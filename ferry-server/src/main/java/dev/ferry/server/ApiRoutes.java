@@ -166,7 +166,10 @@ final class ApiRoutes {
             Digest root = digest(ctx);
             json(ctx, new Wire.ManifestState(root, ferry.hasManifest(root)));
         });
-        route(r, "POST", "/fsck", ctx -> json(ctx, ferry.fsck(body(ctx, Wire.Fsck.class).readData(), line -> {})));
+        route(r, "POST", "/fsck", ctx -> {
+            Wire.Fsck fsck = body(ctx, Wire.Fsck.class);
+            json(ctx, ferry.fsck(fsck.readData(), fsck.repair(), line -> {}));
+        });
         route(r, "POST", "/gc", ctx -> {
             Wire.Gc req = body(ctx, Wire.Gc.class);
             json(ctx, ferry.gc(Duration.ofSeconds(req.graceSeconds()), req.dryRun(), line -> {}));

@@ -133,7 +133,11 @@ public interface FerryApi extends AutoCloseable {
     /** The rows of an ingested version, as JSON Lines (one object per row, columns in order). */
     java.io.InputStream openRows(Ingestion ingestion);
 
-    FsckReport fsck(boolean readData, Consumer<String> progress);
+    FsckReport fsck(boolean readData, boolean repair, Consumer<String> progress);
+
+    default FsckReport fsck(boolean readData, Consumer<String> progress) {
+        return fsck(readData, false, progress);
+    }
 
     GcReport gc(Duration grace, boolean dryRun, Consumer<String> progress);
 

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ferry.core.blob.BlobStore;
 import dev.ferry.core.catalog.Catalog;
+import dev.ferry.core.catalog.CommitResult;
 import dev.ferry.core.error.ErrorCode;
 import dev.ferry.core.error.FerryException;
 import dev.ferry.core.ingest.DatasetLayout;
@@ -115,49 +116,57 @@ final class Ingestor {
                 if (raced.code() != ErrorCode.CONFLICT) throw raced;
             }
         }
-        ctx.enter(RunState.STAGING, "storing " + dir);
-        UploadResult upload = ferry.uploadNow(new UploadRequest(layout.upload(), table,
-                request.message() == null ? "dataset push" : request.message(), request.label()), staged, ctx);
-        var existing = catalog.findIngestion(table, upload.bundle().id());
-        if (existing.isPresent() && !config.ingestsAs(configOf(existing.get()))) {
+        String message = request.message() == null ? "dataset push" : request.message();
+        // held from the upload to the commit: the staged blobs and rows are unreferenced until then
+        return ferry.whileStoreShared(() -> {
+            long stagingStarted = System.nanoTime();
+            UploadOutcome outcome = ferry.stage(new UploadRequest(layout.upload(), table, message, request.label()),
+                    staged, ctx);
+            Digest manifest = outcome.manifest().root();
+            var same = catalog.findBundleWithManifest(table, manifest);
+            var existing = same.flatMap(b -> catalog.findIngestion(table, b.id()));
+            if (existing.isPresent() && config.ingestsAs(configOf(existing.get()))) {
+                // identical content, already ingested: nothing new to do but move the labels to it
+                ctx.checkCancelled();
+                CommitResult moved = ferry.commitVersion(table, message, outcome, request.label(), false, null);
+                IngestSummary previous = summaryOf(existing.get());
+                IngestSummary skipped = new IngestSummary(previous.records(), 0, previous.inserted(), previous.failed(),
+                        previous.files(), previous.bytes(), previous.labels(), previous.labelCount(), previous.failures());
+                return result(config, upload(moved, outcome, stagingStarted), false, existing.get(), skipped, started);
+            }
             // the same files with another config are another dataset version: its rows differ
-            upload = ferry.newBundleOfSameFiles(upload, (request.message() == null ? "dataset push" : request.message())
-                    + " (the files of " + upload.bundle().id() + ", another ingest config)", request.label());
-            existing = java.util.Optional.empty();
-        }
-        String bundleId = upload.bundle().id();
-        if (existing.isPresent()) {
-            // identical content, already ingested: nothing new to do
-            IngestSummary previous = summaryOf(existing.get());
-            IngestSummary skipped = new IngestSummary(previous.records(), 0, previous.inserted(), previous.failed(),
-                    previous.files(), previous.bytes(), previous.labels(), previous.labelCount(), previous.failures());
-            return result(config, upload, false, existing.get(), skipped, started);
-        }
-        ctx.enter(RunState.EXECUTING, "ingesting the records of " + table);
-        DatasetCategory category = DatasetCategory.of(config.category());
-        DatasetCategory.DatasetOutcome outcome = category.check(layout, config, (done, total) -> {
-            ctx.records(done, total);
-            ctx.checkCancelled(); // a safe point: nothing of this run is committed yet
+            boolean otherConfig = existing.isPresent();
+            ctx.enter(RunState.EXECUTING, "ingesting the records of " + table);
+            DatasetCategory category = DatasetCategory.of(config.category());
+            DatasetCategory.DatasetOutcome checked = category.check(layout, config, (done, total) -> {
+                ctx.records(done, total);
+                ctx.checkCancelled(); // a safe point: nothing of this run is committed yet
+            });
+            DatasetReport report = checked.report();
+            List<String> failures = new ArrayList<>();
+            report.findings().stream().filter(f -> f.severity() == DatasetReport.Severity.ERROR)
+                    .forEach(f -> failures.add(f.format()));
+            List<List<Object>> rows = checkAgainstBundle(checked.rows(), config, dir, manifest, failures);
+            long failed = report.errorCount() + (checked.rows().size() - rows.size());
+            IngestSummary summary = new IngestSummary(report.records(), rows.size(), 0, failed, report.files(),
+                    outcome.manifest().totalBytes(), report.distinctLabels(),
+                    failures.subList(0, Math.min(20, failures.size())));
+            ctx.records(report.records(), report.records());
+            ManifestSummary storedRows = storeRows(checked.rows().columns(), rows);
+            // the last safe point: the commit records the bundle, its rows and the label moves at once
+            ctx.checkCancelled();
+            Ingestion ingestion = new Ingestion(table, null, config.category().id(), storedRows.root(), rows.size(),
+                    checked.rows().columns(), json(preflight.config().document()), json(summary.asMap()), Instant.now());
+            CommitResult commit = ferry.commitVersion(table, otherConfig
+                    ? message + " (the files of " + same.get().id() + ", another ingest config)" : message,
+                    outcome, request.label(), otherConfig, ingestion);
+            Ingestion recorded = catalog.findIngestion(table, commit.bundle().id()).orElseThrow();
+            return result(config, upload(commit, outcome, stagingStarted), true, recorded, summary, started);
         });
-        DatasetReport report = outcome.report();
-        List<String> failures = new ArrayList<>();
-        report.findings().stream().filter(f -> f.severity() == DatasetReport.Severity.ERROR)
-                .forEach(f -> failures.add(f.format()));
-        List<List<Object>> rows = checkAgainstBundle(outcome.rows(), config, dir, upload.bundle().manifest(), failures);
-        long failed = report.errorCount() + (outcome.rows().size() - rows.size());
-        IngestSummary summary = new IngestSummary(report.records(), rows.size(), 0, failed, report.files(),
-                upload.bundle().totalBytes(), report.distinctLabels(), failures.subList(0, Math.min(20, failures.size())));
-        ctx.records(report.records(), report.records());
-        ctx.checkCancelled();
-        // the rows' blobs are unreferenced until the ingestion row exists: keep gc away until then
-        Ingestion ingestion = ferry.whileStoreShared(() -> {
-            ManifestSummary stored = storeRows(outcome.rows().columns(), rows);
-            Ingestion recorded = new Ingestion(table, bundleId, config.category().id(), stored.root(), rows.size(),
-                    outcome.rows().columns(), json(preflight.config().document()), json(summary.asMap()), Instant.now());
-            catalog.recordIngestion(recorded);
-            return recorded;
-        });
-        return result(config, upload, true, ingestion, summary, started);
+    }
+
+    private static UploadResult upload(CommitResult commit, UploadOutcome outcome, long started) {
+        return new UploadResult(commit.bundle(), commit.created(), outcome, commit.moves(), since(started));
     }
 
     /** The config a version was ingested with, or null if it cannot be read as one today. */

@@ -163,36 +163,66 @@ public final class LocalFerry implements FerryApi {
      * already uploaded (its manifest and every blob it names must be stored here; they are checked).
      */
     UploadResult uploadNow(UploadRequest request, UploadOutcome staged, RunContext ctx) {
-        Names.checkRepo(request.repo());
         List<String> labels = movedBy(request.label());
-        getRepo(request.repo());
-        ctx.claim(request.repo(), request.path().toString());
-        ctx.enter(RunState.STAGING, staged == null ? "storing " + request.path()
-                : "checking the uploaded data of " + request.path());
         long started = System.nanoTime();
         try (StoreLock.Held held = lock.shared(SHARED_WAIT)) {
-            UploadOutcome outcome = staged == null
-                    ? new Uploader(blobs, home.statCacheDir(), parallelism).upload(request.path(), ctx.transfers())
-                    : StagedUpload.verify(blobs, staged, ctx.transfers());
+            UploadOutcome outcome = stage(request, staged, ctx);
             // the last safe point: after the commit the bundle exists
             ctx.checkCancelled();
             ctx.enter(RunState.EXECUTING, "committing the bundle");
             CommitResult commit = commit(request.repo(), request.message() == null ? "" : request.message(),
-                    outcome.manifest().fileCount(), outcome.manifest().totalBytes(), outcome.manifest().root(), labels, false);
+                    outcome, labels, false, null);
             return new UploadResult(commit.bundle(), commit.created(), outcome, commit.moves(),
                     Duration.ofNanos(System.nanoTime() - started));
         }
     }
 
     /**
-     * A new bundle of the files an upload found already stored in {@code upload}'s bundle (a dataset
-     * version of them with another ingest config), moving the labels the upload moved.
+     * Stores a folder (or checks a client's upload of one) without committing anything: afterwards its
+     * manifest and every blob it names are stored. The caller holds the store shared until it commits,
+     * which keeps gc from removing them meanwhile.
      */
-    UploadResult newBundleOfSameFiles(UploadResult upload, String message, String label) {
-        Bundle same = upload.bundle();
-        CommitResult commit = commit(same.repo(), message, same.fileCount(), same.totalBytes(), same.manifest(),
-                movedBy(label), true);
-        return new UploadResult(commit.bundle(), true, upload.outcome(), commit.moves(), upload.elapsed());
+    UploadOutcome stage(UploadRequest request, UploadOutcome staged, RunContext ctx) {
+        Names.checkRepo(request.repo());
+        if (request.label() != null) {
+            Names.checkLabel(request.label()); // before the upload, not after it
+        }
+        getRepo(request.repo());
+        ctx.claim(request.repo(), request.path().toString());
+        ctx.enter(RunState.STAGING, staged == null ? "storing " + request.path()
+                : "checking the uploaded data of " + request.path());
+        return staged == null ? storeWhole(request.path(), ctx) : StagedUpload.verify(blobs, staged, ctx.transfers());
+    }
+
+    /**
+     * Stores a folder this process reads and makes sure that everything its manifest names is stored:
+     * an upload trusts the blob index, so a blob whose pack was deleted or cut short behind Ferry's
+     * back would otherwise end up in a bundle that cannot be read. Such blobs are recorded as damaged
+     * by the check (they leave the index), so one more upload stores them again.
+     */
+    private UploadOutcome storeWhole(Path folder, RunContext ctx) {
+        Uploader uploader = new Uploader(blobs, home.statCacheDir(), parallelism);
+        UploadOutcome outcome = uploader.upload(folder, ctx.transfers());
+        if (StagedUpload.isWhole(blobs, outcome.manifest().root())) {
+            return outcome;
+        }
+        ctx.log("warn", "some data of " + folder + " that the store had is missing or damaged there; storing it again");
+        outcome = uploader.upload(folder, TransferListener.NONE);
+        if (!StagedUpload.isWhole(blobs, outcome.manifest().root())) {
+            throw new FerryException(ErrorCode.DATA_CORRUPT, "the store keeps losing data of " + folder
+                    + " right after storing it", "run 'ferry fsck' and check the disk under " + home.root());
+        }
+        return outcome;
+    }
+
+    /**
+     * Commits a staged folder as a bundle of {@code repo} (or finds the newest bundle of the same files,
+     * unless {@code alwaysNew}) with its rows table if it is a dataset version, and moves latest and
+     * {@code label} to it, in one catalog transaction.
+     */
+    CommitResult commitVersion(String repo, String message, UploadOutcome staged, String label, boolean alwaysNew,
+            Ingestion ingestion) {
+        return commit(repo, message, staged, movedBy(label), alwaysNew, ingestion);
     }
 
     /** The labels a commit moves: latest, and the one asked for. */
@@ -204,11 +234,11 @@ public final class LocalFerry implements FerryApi {
         return labels;
     }
 
-    private CommitResult commit(String repo, String message, long files, long bytes, dev.ferry.core.model.Digest manifest,
-            List<String> labels, boolean alwaysNew) {
+    private CommitResult commit(String repo, String message, UploadOutcome staged, List<String> labels,
+            boolean alwaysNew, Ingestion ingestion) {
         Instant now = Instant.now();
-        return catalog.commit(new BundleCommit(Ids.newId(now), repo, message, author, now, files, bytes, manifest, labels,
-                alwaysNew));
+        return catalog.commit(new BundleCommit(Ids.newId(now), repo, message, author, now, staged.manifest().fileCount(),
+                staged.manifest().totalBytes(), staged.manifest().root(), labels, alwaysNew, ingestion));
     }
 
     /**
@@ -498,9 +528,9 @@ public final class LocalFerry implements FerryApi {
     // ---------------------------------------------------------------- maintenance
 
     @Override
-    public FsckReport fsck(boolean readData, Consumer<String> progress) {
+    public FsckReport fsck(boolean readData, boolean repair, Consumer<String> progress) {
         try (StoreLock.Held held = lock.shared(SHARED_WAIT)) {
-            return new Fsck(packs, catalog, blobs).run(readData, progress);
+            return new Fsck(packs, catalog, blobs).run(readData, repair, progress);
         }
     }
 

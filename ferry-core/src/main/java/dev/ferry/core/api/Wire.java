@@ -48,7 +48,7 @@ public final class Wire {
     /** {@code GET /manifests/{digest}}: whether a committed bundle has this manifest. */
     public record ManifestState(Digest manifest, boolean committed) {}
 
-    public record Fsck(boolean readData) {}
+    public record Fsck(boolean readData, boolean repair) {}
 
     public record Gc(long graceSeconds, boolean dryRun) {}
 

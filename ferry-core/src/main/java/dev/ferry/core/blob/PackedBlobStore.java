@@ -62,6 +62,48 @@ public final class PackedBlobStore implements BlobStore {
         return catalog.locate(digests);
     }
 
+    /**
+     * The indexed ones of {@code digests} whose pack file is there and long enough to hold them: what
+     * a bundle may name. A copy whose pack is gone or cut short is recorded as damaged (so the upload
+     * that asked stores it again) and is not present.
+     */
+    @Override
+    public java.util.Set<Digest> present(Collection<Digest> digests) {
+        Map<Digest, BlobLocation> found = locate(digests);
+        Map<String, Long> endOf = new java.util.HashMap<>();
+        found.values().forEach(b -> endOf.merge(b.packId(), b.offset() + b.length(), Math::max));
+        java.util.Set<Digest> present = new java.util.HashSet<>(found.keySet());
+        for (Map.Entry<String, Long> pack : endOf.entrySet()) {
+            String why;
+            try {
+                long size = packs.size(pack.getKey());
+                if (size >= pack.getValue()) {
+                    continue;
+                }
+                why = "its pack file is truncated";
+            } catch (NoSuchFileException e) {
+                why = "its pack file is missing";
+            } catch (IOException e) {
+                throw new FerryException(ErrorCode.STORAGE_FAILED, "cannot look at pack " + packs.locate(pack.getKey())
+                        + ": " + e.getMessage(), "check the disk and permissions of the store", e);
+            }
+            List<BlobLocation> lost = found.values().stream()
+                    .filter(b -> b.packId().equals(pack.getKey()) && packLacks(b)).toList();
+            catalog.markDamaged(lost, why, java.time.Instant.now());
+            lost.forEach(b -> present.remove(b.digest()));
+        }
+        return present;
+    }
+
+    /** Whether the pack file cannot hold this blob (gone, or shorter than its end). */
+    private boolean packLacks(BlobLocation b) {
+        try {
+            return packs.size(b.packId()) < b.offset() + b.length();
+        } catch (IOException e) {
+            return true;
+        }
+    }
+
     @Override
     public byte[] read(Digest digest) {
         BlobLocation location = catalog.locate(List.of(digest)).get(digest);
@@ -96,11 +138,21 @@ public final class PackedBlobStore implements BlobStore {
         return bytes;
     }
 
+    /**
+     * Records the copy as damaged (it leaves the index, so the next upload of its content stores it
+     * again) and says so. The record is best effort: a catalog that fails here fails the read anyway.
+     */
     private FerryException corrupt(BlobLocation location, String why) {
+        try {
+            catalog.markDamaged(List.of(location), why, java.time.Instant.now());
+        } catch (RuntimeException recordFailed) {
+            // the read fails either way; fsck finds the damage again
+        }
         return new FerryException(ErrorCode.DATA_CORRUPT,
                 "blob " + location.digest() + " is damaged: " + why + " (" + packs.locate(location.packId())
                         + " at offset " + location.offset() + ")",
-                "run 'ferry fsck' to list every damaged blob and the bundles that need it");
+                "push or upload the files it came from again to store it anew; 'ferry fsck' lists every damaged"
+                        + " blob and the files that need it");
     }
 
     @Override

@@ -8,7 +8,9 @@ import java.util.List;
 /**
  * What an upload asks the catalog to record, once every byte it names is durable. {@code alwaysNew}:
  * a new bundle even when one with the same manifest exists (a dataset version of the same files that
- * is ingested with another config).
+ * is ingested with another config). {@code ingestion}: the rows table of a dataset push, recorded for
+ * the committed bundle in the same transaction (its {@code bundleId} is ignored), so that no label
+ * ever names a pushed version without its rows; null for a plain upload.
  */
 public record BundleCommit(
         String id,
@@ -20,7 +22,8 @@ public record BundleCommit(
         long totalBytes,
         Digest manifest,
         List<String> labels,
-        boolean alwaysNew) {
+        boolean alwaysNew,
+        dev.ferry.core.model.Ingestion ingestion) {
     public BundleCommit {
         labels = List.copyOf(labels);
     }
@@ -28,6 +31,6 @@ public record BundleCommit(
     /** A commit that reuses the newest bundle with the same manifest, if there is one. */
     public BundleCommit(String id, String repo, String message, Author author, Instant createdAt, long fileCount,
             long totalBytes, Digest manifest, List<String> labels) {
-        this(id, repo, message, author, createdAt, fileCount, totalBytes, manifest, labels, false);
+        this(id, repo, message, author, createdAt, fileCount, totalBytes, manifest, labels, false, null);
     }
 }

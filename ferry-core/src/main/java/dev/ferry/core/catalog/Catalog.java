@@ -50,13 +50,20 @@ public interface Catalog extends AutoCloseable {
      * The parent is whatever {@code latest} named when the transaction ran. The new bundle's id is
      * the commit's, unless that does not sort after the repo's newest bundle (made in the same
      * millisecond, or on a clock that went back): then it is the id just after that one, so that
-     * bundles list in the order they were committed. Use the returned bundle's id.
+     * bundles list in the order they were committed. Use the returned bundle's id. A commit with an
+     * ingestion records it for the resulting bundle in the same transaction (replacing one it had).
      */
     CommitResult commit(BundleCommit commit);
 
     Optional<Bundle> findBundle(String repo, String id);
 
-    /** Whether any bundle of any repo has this manifest (then every blob it needs is stored). */
+    /** The newest bundle of a repo with this manifest (what a commit that is not alwaysNew would reuse). */
+    Optional<Bundle> findBundleWithManifest(String repo, Digest manifest);
+
+    /**
+     * Whether any bundle of any repo has this manifest and no blob is recorded as damaged (then every
+     * blob the manifest needs is stored: an upload may skip it).
+     */
     boolean hasManifest(Digest manifest);
 
     /** A repo's bundles, oldest first. */
@@ -125,7 +132,8 @@ public interface Catalog extends AutoCloseable {
 
     /**
      * Records a durable pack and its blobs in one transaction. A blob already indexed elsewhere keeps
-     * its location unless {@code relocate} is set (repacking moves blobs on purpose).
+     * its location unless {@code relocate} is set (repacking moves blobs on purpose). A blob recorded as
+     * damaged is healed: its damage record goes.
      */
     void addPack(PackRecord pack, List<BlobLocation> blobs, boolean relocate);
 
@@ -154,6 +162,21 @@ public interface Catalog extends AutoCloseable {
 
     /** Forgets packs and every blob still indexed in them. */
     void removePacks(Collection<String> packIds);
+
+    // ---- damaged blobs
+
+    /**
+     * Records that these stored copies cannot be read ({@code reason} says why) and takes them out of
+     * the blob index, in one transaction, so that nothing deduplicates against them any more. A copy the
+     * index no longer points at (stored again meanwhile) is left alone.
+     */
+    void markDamaged(Collection<BlobLocation> blobs, String reason, Instant at);
+
+    /** The blobs recorded as damaged and not stored again since, by digest. */
+    List<DamagedBlob> damagedBlobs();
+
+    /** Forgets damage records (gc: no bundle needs those blobs any more). */
+    void forgetDamaged(Collection<Digest> digests);
 
     @Override
     void close();

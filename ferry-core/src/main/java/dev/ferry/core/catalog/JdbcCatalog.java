@@ -221,6 +221,11 @@ public final class JdbcCatalog implements Catalog {
                         commit.totalBytes(), commit.manifest());
                 insertBundle(c, bundle);
             }
+            if (commit.ingestion() != null) {
+                Ingestion i = commit.ingestion();
+                insertIngestion(c, new Ingestion(i.repo(), bundle.id(), i.category(), i.rowsManifest(), i.rowCount(),
+                        i.columns(), i.config(), i.summary(), i.createdAt()));
+            }
             List<LabelMove> moves = new ArrayList<>();
             for (String label : new LinkedHashSet<>(commit.labels())) {
                 moves.add(moveLabel(c, commit.repo(), label, bundle.id(), LabelCondition.ANY,
@@ -282,9 +287,15 @@ public final class JdbcCatalog implements Catalog {
     }
 
     @Override
+    public Optional<Bundle> findBundleWithManifest(String repo, Digest manifest) {
+        return Optional.ofNullable(inConnection(c -> newestWithManifest(c, repo, manifest)));
+    }
+
+    @Override
     public boolean hasManifest(Digest manifest) {
         return inConnection(c -> {
-            try (PreparedStatement s = c.prepareStatement("SELECT 1 FROM bundles WHERE manifest = ? LIMIT 1")) {
+            try (PreparedStatement s = c.prepareStatement("SELECT 1 FROM bundles WHERE manifest = ?"
+                    + " AND NOT EXISTS (SELECT 1 FROM damaged_blobs) LIMIT 1")) {
                 s.setBytes(1, manifest.toBytes());
                 try (ResultSet r = s.executeQuery()) {
                     return r.next();
@@ -323,28 +334,33 @@ public final class JdbcCatalog implements Catalog {
             if (!bundleExists(c, i.repo(), i.bundleId())) {
                 throw FerryException.notFound("bundle " + i.bundleId() + " does not exist in repo '" + i.repo() + "'", null);
             }
-            try (PreparedStatement s = c.prepareStatement("DELETE FROM ingestions WHERE repo = ? AND bundle_id = ?")) {
-                s.setString(1, i.repo());
-                s.setString(2, i.bundleId());
-                s.executeUpdate();
-            }
-            try (PreparedStatement s = c.prepareStatement("INSERT INTO ingestions (" + INGESTION_COLUMNS
-                    + ") VALUES (?,?,?,?,?,?,?,?,?)")) {
-                s.setString(1, i.repo());
-                s.setString(2, i.bundleId());
-                s.setString(3, i.category());
-                s.setBytes(4, i.rowsManifest().toBytes());
-                s.setLong(5, i.rowCount());
-                s.setString(6, JSON.writeValueAsString(i.columns()));
-                s.setString(7, i.config());
-                s.setString(8, i.summary());
-                s.setLong(9, i.createdAt().toEpochMilli());
-                s.executeUpdate();
-            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-                throw new IllegalStateException(e);
-            }
+            insertIngestion(c, i);
             return null;
         });
+    }
+
+    /** Records (or replaces) the ingestion of a bundle; the caller holds the repo's lock. */
+    private static void insertIngestion(Connection c, Ingestion i) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("DELETE FROM ingestions WHERE repo = ? AND bundle_id = ?")) {
+            s.setString(1, i.repo());
+            s.setString(2, i.bundleId());
+            s.executeUpdate();
+        }
+        try (PreparedStatement s = c.prepareStatement("INSERT INTO ingestions (" + INGESTION_COLUMNS
+                + ") VALUES (?,?,?,?,?,?,?,?,?)")) {
+            s.setString(1, i.repo());
+            s.setString(2, i.bundleId());
+            s.setString(3, i.category());
+            s.setBytes(4, i.rowsManifest().toBytes());
+            s.setLong(5, i.rowCount());
+            s.setString(6, JSON.writeValueAsString(i.columns()));
+            s.setString(7, i.config());
+            s.setString(8, i.summary());
+            s.setLong(9, i.createdAt().toEpochMilli());
+            s.executeUpdate();
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static Ingestion ingestion(ResultSet r) throws SQLException {
@@ -678,6 +694,66 @@ public final class JdbcCatalog implements Catalog {
                     s.setString(2, b.packId());
                     s.setLong(3, b.offset());
                     s.setInt(4, b.length());
+                    s.addBatch();
+                }
+                s.executeBatch();
+            }
+            try (PreparedStatement s = c.prepareStatement("DELETE FROM damaged_blobs WHERE digest = ?")) {
+                for (BlobLocation b : blobs) {
+                    s.setBytes(1, b.digest().toBytes());
+                    s.addBatch();
+                }
+                s.executeBatch();
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public void markDamaged(Collection<BlobLocation> blobs, String reason, Instant at) {
+        if (blobs.isEmpty()) {
+            return;
+        }
+        inTransaction(c -> {
+            try (PreparedStatement unindex = c.prepareStatement(
+                    "DELETE FROM blobs WHERE digest = ? AND pack_id = ? AND pack_offset = ?");
+                    PreparedStatement record = c.prepareStatement("INSERT INTO damaged_blobs"
+                            + " (digest, pack_id, pack_offset, length, reason, found_at) VALUES (?,?,?,?,?,?)"
+                            + " ON CONFLICT (digest) DO UPDATE SET pack_id = excluded.pack_id,"
+                            + " pack_offset = excluded.pack_offset, length = excluded.length,"
+                            + " reason = excluded.reason, found_at = excluded.found_at")) {
+                for (BlobLocation b : blobs) {
+                    unindex.setBytes(1, b.digest().toBytes());
+                    unindex.setString(2, b.packId());
+                    unindex.setLong(3, b.offset());
+                    if (unindex.executeUpdate() == 0) {
+                        continue; // stored again (or repacked) meanwhile: that copy is the one the index has
+                    }
+                    record.setBytes(1, b.digest().toBytes());
+                    record.setString(2, b.packId());
+                    record.setLong(3, b.offset());
+                    record.setInt(4, b.length());
+                    record.setString(5, reason);
+                    record.setLong(6, at.toEpochMilli());
+                    record.executeUpdate();
+                }
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public List<DamagedBlob> damagedBlobs() {
+        return query("SELECT digest, pack_id, pack_offset, length, reason, found_at FROM damaged_blobs ORDER BY digest",
+                s -> {}, r -> new DamagedBlob(blobLocation(r), r.getString(5), Instant.ofEpochMilli(r.getLong(6))));
+    }
+
+    @Override
+    public void forgetDamaged(Collection<Digest> digests) {
+        inTransaction(c -> {
+            try (PreparedStatement s = c.prepareStatement("DELETE FROM damaged_blobs WHERE digest = ?")) {
+                for (Digest d : digests) {
+                    s.setBytes(1, d.toBytes());
                     s.addBatch();
                 }
                 s.executeBatch();

@@ -2,9 +2,12 @@ package dev.ferry.core.maint;
 
 import dev.ferry.core.blob.BlobStore;
 import dev.ferry.core.catalog.Catalog;
+import dev.ferry.core.catalog.DamagedBlob;
 import dev.ferry.core.catalog.PackRecord;
+import dev.ferry.core.error.ErrorCode;
 import dev.ferry.core.error.FerryException;
 import dev.ferry.core.manifest.Manifest;
+import dev.ferry.core.manifest.ManifestPaths;
 import dev.ferry.core.model.Bundle;
 import dev.ferry.core.model.ChunkRef;
 import dev.ferry.core.model.Digest;
@@ -14,17 +17,22 @@ import dev.ferry.core.pack.PackFormat;
 import dev.ferry.core.pack.PackInfo;
 import dev.ferry.core.pack.PackStore;
 import java.io.IOException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.Consumer;
 
 /**
  * Verifies the store end to end: every pack's structure (and, by default, every blob's bytes)
  * against the catalog's index, then every bundle's manifest and every chunk a bundle needs.
+ *
+ * <p>What it finds damaged or missing it records as such (the copy leaves the blob index), so that the
+ * next upload of the same content stores it again; the files that need it are listed until then. With
+ * {@code repair} it also rebuilds what the store itself still holds: a pack whose trailing index is
+ * damaged is rewritten from its intact blobs, and packs the catalog does not know (left by an
+ * interrupted upload, or by a lost catalog) have their blobs indexed from their own trailing index.
  */
 public final class Fsck {
     private static final int MAX_LISTED = 1000;
@@ -33,6 +41,7 @@ public final class Fsck {
     private final Catalog catalog;
     private final BlobStore store;
     private final List<FsckReport.Problem> problems = new ArrayList<>();
+    private final List<String> repaired = new ArrayList<>();
     private long problemCount;
 
     public Fsck(PackStore packs, Catalog catalog, BlobStore store) {
@@ -41,16 +50,14 @@ public final class Fsck {
         this.store = store;
     }
 
-    public FsckReport run(boolean readData, Consumer<String> progress) {
-        Set<Digest> bad = new HashSet<>();
+    public FsckReport run(boolean readData, boolean repair, Consumer<String> progress) {
         Map<String, PackInfo> onDisk = new HashMap<>();
         try {
             for (PackInfo p : packs.list()) {
                 onDisk.put(p.id(), p);
             }
         } catch (IOException e) {
-            throw new FerryException(dev.ferry.core.error.ErrorCode.STORAGE_FAILED,
-                    "cannot list the packs of the store: " + e.getMessage(), null, e);
+            throw new FerryException(ErrorCode.STORAGE_FAILED, "cannot list the packs of the store: " + e.getMessage(), null, e);
         }
         List<PackRecord> known = catalog.listPacks();
         long blobs = 0;
@@ -62,70 +69,127 @@ public final class Fsck {
             List<BlobLocation> rows = catalog.blobsInPack(pack.id());
             blobs += rows.size();
             if (onDisk.remove(pack.id()) == null) {
+                if (rows.isEmpty()) {
+                    // its blobs were recorded as damaged when a read or an upload found it gone
+                    catalog.removePacks(List.of(pack.id()));
+                    continue;
+                }
                 problem("missing-pack", packs.locate(pack.id()), "pack file is gone; " + rows.size()
-                        + " indexed blobs are lost");
-                rows.forEach(r -> bad.add(r.digest()));
+                        + " indexed blobs are lost (recorded as damaged: the next upload of their files stores them again)");
+                catalog.markDamaged(rows, "its pack file is missing", Instant.now());
+                catalog.removePacks(List.of(pack.id()));
                 continue;
             }
-            bytes += checkPack(pack.id(), rows, readData, bad);
+            bytes += checkPack(pack.id(), rows, readData, repair);
         }
         int orphans = onDisk.size();
+        if (repair) {
+            orphans -= indexOrphans(onDisk.values());
+        }
+        Map<Digest, DamagedBlob> damaged = new HashMap<>();
+        catalog.damagedBlobs().forEach(d -> damaged.put(d.location().digest(), d));
         int[] bundles = {0};
         long[] files = {0};
         catalog.forEachBundle(bundle -> {
             bundles[0]++;
-            files[0] += checkBundle(bundle, bad);
+            files[0] += checkBundle(bundle, damaged);
         });
         catalog.forEachIngestion(i -> checkManifest("table " + i.repo() + " rows of bundle " + i.bundleId(),
-                i.rowsManifest(), bad));
-        return new FsckReport(known.size(), blobs, bytes, bundles[0], files[0], orphans, problems, problemCount);
+                i.rowsManifest(), damaged));
+        if (!problems.isEmpty() || !repaired.isEmpty()) {
+            store.blobsRemoved(); // the index changed under the store's filter of stored digests
+        }
+        return new FsckReport(known.size(), blobs, bytes, bundles[0], files[0], orphans, problems, problemCount, repaired);
     }
 
     /** Returns the bytes verified. */
-    private long checkPack(String packId, List<BlobLocation> rows, boolean readData, Set<Digest> bad) {
+    private long checkPack(String packId, List<BlobLocation> rows, boolean readData, boolean repair) {
         String where = packs.locate(packId);
-        Map<Digest, BlobLocation> index = new HashMap<>();
+        Map<Digest, BlobLocation> index = null;
+        String indexDamage = null;
         try {
+            index = new HashMap<>();
             for (BlobLocation b : PackFormat.readIndex(packs, packId)) {
                 index.put(b.digest(), b);
             }
         } catch (IOException e) {
-            problem("damaged-pack", where, e.getMessage());
-            rows.forEach(r -> bad.add(r.digest()));
-            return 0;
+            index = null;
+            indexDamage = e.getMessage();
         }
         long verified = 0;
+        int damagedHere = 0;
+        List<BlobLocation> mismatched = new ArrayList<>();
         for (BlobLocation row : rows) {
-            BlobLocation inPack = index.get(row.digest());
-            if (inPack == null || inPack.offset() != row.offset() || inPack.length() != row.length()) {
-                problem("index-mismatch", row.digest().toString(), "the catalog places it in " + where + " at offset "
-                        + row.offset() + ", the pack's own index does not");
-                bad.add(row.digest());
-                continue;
+            if (index != null) {
+                BlobLocation inPack = index.get(row.digest());
+                if (inPack == null || inPack.offset() != row.offset() || inPack.length() != row.length()) {
+                    mismatched.add(row);
+                    continue;
+                }
             }
-            if (readData) {
+            // a pack whose own index is damaged is checked blob by blob against the catalog's index
+            if (readData || index == null) {
                 try {
                     store.read(row);
                     verified += row.length();
                 } catch (FerryException e) {
-                    problem("damaged-blob", row.digest().toString(), e.getMessage());
-                    bad.add(row.digest());
+                    if (e.code() != ErrorCode.DATA_CORRUPT) throw e;
+                    damagedHere++;
+                    problem("damaged-blob", row.digest().toString(), e.getMessage()
+                            + " (recorded as damaged: the next upload of its file stores it again)");
                 }
+            }
+        }
+        if (!mismatched.isEmpty()) {
+            // the catalog and the pack disagree: the catalog's location cannot be trusted
+            catalog.markDamaged(mismatched, "the pack's own index does not place it where the catalog does", Instant.now());
+            problem("index-mismatch", where, mismatched.size() + " blobs are not where the catalog places them (first: "
+                    + mismatched.getFirst().digest() + "); recorded as damaged");
+        }
+        if (indexDamage != null) {
+            int intact = rows.size() - damagedHere;
+            if (repair) {
+                int kept = new PackRewriter(packs, catalog, store).rewrite(packId, rows);
+                repaired.add("rewrote " + where + " (its trailing index was damaged: " + indexDamage + ") as a new pack of its "
+                        + kept + " intact blobs");
+            } else {
+                problem("damaged-pack-index", where, indexDamage + "; " + intact + " of its " + rows.size()
+                        + " blobs read back intact; 'ferry fsck --repair' rewrites the pack with a new index");
             }
         }
         return verified;
     }
 
-    /** Returns the number of files checked. */
-    private long checkBundle(Bundle bundle, Set<Digest> bad) {
-        return checkManifest("repo " + bundle.repo() + " bundle " + bundle.id(), bundle.manifest(), bad);
+    /** Indexes the blobs of packs the catalog does not know, from their trailing index; returns how many. */
+    private int indexOrphans(java.util.Collection<PackInfo> orphans) {
+        int indexed = 0;
+        for (PackInfo orphan : orphans) {
+            List<BlobLocation> rows;
+            try {
+                rows = PackFormat.readIndex(packs, orphan.id());
+            } catch (IOException e) {
+                problem("damaged-pack", packs.locate(orphan.id()), "not in the catalog and its index is unreadable ("
+                        + e.getMessage() + "); 'ferry gc' removes it");
+                continue;
+            }
+            catalog.addPack(new PackRecord(orphan.id(), orphan.size(), rows.size(), orphan.modified()), rows, false);
+            repaired.add("indexed " + packs.locate(orphan.id()) + " (" + rows.size() + " blobs the catalog did not know)");
+            indexed++;
+        }
+        return indexed;
     }
 
-    private long checkManifest(String subject, Digest root, Set<Digest> bad) {
+    /** Returns the number of files checked. */
+    private long checkBundle(Bundle bundle, Map<Digest, DamagedBlob> damaged) {
+        return checkManifest("repo " + bundle.repo() + " bundle " + bundle.id(), bundle.manifest(), damaged);
+    }
+
+    private long checkManifest(String subject, Digest root, Map<Digest, DamagedBlob> damaged) {
         Manifest manifest;
         try {
             manifest = Manifest.open(store, root);
         } catch (FerryException e) {
+            if (e.code() != ErrorCode.DATA_CORRUPT) throw e;
             problem("damaged-manifest", subject, e.getMessage());
             return 0;
         }
@@ -135,6 +199,7 @@ public final class Fsck {
             try {
                 page = manifest.page(p);
             } catch (FerryException e) {
+                if (e.code() != ErrorCode.DATA_CORRUPT) throw e;
                 problem("damaged-manifest", subject, e.getMessage());
                 continue;
             }
@@ -143,10 +208,16 @@ public final class Fsck {
             Map<Digest, BlobLocation> found = catalog.locate(needed);
             for (FileEntry f : page) {
                 files++;
+                String unsafe = ManifestPaths.problem(f.path());
+                if (unsafe != null) {
+                    problem("unsafe-path", subject, "file '" + f.path() + "': " + unsafe + " (a download refuses it)");
+                }
                 for (ChunkRef c : f.chunks()) {
-                    if (!found.containsKey(c.digest()) || bad.contains(c.digest())) {
+                    if (!found.containsKey(c.digest())) {
+                        DamagedBlob d = damaged.get(c.digest());
                         problem("bundle-data-lost", subject, "file '" + f.path() + "' needs blob " + c.digest()
-                                + (found.containsKey(c.digest()) ? ", which is damaged" : ", which is not in the store"));
+                                + (d == null ? ", which is not in the store" : ", found damaged (" + d.reason() + ")")
+                                + "; push or upload that file again to bring it back");
                         break;
                     }
                 }

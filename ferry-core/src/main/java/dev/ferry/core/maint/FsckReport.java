@@ -2,7 +2,10 @@ package dev.ferry.core.maint;
 
 import java.util.List;
 
-/** What {@code ferry fsck} checked and found. Orphans are reported but are not problems. */
+/**
+ * What {@code ferry fsck} checked and found, and (with --repair) what it rebuilt. Orphans are reported
+ * but are not problems.
+ */
 public record FsckReport(
         int packs,
         long blobs,
@@ -11,10 +14,12 @@ public record FsckReport(
         long files,
         int orphanPacks,
         List<Problem> problems,
-        long problemCount) {
+        long problemCount,
+        List<String> repaired) {
 
     public FsckReport {
         problems = List.copyOf(problems);
+        repaired = repaired == null ? List.of() : List.copyOf(repaired);
     }
 
     public boolean clean() {

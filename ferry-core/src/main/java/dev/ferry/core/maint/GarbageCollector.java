@@ -8,11 +8,9 @@ import dev.ferry.core.error.FerryException;
 import dev.ferry.core.manifest.Manifest;
 import dev.ferry.core.model.Bundle;
 import dev.ferry.core.model.Digest;
-import dev.ferry.core.model.Ids;
 import dev.ferry.core.pack.BlobLocation;
 import dev.ferry.core.pack.PackInfo;
 import dev.ferry.core.pack.PackStore;
-import dev.ferry.core.pack.PackWriter;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
@@ -47,6 +45,12 @@ public final class GarbageCollector {
 
     public GcReport run(boolean dryRun, Consumer<String> progress) {
         Set<Digest> live = markLive(progress);
+        // damage nobody needs any more is not worth reporting: no bundle can miss those blobs
+        List<Digest> unneeded = catalog.damagedBlobs().stream().map(d -> d.location().digest())
+                .filter(d -> !live.contains(d)).toList();
+        if (!dryRun && !unneeded.isEmpty()) {
+            catalog.forgetDamaged(unneeded);
+        }
         Instant cutoff = Instant.now().minus(grace);
         int deleted = 0, repacked = 0, kept = 0;
         long dropped = 0, freed = 0;
@@ -73,7 +77,7 @@ public final class GarbageCollector {
                 dropped += rows.size() - liveRows.size();
                 freed += pack.size() - liveBytes;
                 if (!dryRun) {
-                    repack(pack, liveRows);
+                    new PackRewriter(packs, catalog, store).rewrite(pack.id(), liveRows);
                 }
             }
         }
@@ -136,21 +140,6 @@ public final class GarbageCollector {
         return live;
     }
 
-    private void repack(PackRecord old, List<BlobLocation> liveRows) {
-        String id = Ids.newId();
-        try (PackWriter writer = new PackWriter(packs, id)) {
-            for (BlobLocation row : liveRows) {
-                writer.append(row.digest(), java.nio.ByteBuffer.wrap(store.read(row)));
-            }
-            List<BlobLocation> moved = writer.seal();
-            catalog.addPack(new PackRecord(id, writer.size(), moved.size(), Instant.now()), moved, true);
-        } catch (IOException e) {
-            throw storage("cannot write the repacked pack " + packs.locate(id), e);
-        }
-        catalog.removePacks(List.of(old.id()));
-        deleteFile(old.id());
-    }
-
     private List<PackInfo> listFiles() {
         try {
             return packs.list();
@@ -160,15 +149,10 @@ public final class GarbageCollector {
     }
 
     private void deleteFile(String packId) {
-        try {
-            packs.delete(packId);
-        } catch (IOException e) {
-            throw storage("cannot delete " + packs.locate(packId), e);
-        }
+        new PackRewriter(packs, catalog, store).delete(packId);
     }
 
     private static FerryException storage(String what, IOException e) {
-        return new FerryException(ErrorCode.STORAGE_FAILED, what + ": " + e.getMessage(),
-                "check the store's disk and permissions; running gc again is safe", e);
+        return PackRewriter.storage(what, e);
     }
 }

@@ -28,14 +28,37 @@ public final class StagedUpload {
             throw FerryException.invalid("the run's staged upload names no manifest", "upload the folder again");
         }
         Digest root = staged.manifest().root();
+        Manifest manifest = missing(store, root, listener);
+        return new UploadOutcome(new ManifestSummary(root, manifest.fileCount(), manifest.totalBytes()),
+                staged.newBytes(), staged.newBlobs(), staged.packsWritten(), staged.filesRead(), staged.filesFromCache(),
+                staged.skipped() == null ? List.of() : staged.skipped());
+    }
+
+    /**
+     * Whether the manifest {@code root} and everything it names are stored and their packs are there:
+     * what a bundle may be committed with. Blobs found missing are recorded as damaged by the store, so
+     * an upload that stores the folder again brings them back.
+     */
+    public static boolean isWhole(BlobStore store, Digest root) {
+        try {
+            missing(store, root, TransferListener.NONE);
+            return true;
+        } catch (FerryException incomplete) {
+            if (incomplete.code() != ErrorCode.REJECTED) throw incomplete;
+            return false;
+        }
+    }
+
+    private static Manifest missing(BlobStore store, Digest root, TransferListener listener) {
         Manifest manifest;
         try {
             manifest = Manifest.open(store, root);
         } catch (FerryException e) {
+            if (e.code() != ErrorCode.DATA_CORRUPT) throw e;
             throw incomplete("its manifest " + root + " is not here (" + e.getMessage() + ")");
         }
         listener.found(manifest.totalBytes());
-        Set<Digest> batch = new LinkedHashSet<>();
+        Set<Digest> batch = new LinkedHashSet<>(manifest.metadataDigests());
         List<FileEntry> files = new ArrayList<>();
         java.util.Iterator<FileEntry> entries = manifest.iterator();
         while (true) {
@@ -46,6 +69,7 @@ public final class StagedUpload {
                 }
                 file = entries.next();
             } catch (FerryException e) {
+                if (e.code() != ErrorCode.DATA_CORRUPT) throw e;
                 throw incomplete("a page of its manifest is not here (" + e.getMessage() + ")");
             }
             for (ChunkRef chunk : file.chunks()) {
@@ -57,9 +81,7 @@ public final class StagedUpload {
             }
         }
         check(store, batch, files, listener);
-        return new UploadOutcome(new ManifestSummary(root, manifest.fileCount(), manifest.totalBytes()),
-                staged.newBytes(), staged.newBlobs(), staged.packsWritten(), staged.filesRead(), staged.filesFromCache(),
-                staged.skipped() == null ? List.of() : staged.skipped());
+        return manifest;
     }
 
     private static void check(BlobStore store, Set<Digest> batch, List<FileEntry> files, TransferListener listener) {

@@ -161,13 +161,29 @@ public abstract class CatalogContract {
         catalog.createRepo("demo", "", ALICE, Instant.now());
         Bundle first = commit("demo", 1);
         CommitResult again = catalog.commit(new BundleCommit(Ids.newId(), "demo", "same files, other config", ALICE,
-                Instant.now(), 3, 300, digest(1), List.of("latest"), true));
+                Instant.now(), 3, 300, digest(1), List.of("latest"), true, null));
         assertThat(again.created()).isTrue();
         assertThat(again.bundle().id()).isNotEqualTo(first.id());
         assertThat(again.bundle().parent()).isEqualTo(first.id());
         assertThat(again.bundle().manifest()).isEqualTo(first.manifest());
         assertThat(catalog.listBundles("demo")).extracting(Bundle::id).containsExactly(first.id(), again.bundle().id());
         assertThat(catalog.findLabel("demo", "latest").orElseThrow().bundleId()).isEqualTo(again.bundle().id());
+    }
+
+    @Test
+    void aCommitWithAnIngestionRecordsItForTheBundleItMadeOrFound() {
+        catalog.createRepo("demo", "", ALICE, Instant.now());
+        dev.ferry.core.model.Ingestion rows = new dev.ferry.core.model.Ingestion("demo", null, "image_classification",
+                digest(9), 2, List.of("data_id", "label"), "{}", "{\"records\":2}", Instant.parse("2026-12-01T00:00:00Z"));
+        CommitResult made = catalog.commit(new BundleCommit(Ids.newId(), "demo", "push", ALICE, Instant.now(), 3, 300,
+                digest(1), List.of("latest"), false, rows));
+        assertThat(catalog.findIngestion("demo", made.bundle().id()).orElseThrow().rowCount()).isEqualTo(2);
+        assertThat(catalog.findBundleWithManifest("demo", digest(1))).contains(made.bundle());
+        assertThat(catalog.findBundleWithManifest("demo", digest(2))).isEmpty();
+        // a failed commit (unknown repo) records neither bundle nor rows
+        assertCode(ErrorCode.NOT_FOUND, () -> catalog.commit(new BundleCommit(Ids.newId(), "nope", "push", ALICE,
+                Instant.now(), 3, 300, digest(1), List.of("latest"), false, rows)));
+        assertThat(catalog.listIngestions("demo")).hasSize(1);
     }
 
     @Test
@@ -251,6 +267,34 @@ public abstract class CatalogContract {
         List<BlobLocation> all = new ArrayList<>();
         catalog.forEachBlob(all::add);
         assertThat(all).extracting(BlobLocation::digest).containsExactlyInAnyOrder(y, z);
+    }
+
+    @Test
+    void aDamagedBlobLeavesTheIndexUntilItIsStoredAgain() {
+        Digest x = digest(21);
+        Digest y = digest(22);
+        catalog.createRepo("heal", "", ALICE, Instant.now());
+        catalog.commit(new BundleCommit(Ids.newId(), "heal", "m", ALICE, Instant.now(), 1, 10, digest(23), List.of("latest")));
+        catalog.addPack(new PackRecord("p1", 100, 2, Instant.now()),
+                List.of(new BlobLocation(x, "p1", 8, 10), new BlobLocation(y, "p1", 18, 10)), false);
+        assertThat(catalog.hasManifest(digest(23))).isTrue();
+        Instant found = Instant.parse("2026-12-01T10:00:00Z");
+        // a stale location (not where the index has it) is not recorded
+        catalog.markDamaged(List.of(new BlobLocation(x, "p1", 8, 10), new BlobLocation(y, "elsewhere", 8, 10)),
+                "its bytes do not match the digest", found);
+        assertThat(catalog.hasBlob(x)).isFalse();
+        assertThat(catalog.hasBlob(y)).isTrue();
+        assertThat(catalog.damagedBlobs()).containsExactly(
+                new DamagedBlob(new BlobLocation(x, "p1", 8, 10), "its bytes do not match the digest", found));
+        // while anything is damaged, no manifest vouches for its blobs (an upload must look at each)
+        assertThat(catalog.hasManifest(digest(23))).isFalse();
+        catalog.addPack(new PackRecord("p2", 100, 1, Instant.now()), List.of(new BlobLocation(x, "p2", 8, 10)), false);
+        assertThat(catalog.locate(List.of(x)).get(x).packId()).isEqualTo("p2");
+        assertThat(catalog.damagedBlobs()).isEmpty();
+        assertThat(catalog.hasManifest(digest(23))).isTrue();
+        catalog.markDamaged(List.of(new BlobLocation(y, "p1", 18, 10)), "its pack file is missing", found);
+        catalog.forgetDamaged(List.of(y));
+        assertThat(catalog.damagedBlobs()).isEmpty();
     }
 
     @Test
