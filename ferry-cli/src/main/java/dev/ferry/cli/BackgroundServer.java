@@ -25,6 +25,7 @@ final class BackgroundServer {
         } catch (FerryException e) {
             // the log is where the CLI that started this server sends the user
             log.println("error: " + e.getMessage() + (e.hint() == null ? "" : " — " + e.hint()));
+            LocalServer.recordStartFailure(FerryHome.resolve(env), e);
             System.exit(e.code().exitCode());
         }
     }

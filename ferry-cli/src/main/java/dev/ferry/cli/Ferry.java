@@ -50,6 +50,7 @@ public final class Ferry implements Callable<Integer> {
         COMMANDS.put("serve", ServerCommands.Serve.class);
         COMMANDS.put("fsck", FsckCommand.class);
         COMMANDS.put("gc", GcCommand.class);
+        COMMANDS.put("catalog", CatalogCommands.class);
         COMMANDS.put("config", ConfigCommands.class);
         COMMANDS.put("version", VersionCommand.class);
         COMMANDS.put("completion", CompletionCommand.class);

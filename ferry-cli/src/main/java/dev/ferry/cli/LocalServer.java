@@ -146,6 +146,11 @@ final class LocalServer {
             throw new FerryException(ErrorCode.LOCAL_ENVIRONMENT, "cannot create " + log.getParent() + ": "
                     + e.getMessage(), "check the permissions of FERRY_HOME (" + home.root() + ")", e);
         }
+        try {
+            Files.deleteIfExists(home.serverFailureFile());
+        } catch (IOException e) {
+            // a stale reason is only shown if the new server also fails before writing its own
+        }
         ProcessHandle process = starter.start(home, log, env);
         Duration timeout = timeout();
         long deadline = System.nanoTime() + timeout.toNanos();
@@ -155,6 +160,10 @@ final class LocalServer {
                 return info.get();
             }
             if (!process.isAlive()) {
+                FerryException why = startFailure(home);
+                if (why != null) {
+                    throw why;
+                }
                 throw new FerryException(ErrorCode.UNREACHABLE, "the local Ferry server stopped as it started",
                         "see its log: " + log);
             }
@@ -163,6 +172,32 @@ final class LocalServer {
         process.destroy();
         throw new FerryException(ErrorCode.UNREACHABLE, "the local Ferry server did not answer within "
                 + timeout.toSeconds() + " s", "see its log: " + log + " (" + START_TIMEOUT_ENV + " sets the wait)");
+    }
+
+    /** Written by a background server that cannot start (a damaged catalog, a busy port). */
+    static void recordStartFailure(FerryHome home, FerryException e) {
+        try {
+            Files.createDirectories(home.serverFailureFile().getParent());
+            Files.writeString(home.serverFailureFile(), e.code().name() + "\n" + e.getMessage().replace('\n', ' ') + "\n"
+                    + (e.hint() == null ? "" : e.hint().replace('\n', ' ')) + "\n");
+        } catch (IOException ignored) {
+            // the log has the same line
+        }
+    }
+
+    /** The reason the background server gave for stopping as it started, as its own error; null if none. */
+    static FerryException startFailure(FerryHome home) {
+        try {
+            List<String> lines = Files.readAllLines(home.serverFailureFile());
+            if (lines.size() < 2) {
+                return null;
+            }
+            ErrorCode code = ErrorCode.valueOf(lines.get(0));
+            String hint = lines.size() > 2 && !lines.get(2).isBlank() ? lines.get(2) : "see its log: " + home.serverLogFile();
+            return new FerryException(code, lines.get(1), hint);
+        } catch (IOException | IllegalArgumentException e) {
+            return null;
+        }
     }
 
     /**

@@ -242,7 +242,9 @@ public final class HttpFerry implements FerryApi {
 
     @Override
     public List<LabelMove> labelHistory(String repo, String label) {
-        return call("GET", "/repos/" + seg(repo) + "/labels/" + seg(label) + "/history", null, list(LabelMove.class));
+        String path = label == null ? "/repos/" + seg(repo) + "/label-history"
+                : "/repos/" + seg(repo) + "/labels/" + seg(label) + "/history";
+        return call("GET", path, null, list(LabelMove.class));
     }
 
     // ---------------------------------------------------------------- datasets

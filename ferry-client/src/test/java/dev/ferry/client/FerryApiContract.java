@@ -125,6 +125,7 @@ abstract class FerryApiContract {
         assertCode(ErrorCode.CONFLICT, () -> api.setLabel("demo", "prod", second.bundle().id(), LabelCondition.ABSENT));
         api.setLabel("demo", "prod", second.bundle().id(), LabelCondition.pointsTo(first.bundle().id()));
         assertThat(api.labelHistory("demo", "prod")).hasSize(2);
+        assertThat(api.labelHistory("demo", null)).hasSizeGreaterThanOrEqualTo(2); // every label, over HTTP too
         assertThat(api.listLabels("demo")).extracting(l -> l.name()).containsExactly("init", "latest", "prod");
         assertThat(api.fsck(true, s -> {}).clean()).isTrue();
     }

@@ -107,6 +107,7 @@ final class ApiRoutes {
             json(ctx, ferry.setLabel(repo(ctx), label(ctx), req.bundle(), condition));
         });
         route(r, "GET", "/repos/{repo}/labels/{label}/history", ctx -> json(ctx, ferry.labelHistory(repo(ctx), label(ctx))));
+        route(r, "GET", "/repos/{repo}/label-history", ctx -> json(ctx, ferry.labelHistory(repo(ctx), null)));
 
         route(r, "GET", "/datasets", ctx -> json(ctx, ferry.listDatasets()));
         route(r, "GET", "/datasets/{table}", ctx -> json(ctx, ingestion(ctx)));

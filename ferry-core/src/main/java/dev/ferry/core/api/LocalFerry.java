@@ -7,6 +7,7 @@ import dev.ferry.core.catalog.Catalog;
 import dev.ferry.core.catalog.CommitResult;
 import dev.ferry.core.catalog.JdbcCatalog;
 import dev.ferry.core.catalog.LabelCondition;
+import dev.ferry.core.catalog.StoreJournal;
 import dev.ferry.core.error.ErrorCode;
 import dev.ferry.core.error.FerryException;
 import dev.ferry.core.home.FerryConfig;
@@ -51,6 +52,7 @@ import dev.ferry.core.transfer.Uploader;
 import dev.ferry.core.transfer.Updater;
 import dev.ferry.core.transfer.StagedUpload;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -97,16 +99,30 @@ public final class LocalFerry implements FerryApi {
     public static LocalFerry open(FerryHome home) {
         FerryConfig config = FerryConfig.load(home.configFile());
         String url = config.get("catalog.url");
-        Catalog catalog = url == null ? JdbcCatalog.sqlite(home.catalogFile()) : JdbcCatalog.open(url, null, null);
+        PackStore packs;
         try {
-            PackStore packs = new LocalPackStore(home.storeDir());
-            int cores = Runtime.getRuntime().availableProcessors();
-            return new LocalFerry(home, config.author(), catalog, packs, new PackedBlobStore(packs, catalog), cores);
+            packs = new LocalPackStore(home.storeDir());
         } catch (IOException e) {
-            catalog.close();
             throw new FerryException(ErrorCode.LOCAL_ENVIRONMENT, "cannot open the store in " + home.storeDir() + ": "
                     + e.getMessage(), "check that FERRY_HOME (" + home.root() + ") is writable", e);
         }
+        StoreJournal journal = new StoreJournal(packs);
+        if (url == null && !Files.exists(home.catalogFile()) && journal.size() > 0) {
+            // a fresh empty catalog would hide every dataset the store still holds
+            throw new FerryException(ErrorCode.DATA_CORRUPT, "the catalog " + home.catalogFile() + " is missing, but the"
+                    + " store records " + journal.size() + " catalog changes",
+                    "run 'ferry catalog rebuild' to restore it from the store");
+        }
+        Catalog catalog = url == null ? JdbcCatalog.sqlite(home.catalogFile()) : JdbcCatalog.open(url, null, null);
+        try {
+            CatalogJournalBackfill.ensure(catalog, journal);
+        } catch (RuntimeException e) {
+            catalog.close();
+            throw e;
+        }
+        catalog.journalTo(journal);
+        int cores = Runtime.getRuntime().availableProcessors();
+        return new LocalFerry(home, config.author(), catalog, packs, new PackedBlobStore(packs, catalog), cores);
     }
 
     public Catalog catalog() {

@@ -28,6 +28,19 @@ public interface Catalog extends AutoCloseable {
     /** Where the catalog lives, for messages (never includes a password). */
     String describe();
 
+    /**
+     * Where every committed change of repos, bundles, labels and ingestions is also written, inside its
+     * transaction (a change whose record cannot be written is not made). None until set.
+     */
+    void journalTo(CatalogJournal journal);
+
+    /**
+     * Applies one journaled change as it was recorded (ids, parents, times, authors kept), without
+     * journaling it again: how {@code ferry catalog rebuild} restores a lost catalog. Replaying a
+     * record twice changes nothing more.
+     */
+    void replay(CatalogRecord record);
+
     // ---- repos
 
     /** Creates a repo; CONFLICT if one of that name exists. */

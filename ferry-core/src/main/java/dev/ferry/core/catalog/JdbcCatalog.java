@@ -45,6 +45,9 @@ public final class JdbcCatalog implements Catalog {
     private final HikariDataSource dataSource;
     private final SqlDialect dialect;
     private final String description;
+    private volatile CatalogJournal journal = CatalogJournal.NONE;
+    /** Set when the database reported damage: no more writes go into it. */
+    private volatile FerryException broken;
 
     private JdbcCatalog(HikariDataSource dataSource, SqlDialect dialect, String description) {
         this.dataSource = dataSource;
@@ -97,9 +100,17 @@ public final class JdbcCatalog implements Catalog {
         HikariDataSource ds = null;
         try {
             ds = new HikariDataSource(config);
+            if (dialect == SqlDialect.SQLITE) {
+                quickCheck(ds, description);
+            }
             CatalogSchema.migrate(ds, dialect);
         } catch (RuntimeException e) {
             if (ds != null) ds.close();
+            if (e instanceof FerryException fe && fe.code() == ErrorCode.DATA_CORRUPT) throw fe;
+            String damage = damage(e);
+            if (damage != null) {
+                throw damaged(description, damage, e);
+            }
             Throwable root = e;
             boolean unreachable = false;
             for (Throwable t = e; t != null; t = t.getCause()) {
@@ -114,6 +125,46 @@ public final class JdbcCatalog implements Catalog {
         return new JdbcCatalog(ds, dialect, description);
     }
 
+    /**
+     * SQLite's quick integrity check (structure, not every index entry: well under a second for a
+     * catalog of a million blobs), so that a damaged file stops at once instead of taking writes.
+     */
+    private static void quickCheck(HikariDataSource ds, String description) {
+        try (Connection c = ds.getConnection();
+                java.sql.Statement s = c.createStatement();
+                ResultSet r = s.executeQuery("PRAGMA quick_check(3)")) {
+            List<String> found = new ArrayList<>();
+            while (r.next()) {
+                found.add(r.getString(1));
+            }
+            if (!found.equals(List.of("ok"))) {
+                throw damaged(description, String.join("; ", found), null);
+            }
+        } catch (SQLException e) {
+            String damage = damage(e);
+            throw damage != null ? damaged(description, damage, e) : new FerryException(ErrorCode.LOCAL_ENVIRONMENT,
+                    "cannot open the catalog " + description + ": " + e.getMessage(), "check FERRY_HOME's permissions", e);
+        }
+    }
+
+    /** What SQLite says about a damaged file, or null if the failure is something else. */
+    private static String damage(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            String m = String.valueOf(t.getMessage());
+            if (m.contains("SQLITE_CORRUPT") || m.contains("SQLITE_NOTADB") || m.contains("malformed")
+                    || m.contains("not a database")) {
+                return m;
+            }
+        }
+        return null;
+    }
+
+    static FerryException damaged(String description, String why, Throwable cause) {
+        return new FerryException(ErrorCode.DATA_CORRUPT, "the catalog " + description.replaceFirst("^jdbc:sqlite:", "")
+                + " is damaged (" + why.lines().findFirst().orElse(why) + ")",
+                "run 'ferry catalog rebuild' to rebuild it from the store (the damaged file is kept aside)", cause);
+    }
+
     /** The URL with any password replaced by ***, for messages and listings. */
     public static String redact(String url) {
         return url.replaceAll("(?i)(password=)[^&]*", "$1***");
@@ -122,6 +173,11 @@ public final class JdbcCatalog implements Catalog {
     @Override
     public String describe() {
         return description;
+    }
+
+    @Override
+    public void journalTo(CatalogJournal journal) {
+        this.journal = journal == null ? CatalogJournal.NONE : journal;
     }
 
     // ---------------------------------------------------------------- repos
@@ -134,17 +190,24 @@ public final class JdbcCatalog implements Catalog {
                 throw new FerryException(ErrorCode.CONFLICT, "repo '" + name + "' already exists",
                         "pick another name, or use it as it is ('ferry repo get --repo " + name + "')");
             }
-            try (PreparedStatement s = c.prepareStatement(
-                    "INSERT INTO repos (name, description, created_at, author_name, author_email) VALUES (?,?,?,?,?)")) {
-                s.setString(1, name);
-                s.setString(2, description);
-                s.setLong(3, at.toEpochMilli());
-                s.setString(4, author.name());
-                s.setString(5, author.email());
-                s.executeUpdate();
-            }
-            return new Repo(name, description, Instant.ofEpochMilli(at.toEpochMilli()), author, 0);
+            CatalogRecord.RepoCreated created = new CatalogRecord.RepoCreated(name, description,
+                    Instant.ofEpochMilli(at.toEpochMilli()), author);
+            insertRepo(c, created);
+            journal.append(created);
+            return new Repo(name, description, created.createdAt(), author, 0);
         });
+    }
+
+    private static void insertRepo(Connection c, CatalogRecord.RepoCreated r) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement(
+                "INSERT INTO repos (name, description, created_at, author_name, author_email) VALUES (?,?,?,?,?)")) {
+            s.setString(1, r.name());
+            s.setString(2, r.description());
+            s.setLong(3, r.createdAt().toEpochMilli());
+            s.setString(4, r.author().name());
+            s.setString(5, r.author().email());
+            s.executeUpdate();
+        }
     }
 
     private static final String REPO_SELECT = "SELECT r.name, r.description, r.created_at, r.author_name, r.author_email,"
@@ -170,6 +233,14 @@ public final class JdbcCatalog implements Catalog {
         inTransaction(c -> {
             dialect.lockRepo(c, name);
             requireRepo(c, name);
+            deleteRepoRows(c, name);
+            journal.append(new CatalogRecord.RepoDeleted(name, Instant.now()));
+            return null;
+        });
+    }
+
+    private static void deleteRepoRows(Connection c, String name) throws SQLException {
+        {
             // Explicit order instead of relying on cascades: labels point at bundles.
             for (String sql : List.of("DELETE FROM ingestions WHERE repo = ?",
                     "DELETE FROM label_moves WHERE repo = ?", "DELETE FROM labels WHERE repo = ?",
@@ -179,8 +250,7 @@ public final class JdbcCatalog implements Catalog {
                     s.executeUpdate();
                 }
             }
-            return null;
-        });
+        }
     }
 
     private static boolean repoExists(Connection c, String name) throws SQLException {
@@ -221,15 +291,28 @@ public final class JdbcCatalog implements Catalog {
                         commit.totalBytes(), commit.manifest());
                 insertBundle(c, bundle);
             }
+            Ingestion ingestion = null;
             if (commit.ingestion() != null) {
                 Ingestion i = commit.ingestion();
-                insertIngestion(c, new Ingestion(i.repo(), bundle.id(), i.category(), i.rowsManifest(), i.rowCount(),
-                        i.columns(), i.config(), i.summary(), i.createdAt()));
+                ingestion = new Ingestion(i.repo(), bundle.id(), i.category(), i.rowsManifest(), i.rowCount(),
+                        i.columns(), i.config(), i.summary(), Instant.ofEpochMilli(i.createdAt().toEpochMilli()));
+                insertIngestion(c, ingestion);
             }
             List<LabelMove> moves = new ArrayList<>();
             for (String label : new LinkedHashSet<>(commit.labels())) {
                 moves.add(moveLabel(c, commit.repo(), label, bundle.id(), LabelCondition.ANY,
                         commit.author(), commit.createdAt()));
+            }
+            List<LabelMove> moved = moves.stream().filter(JdbcCatalog::moved).toList();
+            if (created) {
+                journal.append(new CatalogRecord.BundleCommitted(bundle, ingestion, moved));
+            } else {
+                if (ingestion != null) {
+                    journal.append(new CatalogRecord.IngestionRecorded(ingestion));
+                }
+                for (LabelMove m : moved) {
+                    journal.append(new CatalogRecord.LabelMoved(m));
+                }
             }
             return new CommitResult(bundle, created, moves);
         });
@@ -334,7 +417,57 @@ public final class JdbcCatalog implements Catalog {
             if (!bundleExists(c, i.repo(), i.bundleId())) {
                 throw FerryException.notFound("bundle " + i.bundleId() + " does not exist in repo '" + i.repo() + "'", null);
             }
-            insertIngestion(c, i);
+            Ingestion stored = new Ingestion(i.repo(), i.bundleId(), i.category(), i.rowsManifest(), i.rowCount(),
+                    i.columns(), i.config(), i.summary(), Instant.ofEpochMilli(i.createdAt().toEpochMilli()));
+            insertIngestion(c, stored);
+            journal.append(new CatalogRecord.IngestionRecorded(stored));
+            return null;
+        });
+    }
+
+    // ---------------------------------------------------------------- rebuilding from the journal
+
+    @Override
+    public void replay(CatalogRecord record) {
+        inTransaction(c -> {
+            switch (record) {
+                case CatalogRecord.RepoCreated r -> {
+                    dialect.lockRepo(c, r.name());
+                    if (!repoExists(c, r.name())) {
+                        insertRepo(c, r);
+                    }
+                }
+                case CatalogRecord.RepoDeleted r -> {
+                    dialect.lockRepo(c, r.name());
+                    deleteRepoRows(c, r.name());
+                }
+                case CatalogRecord.BundleCommitted b -> {
+                    dialect.lockRepo(c, b.bundle().repo());
+                    requireRepo(c, b.bundle().repo());
+                    if (!bundleExists(c, b.bundle().repo(), b.bundle().id())) {
+                        insertBundle(c, b.bundle());
+                    }
+                    if (b.ingestion() != null) {
+                        insertIngestion(c, b.ingestion());
+                    }
+                    for (LabelMove m : b.moves()) {
+                        moveLabel(c, m.repo(), m.label(), m.toBundle(), LabelCondition.ANY, m.by(), m.at());
+                    }
+                }
+                case CatalogRecord.LabelMoved l -> {
+                    LabelMove m = l.move();
+                    dialect.lockRepo(c, m.repo());
+                    if (bundleExists(c, m.repo(), m.toBundle())) {
+                        moveLabel(c, m.repo(), m.label(), m.toBundle(), LabelCondition.ANY, m.by(), m.at());
+                    }
+                }
+                case CatalogRecord.IngestionRecorded r -> {
+                    dialect.lockRepo(c, r.ingestion().repo());
+                    if (bundleExists(c, r.ingestion().repo(), r.ingestion().bundleId())) {
+                        insertIngestion(c, r.ingestion());
+                    }
+                }
+            }
             return null;
         });
     }
@@ -549,8 +682,17 @@ public final class JdbcCatalog implements Catalog {
                 throw FerryException.notFound("bundle " + bundleId + " does not exist in repo '" + repo + "'",
                         "see 'ferry bundle list --repo " + repo + "'");
             }
-            return moveLabel(c, repo, label, bundleId, condition, by, at);
+            LabelMove move = moveLabel(c, repo, label, bundleId, condition, by, at);
+            if (moved(move)) {
+                journal.append(new CatalogRecord.LabelMoved(move));
+            }
+            return move;
         });
+    }
+
+    /** Whether a label move changed anything (setting a label to where it points records nothing). */
+    private static boolean moved(LabelMove move) {
+        return !move.toBundle().equals(move.fromBundle());
     }
 
     private static boolean bundleExists(Connection c, String repo, String id) throws SQLException {
@@ -885,6 +1027,10 @@ public final class JdbcCatalog implements Catalog {
     }
 
     private <T> T inTransaction(SqlWork<T> work) {
+        FerryException damage = broken;
+        if (damage != null) {
+            throw new FerryException(damage.code(), damage.getMessage(), damage.hint());
+        }
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             try {
@@ -892,7 +1038,14 @@ public final class JdbcCatalog implements Catalog {
                 c.commit();
                 return result;
             } catch (SQLException | RuntimeException | Error e) {
-                c.rollback();
+                try {
+                    c.rollback();
+                } catch (SQLException rollbackFailed) {
+                    // SQLite already rolled back (a full disk does that): the original error is what
+                    // happened; the connection is dropped rather than handed out again in an odd state
+                    e.addSuppressed(rollbackFailed);
+                    dataSource.evictConnection(c);
+                }
                 throw e;
             }
         } catch (SQLException e) {
@@ -940,6 +1093,16 @@ public final class JdbcCatalog implements Catalog {
     }
 
     private RuntimeException translate(SQLException e) {
+        String damage = damage(e);
+        if (damage != null) {
+            broken = damaged(description, damage, e);
+            return broken;
+        }
+        String message = String.valueOf(e.getMessage());
+        if (message.contains("SQLITE_FULL") || message.contains("No space left") || "53100".equals(e.getSQLState())) {
+            return new FerryException(ErrorCode.STORAGE_FAILED, "disk full: the catalog " + description
+                    + " cannot grow; nothing was committed", "free space on its disk and run the command again", e);
+        }
         if (isConnectionFailure(e)) {
             return new FerryException(ErrorCode.UNREACHABLE, "the catalog " + description + " is not reachable: "
                     + e.getMessage(), "check that the database is running", e);

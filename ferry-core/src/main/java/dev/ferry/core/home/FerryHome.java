@@ -72,6 +72,14 @@ public record FerryHome(Path root) {
         return root.resolve("run").resolve("cli");
     }
 
+    /**
+     * Why the background server stopped as it started: its error code, message and hint, one per line;
+     * written by the server, read by the CLI that started it, so the user sees the reason itself.
+     */
+    public Path serverFailureFile() {
+        return root.resolve("logs").resolve("server.failed");
+    }
+
     public Path serverLogFile() {
         return root.resolve("logs").resolve("server.log");
     }

@@ -33,6 +33,7 @@ public final class LocalPackStore implements PackStore {
 
     private final Path packs;
     private final Path tmp;
+    private final Path journal;
     private final ConcurrentHashMap<String, FileChannel> readers = new ConcurrentHashMap<>();
     /**
      * Write buffers are reused: a direct buffer is only freed when the GC notices it, so one per pack
@@ -54,8 +55,55 @@ public final class LocalPackStore implements PackStore {
     public LocalPackStore(Path root) throws IOException {
         this.packs = root.resolve("packs");
         this.tmp = root.resolve("tmp");
+        this.journal = root.resolve("journal");
         Files.createDirectories(packs);
         Files.createDirectories(tmp);
+    }
+
+    @Override
+    public void writeJournal(String name, byte[] content) throws IOException {
+        checkJournalName(name);
+        Files.createDirectories(journal);
+        Path target = journal.resolve(name);
+        Path partial = tmp.resolve("journal-" + name + PARTIAL_SUFFIX);
+        try (FileChannel channel = FileChannel.open(partial, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            ByteBuffer bytes = ByteBuffer.wrap(content);
+            while (bytes.hasRemaining()) {
+                channel.write(bytes);
+            }
+            channel.force(true);
+        } catch (IOException e) {
+            Files.deleteIfExists(partial);
+            throw e;
+        }
+        if (Files.exists(target)) {
+            Files.deleteIfExists(partial);
+            throw new java.nio.file.FileAlreadyExistsException(target.toString());
+        }
+        Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE);
+        fsyncDirectory(journal);
+    }
+
+    @Override
+    public List<String> listJournal() throws IOException {
+        if (!Files.isDirectory(journal)) {
+            return List.of();
+        }
+        try (var names = Files.list(journal)) {
+            return names.map(p -> p.getFileName().toString()).filter(n -> !n.startsWith(".")).sorted().toList();
+        }
+    }
+
+    @Override
+    public byte[] readJournal(String name) throws IOException {
+        checkJournalName(name);
+        return Files.readAllBytes(journal.resolve(name));
+    }
+
+    private static void checkJournalName(String name) {
+        if (!name.matches("[0-9A-Za-z._-]{1,64}") || name.startsWith(".")) {
+            throw new IllegalArgumentException("not a journal entry name: " + name);
+        }
     }
 
     Path pathOf(String packId) {

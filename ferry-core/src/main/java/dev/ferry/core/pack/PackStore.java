@@ -50,6 +50,20 @@ public interface PackStore extends Closeable {
     /** Removes partial packs abandoned (by a crash or a kill) longer ago than {@code olderThan}. */
     int removeAbandoned(Duration olderThan) throws IOException;
 
+    // ---- the catalog journal: small named records beside the packs (docs/storage-format.md)
+
+    /**
+     * Stores one journal entry durably before returning; entries are never changed once written. A
+     * name is at most 64 characters of {@code [0-9A-Za-z._-]}.
+     */
+    void writeJournal(String name, byte[] content) throws IOException;
+
+    /** The names of every journal entry, sorted. */
+    List<String> listJournal() throws IOException;
+
+    /** One journal entry; {@link java.nio.file.NoSuchFileException} if there is none of that name. */
+    byte[] readJournal(String name) throws IOException;
+
     /** Where a pack lives, for messages ("/home/u/.ferry/store/packs/ab/….pack"). */
     String locate(String packId);
 

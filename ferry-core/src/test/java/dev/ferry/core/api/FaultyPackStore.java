@@ -86,6 +86,24 @@ final class FaultyPackStore implements PackStore {
     }
 
     @Override
+    public void writeJournal(String name, byte[] content) throws IOException {
+        if (budget.addAndGet(-content.length) < 0) {
+            throw new IOException("No space left on device");
+        }
+        real.writeJournal(name, content);
+    }
+
+    @Override
+    public List<String> listJournal() throws IOException {
+        return real.listJournal();
+    }
+
+    @Override
+    public byte[] readJournal(String name) throws IOException {
+        return real.readJournal(name);
+    }
+
+    @Override
     public void close() throws IOException {
         real.close();
     }

@@ -192,6 +192,22 @@ public abstract class PackStoreContract {
     }
 
     @Test
+    void journalEntriesAreWrittenOnceListedInNameOrderAndReadBack() throws IOException {
+        assertThat(store.listJournal()).isEmpty();
+        store.writeJournal("0002-b", "second".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        store.writeJournal("0001-a", "first".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        assertThat(store.listJournal()).containsExactly("0001-a", "0002-b");
+        assertThat(new String(store.readJournal("0002-b"), java.nio.charset.StandardCharsets.UTF_8)).isEqualTo("second");
+        // entries are immutable: a second write of a name fails and keeps the first
+        assertThatThrownBy(() -> store.writeJournal("0001-a", new byte[1])).isInstanceOf(IOException.class);
+        assertThat(store.readJournal("0001-a")).hasSize(5);
+        assertThatThrownBy(() -> store.readJournal("0003-c")).isInstanceOf(java.nio.file.NoSuchFileException.class);
+        assertThatThrownBy(() -> store.writeJournal("../escape", new byte[1])).isInstanceOf(IllegalArgumentException.class);
+        // journal entries are not packs
+        assertThat(store.list()).isEmpty();
+    }
+
+    @Test
     void listAndDelete() throws IOException {
         String a = commit(new byte[10]);
         String b = commit(new byte[20]);
