@@ -57,8 +57,16 @@ final class BundleCommands extends CommandGroup {
         @Override
         protected int run() {
             if (createRepo && ctx.api().listRepos().stream().noneMatch(x -> x.name().equals(repo))) {
-                ctx.api().createRepo(repo, "");
-                ctx.note("Created repo " + repo);
+                try {
+                    ctx.api().createRepo(repo, "");
+                    ctx.note("Created repo " + repo);
+                } catch (dev.ferry.core.error.FerryException raced) {
+                    // another upload created it between the look and the create: what was asked for is there
+                    if (raced.code() != dev.ferry.core.error.ErrorCode.CONFLICT
+                            || ctx.api().listRepos().stream().noneMatch(x -> x.name().equals(repo))) {
+                        throw raced;
+                    }
+                }
             }
             UploadResult r;
             try (ProgressDisplay.Handle progress = ProgressDisplay.create(ctx, "Uploading")) {

@@ -55,6 +55,26 @@ class CliTest {
     }
 
     @Test
+    void eightUploadsThatCreateOneNewRepoAtOnceAllSucceed() throws Exception {
+        ok("repo", "list"); // the server runs before they race
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+        try {
+            List<java.util.concurrent.Future<CliRun.Result>> runs = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                runs.add(pool.submit(() -> ferry.run("bundle", "upload", "--path", src.toString(), "--repo", "raced",
+                        "--message", "m", "--create-repo")));
+            }
+            for (var run : runs) {
+                CliRun.Result r = run.get();
+                assertThat(r.exit()).as(r.toString()).isZero();
+            }
+        } finally {
+            pool.shutdown();
+        }
+        assertThat(ok("bundle", "list", "--repo", "raced").outLines()).hasSize(2); // header and one bundle
+    }
+
+    @Test
     void theDatamonWorkflowEndToEnd() throws IOException {
         assertThat(ok("repo", "create", "--repo", "demo", "--description", "first").out()).contains("Created repo demo");
         String first = upload("m", "--label", "init");

@@ -48,6 +48,30 @@ public final class Downloader {
 
     public DownloadOutcome download(Manifest manifest, Path destination, Predicate<String> filter, boolean force,
             TransferListener listener) {
+        // a download that fails leaves no trace: not even the folders it had to create
+        Path created = firstMissing(destination);
+        try {
+            return downloadInto(manifest, destination, filter, force, listener);
+        } catch (RuntimeException | Error e) {
+            if (created != null) {
+                deleteTree(created);
+            }
+            throw e;
+        }
+    }
+
+    /** The outermost folder of {@code path} that does not exist yet (a download creates it), or null. */
+    private static Path firstMissing(Path path) {
+        Path missing = null;
+        for (Path p = path.toAbsolutePath().normalize(); p != null && !Files.exists(p, LinkOption.NOFOLLOW_LINKS);
+                p = p.getParent()) {
+            missing = p;
+        }
+        return missing;
+    }
+
+    private DownloadOutcome downloadInto(Manifest manifest, Path destination, Predicate<String> filter, boolean force,
+            TransferListener listener) {
         Path dest = prepareDestination(destination, force);
         Path staging = dest.resolve(STAGING_PREFIX + Ids.newId());
         DirectBuffers.Threads writers = DirectBuffers.threads("ferry-write");
@@ -241,21 +265,59 @@ public final class Downloader {
         }
     }
 
-    /** Moves the staged tree into place: whole subtrees in one rename where nothing is in the way. */
+    /**
+     * Moves the staged tree into place: whole subtrees in one rename where nothing is in the way. What
+     * {@code --force} replaces is first moved aside, so that a failure halfway (a file that cannot be
+     * moved, a full disk) is undone and leaves the destination as it was.
+     */
     private static void moveInto(Path from, Path to, boolean force) {
+        Path aside = to.resolve(STAGING_PREFIX + "replaced-" + Ids.newId());
+        java.util.Deque<Runnable> undo = new java.util.ArrayDeque<>();
+        try {
+            moveInto(from, to, force, aside, undo);
+        } catch (RuntimeException | Error e) {
+            while (!undo.isEmpty()) {
+                try {
+                    undo.pop().run();
+                } catch (RuntimeException undoFailed) {
+                    e.addSuppressed(undoFailed);
+                }
+            }
+            if (e.getSuppressed().length > 0) {
+                // what could not be put back is still in the side folder: keep it for the user
+                throw e;
+            }
+            deleteTree(aside);
+            throw e;
+        }
+        deleteTree(aside);
+    }
+
+    private static void moveInto(Path from, Path to, boolean force, Path aside, java.util.Deque<Runnable> undo) {
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(from)) {
             for (Path source : entries) {
                 Path target = to.resolve(source.getFileName().toString());
                 boolean sourceIsDir = Files.isDirectory(source, LinkOption.NOFOLLOW_LINKS);
                 if (!Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
                     Files.move(source, target, StandardCopyOption.ATOMIC_MOVE);
+                    undo.push(() -> deleteTree(target));
                 } else if (sourceIsDir && Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
-                    moveInto(source, target, force);
+                    moveInto(source, target, force, aside, undo);
                 } else if (force) {
-                    if (Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
-                        deleteTree(target);
+                    if (!Files.isDirectory(aside)) {
+                        Files.createDirectory(aside);
                     }
-                    replace(source, target);
+                    Path old = aside.resolve(Integer.toString(undo.size()));
+                    Files.move(target, old, StandardCopyOption.ATOMIC_MOVE);
+                    undo.push(() -> {
+                        deleteTree(target);
+                        try {
+                            Files.move(old, target, StandardCopyOption.ATOMIC_MOVE);
+                        } catch (IOException e) {
+                            throw FileRestorer.writeFailure(target, e);
+                        }
+                    });
+                    Files.move(source, target, StandardCopyOption.ATOMIC_MOVE);
                 } else {
                     throw new FerryException(ErrorCode.DESTINATION_NOT_EMPTY, "'" + target + "' already exists",
                             "use --force to overwrite");

@@ -4,6 +4,7 @@ import dev.ferry.core.blob.BlobStore;
 import dev.ferry.core.error.ErrorCode;
 import dev.ferry.core.error.FerryException;
 import dev.ferry.core.manifest.Manifest;
+import dev.ferry.core.manifest.ManifestPaths;
 import dev.ferry.core.manifest.ManifestSummary;
 import dev.ferry.core.model.ChunkRef;
 import dev.ferry.core.model.Digest;
@@ -71,6 +72,12 @@ public final class StagedUpload {
             } catch (FerryException e) {
                 if (e.code() != ErrorCode.DATA_CORRUPT) throw e;
                 throw incomplete("a page of its manifest is not here (" + e.getMessage() + ")");
+            }
+            String unsafe = ManifestPaths.problem(file.path());
+            if (unsafe != null) {
+                // a bundle must never name a path a download would have to refuse
+                throw FerryException.invalid("the uploaded manifest names an unsafe path '" + file.path().replace("\0", "\\0")
+                        + "': " + unsafe, "upload from a Ferry client; paths must be relative, without '..', '.' or NUL");
             }
             for (ChunkRef chunk : file.chunks()) {
                 batch.add(chunk.digest());

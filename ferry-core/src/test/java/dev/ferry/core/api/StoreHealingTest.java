@@ -209,4 +209,31 @@ class StoreHealingTest {
         assertThat(ferry.getIngestion("cats", BundleRef.label("latest")).bundleId()).isEqualTo(pushed.bundle().id());
         assertThat(ferry.getIngestion("cats", BundleRef.label("v1")).rowCount()).isEqualTo(2);
     }
+
+    @Test
+    void aFailedForcedDownloadLeavesTheDestinationExactlyAsItWas() throws Exception {
+        Bundle old = upload("first");
+        Path dest = tmp.resolve("dest");
+        TestFiles.write(dest.resolve("d/victim.bin"), "mine".getBytes());
+        TestFiles.write(dest.resolve("keep.txt"), "keep".getBytes());
+        Path before = tmp.resolve("before");
+        TestFiles.write(before.resolve("d/victim.bin"), "mine".getBytes());
+        TestFiles.write(before.resolve("keep.txt"), "keep".getBytes());
+        BlobLocation at = where(file(old, "d/victim.bin"));
+        LocalBlobStoreSupport.flipByte(ferry.packs(), at.packId(), at.offset() + 3);
+
+        assertThatThrownBy(() -> ferry.download(new DownloadRequest("demo", BundleRef.id(old.id()), dest, null, true),
+                TransferListener.NONE)).isInstanceOf(FerryException.class);
+        TestFiles.assertSameTree(before, dest);
+        // and a refused download into a new folder leaves no folder behind
+        Path fresh = tmp.resolve("new/deeper");
+        assertThatThrownBy(() -> ferry.download(new DownloadRequest("demo", BundleRef.id(old.id()), fresh, null, false),
+                TransferListener.NONE)).isInstanceOf(FerryException.class);
+        assertThat(tmp.resolve("new")).doesNotExist();
+
+        upload("heal");
+        ferry.download(new DownloadRequest("demo", BundleRef.id(old.id()), dest, null, true), TransferListener.NONE);
+        assertThat(dest.resolve("keep.txt")).hasContent("keep");
+        assertThat(dest.resolve("d/victim.bin")).hasSameBinaryContentAs(src.resolve("d/victim.bin"));
+    }
 }

@@ -56,8 +56,20 @@ class HostileManifestTest {
                     w.put(root, rootBlob, 0, rootBlob.length);
                     w.flush();
                 }
+                // a server never commits such a manifest from a client: 400 before any bundle exists
+                Digest manifestRoot = root;
+                try (var blobs = new PackedBlobStore(ferry.packs(), ferry.catalog())) {
+                    assertThatThrownBy(() -> dev.ferry.core.transfer.StagedUpload.verify(blobs,
+                            new dev.ferry.core.transfer.UploadOutcome(new dev.ferry.core.manifest.ManifestSummary(manifestRoot, 2, 10),
+                                    0, 0, 0, 0, 0, List.of()), TransferListener.NONE))
+                            .isInstanceOf(FerryException.class)
+                            .satisfies(e -> assertThat(((FerryException) e).code()).isEqualTo(ErrorCode.INVALID_ARGUMENT))
+                            .hasMessageContaining("unsafe path");
+                }
                 ferry.catalog().commit(new BundleCommit(Ids.newId(), "demo", "hostile", new Author("x", ""),
                         Instant.now(), 2, 10, root, List.of("latest")));
+                // one that got into the store some other way is flagged by fsck
+                assertThat(ferry.fsck(true, s -> {}).problems()).extracting(p -> p.kind()).contains("unsafe-path");
 
                 Path dest = tmp.resolve("dest-" + Math.abs(evil.hashCode())).resolve("inner");
                 assertThatThrownBy(() -> ferry.download(new DownloadRequest("demo", BundleRef.label("latest"), dest,
@@ -65,14 +77,14 @@ class HostileManifestTest {
                         .isInstanceOf(FerryException.class)
                         .satisfies(e -> assertThat(((FerryException) e).code()).isEqualTo(ErrorCode.DATA_CORRUPT))
                         .hasMessageContaining("unsafe path");
-                try (Stream<Path> written = Files.walk(dest.getParent())) {
-                    assertThat(written.filter(Files::isRegularFile)).as("a failed download writes nothing").isEmpty();
-                }
+                assertThat(dest.getParent()).as("a refused download leaves not even the folders it made").doesNotExist();
                 // update works in place and may have written the safe files before the bad one; never outside
                 assertThatThrownBy(() -> ferry.update("demo", BundleRef.label("latest"), dest, TransferListener.NONE))
                         .isInstanceOf(FerryException.class).hasMessageContaining("unsafe path");
-                try (Stream<Path> written = Files.walk(dest.getParent())) {
-                    assertThat(written.filter(Files::isRegularFile).filter(p -> !p.startsWith(dest))).isEmpty();
+                if (Files.exists(dest.getParent())) {
+                    try (Stream<Path> written = Files.walk(dest.getParent())) {
+                        assertThat(written.filter(Files::isRegularFile).filter(p -> !p.startsWith(dest))).isEmpty();
+                    }
                 }
                 assertThat(Path.of("/tmp/absolute.txt")).doesNotExist();
             }
