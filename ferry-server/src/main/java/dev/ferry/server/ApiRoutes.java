@@ -17,6 +17,7 @@ import dev.ferry.core.model.Digest;
 import dev.ferry.core.model.Ingestion;
 import dev.ferry.core.model.Json;
 import dev.ferry.core.model.Names;
+import dev.ferry.core.pack.BlobFrames;
 import dev.ferry.core.run.Submission;
 import dev.ferry.core.transfer.TransferListener;
 import io.javalin.config.RoutesConfig;
@@ -47,13 +48,27 @@ final class ApiRoutes {
     /** Every route as "METHOD /api/v1/path", in registration order (the OpenAPI test compares them). */
     final List<String> routes = new ArrayList<>();
 
+    /** The routes a client may call without a token (docs/http-api.yaml says "security: []" for them). */
+    static final java.util.Set<String> PUBLIC = java.util.Set.of("GET " + BASE + "/health", "GET " + BASE + "/version");
+    /** A pack upload: BlobFrames' limit and its frame headers, with room to spare. */
+    static final long PACK_BODY_LIMIT = BlobFrames.MAX_BYTES + (long) BlobFrames.MAX_BLOBS * 64 + (1 << 20);
+
     private void route(RoutesConfig r, String method, String path, io.javalin.http.Handler handler) {
+        route(r, method, path, Responses.JSON_BODY_LIMIT, handler);
+    }
+
+    /** Registers a route whose body may hold at most {@code bodyLimit} bytes (refused before reading). */
+    private void route(RoutesConfig r, String method, String path, long bodyLimit, io.javalin.http.Handler handler) {
         routes.add(method + " " + BASE + path);
+        io.javalin.http.Handler limited = ctx -> {
+            Responses.limitBody(ctx, bodyLimit);
+            handler.handle(ctx);
+        };
         switch (method) {
-            case "GET" -> r.get(BASE + path, handler);
-            case "POST" -> r.post(BASE + path, handler);
-            case "PUT" -> r.put(BASE + path, handler);
-            case "DELETE" -> r.delete(BASE + path, handler);
+            case "GET" -> r.get(BASE + path, limited);
+            case "POST" -> r.post(BASE + path, limited);
+            case "PUT" -> r.put(BASE + path, limited);
+            case "DELETE" -> r.delete(BASE + path, limited);
             default -> throw new IllegalArgumentException(method);
         }
     }
@@ -135,17 +150,15 @@ final class ApiRoutes {
             Submission s = ferry.submit(req.spec(), req.idempotencyKey());
             json(ctx, s.created() ? 201 : 200, s.run());
         });
-        route(r, "GET", "/runs", ctx -> json(ctx, ferry.listRuns((int) Math.min(1000, Responses.longParam(ctx, "limit", 50)))));
+        route(r, "GET", "/runs", ctx -> json(ctx, ferry.listRuns((int) Responses.longParam(ctx, "limit", 50, 1, 1000))));
         route(r, "GET", "/runs/{id}", ctx -> json(ctx, ferry.getRun(runId(ctx))));
         route(r, "POST", "/runs/{id}/cancel", ctx -> json(ctx, 202, ferry.cancelRun(runId(ctx))));
-        route(r, "GET", "/runs/{id}/events", ctx -> json(ctx, ferry.runEvents(runId(ctx), Responses.longParam(ctx, "after", 0))));
+        route(r, "GET", "/runs/{id}/events", ctx -> json(ctx, ferry.runEvents(runId(ctx), Responses.longParam(ctx, "after", 0, 0, Long.MAX_VALUE))));
         route(r, "GET", "/runs/{id}/events/stream", ctx -> EventStream.serve(ctx, ferry.orchestrator(), runId(ctx)));
 
         route(r, "POST", "/blobs/missing", ctx -> {
             Wire.Digests req = body(ctx, Wire.Digests.class);
-            var located = ferry.catalog().locate(req.digests());
-            List<Digest> missing = req.digests().stream().filter(d -> !located.containsKey(d)).toList();
-            json(ctx, new Wire.Digests(missing));
+            json(ctx, new Wire.Digests(ferry.missingBlobs(req.digests())));
         });
         route(r, "GET", "/blobs/{digest}", ctx -> {
             byte[] data = ferry.readBlob(digest(ctx));
@@ -162,7 +175,7 @@ final class ApiRoutes {
                 }
             });
         });
-        route(r, "POST", "/packs", ctx -> json(ctx, 201, ferry.storeBlobs(ctx.req().getInputStream())));
+        route(r, "POST", "/packs", PACK_BODY_LIMIT, ctx -> json(ctx, 201, ferry.storeBlobs(ctx.req().getInputStream())));
         route(r, "GET", "/manifests/{digest}", ctx -> {
             Digest root = digest(ctx);
             json(ctx, new Wire.ManifestState(root, ferry.hasManifest(root)));

@@ -59,13 +59,18 @@ final class EventStream {
     private static long resumeFrom(Context ctx) {
         String lastEventId = ctx.header("Last-Event-ID");
         if (lastEventId != null && !lastEventId.isBlank()) {
+            long seq;
             try {
-                return Long.parseLong(lastEventId.trim());
+                seq = Long.parseLong(lastEventId.trim());
             } catch (NumberFormatException e) {
+                seq = -1;
+            }
+            if (seq < 0) {
                 throw FerryException.invalid("Last-Event-ID must be an event sequence number, not '" + lastEventId + "'",
                         null);
             }
+            return seq;
         }
-        return Responses.longParam(ctx, "after", 0);
+        return Responses.longParam(ctx, "after", 0, 0, Long.MAX_VALUE);
     }
 }

@@ -37,7 +37,8 @@ public final class FerryServer implements AutoCloseable {
             config.startup.showJavalinBanner = false;
             config.startup.showOldJavalinVersionWarning = false;
             config.concurrency.useVirtualThreads = true;
-            config.http.maxRequestSize = 64L << 20;
+            // bodies are read by the routes themselves, each within its own limit (ApiRoutes)
+            config.http.maxRequestSize = Responses.JSON_BODY_LIMIT;
             config.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler()));
             config.routes.before(ApiRoutes.BASE + "/*", this::authenticate);
             routes.register(config.routes);
@@ -45,8 +46,12 @@ public final class FerryServer implements AutoCloseable {
             config.routes.exception(java.io.IOException.class, (e, ctx) -> Responses.error(ctx, ErrorCode.INVALID_ARGUMENT,
                     "the request body ended early or could not be read (" + e.getMessage() + "); nothing of it was stored",
                     "send the request again"));
-            config.routes.exception(Exception.class, (e, ctx) -> Responses.error(ctx, ErrorCode.INTERNAL,
-                    "unexpected server failure: " + e, "see the server log and report it"));
+            config.routes.exception(Exception.class, (e, ctx) -> {
+                // the details go to the log; a client sees no Java types or stack frames
+                System.err.println("unexpected failure of " + ctx.method() + " " + ctx.path() + ":");
+                e.printStackTrace();
+                Responses.error(ctx, ErrorCode.INTERNAL, "unexpected server failure", "see the server log and report it");
+            });
             config.routes.error(404, ctx -> {
                 // our own 404s are JSON already; Javalin's "Endpoint ... not found" text is replaced
                 String type = ctx.res().getContentType();
@@ -73,6 +78,11 @@ public final class FerryServer implements AutoCloseable {
         return app.port();
     }
 
+    /** The routes that need no token, as "METHOD /api/v1/path". */
+    public static java.util.Set<String> publicRoutes() {
+        return ApiRoutes.PUBLIC;
+    }
+
     /** Every route as "METHOD /api/v1/path" (for the OpenAPI document's test). */
     public List<String> routes() {
         return List.copyOf(routes);
@@ -97,7 +107,7 @@ public final class FerryServer implements AutoCloseable {
 
     private void authenticate(Context ctx) {
         lastRequest.set(System.nanoTime());
-        if (ctx.path().equals(ApiRoutes.BASE + "/health")) {
+        if (ApiRoutes.PUBLIC.contains(ctx.method() + " " + ctx.path())) {
             return;
         }
         String header = ctx.header("Authorization");

@@ -58,8 +58,9 @@ class ServerHttpTest {
     }
 
     @Test
-    void everyRouteButHealthNeedsTheToken() throws Exception {
+    void everyRouteButHealthAndVersionNeedsTheToken() throws Exception {
         assertThat(send("GET", "/health", null, null).statusCode()).isEqualTo(200);
+        assertThat(send("GET", "/version", null, null).statusCode()).isEqualTo(200);
         HttpResponse<String> none = send("GET", "/repos", null, null);
         assertThat(none.statusCode()).isEqualTo(401);
         assertThat(error(none).get("code").asText()).isEqualTo("UNAUTHORIZED");
@@ -165,5 +166,66 @@ class ServerHttpTest {
         paths.fields().forEachRemaining(p -> p.getValue().fieldNames().forEachRemaining(m ->
                 documented.add(m.toUpperCase() + " /api/v1" + p.getKey())));
         assertThat(documented).containsExactlyInAnyOrderElementsOf(server.routes());
+        // and which of them need no token: "security: []" in the document, the server's own table
+        List<String> open = new ArrayList<>();
+        paths.fields().forEachRemaining(p -> p.getValue().fields().forEachRemaining(m -> {
+            JsonNode security = m.getValue().get("security");
+            if (security != null && security.isEmpty()) {
+                open.add(m.getKey().toUpperCase() + " /api/v1" + p.getKey());
+            }
+        }));
+        assertThat(open).containsExactlyInAnyOrderElementsOf(FerryServer.publicRoutes());
+        for (String route : server.routes()) {
+            String[] parts = route.split(" ", 2);
+            String path = parts[1].substring("/api/v1".length()).replaceAll("\\{[^}]+}", "x");
+            int status = send(parts[0], path, parts[0].equals("GET") ? null : "{}", null).statusCode();
+            if (FerryServer.publicRoutes().contains(route)) {
+                assertThat(status).as(route).isNotEqualTo(401);
+            } else {
+                assertThat(status).as(route + " without a token").isEqualTo(401);
+            }
+        }
+    }
+
+    @Test
+    void bodiesAreStrictAndErrorsNameFieldsNotJavaTypes() throws Exception {
+        HttpResponse<String> junk = send("POST", "/gc", "{\"dryrun\": true, \"graceSeconds\": 0}", token);
+        assertThat(junk.statusCode()).isEqualTo(400);
+        assertThat(error(junk).get("message").asText()).isEqualTo("unknown field 'dryrun' in the request body");
+        assertThat(error(junk).get("hint").asText()).contains("dryRun", "graceSeconds");
+        for (String body : new String[] {"{\"readData\": \"yes\"}", "[1]", "{\"readData\": true} {}", "{\"x\"", "42"}) {
+            HttpResponse<String> r = send("POST", "/fsck", body, token);
+            assertThat(r.statusCode()).as(body).isEqualTo(400);
+            String text = error(r).get("message").asText() + " " + error(r).get("hint").asText();
+            assertThat(text).as(body).doesNotContain("dev.ferry", "java.", "Wire", "`", "$");
+        }
+        for (String query : List.of("/runs?limit=-1", "/runs?limit=0", "/runs?limit=1001", "/runs?limit=x",
+                "/runs/0ujsswThIGTUYm2K8FjOOfXtY1K/events?after=-5")) {
+            HttpResponse<String> r = send("GET", query, null, token);
+            assertThat(r.statusCode()).as(query).isEqualTo(400);
+            assertThat(error(r).get("code").asText()).isEqualTo("INVALID_ARGUMENT");
+        }
+    }
+
+    @Test
+    void oversizedBodiesAreRefusedBeforeTheyAreReadWithTheJsonError() throws Exception {
+        // 100 MB declared: refused from the Content-Length, long before 100 MB could be sent
+        byte[] big = new byte[100 << 20];
+        java.util.Arrays.fill(big, (byte) ' ');
+        for (String route : List.of("/repos", "/gc", "/packs", "/blobs/missing")) {
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + route))
+                    .header("Authorization", "Bearer " + token)
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(big)).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(r.statusCode()).as(route).isEqualTo(413);
+            assertThat(error(r).get("code").asText()).isEqualTo("TOO_LARGE");
+            assertThat(error(r).get("exitCode").asInt()).isEqualTo(8);
+        }
+        // a chunked body of unknown length stops being read at the limit
+        HttpResponse<String> chunked = http.send(HttpRequest.newBuilder(URI.create(base + "/repos"))
+                .header("Authorization", "Bearer " + token)
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(big))).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(chunked.statusCode()).isEqualTo(413);
+        assertThat(Json.MAPPER.readTree(send("GET", "/repos", null, token).body())).isEmpty();
     }
 }

@@ -315,6 +315,15 @@ public final class LocalFerry implements FerryApi {
         }
     }
 
+    /**
+     * Which of these blobs a client must send: those the store does not hold, or holds in a pack that
+     * is gone (recorded as damaged, so that they are stored again).
+     */
+    public List<dev.ferry.core.model.Digest> missingBlobs(List<dev.ferry.core.model.Digest> digests) {
+        java.util.Set<dev.ferry.core.model.Digest> present = blobs.present(digests);
+        return digests.stream().filter(d -> !present.contains(d)).toList();
+    }
+
     /** Whether a committed bundle has this manifest (so an unchanged folder needs no upload at all). */
     public boolean hasManifest(dev.ferry.core.model.Digest root) {
         return blobs.containsManifest(root);

@@ -27,6 +27,8 @@ public enum ErrorCode {
     STORAGE_FAILED(7, 507),
     /** The server understood the request and refused it. */
     REJECTED(8, 422),
+    /** The request body is larger than its route takes; refused before it was read. */
+    TOO_LARGE(8, 413),
     /** A run failed, or completed with failed records. */
     RUN_FAILED(9, 500),
     /** Stored bytes do not match their digest, or a bundle points at data that is gone. */
