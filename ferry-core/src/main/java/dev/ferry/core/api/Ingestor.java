@@ -85,8 +85,7 @@ final class Ingestor {
             ctx.checkCancelled();
             return push(new PushRequest(dir, config, request.flags(), request.message(), request.label()), staged, ctx);
         } catch (IOException e) {
-            throw new FerryException(ErrorCode.LOCAL_ENVIRONMENT, "cannot restore the uploaded folder under " + scratchRoot
-                    + ": " + e.getMessage(), "check the server's disk space and FERRY_HOME permissions", e);
+            throw dev.ferry.core.error.DiskFull.storeWriteFailed("a scratch copy of the uploaded folder under " + scratchRoot, e);
         } finally {
             if (scratch != null) {
                 Downloader.deleteTree(scratch);
@@ -247,7 +246,8 @@ final class Ingestor {
 
     private ManifestSummary storeRows(List<String> columns, List<List<Object>> rows) {
         try {
-            Path temp = Files.createTempFile("ferry-rows-", ".jsonl");
+            Files.createDirectories(ferry.scratchDir());
+            Path temp = Files.createTempFile(ferry.scratchDir(), "rows-", ".jsonl");
             try {
                 try (JsonGenerator g = JSON.getFactory().createGenerator(Files.newOutputStream(temp))) {
                     for (List<Object> row : rows) {
@@ -266,7 +266,7 @@ final class Ingestor {
                 Files.deleteIfExists(temp);
             }
         } catch (IOException e) {
-            throw new FerryException(ErrorCode.LOCAL_ENVIRONMENT, "cannot write the rows table: " + e.getMessage(), null, e);
+            throw dev.ferry.core.error.DiskFull.storeWriteFailed("the rows table", e);
         }
     }
 

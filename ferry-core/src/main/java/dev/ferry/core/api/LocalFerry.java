@@ -492,6 +492,11 @@ public final class LocalFerry implements FerryApi {
     }
 
     /** Runs work that writes blobs it has not yet referenced, with gc kept away (as uploads are). */
+    /** Where a server keeps its working copies (rows tables being written, uploaded datasets being checked). */
+    Path scratchDir() {
+        return home.scratchDir();
+    }
+
     <T> T whileStoreShared(java.util.function.Supplier<T> work) {
         try (StoreLock.Held held = lock.shared(SHARED_WAIT)) {
             return work.get();

@@ -241,14 +241,7 @@ final class PackingBlobWriter implements BlobWriter {
     }
 
     private FerryException storageFailure(String packId, IOException e) {
-        String message = String.valueOf(e.getMessage());
-        boolean full = dev.ferry.core.error.DiskFull.is(e);
-        return new FerryException(ErrorCode.STORAGE_FAILED,
-                (full ? "disk full while writing pack " : "cannot write pack ") + packs.locate(packId) + ": "
-                        + message + "; nothing was committed",
-                full ? "free some space (or run 'ferry gc') and run the same command again: what is already stored is skipped"
-                        : "check the disk and the permissions of the store, then run the same command again",
-                e);
+        return dev.ferry.core.error.DiskFull.storeWriteFailed("pack " + packs.locate(packId), e);
     }
 
     @Override

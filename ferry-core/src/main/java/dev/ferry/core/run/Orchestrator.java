@@ -51,8 +51,36 @@ public final class Orchestrator implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        ticker.scheduleAtFixedRate(() -> live.values().forEach(LiveRun::tick), PROGRESS_MILLIS, PROGRESS_MILLIS,
-                TimeUnit.MILLISECONDS);
+        ticker.scheduleAtFixedRate(this::tickAll, PROGRESS_MILLIS, PROGRESS_MILLIS, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Last events of runs that the event log could not take when they ended (a full disk): the
+     * watchers heard them at once; the log gets them as soon as it can (retried every tick).
+     */
+    private final java.util.concurrent.ConcurrentLinkedQueue<LoggedEvent> unrecordedEnds =
+            new java.util.concurrent.ConcurrentLinkedQueue<>();
+
+    /**
+     * One tick: progress of every live run, and the ends not recorded yet. Nothing thrown here may
+     * escape: it would stop the ticker for good.
+     */
+    private void tickAll() {
+        for (LiveRun run : live.values()) {
+            try {
+                run.tick();
+            } catch (RuntimeException e) {
+                // progress is best effort; a failing event log ends the run at its next event
+            }
+        }
+        for (LoggedEvent end = unrecordedEnds.peek(); end != null; end = unrecordedEnds.peek()) {
+            try {
+                catalog.appendEvent(end);
+            } catch (RuntimeException stillFailing) {
+                return;
+            }
+            unrecordedEnds.remove(end);
+        }
     }
 
     public String executorName() {
@@ -123,17 +151,47 @@ public final class Orchestrator implements AutoCloseable {
 
     public Run get(String id) {
         Names.checkRunId(id);
-        return catalog.findRun(id).orElseThrow(() -> FerryException.notFound("run " + id + " does not exist",
+        Run run = catalog.findRun(id).orElseThrow(() -> FerryException.notFound("run " + id + " does not exist",
                 "see 'ferry runs list'"));
+        for (LoggedEvent end : unrecordedEnds) {
+            if (end.runId().equals(id) && end.seq() > run.lastSeq()) {
+                run = run.with(end); // ended, though the event log could not take it yet
+            }
+        }
+        return run;
     }
 
     public List<Run> list(int limit) {
-        return catalog.listRuns(limit);
+        List<Run> runs = catalog.listRuns(limit);
+        if (unrecordedEnds.isEmpty()) {
+            return runs;
+        }
+        return runs.stream().map(r -> {
+            Run run = r;
+            for (LoggedEvent end : unrecordedEnds) {
+                if (end.runId().equals(run.id()) && end.seq() > run.lastSeq()) {
+                    run = run.with(end);
+                }
+            }
+            return run;
+        }).toList();
     }
 
     public List<LoggedEvent> events(String id, long after) {
         get(id);
-        return catalog.events(id, after, PAGE);
+        return recordedOrNot(id, after);
+    }
+
+    /** A page of the run's logged events after {@code after}, and its end if the log could not take it yet. */
+    private List<LoggedEvent> recordedOrNot(String id, long after) {
+        List<LoggedEvent> page = catalog.events(id, after, PAGE);
+        if (page.size() == PAGE) {
+            return page;
+        }
+        List<LoggedEvent> all = new java.util.ArrayList<>(page);
+        long last = page.isEmpty() ? after : page.getLast().seq();
+        unrecordedEnds.stream().filter(e -> e.runId().equals(id) && e.seq() > last).forEach(all::add);
+        return all;
     }
 
     /** Asks a run to stop at its next safe point; a finished run cannot be cancelled (CONFLICT). */
@@ -172,7 +230,7 @@ public final class Orchestrator implements AutoCloseable {
         while (true) {
             LiveRun running = live.get(id);
             List<LoggedEvent> batch = running != null ? running.channel.after(seen, IDLE_MILLIS)
-                    : catalog.events(id, seen, PAGE);
+                    : recordedOrNot(id, seen);
             for (LoggedEvent e : batch) {
                 if (!sink.accept(e)) {
                     return false;
@@ -279,7 +337,14 @@ public final class Orchestrator implements AutoCloseable {
             LoggedEvent logged;
             synchronized (this) {
                 if (ended) return;
-                logged = store(last);
+                try {
+                    logged = store(last);
+                } catch (RuntimeException logFull) {
+                    // the event log cannot take it now (a full disk, a catalog outage): whoever watches
+                    // hears the end anyway, and the log is told when it can take it again
+                    logged = new LoggedEvent(id, seq + 1, now(), last);
+                    unrecordedEnds.add(logged);
+                }
                 ended = true;
             }
             if (claimed != null) {

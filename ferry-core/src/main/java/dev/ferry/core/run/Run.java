@@ -25,6 +25,22 @@ public record Run(
         return state.terminal();
     }
 
+    /** This run after one more event. */
+    public Run with(LoggedEvent e) {
+        RunEvent event = e.event();
+        RunState next = event.movesTo() != null ? event.movesTo() : state;
+        String nextTarget = event instanceof RunEvent.Planned p ? p.target() : target;
+        JsonNode nextResult = switch (event) {
+            case RunEvent.Completed c -> c.result();
+            case RunEvent.Delegated d -> d.result();
+            case RunEvent.Failed f -> f.result();
+            default -> result;
+        };
+        RunEvent.Failed nextFailure = event instanceof RunEvent.Failed f ? f : failure;
+        return new Run(id, kind, idempotencyKey, spec, createdAt, next, nextTarget, e.at(), Math.max(lastSeq, e.seq()),
+                nextResult, nextFailure);
+    }
+
     /** The run after these events (in order); progress and log events change only the last sequence number. */
     public static Run fold(String id, String idempotencyKey, RunSpec spec, Instant createdAt, List<LoggedEvent> events) {
         RunState state = RunState.RECEIVED;

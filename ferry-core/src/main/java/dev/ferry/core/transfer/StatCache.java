@@ -155,61 +155,95 @@ final class StatCache {
         }
     }
 
-    /** Writes a new cache next to the old one; it replaces it only on {@link #commit()}. */
+    /**
+     * Writes a new cache next to the old one; it replaces it only on {@link #commit()}. Best effort: a
+     * cache that cannot be written (a full disk) is given up quietly, as a lost cache only costs reading
+     * the files once more, and the upload it describes goes on.
+     */
     static final class Writer implements AutoCloseable {
         private final Path target;
         private final Path partial;
-        private final DataOutputStream out;
+        private DataOutputStream out;
         private final FrontCoded paths = new FrontCoded();
         private final FrontCoded fileKeys = new FrontCoded();
         private boolean committed;
 
-        Writer(Path target) throws IOException {
-            Files.createDirectories(target.getParent());
+        Writer(Path target) {
             this.target = target;
             this.partial = target.resolveSibling(target.getFileName() + "." + HexFormat.of().toHexDigits(System.nanoTime()));
-            this.out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(partial), 1 << 16));
-            out.writeInt(MAGIC);
+            try {
+                Files.createDirectories(target.getParent());
+                this.out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(partial), 1 << 16));
+                out.writeInt(MAGIC);
+            } catch (IOException e) {
+                giveUp();
+            }
         }
 
-        void append(TreeWalker.FileItem item, List<ChunkRef> chunks) throws IOException {
-            out.writeByte(1);
-            paths.write(out, item.path());
-            out.writeLong(item.size());
-            out.writeLong(item.mtimeNanos());
-            fileKeys.write(out, item.fileKey());
-            out.writeInt(item.mode());
-            writeVarint(out, chunks.size());
-            for (ChunkRef c : chunks) {
-                out.write(c.digest().toBytes());
-                out.writeInt(c.length());
+        /** Whether the cache is still being written (false once a write failed). */
+        boolean writing() {
+            return out != null;
+        }
+
+        void append(TreeWalker.FileItem item, List<ChunkRef> chunks) {
+            if (out == null) {
+                return;
+            }
+            try {
+                out.writeByte(1);
+                paths.write(out, item.path());
+                out.writeLong(item.size());
+                out.writeLong(item.mtimeNanos());
+                fileKeys.write(out, item.fileKey());
+                out.writeInt(item.mode());
+                writeVarint(out, chunks.size());
+                for (ChunkRef c : chunks) {
+                    out.write(c.digest().toBytes());
+                    out.writeInt(c.length());
+                }
+            } catch (IOException e) {
+                giveUp();
             }
         }
 
         /** Ends the cache with the manifest it describes, and makes it the folder's cache. */
-        void commit(ManifestSummary manifest) throws IOException {
-            out.writeByte(0);
-            out.write(manifest.root().toBytes());
-            out.writeLong(manifest.fileCount());
-            out.writeLong(manifest.totalBytes());
-            out.close();
-            Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            committed = true;
+        void commit(ManifestSummary manifest) {
+            if (out == null) {
+                return;
+            }
+            try {
+                out.writeByte(0);
+                out.write(manifest.root().toBytes());
+                out.writeLong(manifest.fileCount());
+                out.writeLong(manifest.totalBytes());
+                out.close();
+                Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+                committed = true;
+            } catch (IOException e) {
+                giveUp();
+            }
         }
 
-        @Override
-        public void close() {
-            if (!committed) {
+        private void giveUp() {
+            if (out != null) {
                 try {
                     out.close();
                 } catch (IOException ignored) {
                     // discarded anyway
                 }
-                try {
-                    Files.deleteIfExists(partial);
-                } catch (IOException ignored) {
-                    // a leftover partial cache is harmless
-                }
+                out = null;
+            }
+            try {
+                Files.deleteIfExists(partial);
+            } catch (IOException ignored) {
+                // a leftover partial cache is harmless
+            }
+        }
+
+        @Override
+        public void close() {
+            if (!committed) {
+                giveUp();
             }
         }
     }

@@ -13,7 +13,6 @@ import dev.ferry.core.model.Digest;
 import dev.ferry.core.model.FileEntry;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.AccessDeniedException;
@@ -121,9 +120,6 @@ public final class Uploader {
             newCache.commit(summary);
             return new UploadOutcome(summary, writer.newBytes(), writer.newBlobs(), writer.packsWritten(),
                     filesRead.get(), filesFromCache.get(), skipped);
-        } catch (IOException e) {
-            throw new FerryException(ErrorCode.LOCAL_ENVIRONMENT, "cannot write the stat cache " + cacheFile + ": "
-                    + e.getMessage(), "check that FERRY_HOME is writable", e);
         }
     }
 
@@ -313,11 +309,7 @@ public final class Uploader {
             }
             TreeWalker.FileItem item = p.item();
             manifest.add(new FileEntry(item.path(), item.size(), item.mode(), chunks));
-            try {
-                cache.append(item, chunks);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
+            cache.append(item, chunks);
             listener.fileDone();
         }
     }
