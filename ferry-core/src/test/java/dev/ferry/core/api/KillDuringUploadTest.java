@@ -21,6 +21,37 @@ class KillDuringUploadTest {
     Path tmp;
 
     @Test
+    void aPushKilledBetweenStoringAndCommittingLeavesNoVersionNoLabelAndAPushThatWorks() throws Exception {
+        Path home = tmp.resolve("home");
+        dev.ferry.core.ingest.dataset.DatasetBuilder d = new dev.ferry.core.ingest.dataset.DatasetBuilder(tmp.resolve("ds"))
+                .csv("filename,label", "a0.jpg,cat", "a1.jpg,dog", "a2.jpg,cat").images("a", 3, 32, 32);
+        String java = ProcessHandle.current().info().command().orElse("java");
+        Path log = tmp.resolve("push.log");
+        Process child = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
+                SlowPushMain.class.getName(), home.toString(), d.dir().toString(), "cats")
+                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (child.isAlive() && System.nanoTime() < deadline
+                && !(Files.exists(log) && Files.readString(log).contains("checking"))) {
+            Thread.sleep(10);
+        }
+        assertThat(child.isAlive()).as("child checking records; log: " + Files.readString(log)).isTrue();
+        child.destroyForcibly();
+        assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
+
+        try (LocalFerry ferry = LocalFerry.open(new FerryHome(home))) {
+            assertThat(ferry.listBundles("cats")).as("no bundle: it commits with its rows or not at all").isEmpty();
+            assertThat(ferry.listLabels("cats")).isEmpty();
+            assertThat(ferry.fsck(true, s -> {}).problems()).isEmpty();
+            PushResult again = ferry.push(new PushRequest(d.dir(), null, new dev.ferry.core.ingest.ConfigFlags("cats",
+                    "image_classification", "train", "label", null, null, null, null, null, null, null, null, null),
+                    "again", "v1"), TransferListener.NONE);
+            assertThat(again.newVersion()).isTrue();
+            assertThat(ferry.getIngestion("cats", BundleRef.label("latest")).rowCount()).isEqualTo(3);
+        }
+    }
+
+    @Test
     void anUploadKilledWithSigkillLeavesNoBundleAndTheNextOneSucceeds() throws Exception {
         Path home = tmp.resolve("home");
         Path src = TestFiles.tree(tmp.resolve("src"), 2000, 5);
