@@ -116,11 +116,12 @@ final class Ingestor {
             }
         }
         String message = request.message() == null ? "dataset push" : request.message();
+        UploadRequest upload = new UploadRequest(layout.upload(), table, message, request.label());
+        ferry.prepareStaging(upload, staged, ctx);
         // held from the upload to the commit: the staged blobs and rows are unreferenced until then
         return ferry.whileStoreShared(() -> {
             long stagingStarted = System.nanoTime();
-            UploadOutcome outcome = ferry.stage(new UploadRequest(layout.upload(), table, message, request.label()),
-                    staged, ctx);
+            UploadOutcome outcome = ferry.stage(upload, staged, ctx);
             Digest manifest = outcome.manifest().root();
             var same = catalog.findBundleWithManifest(table, manifest);
             var existing = same.flatMap(b -> catalog.findIngestion(table, b.id()));

@@ -181,6 +181,7 @@ public final class LocalFerry implements FerryApi {
     UploadResult uploadNow(UploadRequest request, UploadOutcome staged, RunContext ctx) {
         List<String> labels = movedBy(request.label());
         long started = System.nanoTime();
+        prepareStaging(request, staged, ctx);
         try (StoreLock.Held held = lock.shared(SHARED_WAIT)) {
             UploadOutcome outcome = stage(request, staged, ctx);
             // the last safe point: after the commit the bundle exists
@@ -194,11 +195,10 @@ public final class LocalFerry implements FerryApi {
     }
 
     /**
-     * Stores a folder (or checks a client's upload of one) without committing anything: afterwards its
-     * manifest and every blob it names are stored. The caller holds the store shared until it commits,
-     * which keeps gc from removing them meanwhile.
+     * What comes before {@link #stage}, outside the store lock: the checks of names, the claim on the
+     * repo, and the move to STAGING (a run waiting for gc to finish shows that it waits to store).
      */
-    UploadOutcome stage(UploadRequest request, UploadOutcome staged, RunContext ctx) {
+    void prepareStaging(UploadRequest request, UploadOutcome staged, RunContext ctx) {
         Names.checkRepo(request.repo());
         if (request.label() != null) {
             Names.checkLabel(request.label()); // before the upload, not after it
@@ -207,6 +207,14 @@ public final class LocalFerry implements FerryApi {
         ctx.claim(request.repo(), request.path().toString());
         ctx.enter(RunState.STAGING, staged == null ? "storing " + request.path()
                 : "checking the uploaded data of " + request.path());
+    }
+
+    /**
+     * Stores a folder (or checks a client's upload of one) without committing anything: afterwards its
+     * manifest and every blob it names are stored. The caller holds the store shared until it commits,
+     * which keeps gc from removing them meanwhile.
+     */
+    UploadOutcome stage(UploadRequest request, UploadOutcome staged, RunContext ctx) {
         return staged == null ? storeWhole(request.path(), ctx) : StagedUpload.verify(blobs, staged, ctx.transfers());
     }
 

@@ -44,7 +44,8 @@ final class FileRestorer {
             for (ChunkRef c : e.chunks()) {
                 if (!found.containsKey(c.digest())) {
                     throw new FerryException(ErrorCode.DATA_CORRUPT, "'" + e.path() + "' needs blob " + c.digest()
-                            + ", which is not in the store", "run 'ferry fsck' to see every affected bundle");
+                            + ", which the store does not hold (lost, or found damaged)",
+                            "push or upload that file again to store it anew; 'ferry fsck' lists every affected file");
                 }
             }
         }
