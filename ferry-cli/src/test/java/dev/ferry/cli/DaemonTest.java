@@ -247,6 +247,26 @@ class DaemonTest {
     }
 
     @Test
+    void aBackgroundServerThatCannotOpenItsCatalogSaysWhyThroughTheCli() throws Exception {
+        assertThat(ferry.run("repo", "create", "--repo", "demo").exit()).isZero();
+        ProcessHandle.of(info().pid()).ifPresent(ProcessHandle::destroyForcibly);
+        Thread.sleep(200);
+        Path catalog = home.resolve("catalog.db");
+        java.nio.file.Files.deleteIfExists(home.resolve("catalog.db-wal"));
+        java.nio.file.Files.deleteIfExists(home.resolve("catalog.db-shm"));
+        try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(catalog.toFile(), "rw")) {
+            f.write("not a database at all".getBytes());
+        }
+        CliRun.Result refused = ferry.run("repo", "list");
+        assertThat(refused.exit()).as(refused.toString()).isEqualTo(1);
+        assertThat(refused.err().strip()).startsWith("error: the catalog " + catalog + " is damaged")
+                .contains("run 'ferry catalog rebuild'").doesNotContain("stopped as it started").doesNotContain("\n");
+        CliRun.Result rebuilt = ferry.run("catalog", "rebuild");
+        assertThat(rebuilt.exit()).as(rebuilt.toString()).isZero();
+        assertThat(ferry.run("repo", "list").out()).contains("demo");
+    }
+
+    @Test
     void aServerKilledMidRunFailsTheRunOnRestartAndAPushAgainSucceeds() throws Exception {
         Path src = TestFiles.tree(tmp.resolve("data"), 400, 3);
         TestFiles.writeRandom(src.resolve("big.bin"), 9, 300L << 20);

@@ -147,16 +147,17 @@ public final class JdbcCatalog implements Catalog {
         }
     }
 
-    /** What SQLite says about a damaged file, or null if the failure is something else. */
+    /** What SQLite says about a damaged file (its own words, innermost), or null if the failure is something else. */
     private static String damage(Throwable e) {
+        String said = null;
         for (Throwable t = e; t != null; t = t.getCause()) {
             String m = String.valueOf(t.getMessage());
             if (m.contains("SQLITE_CORRUPT") || m.contains("SQLITE_NOTADB") || m.contains("malformed")
                     || m.contains("not a database")) {
-                return m;
+                said = m.replaceFirst("^Failed to initialize pool: ", "");
             }
         }
-        return null;
+        return said;
     }
 
     static FerryException damaged(String description, String why, Throwable cause) {
