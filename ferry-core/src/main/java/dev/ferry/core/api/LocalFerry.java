@@ -215,28 +215,10 @@ public final class LocalFerry implements FerryApi {
      * which keeps gc from removing them meanwhile.
      */
     UploadOutcome stage(UploadRequest request, UploadOutcome staged, RunContext ctx) {
-        return staged == null ? storeWhole(request.path(), ctx) : StagedUpload.verify(blobs, staged, ctx.transfers());
-    }
-
-    /**
-     * Stores a folder this process reads and makes sure that everything its manifest names is stored:
-     * an upload trusts the blob index, so a blob whose pack was deleted or cut short behind Ferry's
-     * back would otherwise end up in a bundle that cannot be read. Such blobs are recorded as damaged
-     * by the check (they leave the index), so one more upload stores them again.
-     */
-    private UploadOutcome storeWhole(Path folder, RunContext ctx) {
-        Uploader uploader = new Uploader(blobs, home.statCacheDir(), parallelism);
-        UploadOutcome outcome = uploader.upload(folder, ctx.transfers());
-        if (StagedUpload.isWhole(blobs, outcome.manifest().root())) {
-            return outcome;
-        }
-        ctx.log("warn", "some data of " + folder + " that the store had is missing or damaged there; storing it again");
-        outcome = uploader.upload(folder, TransferListener.NONE);
-        if (!StagedUpload.isWhole(blobs, outcome.manifest().root())) {
-            throw new FerryException(ErrorCode.DATA_CORRUPT, "the store keeps losing data of " + folder
-                    + " right after storing it", "run 'ferry fsck' and check the disk under " + home.root());
-        }
-        return outcome;
+        // an upload deduplicates only against copies whose pack is there (PackPresence), so what it
+        // commits is stored; a client's upload is checked blob by blob
+        return staged == null ? new Uploader(blobs, home.statCacheDir(), parallelism).upload(request.path(), ctx.transfers())
+                : StagedUpload.verify(blobs, staged, ctx.transfers());
     }
 
     /**

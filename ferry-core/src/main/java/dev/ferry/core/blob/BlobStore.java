@@ -28,6 +28,14 @@ public interface BlobStore extends AutoCloseable {
         return locate(digests).keySet();
     }
 
+    /**
+     * Whether every pack the store's index names is there (a store that cannot tell says true). The
+     * blobs of a pack that is not are recorded as damaged, so that the next upload stores them again.
+     */
+    default boolean packsIntact() {
+        return true;
+    }
+
     /** Reads a blob and checks its digest; DATA_CORRUPT names the pack when the bytes are wrong or gone. */
     byte[] read(Digest digest);
 

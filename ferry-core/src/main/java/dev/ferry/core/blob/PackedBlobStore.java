@@ -69,39 +69,33 @@ public final class PackedBlobStore implements BlobStore {
      */
     @Override
     public java.util.Set<Digest> present(Collection<Digest> digests) {
-        Map<Digest, BlobLocation> found = locate(digests);
-        Map<String, Long> endOf = new java.util.HashMap<>();
-        found.values().forEach(b -> endOf.merge(b.packId(), b.offset() + b.length(), Math::max));
-        java.util.Set<Digest> present = new java.util.HashSet<>(found.keySet());
-        for (Map.Entry<String, Long> pack : endOf.entrySet()) {
-            String why;
-            try {
-                long size = packs.size(pack.getKey());
-                if (size >= pack.getValue()) {
-                    continue;
-                }
-                why = "its pack file is truncated";
-            } catch (NoSuchFileException e) {
-                why = "its pack file is missing";
-            } catch (IOException e) {
-                throw new FerryException(ErrorCode.STORAGE_FAILED, "cannot look at pack " + packs.locate(pack.getKey())
-                        + ": " + e.getMessage(), "check the disk and permissions of the store", e);
-            }
-            List<BlobLocation> lost = found.values().stream()
-                    .filter(b -> b.packId().equals(pack.getKey()) && packLacks(b)).toList();
-            catalog.markDamaged(lost, why, java.time.Instant.now());
-            lost.forEach(b -> present.remove(b.digest()));
-        }
-        return present;
+        return new PackPresence(packs, catalog).present(locate(digests));
     }
 
-    /** Whether the pack file cannot hold this blob (gone, or shorter than its end). */
-    private boolean packLacks(BlobLocation b) {
+    /**
+     * Whether every pack the index names is there with at least its recorded size; the blobs of one
+     * that is not are recorded as damaged. One listing of the packs: cheap enough for an upload's
+     * no-change shortcut, which otherwise looks at no blob at all.
+     */
+    @Override
+    public boolean packsIntact() {
+        Map<String, Long> onDisk = new java.util.HashMap<>();
         try {
-            return packs.size(b.packId()) < b.offset() + b.length();
+            packs.list().forEach(p -> onDisk.put(p.id(), p.size()));
         } catch (IOException e) {
-            return true;
+            throw new FerryException(ErrorCode.STORAGE_FAILED, "cannot list the packs of the store: " + e.getMessage(),
+                    "check the disk and permissions of the store", e);
         }
+        boolean intact = true;
+        for (dev.ferry.core.catalog.PackRecord pack : catalog.listPacks()) {
+            Long size = onDisk.get(pack.id());
+            if (size == null || size < pack.size()) {
+                intact = false;
+                catalog.markDamaged(catalog.blobsInPack(pack.id()), size == null ? "its pack file is missing"
+                        : "its pack file is truncated", java.time.Instant.now());
+            }
+        }
+        return intact;
     }
 
     @Override
@@ -158,7 +152,7 @@ public final class PackedBlobStore implements BlobStore {
     @Override
     public BlobWriter newWriter() {
         known.catchUp();
-        return new PackingBlobWriter(packs, catalog, known, packTargetBytes, parallelism);
+        return new PackingBlobWriter(packs, catalog, known, new PackPresence(packs, catalog), packTargetBytes, parallelism);
     }
 
     @Override

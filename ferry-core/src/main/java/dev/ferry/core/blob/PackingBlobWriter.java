@@ -33,6 +33,8 @@ final class PackingBlobWriter implements BlobWriter {
     private final PackStore packs;
     private final Catalog catalog;
     private final KnownBlobs known;
+    /** Deduplicates only against copies whose pack is there (one look per pack for the session). */
+    private final PackPresence presence;
     private final long packTargetBytes;
     private final int maxOpen;
     private final ArrayBlockingQueue<PackWriter> idle;
@@ -51,10 +53,12 @@ final class PackingBlobWriter implements BlobWriter {
     private final AtomicLong newBlobs = new AtomicLong();
     private final AtomicInteger packsWritten = new AtomicInteger();
 
-    PackingBlobWriter(PackStore packs, Catalog catalog, KnownBlobs known, long packTargetBytes, int maxOpen) {
+    PackingBlobWriter(PackStore packs, Catalog catalog, KnownBlobs known, PackPresence presence, long packTargetBytes,
+            int maxOpen) {
         this.packs = packs;
         this.catalog = catalog;
         this.known = known;
+        this.presence = presence;
         this.packTargetBytes = packTargetBytes;
         this.maxOpen = maxOpen;
         this.idle = new ArrayBlockingQueue<>(maxOpen);
@@ -90,7 +94,7 @@ final class PackingBlobWriter implements BlobWriter {
                 maybeStored.add(part.digest());
             }
         }
-        Set<Digest> stored = maybeStored.isEmpty() ? Set.of() : catalog.locate(maybeStored).keySet();
+        Set<Digest> stored = maybeStored.isEmpty() ? Set.of() : presence.present(catalog.locate(maybeStored));
         List<Part> fresh = new ArrayList<>(claimed.size());
         for (Part part : claimed) {
             if (stored.contains(part.digest())) {

@@ -35,21 +35,6 @@ public final class StagedUpload {
                 staged.skipped() == null ? List.of() : staged.skipped());
     }
 
-    /**
-     * Whether the manifest {@code root} and everything it names are stored and their packs are there:
-     * what a bundle may be committed with. Blobs found missing are recorded as damaged by the store, so
-     * an upload that stores the folder again brings them back.
-     */
-    public static boolean isWhole(BlobStore store, Digest root) {
-        try {
-            missing(store, root, TransferListener.NONE);
-            return true;
-        } catch (FerryException incomplete) {
-            if (incomplete.code() != ErrorCode.REJECTED) throw incomplete;
-            return false;
-        }
-    }
-
     private static Manifest missing(BlobStore store, Digest root, TransferListener listener) {
         Manifest manifest;
         try {

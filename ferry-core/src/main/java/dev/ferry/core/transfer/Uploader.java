@@ -155,7 +155,8 @@ public final class Uploader {
                 return null;
             }
             ManifestSummary manifest = cache.completedManifest();
-            if (manifest == null || manifest.fileCount() != files[0] || !store.containsManifest(manifest.root())) {
+            if (manifest == null || manifest.fileCount() != files[0] || !store.containsManifest(manifest.root())
+                    || !store.packsIntact()) {
                 return null;
             }
             skipped.forEach(s -> listener.skipped(s.path(), s.reason()));
