@@ -841,15 +841,26 @@ public final class JdbcCatalog implements Catalog {
                 }
                 s.executeBatch();
             }
-            try (PreparedStatement s = c.prepareStatement("DELETE FROM damaged_blobs WHERE digest = ?")) {
-                for (BlobLocation b : blobs) {
-                    s.setBytes(1, b.digest().toBytes());
-                    s.addBatch();
+            if (anyDamaged(c)) {
+                // healed: a new copy of a blob recorded as damaged (a statement per blob only then:
+                // for packs of 8,192 tiny files it cost a 20k-file upload ~25%, bench/ab.sh)
+                try (PreparedStatement s = c.prepareStatement("DELETE FROM damaged_blobs WHERE digest = ?")) {
+                    for (BlobLocation b : blobs) {
+                        s.setBytes(1, b.digest().toBytes());
+                        s.addBatch();
+                    }
+                    s.executeBatch();
                 }
-                s.executeBatch();
             }
             return null;
         });
+    }
+
+    private static boolean anyDamaged(Connection c) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("SELECT 1 FROM damaged_blobs LIMIT 1");
+                ResultSet r = s.executeQuery()) {
+            return r.next();
+        }
     }
 
     @Override
