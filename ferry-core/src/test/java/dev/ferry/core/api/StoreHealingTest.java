@@ -236,4 +236,37 @@ class StoreHealingTest {
         assertThat(dest.resolve("keep.txt")).hasContent("keep");
         assertThat(dest.resolve("d/victim.bin")).hasSameBinaryContentAs(src.resolve("d/victim.bin"));
     }
+
+    @Test
+    void aForcedDownloadWhoseSwapFailsHalfwayPutsBackWhatItMovedAside() throws Exception {
+        // the bundle has files at the top level, and a file where the destination has a mount point,
+        // which cannot be moved aside (EBUSY, even for root): the swap fails after some replacements
+        for (int i = 0; i < 12; i++) {
+            TestFiles.write(src.resolve("top" + i + ".txt"), ("new " + i).getBytes());
+        }
+        TestFiles.write(src.resolve("busy"), "a file in the bundle".getBytes());
+        Bundle bundle = upload("with top-level files");
+        Path dest = tmp.resolve("dest");
+        Path before = tmp.resolve("before");
+        for (Path root : List.of(dest, before)) {
+            for (int i = 0; i < 12; i++) {
+                TestFiles.write(root.resolve("top" + i + ".txt"), ("old " + i).getBytes());
+            }
+            TestFiles.write(root.resolve("mine.txt"), "mine".getBytes());
+            Files.createDirectories(root.resolve("busy"));
+        }
+        Process mount = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", dest.resolve("busy").toString())
+                .redirectErrorStream(true).start();
+        org.junit.jupiter.api.Assumptions.assumeTrue(mount.waitFor() == 0, "cannot mount a tmpfs here (tests need root)");
+        try {
+            assertThatThrownBy(() -> ferry.download(new DownloadRequest("demo", BundleRef.id(bundle.id()), dest, null, true),
+                    TransferListener.NONE)).isInstanceOf(FerryException.class);
+            TestFiles.assertSameTree(before, dest);
+            try (var names = Files.list(dest)) {
+                assertThat(names.map(p -> p.getFileName().toString())).noneMatch(n -> n.startsWith(".ferry-partial-"));
+            }
+        } finally {
+            new ProcessBuilder("umount", "-l", dest.resolve("busy").toString()).start().waitFor();
+        }
+    }
 }
