@@ -73,18 +73,53 @@ class DiskFullCliTest {
         CliRun.Result run(CliRun ferry);
     }
 
+    /** A CLI whose store is FERRY_HOME on the tmpfs, and how to stop what serves it. */
+    private record Target(CliRun cli, AutoCloseable stop) {}
+
+    /** The CLI with its own local server (started in this JVM by the first store command). */
+    private static Target local() {
+        CliRun cli = new CliRun(mount.resolve("home"));
+        return new Target(cli, cli::stopServers);
+    }
+
+    /**
+     * A CLI of another home that talks to a remote-style server on the tmpfs home (no local paths):
+     * its data travels as packs over HTTP, and a push is checked from a scratch copy on the server.
+     */
+    private static Target remote() throws IOException {
+        dev.ferry.core.api.LocalFerry store = dev.ferry.core.api.LocalFerry.open(new dev.ferry.core.home.FerryHome(mount.resolve("home")));
+        String token = dev.ferry.server.FerryServer.newToken();
+        dev.ferry.server.FerryServer server = new dev.ferry.server.FerryServer(store, token, false);
+        int port = server.start("127.0.0.1", 0);
+        store.startRunsAsServer();
+        Path clientHome = tmp.resolve("client-home");
+        dev.ferry.core.transfer.Downloader.deleteTree(clientHome);
+        CliRun cli = new CliRun(clientHome).env("FERRY_SERVER", "http://127.0.0.1:" + port).env("FERRY_TOKEN", token);
+        return new Target(cli, () -> {
+            server.close();
+            store.close();
+        });
+    }
+
+    private interface TargetFactory {
+        Target open() throws IOException;
+    }
+
     /**
      * Measures what the attempt needs on an empty store, then runs it with every amount of free space
      * from none to a little less than that, in steps, and more finely close to the end, where the last
      * write sites are.
      */
-    private void sweep(String what, Attempt setUp, Attempt attempt) throws Exception {
+    private void sweep(String what, TargetFactory target, Attempt setUp, Attempt attempt) throws Exception {
         wipe();
-        CliRun first = new CliRun(mount.resolve("home"));
-        setUp.run(first);
-        CliRun.Result ok = attempt.run(first);
-        assertThat(ok.exit()).as(ok.toString()).isZero();
-        first.stopServers();
+        Target first = target.open();
+        try {
+            setUp.run(first.cli());
+            CliRun.Result ok = attempt.run(first.cli());
+            assertThat(ok.exit()).as(ok.toString()).isZero();
+        } finally {
+            first.stop().close();
+        }
         // everything the store holds afterwards: free space beyond it surely suffices
         long needed = Files.getFileStore(mount).getTotalSpace() - freeBytes();
         TreeSet<Long> lefts = new TreeSet<>();
@@ -98,7 +133,8 @@ class DiskFullCliTest {
         List<String> outcomes = new ArrayList<>();
         for (long left : lefts) {
             wipe();
-            CliRun ferry = new CliRun(mount.resolve("home"));
+            Target opened = target.open();
+            CliRun ferry = opened.cli();
             try {
                 setUp.run(ferry);
                 leave(left);
@@ -126,7 +162,7 @@ class DiskFullCliTest {
                 CliRun.Result fsck = ferry.run("fsck");
                 assertThat(fsck.exit()).as(at + "\n" + fsck).isZero();
             } finally {
-                ferry.stopServers();
+                opened.stop().close();
             }
         }
         // the sweep reached more than one write site
@@ -137,7 +173,7 @@ class DiskFullCliTest {
     @Test
     void aFullDiskAtAnyPointOfAnUploadEndsWithExit7AndHarmsNothing() throws Exception {
         Path src = TestFiles.tree(tmp.resolve("upload-src"), 120, 4);
-        sweep("bundle upload", f -> f.run("repo", "create", "--repo", "demo", "--description", "x"),
+        sweep("bundle upload", DiskFullCliTest::local, f -> f.run("repo", "create", "--repo", "demo", "--description", "x"),
                 f -> f.run("bundle", "upload", "--path", src.toString(), "--repo", "demo", "--message", "m"));
     }
 
@@ -148,7 +184,19 @@ class DiskFullCliTest {
             csv.add("p" + i + ".jpg," + (i % 2 == 0 ? "cat" : "dog"));
         }
         DatasetBuilder d = new DatasetBuilder(tmp.resolve("push-src")).csv(csv.toArray(String[]::new)).images("p", 40, 160, 160);
-        sweep("dataset push", f -> f.run("repo", "list"),
+        sweep("dataset push", DiskFullCliTest::local, f -> f.run("repo", "list"),
+                f -> f.run("dataset", "push", d.dir().toString(), "--table", "pets", "--category", "image_classification",
+                        "--intent", "train", "--label-column", "label"));
+    }
+
+    @Test
+    void aFullDiskOnARemoteServerDuringAPushEndsWithExit7AndHarmsNothing() throws Exception {
+        List<String> csv = new ArrayList<>(List.of("filename,label"));
+        for (int i = 0; i < 30; i++) {
+            csv.add("r" + i + ".jpg," + (i % 2 == 0 ? "cat" : "dog"));
+        }
+        DatasetBuilder d = new DatasetBuilder(tmp.resolve("remote-src")).csv(csv.toArray(String[]::new)).images("r", 30, 160, 160);
+        sweep("remote dataset push", DiskFullCliTest::remote, f -> f.run("repo", "list"),
                 f -> f.run("dataset", "push", d.dir().toString(), "--table", "pets", "--category", "image_classification",
                         "--intent", "train", "--label-column", "label"));
     }

@@ -76,8 +76,17 @@ final class Ingestor {
             // DATA_CORRUPT from the restore), and again by the upload step under the store lock, which is
             // what keeps gc from removing them before the commit
             StagedUpload.verify(blobs, staged, TransferListener.NONE);
-            new Downloader(blobs, Runtime.getRuntime().availableProcessors())
-                    .download(Manifest.open(blobs, staged.manifest().root()), dir, p -> true, true, TransferListener.NONE);
+            try {
+                new Downloader(blobs, Runtime.getRuntime().availableProcessors())
+                        .download(Manifest.open(blobs, staged.manifest().root()), dir, p -> true, true, TransferListener.NONE);
+            } catch (FerryException e) {
+                if (e.code() != ErrorCode.STORAGE_FAILED) throw e;
+                // the scratch copy is the server's own business: say what failed, and that nothing is committed
+                throw new FerryException(ErrorCode.STORAGE_FAILED, e.getMessage().replaceFirst("^disk full writing ",
+                        "disk full while writing a scratch copy of the uploaded folder: ") + "; nothing was committed",
+                        "free space on the server (under " + scratchRoot + ") and push again: what is stored is not sent again",
+                        e);
+            }
             Path config = null;
             if (configText != null) {
                 config = Files.writeString(scratch.resolve("config.yaml"), configText);
