@@ -44,7 +44,9 @@ class ReliabilityDocTest {
 
     private static Path find(String fileName) throws IOException {
         try (Stream<Path> files = Files.walk(ROOT, 12)) {
-            return files.filter(p -> p.toString().contains("/src/test/") && p.getFileName().toString().equals(fileName))
+            // not bench/work: A/B checkouts of older builds live there
+            return files.filter(p -> p.toString().contains("/src/test/") && !p.toString().contains("/bench/work/")
+                            && p.getFileName().toString().equals(fileName))
                     .findFirst().orElse(null);
         }
     }

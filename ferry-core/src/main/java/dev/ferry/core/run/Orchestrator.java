@@ -103,12 +103,23 @@ public final class Orchestrator implements AutoCloseable {
             }
             catalog.appendEvent(new LoggedEvent(run.id(), run.lastSeq() + 1, now(), new RunEvent.Failed(
                     ErrorCode.RUN_FAILED.name(), RunOwner.describe(unfinished.owner()) + " stopped while the run was "
-                    + run.state().id(),
-                    "nothing half-done was kept; submit it again (e.g. push again)", ErrorCode.RUN_FAILED.exitCode(),
-                    null)));
+                    + run.state().id() + whatWasKept(run), "submit it again (e.g. push again): what is stored is not sent again",
+                    ErrorCode.RUN_FAILED.exitCode(), null)));
             settled++;
         }
         return settled;
+    }
+
+    /**
+     * What a run that stopped in {@code run.state()} left, truthfully: before executing it committed
+     * nothing; while executing its one commit (bundle, rows and labels together) may have landed whole.
+     */
+    private static String whatWasKept(Run run) {
+        if (run.state() != RunState.EXECUTING) {
+            return "; nothing of it was committed";
+        }
+        return "; its commit (bundle, rows and labels, one transaction) landed whole or not at all"
+                + (run.target() == null ? "" : ": see 'ferry bundle list --repo " + run.target() + "'");
     }
 
     /** Accepts a run, or returns the run that already holds the idempotency key. */
