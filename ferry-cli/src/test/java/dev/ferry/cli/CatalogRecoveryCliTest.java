@@ -145,4 +145,42 @@ class CatalogRecoveryCliTest {
         assertThat(views()).isEqualTo(before);
         ok("repo", "create", "--repo", "more", "--description", "x");
     }
+
+    @Test
+    void fsckFindsWhatTheJournalLacksAndRepairJournalsItSoARebuildLosesNothing() throws Exception {
+        Map<String, String> before = views();
+        Path journal = home.resolve("store/journal");
+        try (var entries = Files.list(journal)) {
+            for (Path entry : entries.toList()) {
+                Files.delete(entry); // lost by hand: the catalog alone knows
+            }
+        }
+        CliRun.Result found = ferry.run("fsck");
+        assertThat(found.exit()).as(found.toString()).isEqualTo(1);
+        assertThat(found.out()).contains("journal-incomplete: repo demo:", "journal-incomplete: repo demo bundle ",
+                "journal-incomplete: repo demo label first:", "'ferry fsck --repair' journals it");
+
+        CliRun.Result repaired = ok("fsck", "--repair");
+        assertThat(repaired.out()).contains("repaired: repo demo bundle ").contains("no problems found");
+        assertThat(ok("fsck").out()).contains("no problems found");
+
+        deleteCatalog();
+        ok("catalog", "rebuild");
+        assertThat(views()).isEqualTo(before);
+    }
+
+    @Test
+    void aCatalogWithoutAJournalGetsOneWhenOpenedSoItCanBeRebuilt() throws Exception {
+        Map<String, String> before = views();
+        ferry.stopServers();
+        try (var entries = Files.list(home.resolve("store/journal"))) {
+            for (Path entry : entries.toList()) {
+                Files.delete(entry); // as a catalog made before the journal existed
+            }
+        }
+        assertThat(ok("fsck").out()).contains("no problems found"); // the server's start journaled it
+        deleteCatalog();
+        ok("catalog", "rebuild");
+        assertThat(views()).isEqualTo(before);
+    }
 }

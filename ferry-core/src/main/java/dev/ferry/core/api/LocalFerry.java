@@ -115,7 +115,10 @@ public final class LocalFerry implements FerryApi {
         }
         Catalog catalog = url == null ? JdbcCatalog.sqlite(home.catalogFile()) : JdbcCatalog.open(url, null, null);
         try {
-            CatalogJournalBackfill.ensure(catalog, journal);
+            if (journal.size() == 0) {
+                // a catalog from before the journal (or whose journal was lost): journal what it holds, once
+                new dev.ferry.core.maint.JournalCheck(catalog, journal).run(true, dev.ferry.core.maint.JournalCheck.Problems.IGNORE);
+            }
         } catch (RuntimeException e) {
             catalog.close();
             throw e;

@@ -96,6 +96,14 @@ public final class Fsck {
         });
         catalog.forEachIngestion(i -> checkManifest("table " + i.repo() + " rows of bundle " + i.bundleId(),
                 i.rowsManifest(), damaged));
+        progress.accept("checking the catalog journal");
+        new JournalCheck(catalog, new dev.ferry.core.catalog.StoreJournal(packs)).run(repair, (kind, subject, detail) -> {
+            if (repair && kind.equals("journal-incomplete")) {
+                repaired.add(subject + ": " + detail);
+            } else {
+                problem(kind, subject, detail);
+            }
+        });
         if (!problems.isEmpty() || !repaired.isEmpty()) {
             store.blobsRemoved(); // the index changed under the store's filter of stored digests
         }

@@ -17,6 +17,7 @@ public final class SlowUploadMain {
         FerryHome home = new FerryHome(Path.of(args[0]));
         JdbcCatalog catalog = JdbcCatalog.sqlite(home.catalogFile());
         LocalPackStore packs = new LocalPackStore(home.storeDir());
+        catalog.journalTo(new dev.ferry.core.catalog.StoreJournal(packs));
         LocalFerry ferry = new LocalFerry(home, new Author("child", ""), catalog, packs,
                 new PackedBlobStore(packs, catalog, 32 * 1024, 2), 2);
         String label = args.length > 3 ? args[3] : null;
