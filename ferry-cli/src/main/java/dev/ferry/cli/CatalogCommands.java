@@ -8,7 +8,8 @@ import dev.ferry.core.home.FerryConfig;
 import dev.ferry.core.home.FerryHome;
 import dev.ferry.core.home.StoreLock;
 import dev.ferry.core.maint.CatalogRebuild;
-import dev.ferry.core.pack.LocalPackStore;
+import dev.ferry.core.api.LocalFerry;
+import dev.ferry.core.pack.PackStore;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -62,14 +63,13 @@ final class CatalogCommands extends CommandGroup {
                 List<Path> kept = moveAside(home.catalogFile());
                 CatalogRebuild.Report report;
                 try (JdbcCatalog catalog = JdbcCatalog.sqlite(home.catalogFile());
-                        LocalPackStore packs = new LocalPackStore(home.storeDir());
+                        PackStore packs = LocalFerry.openPacks(home, FerryConfig.load(home.configFile()));
                         PackedBlobStore blobs = new PackedBlobStore(packs, catalog)) {
                     report = new CatalogRebuild(packs, catalog, blobs).run(line -> {
                         if (ctx.verbose) ctx.note(line);
                     });
                 } catch (IOException e) {
-                    throw new FerryException(ErrorCode.LOCAL_ENVIRONMENT, "cannot open the store in " + home.storeDir()
-                            + ": " + e.getMessage(), "check that FERRY_HOME is readable", e);
+                    throw new FerryException(ErrorCode.STORAGE_FAILED, "cannot close the store: " + e.getMessage(), null, e);
                 }
                 return print(report, kept);
             }

@@ -33,6 +33,8 @@ final class Training {
             validate();
             return;
         }
+        // a throw-away home with a store of its own, whatever FERRY_STORE names (the user's bucket)
+        System.setProperty(dev.ferry.core.api.LocalFerry.STORE_PROPERTY, "");
         Path dir = Files.createTempDirectory("ferry-training-");
         try {
             Path src = dir.resolve("src");

@@ -83,6 +83,28 @@ public final class LocalFerry implements FerryApi {
     /** How many runs nobody ran any more the orchestrator settled when it started. */
     private int settledAtStart;
 
+    /** The environment variable that names the pack store; it wins over store.url. */
+    public static final String STORE_ENV = "FERRY_STORE";
+
+    /**
+     * Set (even to "") by a process that must use the home's own settings whatever FERRY_STORE says:
+     * the launcher's training run works in a throw-away home and must not write to the user's bucket.
+     */
+    public static final String STORE_PROPERTY = "ferry.store";
+
+    /** The home's pack store: FERRY_STORE, else store.url, else the folder FERRY_HOME/store. */
+    public static PackStore openPacks(FerryHome home, FerryConfig config) {
+        String env = System.getProperty(STORE_PROPERTY, System.getenv(STORE_ENV));
+        String url = env != null && !env.isBlank() ? env : config.get("store.url");
+        try {
+            return dev.ferry.core.pack.PackStores.open(url, home.storeDir(), home.spoolDir());
+        } catch (IOException e) {
+            throw new FerryException(ErrorCode.LOCAL_ENVIRONMENT, "cannot open the store " + (url == null ? home.storeDir() : url)
+                    + ": " + e.getMessage(), url == null ? "check that FERRY_HOME (" + home.root() + ") is writable"
+                            : "check the store URL, the endpoint (AWS_ENDPOINT_URL) and the credentials", e);
+        }
+    }
+
     public LocalFerry(FerryHome home, Author author, Catalog catalog, PackStore packs, BlobStore blobs,
             int parallelism) {
         this.home = home;
@@ -99,13 +121,7 @@ public final class LocalFerry implements FerryApi {
     public static LocalFerry open(FerryHome home) {
         FerryConfig config = FerryConfig.load(home.configFile());
         String url = config.get("catalog.url");
-        PackStore packs;
-        try {
-            packs = new LocalPackStore(home.storeDir());
-        } catch (IOException e) {
-            throw new FerryException(ErrorCode.LOCAL_ENVIRONMENT, "cannot open the store in " + home.storeDir() + ": "
-                    + e.getMessage(), "check that FERRY_HOME (" + home.root() + ") is writable", e);
-        }
+        PackStore packs = openPacks(home, config);
         StoreJournal journal = new StoreJournal(packs);
         if (url == null && !Files.exists(home.catalogFile()) && journal.size() > 0) {
             // a fresh empty catalog would hide every dataset the store still holds

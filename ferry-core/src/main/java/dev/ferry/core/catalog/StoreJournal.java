@@ -43,7 +43,7 @@ public final class StoreJournal implements CatalogJournal {
                         + e.getMessage() + "); nothing was committed", "free space under the store and try again", e);
             }
             throw new FerryException(ErrorCode.STORAGE_FAILED, "cannot write the catalog journal: " + e.getMessage()
-                    + "; nothing was committed", "check the store's disk and permissions", e);
+                    + "; nothing was committed", "check the store: its disk and permissions, or its bucket and credentials", e);
         }
     }
 
@@ -85,6 +85,6 @@ public final class StoreJournal implements CatalogJournal {
 
     private static FerryException unreadable(IOException e) {
         return new FerryException(ErrorCode.STORAGE_FAILED, "cannot read the catalog journal: " + e.getMessage(),
-                "check the store's disk and permissions", e);
+                "check the store: its disk and permissions, or its bucket and credentials", e);
     }
 }

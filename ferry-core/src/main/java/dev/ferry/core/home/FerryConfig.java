@@ -34,6 +34,8 @@ public final class FerryConfig {
         keys.put("user.email", "author email recorded on bundles and label moves");
         keys.put("catalog.url", "JDBC URL of the catalog (default: SQLite file in FERRY_HOME), e.g."
                 + " jdbc:postgresql://host:5432/ferry?user=u&password=p");
+        keys.put("store.url", "where the packs are (default: FERRY_HOME/store), e.g. s3://bucket/prefix (endpoint from"
+                + " AWS_ENDPOINT_URL, credentials from the AWS SDK's default chain); FERRY_STORE overrides it");
         KEYS = java.util.Collections.unmodifiableMap(keys);
     }
 

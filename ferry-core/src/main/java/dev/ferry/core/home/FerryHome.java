@@ -80,6 +80,11 @@ public record FerryHome(Path root) {
         return root.resolve("logs").resolve("server.failed");
     }
 
+    /** Where packs bound for a remote store (S3) are written before they are sent. */
+    public Path spoolDir() {
+        return root.resolve("spool");
+    }
+
     public Path serverLogFile() {
         return root.resolve("logs").resolve("server.log");
     }
