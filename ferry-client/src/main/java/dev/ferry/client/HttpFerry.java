@@ -241,6 +241,21 @@ public final class HttpFerry implements FerryApi {
     }
 
     @Override
+    public Wire.CreatedToken createToken(String name, String tables, boolean readOnly) {
+        return call("POST", "/tokens", new Wire.CreateToken(name, tables, readOnly), type(Wire.CreatedToken.class));
+    }
+
+    @Override
+    public List<dev.ferry.core.auth.Token> listTokens() {
+        return call("GET", "/tokens", null, list(dev.ferry.core.auth.Token.class));
+    }
+
+    @Override
+    public dev.ferry.core.auth.Token revokeToken(String name) {
+        return call("DELETE", "/tokens/" + seg(name), null, type(dev.ferry.core.auth.Token.class));
+    }
+
+    @Override
     public List<LabelMove> labelHistory(String repo, String label) {
         String path = label == null ? "/repos/" + seg(repo) + "/label-history"
                 : "/repos/" + seg(repo) + "/labels/" + seg(label) + "/history";

@@ -53,14 +53,32 @@ final class ApiRoutes {
     /** A pack upload: BlobFrames' limit and its frame headers, with room to spare. */
     static final long PACK_BODY_LIMIT = BlobFrames.MAX_BYTES + (long) BlobFrames.MAX_BLOBS * 64 + (1 << 20);
 
+    /** Routes only the server's admin token may call: they manage the whole server. */
+    static final java.util.Set<String> ADMIN = java.util.Set.of("POST " + BASE + "/server/shutdown", "POST " + BASE + "/fsck",
+            "POST " + BASE + "/gc", "POST " + BASE + "/tokens", "GET " + BASE + "/tokens", "DELETE " + BASE + "/tokens/{name}");
+    /** Routes that read although their method is POST (they take a body). */
+    private static final java.util.Set<String> POSTED_READS = java.util.Set.of("/blobs/read",
+            "/repos/{repo}/bundles/{ref}/download", "/repos/{repo}/bundles/{ref}/download-file",
+            "/repos/{repo}/bundles/{ref}/update");
+
     private void route(RoutesConfig r, String method, String path, io.javalin.http.Handler handler) {
         route(r, method, path, Responses.JSON_BODY_LIMIT, handler);
     }
 
-    /** Registers a route whose body may hold at most {@code bodyLimit} bytes (refused before reading). */
+    /**
+     * Registers a route whose body may hold at most {@code bodyLimit} bytes (refused before reading),
+     * behind the access check its method and path imply (Access).
+     */
     private void route(RoutesConfig r, String method, String path, long bodyLimit, io.javalin.http.Handler handler) {
-        routes.add(method + " " + BASE + path);
+        String route = method + " " + BASE + path;
+        routes.add(route);
+        boolean write = !method.equals("GET") && !POSTED_READS.contains(path);
+        boolean admin = ADMIN.contains(route);
+        boolean open = PUBLIC.contains(route);
         io.javalin.http.Handler limited = ctx -> {
+            if (!open) {
+                Access.check(ctx, admin, write);
+            }
             Responses.limitBody(ctx, bodyLimit);
             handler.handle(ctx);
         };
@@ -80,9 +98,11 @@ final class ApiRoutes {
                 FerryVersion.STORAGE_FORMAT, IngestSchema.API_VERSIONS)));
         route(r, "POST", "/server/shutdown", this::shutdown);
 
-        route(r, "GET", "/repos", ctx -> json(ctx, ferry.listRepos()));
+        route(r, "GET", "/repos", ctx -> json(ctx, ferry.listRepos().stream()
+                .filter(repo -> Access.grant(ctx).allows(repo.name(), false)).toList()));
         route(r, "POST", "/repos", ctx -> {
             Wire.CreateRepo req = body(ctx, Wire.CreateRepo.class);
+            Access.table(ctx, req.name(), true);
             json(ctx, 201, ferry.createRepo(req.name(), req.description()));
         });
         route(r, "GET", "/repos/{repo}", ctx -> json(ctx, ferry.getRepo(repo(ctx))));
@@ -124,7 +144,8 @@ final class ApiRoutes {
         route(r, "GET", "/repos/{repo}/labels/{label}/history", ctx -> json(ctx, ferry.labelHistory(repo(ctx), label(ctx))));
         route(r, "GET", "/repos/{repo}/label-history", ctx -> json(ctx, ferry.labelHistory(repo(ctx), null)));
 
-        route(r, "GET", "/datasets", ctx -> json(ctx, ferry.listDatasets()));
+        route(r, "GET", "/datasets", ctx -> json(ctx, ferry.listDatasets().stream()
+                .filter(d -> Access.grant(ctx).allows(d.table(), false)).toList()));
         route(r, "GET", "/datasets/{table}", ctx -> json(ctx, ingestion(ctx)));
         route(r, "DELETE", "/datasets/{table}", ctx -> {
             ferry.deleteRepo(table(ctx), true);
@@ -143,6 +164,7 @@ final class ApiRoutes {
 
         route(r, "POST", "/runs", ctx -> {
             Wire.SubmitRun req = body(ctx, Wire.SubmitRun.class);
+            Access.run(ctx, req.spec());
             if (req.spec() != null && req.spec().staged() == null && !localPaths) {
                 throw new FerryException(ErrorCode.REJECTED, "this server does not read folders of its machine for clients",
                         "upload the data first (the ferry CLI does so with --server/FERRY_SERVER) and submit a staged spec");
@@ -184,6 +206,12 @@ final class ApiRoutes {
             Wire.Fsck fsck = body(ctx, Wire.Fsck.class);
             json(ctx, ferry.fsck(fsck.readData(), fsck.repair(), line -> {}));
         });
+        route(r, "POST", "/tokens", ctx -> {
+            Wire.CreateToken req = body(ctx, Wire.CreateToken.class);
+            json(ctx, 201, ferry.createToken(req.name(), req.tables(), req.readOnly()));
+        });
+        route(r, "GET", "/tokens", ctx -> json(ctx, ferry.listTokens()));
+        route(r, "DELETE", "/tokens/{name}", ctx -> json(ctx, ferry.revokeToken(ctx.pathParam("name"))));
         route(r, "POST", "/gc", ctx -> {
             Wire.Gc req = body(ctx, Wire.Gc.class);
             json(ctx, ferry.gc(Duration.ofSeconds(req.graceSeconds()), req.dryRun(), line -> {}));

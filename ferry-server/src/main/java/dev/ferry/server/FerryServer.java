@@ -114,11 +114,18 @@ public final class FerryServer implements AutoCloseable {
         byte[] given = header != null && header.startsWith("Bearer ")
                 ? header.substring("Bearer ".length()).trim().getBytes(StandardCharsets.UTF_8) : new byte[0];
         // constant time: the comparison must not tell how much of a guess was right
-        if (!MessageDigest.isEqual(given, token)) {
-            throw new FerryException(ErrorCode.UNAUTHORIZED, header == null ? "the request has no bearer token"
-                    : "the bearer token is not valid for this server",
-                    "use the token of this server (FERRY_TOKEN, or $FERRY_HOME/server.json for the local one)");
+        if (MessageDigest.isEqual(given, token)) {
+            ctx.attribute(Access.GRANT, dev.ferry.core.auth.Grant.ADMIN);
+            return;
         }
+        var named = header == null ? java.util.Optional.<dev.ferry.core.auth.Grant>empty()
+                : ferry.grantOf(new String(given, StandardCharsets.UTF_8));
+        if (named.isEmpty()) {
+            throw new FerryException(ErrorCode.UNAUTHORIZED, header == null ? "the request has no bearer token"
+                    : "the bearer token is not valid for this server (unknown or revoked)",
+                    "use a token of this server (FERRY_TOKEN, 'ferry login', or $FERRY_HOME/server.json for the local one)");
+        }
+        ctx.attribute(Access.GRANT, named.get());
     }
 
     @Override

@@ -135,6 +135,15 @@ public interface FerryApi extends AutoCloseable {
 
     FsckReport fsck(boolean readData, boolean repair, Consumer<String> progress);
 
+    // ---- tokens (a server's named credentials; managed with its admin token)
+
+    /** Creates a named token, optionally scoped to tables matching a glob and/or read-only; the secret is only in the answer. */
+    Wire.CreatedToken createToken(String name, String tables, boolean readOnly);
+
+    List<dev.ferry.core.auth.Token> listTokens();
+
+    dev.ferry.core.auth.Token revokeToken(String name);
+
     default FsckReport fsck(boolean readData, Consumer<String> progress) {
         return fsck(readData, false, progress);
     }

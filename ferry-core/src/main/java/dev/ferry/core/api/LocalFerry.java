@@ -501,6 +501,51 @@ public final class LocalFerry implements FerryApi {
     }
 
     /** Runs work that writes blobs it has not yet referenced, with gc kept away (as uploads are). */
+    // ---------------------------------------------------------------- tokens
+
+    private static final java.util.regex.Pattern TOKEN_NAME = java.util.regex.Pattern.compile("[A-Za-z0-9._-]{1,64}");
+    private static final java.util.regex.Pattern TABLES = java.util.regex.Pattern.compile("[A-Za-z0-9_*?]{1,63}");
+
+    private dev.ferry.core.auth.TokenStore tokens() {
+        if (catalog instanceof JdbcCatalog jdbc) {
+            return new dev.ferry.core.auth.JdbcTokenStore(jdbc.dataSource(), jdbc.describe());
+        }
+        throw new FerryException(ErrorCode.INVALID_ARGUMENT, "this catalog keeps no tokens", null);
+    }
+
+    @Override
+    public Wire.CreatedToken createToken(String name, String tables, boolean readOnly) {
+        if (name == null || !TOKEN_NAME.matcher(name).matches()) {
+            throw FerryException.invalid("invalid token name '" + name + "'", "use 1-64 letters, digits, '.', '_' or '-'");
+        }
+        if (tables != null && !TABLES.matcher(tables).matches()) {
+            throw FerryException.invalid("invalid table pattern '" + tables + "'",
+                    "use table-name characters with * and ? as wildcards, e.g. 'team_*'");
+        }
+        String secret = dev.ferry.core.auth.Secrets.newSecret();
+        return new Wire.CreatedToken(tokens().create(name, dev.ferry.core.auth.Secrets.hash(secret), tables, readOnly,
+                Instant.now()), secret);
+    }
+
+    @Override
+    public List<dev.ferry.core.auth.Token> listTokens() {
+        return tokens().list();
+    }
+
+    @Override
+    public dev.ferry.core.auth.Token revokeToken(String name) {
+        return tokens().revoke(name, Instant.now());
+    }
+
+    /** What a bearer secret other than the server's own allows: a named token that is not revoked; else empty. */
+    public java.util.Optional<dev.ferry.core.auth.Grant> grantOf(String secret) {
+        if (!(catalog instanceof JdbcCatalog) || secret == null || secret.isEmpty()) {
+            return java.util.Optional.empty();
+        }
+        return tokens().findByHash(dev.ferry.core.auth.Secrets.hash(secret)).filter(t -> !t.revoked())
+                .map(dev.ferry.core.auth.Token::grant);
+    }
+
     /** Where a server keeps its working copies (rows tables being written, uploaded datasets being checked). */
     Path scratchDir() {
         return home.scratchDir();

@@ -50,6 +50,12 @@ public final class Wire {
 
     public record Fsck(boolean readData, boolean repair) {}
 
+    /** {@code POST /tokens}. */
+    public record CreateToken(String name, String tables, boolean readOnly) {}
+
+    /** A new token and its secret, which is shown this once and never stored. */
+    public record CreatedToken(dev.ferry.core.auth.Token token, String secret) {}
+
     public record Gc(long graceSeconds, boolean dryRun) {}
 
     public record Diff(Bundle from, Bundle to, List<DiffEntry> changes) {}

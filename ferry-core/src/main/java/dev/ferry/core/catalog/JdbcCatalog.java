@@ -176,6 +176,11 @@ public final class JdbcCatalog implements Catalog {
         return description;
     }
 
+    /** The catalog's database, for what lives beside the catalog in it (the server's tokens). */
+    public javax.sql.DataSource dataSource() {
+        return dataSource;
+    }
+
     @Override
     public void journalTo(CatalogJournal journal) {
         this.journal = journal == null ? CatalogJournal.NONE : journal;

@@ -19,6 +19,8 @@ public enum ErrorCode {
     UNREACHABLE(4, 503),
     /** Missing or wrong credentials. */
     UNAUTHORIZED(5, 401),
+    /** Valid credentials that do not allow this: a table outside a token's scope, a write with a read-only token. */
+    FORBIDDEN(5, 403),
     /** A repo that already exists, a label compare-and-set that lost, a busy store. */
     CONFLICT(6, 409),
     /** A source file changed or vanished while it was being read. */
