@@ -41,6 +41,8 @@ final class CliContext implements AutoCloseable {
     boolean verbose;
     /** --server URL: a remote server instead of the local one. */
     String serverUrl;
+    /** {@code --context NAME}: a server 'ferry login' remembered; null for the current one (if any). */
+    String contextName;
     /** How a missing local server is started (tests start it in their own JVM). */
     LocalServer.Starter serverStarter = LocalServer.BACKGROUND_PROCESS;
     private FerryApi api;
@@ -188,12 +190,20 @@ final class CliContext implements AutoCloseable {
     FerryApi api() {
         if (api == null) {
             String url = serverUrl != null ? serverUrl : env.get("FERRY_SERVER");
+            String token = env.get("FERRY_TOKEN");
+            if (url == null || url.isBlank()) {
+                var context = Contexts.selected(home().root(), contextName);
+                if (context.isPresent()) {
+                    url = context.get().server();
+                    token = context.get().token();
+                }
+            }
             if ("1".equals(env.get("FERRY_IN_PROCESS")) && (url == null || url.isBlank())) {
                 // diagnostics and benchmarks: the store opened in this process, no server at all
                 api = dev.ferry.core.api.LocalFerry.open(home());
             } else if (url != null && !url.isBlank()) {
                 // a server named explicitly may be on another machine: data travels to it, never as paths
-                api = HttpFerry.remote(url, env.get("FERRY_TOKEN"), home().remoteStatCacheDir(url));
+                api = HttpFerry.remote(url, token, home().remoteStatCacheDir(url));
             } else {
                 api = localServer().connect();
             }

@@ -51,6 +51,9 @@ public final class Ferry implements Callable<Integer> {
         COMMANDS.put("fsck", FsckCommand.class);
         COMMANDS.put("gc", GcCommand.class);
         COMMANDS.put("catalog", CatalogCommands.class);
+        COMMANDS.put("token", TokenCommands.class);
+        COMMANDS.put("login", ContextCommands.Login.class);
+        COMMANDS.put("context", ContextCommands.Group.class);
         COMMANDS.put("config", ConfigCommands.class);
         COMMANDS.put("version", VersionCommand.class);
         COMMANDS.put("completion", CompletionCommand.class);
@@ -79,6 +82,12 @@ public final class Ferry implements Callable<Integer> {
             description = "A remote Ferry server (default: FERRY_SERVER, else the local one, started on demand).")
     void setServer(String url) {
         ctx.serverUrl = url;
+    }
+
+    @Option(names = "--context", scope = ScopeType.INHERIT, paramLabel = "NAME",
+            description = "A server 'ferry login' remembered (default: the current context, else the local server).")
+    void setContext(String name) {
+        ctx.contextName = name;
     }
 
     @CommandLine.Spec

@@ -47,9 +47,9 @@ public final class ThinClient {
     static final String ANSWER_TIMEOUT_ENV = "FERRY_RELAY_TIMEOUT_MS";
     static final int ANSWER_TIMEOUT_MS = 10_000;
     /** Commands that manage the local server or its settings run in the client's own process. */
-    private static final Set<String> OWN_PROCESS_COMMANDS = Set.of("serve", "server", "config", "catalog");
+    private static final Set<String> OWN_PROCESS_COMMANDS = Set.of("serve", "server", "config", "catalog", "login", "context");
     /** Command groups every subcommand of which works on the store. */
-    private static final Set<String> STORE_GROUPS = Set.of("repo", "bundle", "label", "dataset", "runs");
+    private static final Set<String> STORE_GROUPS = Set.of("repo", "bundle", "label", "dataset", "runs", "token");
     /** Single commands that work on the store. */
     private static final Set<String> STORE_COMMANDS = Set.of("push", "fsck", "gc");
 
@@ -251,12 +251,30 @@ public final class ThinClient {
             return false;
         }
         for (String arg : args) {
-            if (arg.equals("--server") || arg.startsWith("--server=")) {
+            if (arg.equals("--server") || arg.startsWith("--server=") || arg.equals("--context")
+                    || arg.startsWith("--context=")) {
                 return false;
             }
         }
+        if (hasCurrentContext(FerryHome.resolve(env).root())) {
+            return false; // commands go to the context's server, not the local one
+        }
         String command = commandWord(args);
         return command == null || !OWN_PROCESS_COMMANDS.contains(command);
+    }
+
+    /** Whether contexts.yaml names a current context (a line "current: NAME"), read without YAML or JSON. */
+    static boolean hasCurrentContext(Path home) {
+        Path file = home.resolve("contexts.yaml");
+        if (!Files.exists(file)) {
+            return false;
+        }
+        try {
+            return Files.readAllLines(file).stream().anyMatch(l -> l.startsWith("current:")
+                    && !l.substring("current:".length()).isBlank());
+        } catch (java.io.IOException e) {
+            return true; // the full CLI reads it and says what is wrong
+        }
     }
 
     /** The first word that is not an option (or an option's value): the top-level command. */
