@@ -116,8 +116,18 @@ public interface Catalog extends AutoCloseable {
     /** The newest {@code limit} runs, oldest first. */
     List<dev.ferry.core.run.Run> listRuns(int limit);
 
-    /** A run not in a terminal state, and who runs it (null for runs recorded before owners were). */
-    record UnfinishedRun(dev.ferry.core.run.Run run, String owner) {}
+    /**
+     * A run not in a terminal state, who runs it (null for runs recorded before owners were) and until
+     * when its lease holds (null for runs from before leases).
+     */
+    record UnfinishedRun(dev.ferry.core.run.Run run, String owner, Instant leaseUntil) {
+        public UnfinishedRun(dev.ferry.core.run.Run run, String owner) {
+            this(run, owner, null);
+        }
+    }
+
+    /** Extends the leases of these runs (their server is alive and runs them) to {@code until}. */
+    void renewLeases(Collection<String> runIds, Instant until);
 
     /** The runs not in a terminal state (what a starting process may have to settle), oldest first. */
     List<UnfinishedRun> unfinishedRuns();

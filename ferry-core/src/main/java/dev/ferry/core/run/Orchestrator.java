@@ -41,17 +41,87 @@ public final class Orchestrator implements AutoCloseable {
     /** The last run id given out here: runs submitted in one millisecond still list in submission order. */
     private final AtomicReference<String> lastRunId = new AtomicReference<>();
 
+    /** How long a run's lease holds without a heartbeat; FERRY_RUN_LEASE (a duration) sets it. */
+    public static final java.time.Duration DEFAULT_LEASE = java.time.Duration.ofSeconds(30);
+    public static final String LEASE_ENV = "FERRY_RUN_LEASE";
+
+    private final java.time.Duration lease;
+
     public Orchestrator(Catalog catalog, RunWorker worker, RunExecutor executor, RunOwner owner) {
+        this(catalog, worker, executor, owner, leaseFromEnv());
+    }
+
+    /**
+     * {@code lease}: how long each run of this orchestrator is held by it without a heartbeat (it
+     * renews every third of that); a run of any orchestrator on the same catalog whose lease ran out
+     * is settled here, as its server is gone.
+     */
+    public Orchestrator(Catalog catalog, RunWorker worker, RunExecutor executor, RunOwner owner, java.time.Duration lease) {
         this.catalog = catalog;
         this.worker = worker;
         this.executor = executor;
         this.owner = owner;
+        this.lease = lease;
         this.ticker = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "ferry-progress");
             t.setDaemon(true);
             return t;
         });
         ticker.scheduleAtFixedRate(this::tickAll, PROGRESS_MILLIS, PROGRESS_MILLIS, TimeUnit.MILLISECONDS);
+        long beat = Math.max(50, lease.toMillis() / 3);
+        ticker.scheduleWithFixedDelay(this::heartbeat, beat, beat, TimeUnit.MILLISECONDS);
+    }
+
+    private static java.time.Duration leaseFromEnv() {
+        String text = System.getenv(LEASE_ENV);
+        if (text == null || text.isBlank()) {
+            return DEFAULT_LEASE;
+        }
+        try {
+            return dev.ferry.core.model.Durations.parse(text);
+        } catch (RuntimeException e) {
+            return DEFAULT_LEASE;
+        }
+    }
+
+    /**
+     * Renews the leases of this orchestrator's live runs, then settles the runs of others whose lease
+     * ran out. Nothing may escape: it would stop the ticker.
+     */
+    private void heartbeat() {
+        try {
+            catalog.renewLeases(live.keySet(), Instant.now().plus(lease));
+        } catch (RuntimeException e) {
+            // the catalog is away for now: the next beat tries again (a lease outlives two missed beats)
+        }
+        try {
+            settleExpired();
+        } catch (RuntimeException e) {
+            // as above
+        }
+    }
+
+    /** Settles unfinished runs of any server whose lease ran out; returns how many. */
+    public int settleExpired() {
+        int settled = 0;
+        Instant now = Instant.now();
+        for (Catalog.UnfinishedRun unfinished : catalog.unfinishedRuns()) {
+            Run run = unfinished.run();
+            if (live.containsKey(run.id()) || unfinished.leaseUntil() == null || !unfinished.leaseUntil().isBefore(now)) {
+                continue;
+            }
+            try {
+                catalog.appendEvent(new LoggedEvent(run.id(), run.lastSeq() + 1, now(), new RunEvent.Failed(
+                        ErrorCode.RUN_FAILED.name(), RunOwner.describe(unfinished.owner()) + " stopped renewing its lease"
+                        + " (it ran out at " + unfinished.leaseUntil() + ") while the run was " + run.state().id()
+                        + whatWasKept(run), "submit it again (e.g. push again): what is stored is not sent again",
+                        ErrorCode.RUN_FAILED.exitCode(), null)));
+                settled++;
+            } catch (RuntimeException raced) {
+                // another server settled it first, or its owner came back and moved on
+            }
+        }
+        return settled;
     }
 
     /**
@@ -149,6 +219,11 @@ public final class Orchestrator implements AutoCloseable {
         }
         LiveRun run = new LiveRun(id, spec, received);
         live.put(id, run);
+        try {
+            catalog.renewLeases(List.of(id), Instant.now().plus(lease));
+        } catch (RuntimeException e) {
+            // the heartbeat renews it; until then the run has no lease and is settled by owner only
+        }
         touch();
         try {
             executor.start(run);

@@ -225,6 +225,39 @@ class OrchestratorTest {
     }
 
     /**
+     * Servers of several machines on one catalog: a run holds a lease its server renews; when the
+     * server dies the lease runs out and another server settles the run within about the lease time,
+     * saying what happened; a run whose server is alive is never settled.
+     */
+    @Test
+    void aRunWhoseServerStoppedRenewingItsLeaseIsSettledByAnotherServer() throws Exception {
+        release = new CountDownLatch(1);
+        java.time.Duration lease = java.time.Duration.ofMillis(600);
+        try (Orchestrator alive = new Orchestrator(catalog, worker, new ThreadPoolRunExecutor(2),
+                RunOwner.server(dir.resolve("a")), lease);
+                Orchestrator other = new Orchestrator(catalog, worker, new ThreadPoolRunExecutor(2),
+                        RunOwner.server(dir.resolve("b")), lease)) {
+            String running = alive.submit(upload("cats", "ok"), null).run().id();
+            // a run of a server of another machine that died: its last heartbeat, then nothing
+            String orphan = leftBy("server@another-host:/home/ferry");
+            catalog.renewLeases(List.of(orphan), java.time.Instant.now().plus(lease));
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while (other.get(orphan).state() != RunState.FAILED && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            Run settled = other.get(orphan);
+            assertThat(settled.state()).isEqualTo(RunState.FAILED);
+            assertThat(settled.failure().message()).contains("stopped renewing its lease", "while the run was staging",
+                    "nothing of it was committed");
+            // well past several leases: the live server's run is still its own
+            Thread.sleep(3 * lease.toMillis());
+            assertThat(other.get(running).state()).isNotIn(RunState.FAILED, RunState.CANCELLED);
+            release.countDown();
+            assertThat(alive.await(running).state()).isEqualTo(RunState.COMPLETED);
+        }
+    }
+
+    /**
      * Several processes share one catalog (the local server, a CLI with FERRY_IN_PROCESS=1, servers
      * of other machines on PostgreSQL): a process that starts settles only runs nobody runs any more.
      */
