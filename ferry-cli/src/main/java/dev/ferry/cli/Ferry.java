@@ -31,7 +31,8 @@ import picocli.CommandLine.ScopeType;
             "  7 storage failed     8 request rejected    9 run failed",
             "  130 interrupted      141 output closed early (a reader such as head went away)",
             "%nEnvironment: FERRY_HOME (default ~/.ferry), FERRY_SERVER and FERRY_TOKEN (a remote server),",
-            "  FERRY_SERVER_IDLE (local server idle stop, default 15m), NO_COLOR."
+            "  FERRY_SERVER_IDLE (local server idle stop, default 15m), NO_COLOR; for a server: FERRY_CATALOG",
+            "  (a JDBC URL) and FERRY_STORE (s3://bucket/prefix) over config.yaml, FERRY_RUN_LEASE (30s)."
         })
 public final class Ferry implements Callable<Integer> {
     /** The top-level commands, in the order help lists them. */

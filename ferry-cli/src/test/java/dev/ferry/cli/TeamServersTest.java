@@ -40,9 +40,12 @@ class TeamServersTest {
         if (proxy != null) proxy.close();
     }
 
-    private Process serve(Path home, String catalog, String store) throws Exception {
+    /** A server configured by config.yaml ({@code fromEnv} false) or by FERRY_CATALOG and FERRY_STORE, as in a container. */
+    private Process serve(Path home, String catalog, String store, boolean fromEnv) throws Exception {
         Files.createDirectories(home);
-        Files.writeString(home.resolve("config.yaml"), "catalog.url: \"" + catalog + "\"\nstore.url: \"" + store + "\"\n");
+        if (!fromEnv) {
+            Files.writeString(home.resolve("config.yaml"), "catalog.url: \"" + catalog + "\"\nstore.url: \"" + store + "\"\n");
+        }
         String java = ProcessHandle.current().info().command().orElse("java");
         ProcessBuilder b = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED", "-cp",
                 System.getProperty("java.class.path"), Ferry.class.getName(), "serve", "--port", "0")
@@ -55,6 +58,11 @@ class TeamServersTest {
         b.environment().put("AWS_SECRET_ACCESS_KEY", S3Proxy.CREDENTIAL);
         b.environment().remove("AWS_CA_BUNDLE");
         b.environment().remove("FERRY_STORE");
+        b.environment().remove("FERRY_CATALOG");
+        if (fromEnv) {
+            b.environment().put("FERRY_CATALOG", catalog);
+            b.environment().put("FERRY_STORE", store);
+        }
         Process p = b.start();
         servers.add(p);
         return p;
@@ -107,7 +115,7 @@ class TeamServersTest {
         List<String> urls = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
             homes.add(tmp.resolve("server-" + i));
-            serve(homes.get(i), catalog, "s3://team/ferry");
+            serve(homes.get(i), catalog, "s3://team/ferry", i > 0);
         }
         for (int i = 0; i < 3; i++) {
             urls.add(urlOf(homes.get(i), servers.get(i)));

@@ -83,6 +83,9 @@ public final class LocalFerry implements FerryApi {
     /** How many runs nobody ran any more the orchestrator settled when it started. */
     private int settledAtStart;
 
+    /** The environment variable that names the catalog (a JDBC URL); it wins over catalog.url. */
+    public static final String CATALOG_ENV = "FERRY_CATALOG";
+
     /** The environment variable that names the pack store; it wins over store.url. */
     public static final String STORE_ENV = "FERRY_STORE";
 
@@ -120,7 +123,9 @@ public final class LocalFerry implements FerryApi {
     /** Opens the store of a FERRY_HOME: its configured catalog (SQLite by default) and local packs. */
     public static LocalFerry open(FerryHome home) {
         FerryConfig config = FerryConfig.load(home.configFile());
-        String url = config.get("catalog.url");
+        // the environment wins over config.yaml, so that `ferry serve` runs unchanged in a container
+        String catalogEnv = System.getenv(CATALOG_ENV);
+        String url = catalogEnv != null && !catalogEnv.isBlank() ? catalogEnv : config.get("catalog.url");
         PackStore packs = openPacks(home, config);
         StoreJournal journal = new StoreJournal(packs);
         if (url == null && !Files.exists(home.catalogFile()) && journal.size() > 0) {
