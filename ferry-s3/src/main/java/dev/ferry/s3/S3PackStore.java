@@ -296,7 +296,7 @@ final class S3PackStore implements PackStore {
 
     @Override
     public void writeJournal(String name, byte[] content) throws IOException {
-        checkJournalName(name);
+        PackStore.checkJournalName(name);
         String key = where.key("journal/" + name);
         try {
             sizeOf(key);
@@ -320,7 +320,7 @@ final class S3PackStore implements PackStore {
 
     @Override
     public byte[] readJournal(String name) throws IOException {
-        checkJournalName(name);
+        PackStore.checkJournalName(name);
         String key = where.key("journal/" + name);
         try {
             return s3.getObjectAsBytes(b -> b.bucket(where.bucket()).key(key)).asByteArray();
@@ -333,11 +333,6 @@ final class S3PackStore implements PackStore {
         }
     }
 
-    private static void checkJournalName(String name) {
-        if (!name.matches("[0-9A-Za-z._-]{1,64}") || name.startsWith(".")) {
-            throw new IllegalArgumentException("not a journal entry name: " + name);
-        }
-    }
 
     /** A failure to reach S3 (network, an interrupted call) as an IOException. */
     private IOException unreachable(SdkClientException e) {

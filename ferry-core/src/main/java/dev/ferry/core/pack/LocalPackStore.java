@@ -62,7 +62,7 @@ public final class LocalPackStore implements PackStore {
 
     @Override
     public void writeJournal(String name, byte[] content) throws IOException {
-        checkJournalName(name);
+        PackStore.checkJournalName(name);
         Files.createDirectories(journal);
         Path target = journal.resolve(name);
         Path partial = tmp.resolve("journal-" + name + PARTIAL_SUFFIX);
@@ -96,15 +96,10 @@ public final class LocalPackStore implements PackStore {
 
     @Override
     public byte[] readJournal(String name) throws IOException {
-        checkJournalName(name);
+        PackStore.checkJournalName(name);
         return Files.readAllBytes(journal.resolve(name));
     }
 
-    private static void checkJournalName(String name) {
-        if (!name.matches("[0-9A-Za-z._-]{1,64}") || name.startsWith(".")) {
-            throw new IllegalArgumentException("not a journal entry name: " + name);
-        }
-    }
 
     Path pathOf(String packId) {
         return packs.resolve(packId.substring(packId.length() - 2)).resolve(packId + SUFFIX);

@@ -64,6 +64,13 @@ public interface PackStore extends Closeable {
     /** One journal entry; {@link java.nio.file.NoSuchFileException} if there is none of that name. */
     byte[] readJournal(String name) throws IOException;
 
+    /** Refuses a journal entry name that is not one (it becomes a file or object name). */
+    static void checkJournalName(String name) {
+        if (!name.matches("[0-9A-Za-z._-]{1,64}") || name.startsWith(".")) {
+            throw new IllegalArgumentException("not a journal entry name: " + name);
+        }
+    }
+
     /** Where a pack lives, for messages ("/home/u/.ferry/store/packs/ab/….pack"). */
     String locate(String packId);
 
