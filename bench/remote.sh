@@ -46,15 +46,15 @@ sleep 1
 empty_ferry="ferry repo delete --repo b --force >/dev/null; ferry gc --grace 0s >/dev/null; ferry repo create --repo b >/dev/null; rm -rf $CLI/cache; sync"
 fresh_restic="rm -rf $W/restic-repos/r; restic -q -r rest:http://127.0.0.1:$RPORT/r init >/dev/null; rm -rf $W/restic-cache; sync"
 
-hyperfine --runs "$RUNS" --export-json "$W/cold.json" \
+hyperfine -S bash --runs "$RUNS" --export-json "$W/cold.json" \
   --prepare "$empty_ferry" -n "ferry cold push" "ferry bundle upload --path $T --repo b --message m >/dev/null 2>&1" \
   --prepare "$fresh_restic" -n "restic cold backup" "restic -q -r rest:http://127.0.0.1:$RPORT/r backup $T >/dev/null"
 
-hyperfine --runs "$RUNS" --warmup 1 --export-json "$W/nochange.json" \
+hyperfine -S bash --runs "$RUNS" --warmup 1 --export-json "$W/nochange.json" \
   -n "ferry no-change push" "ferry bundle upload --path $T --repo b --message m >/dev/null 2>&1" \
   -n "restic no-change backup" "restic -q -r rest:http://127.0.0.1:$RPORT/r backup $T >/dev/null"
 
-hyperfine --runs "$RUNS" --export-json "$W/download.json" \
+hyperfine -S bash --runs "$RUNS" --export-json "$W/download.json" \
   --prepare "rm -rf $W/out-ferry; sync" -n "ferry download" \
   "ferry bundle download --repo b --label latest --destination $W/out-ferry >/dev/null 2>&1" \
   --prepare "rm -rf $W/out-restic; sync" -n "restic restore" \
