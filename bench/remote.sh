@@ -31,6 +31,7 @@ export RESTIC_PASSWORD=bench RESTIC_CACHE_DIR="$W/restic-cache"
 SRV="$W/ferry-server" CLI="$W/ferry-client"
 env FERRY_HOME="$SRV" FERRY_TOKEN="$TOKEN" "$FERRY" serve --port "$FPORT" >"$W/ferry-serve.log" 2>&1 &
 FPID=$!
+mkdir -p "$W/restic-repos"
 rclone serve restic --addr "127.0.0.1:$RPORT" "$W/restic-repos" >"$W/rclone.log" 2>&1 &
 RPID=$!
 trap 'kill $FPID $RPID 2>/dev/null || true' EXIT
@@ -42,23 +43,26 @@ export CLI URL TOKEN FERRY T W RPORT
 ferry repo create --repo b >/dev/null
 sleep 1
 
-# each restic run gets a fresh repository: repo N under the REST server's root
+# each restic cold run gets a fresh repository r<N> under the REST server's root (re-creating one of
+# the same name fails: the REST server remembers it); the later steps use the last one
 empty_ferry="ferry repo delete --repo b --force >/dev/null; ferry gc --grace 0s >/dev/null; ferry repo create --repo b >/dev/null; rm -rf $CLI/cache; sync"
-fresh_restic="rm -rf $W/restic-repos/r; restic -q -r rest:http://127.0.0.1:$RPORT/r init >/dev/null; rm -rf $W/restic-cache; sync"
+echo 0 > "$W/repo-n"
+REPO="rest:http://127.0.0.1:$RPORT/r\$(cat $W/repo-n)"
+fresh_restic="echo \$(( \$(cat $W/repo-n) + 1 )) > $W/repo-n; restic -q -r $REPO init >/dev/null; rm -rf $W/restic-cache; sync"
 
-hyperfine -S bash --runs "$RUNS" --export-json "$W/cold.json" \
+hyperfine -S bash --runs "$RUNS" ${SHOW:+--show-output} --export-json "$W/cold.json" \
   --prepare "$empty_ferry" -n "ferry cold push" "ferry bundle upload --path $T --repo b --message m >/dev/null 2>&1" \
-  --prepare "$fresh_restic" -n "restic cold backup" "restic -q -r rest:http://127.0.0.1:$RPORT/r backup $T >/dev/null"
+  --prepare "$fresh_restic" -n "restic cold backup" "restic -q -r $REPO backup $T >/dev/null"
 
 hyperfine -S bash --runs "$RUNS" --warmup 1 --export-json "$W/nochange.json" \
   -n "ferry no-change push" "ferry bundle upload --path $T --repo b --message m >/dev/null 2>&1" \
-  -n "restic no-change backup" "restic -q -r rest:http://127.0.0.1:$RPORT/r backup $T >/dev/null"
+  -n "restic no-change backup" "restic -q -r $REPO backup $T >/dev/null"
 
 hyperfine -S bash --runs "$RUNS" --export-json "$W/download.json" \
   --prepare "rm -rf $W/out-ferry; sync" -n "ferry download" \
   "ferry bundle download --repo b --label latest --destination $W/out-ferry >/dev/null 2>&1" \
   --prepare "rm -rf $W/out-restic; sync" -n "restic restore" \
-  "restic -q -r rest:http://127.0.0.1:$RPORT/r restore latest --target $W/out-restic >/dev/null"
+  "restic -q -r $REPO restore latest --target $W/out-restic >/dev/null"
 
 python3 - "$W" <<'EOF'
 import json, sys
