@@ -116,18 +116,20 @@ public interface Catalog extends AutoCloseable {
     /** The newest {@code limit} runs, oldest first. */
     List<dev.ferry.core.run.Run> listRuns(int limit);
 
-    /**
-     * A run not in a terminal state, who runs it (null for runs recorded before owners were) and until
-     * when its lease holds (null for runs from before leases).
-     */
-    record UnfinishedRun(dev.ferry.core.run.Run run, String owner, Instant leaseUntil) {
-        public UnfinishedRun(dev.ferry.core.run.Run run, String owner) {
-            this(run, owner, null);
-        }
-    }
+    /** A run not in a terminal state, and who runs it (null for runs recorded before owners were). */
+    record UnfinishedRun(dev.ferry.core.run.Run run, String owner) {}
 
     /** Extends the leases of these runs (their server is alive and runs them) to {@code until}. */
     void renewLeases(Collection<String> runIds, Instant until);
+
+    /** Drops a run's lease (it ended): runs with leases are then only the ones still running. */
+    void endLease(String runId);
+
+    /** A run with a lease that ran out before {@code t}: its id, who ran it, and when the lease ran out. */
+    record ExpiredLease(String runId, String owner, Instant leaseUntil) {}
+
+    /** The runs whose lease ran out before {@code t} (an index lookup: cheap to ask every heartbeat). */
+    List<ExpiredLease> leasesBefore(Instant t);
 
     /** The runs not in a terminal state (what a starting process may have to settle), oldest first. */
     List<UnfinishedRun> unfinishedRuns();

@@ -594,25 +594,17 @@ public final class JdbcCatalog implements Catalog {
         List<Run> runs = runs(unfinished + " ORDER BY id", s -> {});
         // read after the runs: a run that started in between is not in the list, so never taken for an ownerless one
         Map<String, String> owners = new HashMap<>();
-        Map<String, Instant> leases = new HashMap<>();
         inConnection(c -> {
-            try (PreparedStatement s = c.prepareStatement(
-                    "SELECT id, owner, lease_until FROM runs WHERE owner IS NOT NULL OR lease_until IS NOT NULL")) {
-                try (ResultSet r = s.executeQuery()) {
-                    while (r.next()) {
-                        owners.put(r.getString(1), r.getString(2));
-                        long lease = r.getLong(3);
-                        if (!r.wasNull()) {
-                            leases.put(r.getString(1), Instant.ofEpochMilli(lease));
-                        }
-                    }
+            try (PreparedStatement s = c.prepareStatement("SELECT id, owner FROM runs WHERE owner IS NOT NULL")) {
+                for (String[] row : collect(s, r -> new String[] {r.getString(1), r.getString(2)})) {
+                    owners.put(row[0], row[1]);
                 }
             }
             return null;
         });
         List<UnfinishedRun> out = new ArrayList<>();
         for (Run run : runs) {
-            out.add(new UnfinishedRun(run, owners.get(run.id()), leases.get(run.id())));
+            out.add(new UnfinishedRun(run, owners.get(run.id())));
         }
         return out;
     }
@@ -667,6 +659,23 @@ public final class JdbcCatalog implements Catalog {
             }
             return null;
         });
+    }
+
+    @Override
+    public void endLease(String runId) {
+        inTransaction(c -> {
+            try (PreparedStatement s = c.prepareStatement("UPDATE runs SET lease_until = NULL WHERE id = ?")) {
+                s.setString(1, runId);
+                s.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public List<ExpiredLease> leasesBefore(Instant t) {
+        return query("SELECT id, owner, lease_until FROM runs WHERE lease_until < ? ORDER BY id", s -> s.setLong(1, t.toEpochMilli()),
+                r -> new ExpiredLease(r.getString(1), r.getString(2), Instant.ofEpochMilli(r.getLong(3))));
     }
 
     @Override

@@ -104,19 +104,21 @@ public final class Orchestrator implements AutoCloseable {
     /** Settles unfinished runs of any server whose lease ran out; returns how many. */
     public int settleExpired() {
         int settled = 0;
-        Instant now = Instant.now();
-        for (Catalog.UnfinishedRun unfinished : catalog.unfinishedRuns()) {
-            Run run = unfinished.run();
-            if (live.containsKey(run.id()) || unfinished.leaseUntil() == null || !unfinished.leaseUntil().isBefore(now)) {
-                continue;
+        for (Catalog.ExpiredLease expired : catalog.leasesBefore(Instant.now())) {
+            if (live.containsKey(expired.runId())) {
+                continue; // ours: the heartbeat was late, not the server gone
             }
             try {
-                catalog.appendEvent(new LoggedEvent(run.id(), run.lastSeq() + 1, now(), new RunEvent.Failed(
-                        ErrorCode.RUN_FAILED.name(), RunOwner.describe(unfinished.owner()) + " stopped renewing its lease"
-                        + " (it ran out at " + unfinished.leaseUntil() + ") while the run was " + run.state().id()
-                        + whatWasKept(run), "submit it again (e.g. push again): what is stored is not sent again",
-                        ErrorCode.RUN_FAILED.exitCode(), null)));
-                settled++;
+                Run run = get(expired.runId());
+                if (!run.terminal()) {
+                    catalog.appendEvent(new LoggedEvent(run.id(), run.lastSeq() + 1, now(), new RunEvent.Failed(
+                            ErrorCode.RUN_FAILED.name(), RunOwner.describe(expired.owner()) + " stopped renewing its lease"
+                            + " (it ran out at " + expired.leaseUntil() + ") while the run was " + run.state().id()
+                            + whatWasKept(run), "submit it again (e.g. push again): what is stored is not sent again",
+                            ErrorCode.RUN_FAILED.exitCode(), null)));
+                    settled++;
+                }
+                catalog.endLease(run.id());
             } catch (RuntimeException raced) {
                 // another server settled it first, or its owner came back and moved on
             }
@@ -435,6 +437,11 @@ public final class Orchestrator implements AutoCloseable {
             }
             if (claimed != null) {
                 claimed.release();
+            }
+            try {
+                catalog.endLease(id);
+            } catch (RuntimeException e) {
+                // a lease left behind only costs a look at an ended run when it expires
             }
             // no longer live before anyone hears it ended: whoever sees the last event sees it gone
             live.remove(id);
