@@ -298,6 +298,24 @@ public abstract class CatalogContract {
     }
 
     @Test
+    void runLeasesAreRenewedFoundWhenTheyRunOutAndDropped() {
+        dev.ferry.core.run.RunSpec spec = new dev.ferry.core.run.RunSpec.Upload("/d", "r", "m", null);
+        String a = Ids.newId();
+        String b = Ids.after(a, Ids.newId());
+        for (String id : List.of(a, b)) {
+            catalog.createRun(id, null, spec, "server@h:/x", new dev.ferry.core.run.LoggedEvent(id, 1, Instant.now(),
+                    new dev.ferry.core.run.RunEvent.Received(spec)));
+        }
+        Instant t = Instant.parse("2026-12-07T12:00:00Z");
+        catalog.renewLeases(List.of(a, b), t);
+        assertThat(catalog.leasesBefore(t)).isEmpty();
+        catalog.renewLeases(List.of(b), t.plusSeconds(30));
+        assertThat(catalog.leasesBefore(t.plusSeconds(1))).containsExactly(new Catalog.ExpiredLease(a, "server@h:/x", t));
+        catalog.endLease(a);
+        assertThat(catalog.leasesBefore(t.plusSeconds(60))).extracting(Catalog.ExpiredLease::runId).containsExactly(b);
+    }
+
+    @Test
     void packsCreatedSinceATimeAndEveryDigest() {
         Instant t0 = Instant.parse("2026-01-01T00:00:00Z");
         Digest x = digest(11);
