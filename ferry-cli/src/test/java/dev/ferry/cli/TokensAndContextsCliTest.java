@@ -70,9 +70,13 @@ class TokensAndContextsCliTest {
         String pets = new DatasetBuilder(tmp.resolve("pets")).csv("filename,label", "p0.jpg,cat", "p1.jpg,dog")
                 .images("p", 2, 32, 32).dir().toString();
         ok(user, push(pets, "team_a_pets"));
-        CliRun.Result refused = user.run(push(pets, "team_b_pets"));
+        String others = new DatasetBuilder(tmp.resolve("others")).csv("filename,label", "q0.jpg,cat", "q1.jpg,dog")
+                .images("q", 2, 40, 40).dir().toString();
+        int packs = server.ferry().catalog().listPacks().size();
+        CliRun.Result refused = user.run(push(others, "team_b_pets"));
         assertThat(refused.exit()).as(refused.toString()).isEqualTo(5);
-        assertThat(refused.err()).contains("token 'team-a'").contains("may not change table 'team_b_pets'");
+        assertThat(server.ferry().catalog().listPacks()).as("refused before any data travelled").hasSize(packs);
+        assertThat(refused.err()).contains("token 'team-a'").containsPattern("may not (read|change) table 'team_b_pets'");
         assertThat(ok(adminCli, "repo", "list").out()).contains("team_a_pets").doesNotContain("team_b_pets");
 
         // a wrong login is refused and changes nothing

@@ -383,6 +383,7 @@ public final class HttpFerry implements FerryApi {
         if (remoteStore == null || spec.staged() != null) {
             return spec;
         }
+        checkAccessBeforeSending(spec);
         Path folder = Path.of(spec.path());
         var outcome = new dev.ferry.core.transfer.Uploader(remoteStore, uploadCache,
                 Runtime.getRuntime().availableProcessors()).upload(folder, listener);
@@ -390,6 +391,36 @@ public final class HttpFerry implements FerryApi {
             case RunSpec.Upload u -> u.withStaged(outcome);
             case RunSpec.Push p -> p.withStaged(outcome, p.configFile() == null ? null : readConfig(Path.of(p.configFile())));
         };
+    }
+
+    /**
+     * Asks about the table first, so that a token that may not use it (403) or a repo that does not
+     * exist (an upload's 404) is refused before any data travels, not after the whole upload.
+     */
+    private void checkAccessBeforeSending(RunSpec spec) {
+        String table = switch (spec) {
+            case RunSpec.Upload u -> u.repo();
+            case RunSpec.Push p -> p.flags() != null && p.flags().table() != null ? p.flags().table() : configTable(p.configFile());
+        };
+        if (table == null) {
+            return; // the server says what is wrong once the run starts
+        }
+        try {
+            call("GET", "/repos/" + seg(table), null, type(Repo.class));
+        } catch (FerryException e) {
+            if (!(e.code() == ErrorCode.NOT_FOUND && spec instanceof RunSpec.Push)) {
+                throw e; // a push makes its table; an upload needs its repo
+            }
+        }
+    }
+
+    private static String configTable(String configFile) {
+        try {
+            return configFile == null ? null
+                    : dev.ferry.core.ingest.ConfigDocument.read(Path.of(configFile)).path("table").asText(null);
+        } catch (RuntimeException unreadable) {
+            return null;
+        }
     }
 
     /** A bundle's manifest, read from the remote server's blobs. */
