@@ -27,6 +27,11 @@ class PostgresCatalogCliTest {
         TestFiles.assertSameTree(src, out);
         assertThat(ferry.run("fsck").out()).contains("no problems found");
         assertThat(tmp.resolve("home/catalog.db")).doesNotExist();
+        // a catalog several servers may share: gc keeps what other servers may be uploading
+        CliRun.Result hasty = ferry.run("gc", "--grace", "0s");
+        assertThat(hasty.exit()).as(hasty.toString()).isEqualTo(2);
+        assertThat(hasty.err()).contains("too short for a catalog that several servers may share", "--grace 10m");
+        assertThat(ferry.run("gc", "--grace", "10m").exit()).isZero();
     }
 
     @Test

@@ -83,6 +83,9 @@ public final class LocalFerry implements FerryApi {
     /** How many runs nobody ran any more the orchestrator settled when it started. */
     private int settledAtStart;
 
+    /** The shortest gc grace period on a PostgreSQL catalog, which several servers may share. */
+    static final Duration SHARED_MIN_GRACE = Duration.ofMinutes(10);
+
     /** The environment variable that names the catalog (a JDBC URL); it wins over catalog.url. */
     public static final String CATALOG_ENV = "FERRY_CATALOG";
 
@@ -625,6 +628,13 @@ public final class LocalFerry implements FerryApi {
 
     @Override
     public GcReport gc(Duration grace, boolean dryRun, Consumer<String> progress) {
+        if (grace.compareTo(SHARED_MIN_GRACE) < 0 && catalog.describe().startsWith("jdbc:postgresql")) {
+            // the store lock is this machine's only: another server's upload is safe from gc only while
+            // its blobs are younger than the grace period (until its bundle names them)
+            throw FerryException.invalid("gc --grace " + grace.toSeconds() + "s is too short for a catalog that several"
+                    + " servers may share (" + catalog.describe() + ")", "use --grace " + SHARED_MIN_GRACE.toMinutes()
+                    + "m or more: other servers' uploads in progress are protected only by the grace period");
+        }
         try (StoreLock.Held held = lock.exclusive(EXCLUSIVE_WAIT)) {
             return new GarbageCollector(packs, catalog, blobs, grace).run(dryRun, progress);
         }
