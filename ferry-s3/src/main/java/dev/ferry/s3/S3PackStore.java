@@ -319,6 +319,17 @@ final class S3PackStore implements PackStore {
     }
 
     @Override
+    public boolean hasJournal() throws IOException {
+        try {
+            return s3.listObjectsV2(b -> b.bucket(where.bucket()).prefix(where.key("journal/")).maxKeys(1)).keyCount() > 0;
+        } catch (SdkClientException e) {
+            throw unreachable(e);
+        } catch (S3Exception e) {
+            throw failure("cannot list " + where.url(where.key("journal/")), e);
+        }
+    }
+
+    @Override
     public byte[] readJournal(String name) throws IOException {
         PackStore.checkJournalName(name);
         String key = where.key("journal/" + name);

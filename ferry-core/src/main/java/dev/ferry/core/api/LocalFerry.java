@@ -131,7 +131,7 @@ public final class LocalFerry implements FerryApi {
         String url = catalogEnv != null && !catalogEnv.isBlank() ? catalogEnv : config.get("catalog.url");
         PackStore packs = openPacks(home, config);
         StoreJournal journal = new StoreJournal(packs);
-        if (url == null && !Files.exists(home.catalogFile()) && journal.size() > 0) {
+        if (url == null && !Files.exists(home.catalogFile()) && !journal.isEmpty()) {
             // a fresh empty catalog would hide every dataset the store still holds
             throw new FerryException(ErrorCode.DATA_CORRUPT, "the catalog " + home.catalogFile() + " is missing, but the"
                     + " store records " + journal.size() + " catalog changes",
@@ -139,7 +139,7 @@ public final class LocalFerry implements FerryApi {
         }
         Catalog catalog = url == null ? JdbcCatalog.sqlite(home.catalogFile()) : JdbcCatalog.open(url, null, null);
         try {
-            if (journal.size() == 0) {
+            if (journal.isEmpty()) {
                 // a catalog from before the journal (or whose journal was lost): journal what it holds, once
                 new dev.ferry.core.maint.JournalCheck(catalog, journal).run(true, dev.ferry.core.maint.JournalCheck.Problems.IGNORE);
             }
@@ -514,11 +514,17 @@ public final class LocalFerry implements FerryApi {
     private static final java.util.regex.Pattern TOKEN_NAME = java.util.regex.Pattern.compile("[A-Za-z0-9._-]{1,64}");
     private static final java.util.regex.Pattern TABLES = java.util.regex.Pattern.compile("[A-Za-z0-9_*?]{1,63}");
 
+    /** The tokens beside the catalog (null for a catalog that is not JDBC, which keeps none). */
+    private volatile dev.ferry.core.auth.TokenStore tokens;
+
     private dev.ferry.core.auth.TokenStore tokens() {
-        if (catalog instanceof JdbcCatalog jdbc) {
-            return new dev.ferry.core.auth.JdbcTokenStore(jdbc.dataSource(), jdbc.describe());
+        if (tokens == null && catalog instanceof JdbcCatalog jdbc) {
+            tokens = new dev.ferry.core.auth.JdbcTokenStore(jdbc.dataSource(), jdbc.describe());
         }
-        throw new FerryException(ErrorCode.INVALID_ARGUMENT, "this catalog keeps no tokens", null);
+        if (tokens == null) {
+            throw new FerryException(ErrorCode.INVALID_ARGUMENT, "this catalog keeps no tokens", null);
+        }
+        return tokens;
     }
 
     @Override

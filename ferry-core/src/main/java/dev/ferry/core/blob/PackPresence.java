@@ -39,15 +39,12 @@ final class PackPresence {
     /** The digests of {@code found} whose copies are there; the others are recorded as damaged. */
     Set<Digest> present(Map<Digest, BlobLocation> found) {
         Set<Digest> present = new HashSet<>(found.keySet());
-        List<BlobLocation> lost = found.values().stream()
-                .filter(b -> sizeOf(b.packId()) < b.offset() + b.length()).toList();
-        if (!lost.isEmpty()) {
-            for (BlobLocation b : lost) {
-                catalog.markDamaged(List.of(b), sizeOf(b.packId()) == GONE ? "its pack file is missing"
-                        : "its pack file is truncated", Instant.now());
-                present.remove(b.digest());
-            }
-        }
+        Map<Boolean, List<BlobLocation>> lost = found.values().stream()
+                .filter(b -> sizeOf(b.packId()) < b.offset() + b.length())
+                .collect(java.util.stream.Collectors.partitioningBy(b -> sizeOf(b.packId()) == GONE));
+        catalog.markDamaged(lost.get(true), "its pack file is missing", Instant.now());
+        catalog.markDamaged(lost.get(false), "its pack file is truncated", Instant.now());
+        lost.values().forEach(blobs -> blobs.forEach(b -> present.remove(b.digest())));
         return present;
     }
 

@@ -47,6 +47,15 @@ public final class StoreJournal implements CatalogJournal {
         }
     }
 
+    /** Whether there is any entry (cheaper than {@link #size}: a store need not list them all). */
+    public boolean isEmpty() {
+        try {
+            return !store.hasJournal();
+        } catch (IOException e) {
+            throw unreadable(e);
+        }
+    }
+
     /** How many entries there are. */
     public int size() {
         try {

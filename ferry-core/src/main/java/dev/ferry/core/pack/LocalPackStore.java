@@ -95,6 +95,16 @@ public final class LocalPackStore implements PackStore {
     }
 
     @Override
+    public boolean hasJournal() throws IOException {
+        if (!Files.isDirectory(journal)) {
+            return false;
+        }
+        try (var names = Files.newDirectoryStream(journal, n -> !n.getFileName().toString().startsWith("."))) {
+            return names.iterator().hasNext();
+        }
+    }
+
+    @Override
     public byte[] readJournal(String name) throws IOException {
         PackStore.checkJournalName(name);
         return Files.readAllBytes(journal.resolve(name));

@@ -61,6 +61,11 @@ public interface PackStore extends Closeable {
     /** The names of every journal entry, sorted. */
     List<String> listJournal() throws IOException;
 
+    /** Whether there is any journal entry (a store may answer without listing them all). */
+    default boolean hasJournal() throws IOException {
+        return !listJournal().isEmpty();
+    }
+
     /** One journal entry; {@link java.nio.file.NoSuchFileException} if there is none of that name. */
     byte[] readJournal(String name) throws IOException;
 

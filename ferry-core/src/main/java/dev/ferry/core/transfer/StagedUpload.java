@@ -29,13 +29,14 @@ public final class StagedUpload {
             throw FerryException.invalid("the run's staged upload names no manifest", "upload the folder again");
         }
         Digest root = staged.manifest().root();
-        Manifest manifest = missing(store, root, listener);
+        Manifest manifest = checkedManifest(store, root, listener);
         return new UploadOutcome(new ManifestSummary(root, manifest.fileCount(), manifest.totalBytes()),
                 staged.newBytes(), staged.newBlobs(), staged.packsWritten(), staged.filesRead(), staged.filesFromCache(),
                 staged.skipped() == null ? List.of() : staged.skipped());
     }
 
-    private static Manifest missing(BlobStore store, Digest root, TransferListener listener) {
+    /** The manifest {@code root}, once it and every blob it names are found stored; REJECTED otherwise. */
+    private static Manifest checkedManifest(BlobStore store, Digest root, TransferListener listener) {
         Manifest manifest;
         try {
             manifest = Manifest.open(store, root);

@@ -194,9 +194,11 @@ public abstract class PackStoreContract {
     @Test
     void journalEntriesAreWrittenOnceListedInNameOrderAndReadBack() throws IOException {
         assertThat(store.listJournal()).isEmpty();
+        assertThat(store.hasJournal()).isFalse();
         store.writeJournal("0002-b", "second".getBytes(java.nio.charset.StandardCharsets.UTF_8));
         store.writeJournal("0001-a", "first".getBytes(java.nio.charset.StandardCharsets.UTF_8));
         assertThat(store.listJournal()).containsExactly("0001-a", "0002-b");
+        assertThat(store.hasJournal()).isTrue();
         assertThat(new String(store.readJournal("0002-b"), java.nio.charset.StandardCharsets.UTF_8)).isEqualTo("second");
         // entries are immutable: a second write of a name fails and keeps the first
         assertThatThrownBy(() -> store.writeJournal("0001-a", new byte[1])).isInstanceOf(IOException.class);
