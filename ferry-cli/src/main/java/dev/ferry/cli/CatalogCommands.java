@@ -1,7 +1,8 @@
 package dev.ferry.cli;
 
 import dev.ferry.core.blob.PackedBlobStore;
-import dev.ferry.core.catalog.JdbcCatalog;
+import dev.ferry.core.jdbc.JdbcDatabase;
+import dev.ferry.core.store.Store;
 import dev.ferry.core.error.ErrorCode;
 import dev.ferry.core.error.FerryException;
 import dev.ferry.core.home.FerryConfig;
@@ -62,10 +63,11 @@ final class CatalogCommands extends CommandGroup {
             try (StoreLock.Held held = StoreLock.of(home.storeLockFile()).exclusive(Duration.ofSeconds(30))) {
                 List<Path> kept = moveAside(home.catalogFile());
                 CatalogRebuild.Report report;
-                try (JdbcCatalog catalog = JdbcCatalog.sqlite(home.catalogFile());
+                try (JdbcDatabase db = JdbcDatabase.sqlite(home.catalogFile());
                         PackStore packs = LocalFerry.openPacks(home, FerryConfig.load(home.configFile()));
-                        PackedBlobStore blobs = new PackedBlobStore(packs, catalog)) {
-                    report = new CatalogRebuild(packs, catalog, blobs).run(line -> {
+                        PackedBlobStore blobs = new PackedBlobStore(packs, db.blobIndex(), db.catalog())) {
+                    Store store = new Store(db.catalog(), db.blobIndex(), packs, blobs, StoreLock.of(home.storeLockFile()));
+                    report = new CatalogRebuild(store).run(line -> {
                         if (ctx.verbose) ctx.note(line);
                     });
                 } catch (IOException e) {
@@ -103,7 +105,7 @@ final class CatalogCommands extends CommandGroup {
             if (!Files.exists(file)) {
                 return false;
             }
-            try (JdbcCatalog ignored = JdbcCatalog.sqlite(file)) {
+            try (JdbcDatabase ignored = JdbcDatabase.sqlite(file)) {
                 return true;
             } catch (FerryException damaged) {
                 return false;

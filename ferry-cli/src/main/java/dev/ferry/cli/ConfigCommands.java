@@ -94,7 +94,7 @@ final class ConfigCommands extends CommandGroup {
                 ctx.printJson(doc);
                 return 0;
             }
-            config.all().forEach((k, v) -> ctx.out.println(k + "=" + (k.equals("catalog.url") ? dev.ferry.core.catalog.JdbcCatalog.redact(v) : v)));
+            config.all().forEach((k, v) -> ctx.out.println(k + "=" + (k.equals("catalog.url") ? dev.ferry.core.jdbc.JdbcDatabase.redact(v) : v)));
             ctx.note("FERRY_HOME=" + ctx.home().root());
             ctx.note("Known keys:");
             FerryConfig.KEYS.forEach((k, d) -> ctx.note("  " + k + ": " + d));

@@ -72,10 +72,10 @@ class TokensAndContextsCliTest {
         ok(user, push(pets, "team_a_pets"));
         String others = new DatasetBuilder(tmp.resolve("others")).csv("filename,label", "q0.jpg,cat", "q1.jpg,dog")
                 .images("q", 2, 40, 40).dir().toString();
-        int packs = server.ferry().catalog().listPacks().size();
+        int packs = server.ferry().store().index().listPacks().size();
         CliRun.Result refused = user.run(push(others, "team_b_pets"));
         assertThat(refused.exit()).as(refused.toString()).isEqualTo(5);
-        assertThat(server.ferry().catalog().listPacks()).as("refused before any data travelled").hasSize(packs);
+        assertThat(server.ferry().store().index().listPacks()).as("refused before any data travelled").hasSize(packs);
         assertThat(refused.err()).contains("token 'team-a'").containsPattern("may not (read|change) table 'team_b_pets'");
         assertThat(ok(adminCli, "repo", "list").out()).contains("team_a_pets").doesNotContain("team_b_pets");
 

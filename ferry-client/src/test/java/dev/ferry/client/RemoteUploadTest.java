@@ -66,8 +66,8 @@ class RemoteUploadTest {
         server.ferry().close();
     }
 
-    private LocalFerry store() {
-        return server.ferry();
+    private dev.ferry.core.store.Store store() {
+        return server.ferry().store();
     }
 
     private HttpResponse<String> postPack(byte[] body) throws Exception {
@@ -209,7 +209,7 @@ class RemoteUploadTest {
     private void awaitFirstPack() {
         long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
         try {
-            while (store().catalog().listPacks().isEmpty() && System.nanoTime() < deadline) {
+            while (store().index().listPacks().isEmpty() && System.nanoTime() < deadline) {
                 Thread.sleep(20);
             }
         } catch (InterruptedException e) {
@@ -219,8 +219,8 @@ class RemoteUploadTest {
 
     private long storedBytes() throws Exception {
         long total = 0;
-        for (var pack : store().catalog().listPacks()) {
-            total += store().catalog().blobsInPack(pack.id()).stream().mapToLong(b -> b.length()).sum();
+        for (var pack : store().index().listPacks()) {
+            total += store().index().blobsInPack(pack.id()).stream().mapToLong(b -> b.length()).sum();
         }
         return total;
     }
@@ -241,7 +241,7 @@ class RemoteUploadTest {
         assertThat(r.newVersion()).isTrue();
         assertThat(r.table()).isEqualTo("remote_cats");
         assertThat(r.summary().inserted()).isEqualTo(2);
-        assertThat(store().getIngestion("remote_cats", null).rowCount()).isEqualTo(2);
+        assertThat(server.ferry().getIngestion("remote_cats", null).rowCount()).isEqualTo(2);
         // the scratch copy the checks ran on is gone
         try (var left = Files.list(tmp.resolve("server-home").resolve("scratch"))) {
             assertThat(left).isEmpty();

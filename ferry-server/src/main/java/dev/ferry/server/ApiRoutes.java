@@ -180,15 +180,15 @@ final class ApiRoutes {
 
         route(r, "POST", "/blobs/missing", ctx -> {
             Wire.Digests req = body(ctx, Wire.Digests.class);
-            json(ctx, new Wire.Digests(ferry.missingBlobs(req.digests())));
+            json(ctx, new Wire.Digests(ferry.blobService().missing(req.digests())));
         });
         route(r, "GET", "/blobs/{digest}", ctx -> {
-            byte[] data = ferry.readBlob(digest(ctx));
+            byte[] data = ferry.blobService().read(digest(ctx));
             ctx.status(200).contentType("application/octet-stream").result(data);
         });
         route(r, "POST", "/blobs/read", ctx -> {
             Wire.Digests req = body(ctx, Wire.Digests.class);
-            ferry.readBlobs(req.digests(), () -> { // asked for once every blob is known to be there
+            ferry.blobService().read(req.digests(), () -> { // asked for once every blob is known to be there
                 ctx.status(200).contentType("application/octet-stream");
                 try {
                     return ctx.res().getOutputStream();
@@ -197,10 +197,10 @@ final class ApiRoutes {
                 }
             });
         });
-        route(r, "POST", "/packs", PACK_BODY_LIMIT, ctx -> json(ctx, 201, ferry.storeBlobs(ctx.req().getInputStream())));
+        route(r, "POST", "/packs", PACK_BODY_LIMIT, ctx -> json(ctx, 201, ferry.blobService().store(ctx.req().getInputStream())));
         route(r, "GET", "/manifests/{digest}", ctx -> {
             Digest root = digest(ctx);
-            json(ctx, new Wire.ManifestState(root, ferry.hasManifest(root)));
+            json(ctx, new Wire.ManifestState(root, ferry.blobService().hasManifest(root)));
         });
         route(r, "POST", "/fsck", ctx -> {
             Wire.Fsck fsck = body(ctx, Wire.Fsck.class);

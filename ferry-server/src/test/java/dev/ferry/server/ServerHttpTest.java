@@ -133,7 +133,7 @@ class ServerHttpTest {
             stored.add(dev.ferry.core.model.Digest.of(data));
             dev.ferry.core.pack.BlobFrames.writeFrame(pack, stored.getLast(), data);
         }
-        ferry.storeBlobs(new java.io.ByteArrayInputStream(pack.toByteArray()));
+        ferry.blobService().store(new java.io.ByteArrayInputStream(pack.toByteArray()));
         String asked = Json.MAPPER.writeValueAsString(java.util.Map.of("digests", java.util.List.of(stored.get(2).toString(),
                 stored.get(0).toString())));
         HttpResponse<byte[]> ok = http.send(HttpRequest.newBuilder(URI.create(base + "/blobs/read"))

@@ -22,6 +22,7 @@ import dev.ferry.core.model.FileEntry;
 import dev.ferry.core.model.Ingestion;
 import dev.ferry.core.run.RunContext;
 import dev.ferry.core.run.RunState;
+import dev.ferry.core.store.Store;
 import dev.ferry.core.transfer.Downloader;
 import dev.ferry.core.transfer.FileContents;
 import dev.ferry.core.transfer.StagedUpload;
@@ -49,14 +50,19 @@ final class Ingestor {
     static final String ROWS_FILE = "rows.jsonl";
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final LocalFerry ferry;
+    private final Store store;
     private final BlobStore blobs;
     private final Catalog catalog;
+    private final BundleCommitter committer;
+    /** Where rows tables are written before they are stored. */
+    private final Path scratchDir;
 
-    Ingestor(LocalFerry ferry, BlobStore blobs, Catalog catalog) {
-        this.ferry = ferry;
-        this.blobs = blobs;
-        this.catalog = catalog;
+    Ingestor(Store store, BundleCommitter committer, Path scratchDir) {
+        this.scratchDir = scratchDir;
+        this.store = store;
+        this.blobs = store.blobs();
+        this.catalog = store.catalog();
+        this.committer = committer;
     }
 
     /**
@@ -117,27 +123,21 @@ final class Ingestor {
         Path dir = layout.root();
         String table = config.table();
         ctx.claim(table, config.category().id() + " from " + dir);
-        if (catalog.findRepo(table).isEmpty()) {
-            try {
-                ferry.createRepo(table, "dataset " + table + " (" + config.category() + ")");
-            } catch (FerryException raced) {
-                if (raced.code() != ErrorCode.CONFLICT) throw raced;
-            }
-        }
+        committer.ensureRepo(table, "dataset " + table + " (" + config.category() + ")");
         String message = request.message() == null ? "dataset push" : request.message();
         UploadRequest upload = new UploadRequest(layout.upload(), table, message, request.label());
-        ferry.prepareStaging(upload, staged, ctx);
+        committer.prepareStaging(upload, staged, ctx);
         // held from the upload to the commit: the staged blobs and rows are unreferenced until then
-        return ferry.whileStoreShared(() -> {
+        return store.whileShared(() -> {
             long stagingStarted = System.nanoTime();
-            UploadOutcome outcome = ferry.stage(upload, staged, ctx);
+            UploadOutcome outcome = committer.stage(upload, staged, ctx);
             Digest manifest = outcome.manifest().root();
             var same = catalog.findBundleWithManifest(table, manifest);
             var existing = same.flatMap(b -> catalog.findIngestion(table, b.id()));
             if (existing.isPresent() && config.ingestsAs(configOf(existing.get()))) {
                 // identical content, already ingested: nothing new to do but move the labels to it
                 ctx.checkCancelled();
-                CommitResult moved = ferry.commitVersion(table, message, outcome, request.label(), false, null);
+                CommitResult moved = committer.commitVersion(table, message, outcome, request.label(), false, null);
                 IngestSummary previous = summaryOf(existing.get());
                 IngestSummary skipped = new IngestSummary(previous.records(), 0, previous.inserted(), previous.failed(),
                         previous.files(), previous.bytes(), previous.labels(), previous.labelCount(), previous.failures());
@@ -166,7 +166,7 @@ final class Ingestor {
             ctx.checkCancelled();
             Ingestion ingestion = new Ingestion(table, null, config.category().id(), storedRows.root(), rows.size(),
                     checked.rows().columns(), json(preflight.config().document()), json(summary.asMap()), Instant.now());
-            CommitResult commit = ferry.commitVersion(table, otherConfig
+            CommitResult commit = committer.commitVersion(table, otherConfig
                     ? message + " (the files of " + same.get().id() + ", another ingest config)" : message,
                     outcome, request.label(), otherConfig, ingestion);
             Ingestion recorded = catalog.findIngestion(table, commit.bundle().id()).orElseThrow();
@@ -256,8 +256,8 @@ final class Ingestor {
 
     private ManifestSummary storeRows(List<String> columns, List<List<Object>> rows) {
         try {
-            Files.createDirectories(ferry.scratchDir());
-            Path temp = Files.createTempFile(ferry.scratchDir(), "rows-", ".jsonl");
+            Files.createDirectories(scratchDir);
+            Path temp = Files.createTempFile(scratchDir, "rows-", ".jsonl");
             try {
                 try (JsonGenerator g = JSON.getFactory().createGenerator(Files.newOutputStream(temp))) {
                     for (List<Object> row : rows) {

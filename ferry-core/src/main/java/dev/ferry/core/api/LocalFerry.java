@@ -2,10 +2,7 @@ package dev.ferry.core.api;
 
 import dev.ferry.core.blob.BlobStore;
 import dev.ferry.core.blob.PackedBlobStore;
-import dev.ferry.core.catalog.BundleCommit;
 import dev.ferry.core.catalog.Catalog;
-import dev.ferry.core.catalog.CommitResult;
-import dev.ferry.core.catalog.JdbcCatalog;
 import dev.ferry.core.catalog.LabelCondition;
 import dev.ferry.core.catalog.StoreJournal;
 import dev.ferry.core.error.ErrorCode;
@@ -13,6 +10,8 @@ import dev.ferry.core.error.FerryException;
 import dev.ferry.core.home.FerryConfig;
 import dev.ferry.core.home.FerryHome;
 import dev.ferry.core.home.StoreLock;
+import dev.ferry.core.jdbc.JdbcDatabase;
+import dev.ferry.core.store.Store;
 import dev.ferry.core.maint.FsckReport;
 import dev.ferry.core.maint.Fsck;
 import dev.ferry.core.maint.GarbageCollector;
@@ -63,17 +62,17 @@ import java.util.function.Predicate;
 
 /** The in-process {@link FerryApi}: the catalog, packs and blob store of one FERRY_HOME. */
 public final class LocalFerry implements FerryApi {
-    public static final String LATEST = "latest";
-    /** Uploads wait this long for a running gc; gc waits this long for uploads before giving up. */
-    private static final Duration SHARED_WAIT = Duration.ofMinutes(10);
-    private static final Duration EXCLUSIVE_WAIT = Duration.ofSeconds(5);
+    public static final String LATEST = BundleCommitter.LATEST;
 
     private final FerryHome home;
     private final Author author;
+    private final JdbcDatabase database;
+    private final Store store;
+    /** Shorthands for the store's parts, used on almost every line. */
     private final Catalog catalog;
-    private final PackStore packs;
     private final BlobStore blobs;
-    private final StoreLock lock;
+    private final BundleCommitter committer;
+    private final BlobService blobService;
     private final int parallelism;
     /** Runs at once; more wait their turn (runs on one table always take turns). */
     private final int runThreads;
@@ -111,14 +110,16 @@ public final class LocalFerry implements FerryApi {
         }
     }
 
-    public LocalFerry(FerryHome home, Author author, Catalog catalog, PackStore packs, BlobStore blobs,
+    public LocalFerry(FerryHome home, Author author, JdbcDatabase database, PackStore packs, BlobStore blobs,
             int parallelism) {
         this.home = home;
         this.author = author;
-        this.catalog = catalog;
-        this.packs = packs;
+        this.database = database;
+        this.store = new Store(database.catalog(), database.blobIndex(), packs, blobs, StoreLock.of(home.storeLockFile()));
+        this.catalog = store.catalog();
         this.blobs = blobs;
-        this.lock = StoreLock.of(home.storeLockFile());
+        this.committer = new BundleCommitter(store, author, home.statCacheDir(), parallelism);
+        this.blobService = new BlobService(store);
         this.parallelism = parallelism;
         this.runThreads = Math.max(4, parallelism);
     }
@@ -137,27 +138,31 @@ public final class LocalFerry implements FerryApi {
                     + " store records " + journal.size() + " catalog changes",
                     "run 'ferry catalog rebuild' to restore it from the store");
         }
-        Catalog catalog = url == null ? JdbcCatalog.sqlite(home.catalogFile()) : JdbcCatalog.open(url, null, null);
+        JdbcDatabase database = url == null ? JdbcDatabase.sqlite(home.catalogFile()) : JdbcDatabase.open(url, null, null);
+        Catalog catalog = database.catalog();
         try {
             if (journal.isEmpty()) {
                 // a catalog from before the journal (or whose journal was lost): journal what it holds, once
                 new dev.ferry.core.maint.JournalCheck(catalog, journal).run(true, dev.ferry.core.maint.JournalCheck.Problems.IGNORE);
             }
         } catch (RuntimeException e) {
-            catalog.close();
+            database.close();
             throw e;
         }
         catalog.journalTo(journal);
         int cores = Runtime.getRuntime().availableProcessors();
-        return new LocalFerry(home, config.author(), catalog, packs, new PackedBlobStore(packs, catalog), cores);
+        return new LocalFerry(home, config.author(), database, packs,
+                new PackedBlobStore(packs, database.blobIndex(), catalog), cores);
     }
 
-    public Catalog catalog() {
-        return catalog;
+    /** This home's store: catalog, blob index, packs and lock. */
+    public Store store() {
+        return store;
     }
 
-    public PackStore packs() {
-        return packs;
+    /** What the server's blob routes do with this store. */
+    public BlobService blobService() {
+        return blobService;
     }
 
     // ---------------------------------------------------------------- repos
@@ -206,144 +211,7 @@ public final class LocalFerry implements FerryApi {
      * already uploaded (its manifest and every blob it names must be stored here; they are checked).
      */
     UploadResult uploadNow(UploadRequest request, UploadOutcome staged, RunContext ctx) {
-        List<String> labels = movedBy(request.label());
-        long started = System.nanoTime();
-        prepareStaging(request, staged, ctx);
-        try (StoreLock.Held held = lock.shared(SHARED_WAIT)) {
-            UploadOutcome outcome = stage(request, staged, ctx);
-            // the last safe point: after the commit the bundle exists
-            ctx.checkCancelled();
-            ctx.enter(RunState.EXECUTING, "committing the bundle");
-            CommitResult commit = commit(request.repo(), request.message() == null ? "" : request.message(),
-                    outcome, labels, false, null);
-            return new UploadResult(commit.bundle(), commit.created(), outcome, commit.moves(),
-                    Duration.ofNanos(System.nanoTime() - started));
-        }
-    }
-
-    /**
-     * What comes before {@link #stage}, outside the store lock: the checks of names, the claim on the
-     * repo, and the move to STAGING (a run waiting for gc to finish shows that it waits to store).
-     */
-    void prepareStaging(UploadRequest request, UploadOutcome staged, RunContext ctx) {
-        Names.checkRepo(request.repo());
-        if (request.label() != null) {
-            Names.checkLabel(request.label()); // before the upload, not after it
-        }
-        getRepo(request.repo());
-        ctx.claim(request.repo(), request.path().toString());
-        ctx.enter(RunState.STAGING, staged == null ? "storing " + request.path()
-                : "checking the uploaded data of " + request.path());
-    }
-
-    /**
-     * Stores a folder (or checks a client's upload of one) without committing anything: afterwards its
-     * manifest and every blob it names are stored. The caller holds the store shared until it commits,
-     * which keeps gc from removing them meanwhile.
-     */
-    UploadOutcome stage(UploadRequest request, UploadOutcome staged, RunContext ctx) {
-        // an upload deduplicates only against copies whose pack is there (PackPresence), so what it
-        // commits is stored; a client's upload is checked blob by blob
-        return staged == null ? new Uploader(blobs, home.statCacheDir(), parallelism).upload(request.path(), ctx.transfers())
-                : StagedUpload.verify(blobs, staged, ctx.transfers());
-    }
-
-    /**
-     * Commits a staged folder as a bundle of {@code repo} (or finds the newest bundle of the same files,
-     * unless {@code alwaysNew}) with its rows table if it is a dataset version, and moves latest and
-     * {@code label} to it, in one catalog transaction.
-     */
-    CommitResult commitVersion(String repo, String message, UploadOutcome staged, String label, boolean alwaysNew,
-            Ingestion ingestion) {
-        return commit(repo, message, staged, movedBy(label), alwaysNew, ingestion);
-    }
-
-    /** The labels a commit moves: latest, and the one asked for. */
-    private static List<String> movedBy(String label) {
-        List<String> labels = new ArrayList<>(List.of(LATEST));
-        if (label != null) {
-            labels.add(Names.checkLabel(label));
-        }
-        return labels;
-    }
-
-    private CommitResult commit(String repo, String message, UploadOutcome staged, List<String> labels,
-            boolean alwaysNew, Ingestion ingestion) {
-        Instant now = Instant.now();
-        return catalog.commit(new BundleCommit(Ids.newId(now), repo, message, author, now, staged.manifest().fileCount(),
-                staged.manifest().totalBytes(), staged.manifest().root(), labels, alwaysNew, ingestion));
-    }
-
-    /**
-     * Stores a client's pack upload ({@link dev.ferry.core.pack.BlobFrames}): every blob is checked
-     * against its digest and the whole upload is stored, or on any error (a bad digest, a body cut
-     * short) none of it. The blobs stay unreferenced until a run commits a bundle naming them; gc's grace
-     * period keeps them meanwhile.
-     */
-    public Wire.PackReceipt storeBlobs(java.io.InputStream body) throws IOException {
-        try (StoreLock.Held held = lock.shared(SHARED_WAIT); dev.ferry.core.blob.BlobWriter writer = blobs.newWriter()) {
-            dev.ferry.core.blob.PutBatch batch = new dev.ferry.core.blob.PutBatch(writer, 1 << 20);
-            int count = dev.ferry.core.pack.BlobFrames.read(body, batch::add);
-            batch.flush();
-            writer.flush();
-            return new Wire.PackReceipt(count, writer.newBlobs(), writer.newBytes(), writer.packsWritten());
-        }
-    }
-
-    /** One blob's bytes, verified, for a remote client's download. */
-    public byte[] readBlob(dev.ferry.core.model.Digest digest) {
-        return blobs.read(digest);
-    }
-
-    /**
-     * Many blobs in one answer, for a remote client's download ({@code POST /blobs/read}): at most
-     * {@link dev.ferry.core.pack.BlobFrames#MAX_BLOBS} blobs and
-     * {@link dev.ferry.core.pack.BlobFrames#MAX_BYTES} of frames, all of them stored (NOT_FOUND names the
-     * first that is not), checked before {@code body} is asked for; then written as BlobFrames, each
-     * blob verified as it is read.
-     */
-    public void readBlobs(List<dev.ferry.core.model.Digest> digests, java.util.function.Supplier<java.io.OutputStream> body)
-            throws IOException {
-        if (digests.size() > dev.ferry.core.pack.BlobFrames.MAX_BLOBS) {
-            throw FerryException.invalid("at most " + dev.ferry.core.pack.BlobFrames.MAX_BLOBS + " blobs per read, not "
-                    + digests.size(), "ask in several requests");
-        }
-        try (StoreLock.Held held = lock.shared(SHARED_WAIT)) {
-            var located = blobs.locate(digests);
-            long bytes = 0;
-            for (var d : digests) {
-                var where = located.get(d);
-                if (where == null) {
-                    throw FerryException.notFound("blob " + d + " is not in this server's store",
-                            "check the digest; 'ferry fsck' on the server lists damaged bundles");
-                }
-                bytes += dev.ferry.core.pack.BlobFrames.frameSize(where.length());
-            }
-            if (bytes > dev.ferry.core.pack.BlobFrames.MAX_BYTES) {
-                throw FerryException.invalid("these blobs are " + (bytes >> 20) + " MiB; one read answers at most "
-                        + (dev.ferry.core.pack.BlobFrames.MAX_BYTES >> 20) + " MiB", "ask in several requests");
-            }
-            java.io.OutputStream out = body.get();
-            dev.ferry.core.pack.BlobFrames.writeMagic(out);
-            for (var d : digests) {
-                dev.ferry.core.pack.BlobFrames.writeFrame(out, d, blobs.read(located.get(d)));
-            }
-            out.flush();
-        }
-    }
-
-    /**
-     * Which of these blobs a client must send: those the store does not hold, or holds in a pack that
-     * is gone (recorded as damaged, so that they are stored again).
-     */
-    public List<dev.ferry.core.model.Digest> missingBlobs(List<dev.ferry.core.model.Digest> digests) {
-        java.util.Set<dev.ferry.core.model.Digest> present = blobs.present(digests);
-        return digests.stream().filter(d -> !present.contains(d)).toList();
-    }
-
-    /** Whether a committed bundle has this manifest (so an unchanged folder needs no upload at all). */
-    public boolean hasManifest(dev.ferry.core.model.Digest root) {
-        return blobs.containsManifest(root);
+        return committer.upload(request, staged, ctx);
     }
 
     @Override
@@ -377,7 +245,7 @@ public final class LocalFerry implements FerryApi {
     public DownloadOutcome download(DownloadRequest request, TransferListener listener) {
         Bundle bundle = getBundle(request.repo(), request.bundle());
         Predicate<String> filter = dev.ferry.core.transfer.NameFilter.of(request.nameFilter());
-        try (StoreLock.Held held = lock.shared(SHARED_WAIT)) {
+        try (StoreLock.Held held = store.shared()) {
             return new Downloader(blobs, parallelism).download(Manifest.open(blobs, bundle.manifest()),
                     request.destination(), filter, request.force(), listener);
         }
@@ -386,7 +254,7 @@ public final class LocalFerry implements FerryApi {
     @Override
     public DownloadOutcome downloadFile(String repo, BundleRef ref, String path, Path destination, boolean force) {
         Bundle bundle = getBundle(repo, ref);
-        try (StoreLock.Held held = lock.shared(SHARED_WAIT)) {
+        try (StoreLock.Held held = store.shared()) {
             return new Downloader(blobs, parallelism).downloadFile(Manifest.open(blobs, bundle.manifest()), path,
                     destination, force);
         }
@@ -403,7 +271,7 @@ public final class LocalFerry implements FerryApi {
     @Override
     public UpdateOutcome update(String repo, BundleRef ref, Path destination, TransferListener listener) {
         Bundle bundle = getBundle(repo, ref);
-        try (StoreLock.Held held = lock.shared(SHARED_WAIT)) {
+        try (StoreLock.Held held = store.shared()) {
             return new Updater(blobs).update(Manifest.open(blobs, bundle.manifest()), destination, listener);
         }
     }
@@ -442,12 +310,12 @@ public final class LocalFerry implements FerryApi {
 
     /** The push itself, inside a run (or directly, with a detached context). */
     PushResult pushNow(PushRequest request, RunContext ctx) {
-        return new Ingestor(this, blobs, catalog).push(request, null, ctx);
+        return new Ingestor(store, committer, home.scratchDir()).push(request, null, ctx);
     }
 
     /** A push whose folder a client uploaded already: it is restored to a scratch folder and checked there. */
     PushResult pushStaged(PushRequest request, UploadOutcome staged, String configText, RunContext ctx) {
-        return new Ingestor(this, blobs, catalog).pushStaged(request, staged, configText, home.scratchDir(), ctx);
+        return new Ingestor(store, committer, home.scratchDir()).pushStaged(request, staged, configText, home.scratchDir(), ctx);
     }
 
     // ---------------------------------------------------------------- runs
@@ -458,7 +326,7 @@ public final class LocalFerry implements FerryApi {
      */
     public synchronized Orchestrator orchestrator() {
         if (orchestrator == null) {
-            orchestrator = new Orchestrator(catalog, new LocalRunWorker(this), new ThreadPoolRunExecutor(runThreads),
+            orchestrator = new Orchestrator(database.runLog(), new LocalRunWorker(this), new ThreadPoolRunExecutor(runThreads),
                     runOwner);
             settledAtStart = orchestrator.recover();
         }
@@ -508,21 +376,17 @@ public final class LocalFerry implements FerryApi {
         return orchestrator().cancel(id);
     }
 
-    /** Runs work that writes blobs it has not yet referenced, with gc kept away (as uploads are). */
     // ---------------------------------------------------------------- tokens
 
     private static final java.util.regex.Pattern TOKEN_NAME = java.util.regex.Pattern.compile("[A-Za-z0-9._-]{1,64}");
     private static final java.util.regex.Pattern TABLES = java.util.regex.Pattern.compile("[A-Za-z0-9_*?]{1,63}");
 
-    /** The tokens beside the catalog (null for a catalog that is not JDBC, which keeps none). */
+    /** The tokens, in the catalog's database. */
     private volatile dev.ferry.core.auth.TokenStore tokens;
 
     private dev.ferry.core.auth.TokenStore tokens() {
-        if (tokens == null && catalog instanceof JdbcCatalog jdbc) {
-            tokens = new dev.ferry.core.auth.JdbcTokenStore(jdbc.dataSource(), jdbc.describe());
-        }
         if (tokens == null) {
-            throw new FerryException(ErrorCode.INVALID_ARGUMENT, "this catalog keeps no tokens", null);
+            tokens = new dev.ferry.core.auth.JdbcTokenStore(database.dataSource(), database.describe());
         }
         return tokens;
     }
@@ -553,7 +417,7 @@ public final class LocalFerry implements FerryApi {
 
     /** What a bearer secret other than the server's own allows: a named token that is not revoked; else empty. */
     public java.util.Optional<dev.ferry.core.auth.Grant> grantOf(String secret) {
-        if (!(catalog instanceof JdbcCatalog) || secret == null || secret.isEmpty()) {
+        if (secret == null || secret.isEmpty()) {
             return java.util.Optional.empty();
         }
         return tokens().findByHash(dev.ferry.core.auth.Secrets.hash(secret)).filter(t -> !t.revoked())
@@ -563,12 +427,6 @@ public final class LocalFerry implements FerryApi {
     /** Where a server keeps its working copies (rows tables being written, uploaded datasets being checked). */
     Path scratchDir() {
         return home.scratchDir();
-    }
-
-    <T> T whileStoreShared(java.util.function.Supplier<T> work) {
-        try (StoreLock.Held held = lock.shared(SHARED_WAIT)) {
-            return work.get();
-        }
     }
 
     @Override
@@ -627,22 +485,22 @@ public final class LocalFerry implements FerryApi {
 
     @Override
     public FsckReport fsck(boolean readData, boolean repair, Consumer<String> progress) {
-        try (StoreLock.Held held = lock.shared(SHARED_WAIT)) {
-            return new Fsck(packs, catalog, blobs).run(readData, repair, progress);
+        try (StoreLock.Held held = store.shared()) {
+            return new Fsck(store).run(readData, repair, progress);
         }
     }
 
     @Override
     public GcReport gc(Duration grace, boolean dryRun, Consumer<String> progress) {
-        if (grace.compareTo(SHARED_MIN_GRACE) < 0 && catalog.describe().startsWith("jdbc:postgresql")) {
+        if (grace.compareTo(SHARED_MIN_GRACE) < 0 && database.isShared()) {
             // the store lock is this machine's only: another server's upload is safe from gc only while
             // its blobs are younger than the grace period (until its bundle names them)
             throw FerryException.invalid("gc --grace " + grace.toSeconds() + "s is too short for a catalog that several"
                     + " servers may share (" + catalog.describe() + ")", "use --grace " + SHARED_MIN_GRACE.toMinutes()
                     + "m or more: other servers' uploads in progress are protected only by the grace period");
         }
-        try (StoreLock.Held held = lock.exclusive(EXCLUSIVE_WAIT)) {
-            return new GarbageCollector(packs, catalog, blobs, grace).run(dryRun, progress);
+        try (StoreLock.Held held = store.exclusive()) {
+            return new GarbageCollector(store, grace).run(dryRun, progress);
         }
     }
 
@@ -655,10 +513,10 @@ public final class LocalFerry implements FerryApi {
         }
         blobs.close();
         try {
-            packs.close();
+            store.packs().close();
         } catch (IOException ignored) {
             // read channels only
         }
-        catalog.close();
+        database.close();
     }
 }

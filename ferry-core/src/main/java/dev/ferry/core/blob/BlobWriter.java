@@ -13,7 +13,10 @@ public interface BlobWriter extends AutoCloseable {
 
     /**
      * Stores the bytes from {@code data}'s position to its limit under {@code digest} (which the caller
-     * computed) unless the store, or this session, already has it. Returns true if the bytes were new.
+     * computed) unless the store, or this session, already has it. Returns true if the bytes were new:
+     * always false for a blob this session already took; a writer that asks its store in batches (a
+     * remote one) may say true for a blob the store turns out to hold, and then does not send it again.
+     * {@link #newBlobs} after {@link #flush} is the exact count.
      * The buffer's position is left alone, and it is not kept after the call returns.
      */
     boolean put(Digest digest, ByteBuffer data);

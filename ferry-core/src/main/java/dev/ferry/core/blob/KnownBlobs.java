@@ -1,7 +1,7 @@
 package dev.ferry.core.blob;
 
-import dev.ferry.core.catalog.Catalog;
-import dev.ferry.core.catalog.PackRecord;
+
+
 import dev.ferry.core.model.Digest;
 import dev.ferry.core.pack.BlobLocation;
 import java.time.Duration;
@@ -47,7 +47,7 @@ final class KnownBlobs implements AutoCloseable {
      */
     static final Duration MARGIN = Duration.ofMinutes(10);
 
-    private final Catalog catalog;
+    private final BlobIndex index;
     private final ExecutorService loader;
     private final Object lock = new Object();
     private final ReentrantLock catchingUp = new ReentrantLock();
@@ -64,8 +64,8 @@ final class KnownBlobs implements AutoCloseable {
     private boolean loadRunning;
     private volatile boolean closed;
 
-    KnownBlobs(Catalog catalog) {
-        this.catalog = catalog;
+    KnownBlobs(BlobIndex index) {
+        this.index = index;
         // one thread, started for a load and gone a little after it
         ThreadPoolExecutor pool = new ThreadPoolExecutor(1, 1, 5, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
             Thread t = new Thread(r, "ferry-known-blobs");
@@ -108,13 +108,13 @@ final class KnownBlobs implements AutoCloseable {
             synchronized (lock) {
                 since = caughtUpTo.minus(MARGIN);
             }
-            for (PackRecord pack : catalog.packsCreatedSince(since)) {
+            for (PackRecord pack : index.packsCreatedSince(since)) {
                 boolean known;
                 synchronized (lock) {
                     known = absorbed.containsKey(pack.id());
                 }
                 if (!known) {
-                    remember(pack, catalog.blobsInPack(pack.id()));
+                    remember(pack, index.blobsInPack(pack.id()));
                 }
             }
             synchronized (lock) {
@@ -179,8 +179,8 @@ final class KnownBlobs implements AutoCloseable {
             Instant start = Instant.now();
             try {
                 // listed before the scan, so every pack listed is in it
-                List<PackRecord> recent = catalog.packsCreatedSince(start.minus(MARGIN));
-                catalog.forEachDigest(d -> {
+                List<PackRecord> recent = index.packsCreatedSince(start.minus(MARGIN));
+                index.forEachDigest(d -> {
                     if (closed) {
                         throw new Stopped();
                     }

@@ -1,6 +1,6 @@
 package dev.ferry.core.blob;
 
-import dev.ferry.core.catalog.Catalog;
+
 import dev.ferry.core.error.ErrorCode;
 import dev.ferry.core.error.FerryException;
 import dev.ferry.core.model.Digest;
@@ -28,12 +28,12 @@ final class PackPresence {
     private static final long GONE = -1;
 
     private final PackStore packs;
-    private final Catalog catalog;
+    private final BlobIndex index;
     private final Map<String, Long> sizes = new ConcurrentHashMap<>();
 
-    PackPresence(PackStore packs, Catalog catalog) {
+    PackPresence(PackStore packs, BlobIndex index) {
         this.packs = packs;
-        this.catalog = catalog;
+        this.index = index;
     }
 
     /** The digests of {@code found} whose copies are there; the others are recorded as damaged. */
@@ -42,8 +42,8 @@ final class PackPresence {
         Map<Boolean, List<BlobLocation>> lost = found.values().stream()
                 .filter(b -> sizeOf(b.packId()) < b.offset() + b.length())
                 .collect(java.util.stream.Collectors.partitioningBy(b -> sizeOf(b.packId()) == GONE));
-        catalog.markDamaged(lost.get(true), "its pack file is missing", Instant.now());
-        catalog.markDamaged(lost.get(false), "its pack file is truncated", Instant.now());
+        index.markDamaged(lost.get(true), "its pack file is missing", Instant.now());
+        index.markDamaged(lost.get(false), "its pack file is truncated", Instant.now());
         lost.values().forEach(blobs -> blobs.forEach(b -> present.remove(b.digest())));
         return present;
     }

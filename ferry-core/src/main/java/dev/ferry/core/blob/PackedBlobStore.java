@@ -1,6 +1,7 @@
 package dev.ferry.core.blob;
 
 import dev.ferry.core.catalog.Catalog;
+
 import dev.ferry.core.error.ErrorCode;
 import dev.ferry.core.error.FerryException;
 import dev.ferry.core.model.Digest;
@@ -13,7 +14,10 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 
-/** The one {@link BlobStore}: packs in a {@link PackStore}, their index in the {@link Catalog}. */
+/**
+ * The one {@link BlobStore}: packs in a {@link PackStore}, their index in a {@link BlobIndex}; the
+ * {@link Catalog} answers whether a manifest was committed (an unchanged folder skips its upload).
+ */
 public final class PackedBlobStore implements BlobStore {
     /**
      * Tens of MiB: few files and fsyncs per GiB, small enough to seal often during a long upload. Each
@@ -30,36 +34,39 @@ public final class PackedBlobStore implements BlobStore {
     public static final int MAX_BLOBS_PER_PACK = 8_192;
 
     private final PackStore packs;
+    private final BlobIndex index;
     private final Catalog catalog;
     private final long packTargetBytes;
     private final int parallelism;
     private final KnownBlobs known;
 
-    public PackedBlobStore(PackStore packs, Catalog catalog) {
-        this(packs, catalog, DEFAULT_PACK_BYTES, Runtime.getRuntime().availableProcessors());
+    public PackedBlobStore(PackStore packs, BlobIndex index, Catalog catalog) {
+        this(packs, index, catalog, DEFAULT_PACK_BYTES, Runtime.getRuntime().availableProcessors());
     }
 
-    public PackedBlobStore(PackStore packs, Catalog catalog, long packTargetBytes, int parallelism) {
+    public PackedBlobStore(PackStore packs, BlobIndex index, Catalog catalog, long packTargetBytes, int parallelism) {
         this.packs = packs;
+        this.index = index;
         this.catalog = catalog;
         this.packTargetBytes = packTargetBytes;
         this.parallelism = Math.max(1, parallelism);
-        this.known = new KnownBlobs(catalog);
+        this.known = new KnownBlobs(index);
     }
 
     @Override
     public boolean contains(Digest digest) {
-        return catalog.hasBlob(digest);
+        return index.hasBlob(digest);
     }
 
     @Override
     public boolean containsManifest(Digest manifestRoot) {
-        return catalog.hasManifest(manifestRoot);
+        // a committed manifest's blobs were all stored; damage found since may have taken some away
+        return catalog.hasManifest(manifestRoot) && !index.anyDamaged();
     }
 
     @Override
     public Map<Digest, BlobLocation> locate(Collection<Digest> digests) {
-        return catalog.locate(digests);
+        return index.locate(digests);
     }
 
     /**
@@ -69,7 +76,7 @@ public final class PackedBlobStore implements BlobStore {
      */
     @Override
     public java.util.Set<Digest> present(Collection<Digest> digests) {
-        return new PackPresence(packs, catalog).present(locate(digests));
+        return new PackPresence(packs, index).present(locate(digests));
     }
 
     /**
@@ -87,11 +94,11 @@ public final class PackedBlobStore implements BlobStore {
                     "check the disk and permissions of the store", e);
         }
         boolean intact = true;
-        for (dev.ferry.core.catalog.PackRecord pack : catalog.listPacks()) {
+        for (PackRecord pack : index.listPacks()) {
             Long size = onDisk.get(pack.id());
             if (size == null || size < pack.size()) {
                 intact = false;
-                catalog.markDamaged(catalog.blobsInPack(pack.id()), size == null ? "its pack file is missing"
+                index.markDamaged(index.blobsInPack(pack.id()), size == null ? "its pack file is missing"
                         : "its pack file is truncated", java.time.Instant.now());
             }
         }
@@ -100,7 +107,7 @@ public final class PackedBlobStore implements BlobStore {
 
     @Override
     public byte[] read(Digest digest) {
-        BlobLocation location = catalog.locate(List.of(digest)).get(digest);
+        BlobLocation location = index.locate(List.of(digest)).get(digest);
         if (location == null) {
             throw new FerryException(ErrorCode.DATA_CORRUPT, "blob " + digest + " is not in the store",
                     "the store lost data a bundle needs; run 'ferry fsck' to see what is affected");
@@ -138,7 +145,7 @@ public final class PackedBlobStore implements BlobStore {
      */
     private FerryException corrupt(BlobLocation location, String why) {
         try {
-            catalog.markDamaged(List.of(location), why, java.time.Instant.now());
+            index.markDamaged(List.of(location), why, java.time.Instant.now());
         } catch (RuntimeException recordFailed) {
             // the read fails either way; fsck finds the damage again
         }
@@ -152,7 +159,7 @@ public final class PackedBlobStore implements BlobStore {
     @Override
     public BlobWriter newWriter() {
         known.catchUp();
-        return new PackingBlobWriter(packs, catalog, known, new PackPresence(packs, catalog), packTargetBytes, parallelism);
+        return new PackingBlobWriter(packs, index, known, new PackPresence(packs, index), packTargetBytes, parallelism);
     }
 
     @Override

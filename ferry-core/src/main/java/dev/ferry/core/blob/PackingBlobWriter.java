@@ -1,7 +1,7 @@
 package dev.ferry.core.blob;
 
-import dev.ferry.core.catalog.Catalog;
-import dev.ferry.core.catalog.PackRecord;
+
+
 import dev.ferry.core.error.ErrorCode;
 import dev.ferry.core.error.FerryException;
 import dev.ferry.core.model.Digest;
@@ -31,7 +31,7 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class PackingBlobWriter implements BlobWriter {
     private final PackStore packs;
-    private final Catalog catalog;
+    private final BlobIndex index;
     private final KnownBlobs known;
     /** Deduplicates only against copies whose pack is there (one look per pack for the session). */
     private final PackPresence presence;
@@ -53,10 +53,10 @@ final class PackingBlobWriter implements BlobWriter {
     private final AtomicLong newBlobs = new AtomicLong();
     private final AtomicInteger packsWritten = new AtomicInteger();
 
-    PackingBlobWriter(PackStore packs, Catalog catalog, KnownBlobs known, PackPresence presence, long packTargetBytes,
+    PackingBlobWriter(PackStore packs, BlobIndex index, KnownBlobs known, PackPresence presence, long packTargetBytes,
             int maxOpen) {
         this.packs = packs;
-        this.catalog = catalog;
+        this.index = index;
         this.known = known;
         this.presence = presence;
         this.packTargetBytes = packTargetBytes;
@@ -94,7 +94,7 @@ final class PackingBlobWriter implements BlobWriter {
                 maybeStored.add(part.digest());
             }
         }
-        Set<Digest> stored = maybeStored.isEmpty() ? Set.of() : presence.present(catalog.locate(maybeStored));
+        Set<Digest> stored = maybeStored.isEmpty() ? Set.of() : presence.present(index.locate(maybeStored));
         List<Part> fresh = new ArrayList<>(claimed.size());
         for (Part part : claimed) {
             if (stored.contains(part.digest())) {
@@ -219,7 +219,7 @@ final class PackingBlobWriter implements BlobWriter {
             List<BlobLocation> blobs = writer.seal();
             PackRecord pack = new PackRecord(writer.packId(), writer.size(), blobs.size(), Instant.now());
             known.remember(pack, blobs);
-            catalog.addPack(pack, blobs, false);
+            index.addPack(pack, blobs, false);
             known.remember(pack, blobs);
             for (BlobLocation b : blobs) {
                 pending.remove(b.digest());

@@ -1,7 +1,9 @@
 package dev.ferry.core.maint;
 
 import dev.ferry.core.blob.BlobStore;
+import dev.ferry.core.blob.BlobIndex;
 import dev.ferry.core.catalog.Catalog;
+import dev.ferry.core.store.Store;
 import dev.ferry.core.catalog.CatalogRecord;
 import dev.ferry.core.catalog.StoreJournal;
 import dev.ferry.core.pack.PackStore;
@@ -14,14 +16,19 @@ import java.util.function.Consumer;
  * index. The catalog given must be empty; runs are not restored (they are history, not data).
  */
 public final class CatalogRebuild {
+    /** The whole store, for the work this hands on. */
+    private final Store parts;
     private final PackStore packs;
     private final Catalog catalog;
+    private final BlobIndex index;
     private final BlobStore store;
 
-    public CatalogRebuild(PackStore packs, Catalog catalog, BlobStore store) {
-        this.packs = packs;
-        this.catalog = catalog;
-        this.store = store;
+    public CatalogRebuild(Store s) {
+        this.parts = s;
+        this.packs = s.packs();
+        this.catalog = s.catalog();
+        this.index = s.index();
+        this.store = s.blobs();
     }
 
     /** What a rebuild restored. {@code check} is the fsck that indexed the packs and verified the result. */
@@ -35,7 +42,7 @@ public final class CatalogRebuild {
             catalog.replay(r);
         }
         progress.accept("indexing the packs");
-        FsckReport check = new Fsck(packs, catalog, store).run(false, true, progress);
+        FsckReport check = new Fsck(parts).run(false, true, progress);
         // what the catalog holds now (deleted repos' records were replayed and deleted again)
         long[] bundles = {0};
         long[] versions = {0};

@@ -1,9 +1,11 @@
 package dev.ferry.core.maint;
 
 import dev.ferry.core.blob.BlobStore;
+import dev.ferry.core.blob.BlobIndex;
 import dev.ferry.core.catalog.Catalog;
-import dev.ferry.core.catalog.DamagedBlob;
-import dev.ferry.core.catalog.PackRecord;
+import dev.ferry.core.store.Store;
+import dev.ferry.core.blob.DamagedBlob;
+import dev.ferry.core.blob.PackRecord;
 import dev.ferry.core.error.ErrorCode;
 import dev.ferry.core.error.FerryException;
 import dev.ferry.core.manifest.Manifest;
@@ -37,17 +39,22 @@ import java.util.function.Consumer;
 public final class Fsck {
     private static final int MAX_LISTED = 1000;
 
+    /** The whole store, for the work this hands on. */
+    private final Store parts;
     private final PackStore packs;
     private final Catalog catalog;
+    private final BlobIndex index;
     private final BlobStore store;
     private final List<FsckReport.Problem> problems = new ArrayList<>();
     private final List<String> repaired = new ArrayList<>();
     private long problemCount;
 
-    public Fsck(PackStore packs, Catalog catalog, BlobStore store) {
-        this.packs = packs;
-        this.catalog = catalog;
-        this.store = store;
+    public Fsck(Store s) {
+        this.parts = s;
+        this.packs = s.packs();
+        this.catalog = s.catalog();
+        this.index = s.index();
+        this.store = s.blobs();
     }
 
     public FsckReport run(boolean readData, boolean repair, Consumer<String> progress) {
@@ -59,25 +66,25 @@ public final class Fsck {
         } catch (IOException e) {
             throw new FerryException(ErrorCode.STORAGE_FAILED, "cannot list the packs of the store: " + e.getMessage(), null, e);
         }
-        List<PackRecord> known = catalog.listPacks();
+        List<PackRecord> known = index.listPacks();
         long blobs = 0;
         long bytes = 0;
         int checked = 0;
         for (PackRecord pack : known) {
             checked++;
             if (checked % 50 == 0) progress.accept("checked " + checked + "/" + known.size() + " packs");
-            List<BlobLocation> rows = catalog.blobsInPack(pack.id());
+            List<BlobLocation> rows = index.blobsInPack(pack.id());
             blobs += rows.size();
             if (onDisk.remove(pack.id()) == null) {
                 if (rows.isEmpty()) {
                     // its blobs were recorded as damaged when a read or an upload found it gone
-                    catalog.removePacks(List.of(pack.id()));
+                    index.removePacks(List.of(pack.id()));
                     continue;
                 }
                 problem("missing-pack", packs.locate(pack.id()), "pack file is gone; " + rows.size()
                         + " indexed blobs are lost (recorded as damaged: the next upload of their files stores them again)");
-                catalog.markDamaged(rows, "its pack file is missing", Instant.now());
-                catalog.removePacks(List.of(pack.id()));
+                index.markDamaged(rows, "its pack file is missing", Instant.now());
+                index.removePacks(List.of(pack.id()));
                 continue;
             }
             bytes += checkPack(pack.id(), rows, readData, repair);
@@ -87,7 +94,7 @@ public final class Fsck {
             orphans -= indexOrphans(onDisk.values());
         }
         Map<Digest, DamagedBlob> damaged = new HashMap<>();
-        catalog.damagedBlobs().forEach(d -> damaged.put(d.location().digest(), d));
+        index.damagedBlobs().forEach(d -> damaged.put(d.location().digest(), d));
         int[] bundles = {0};
         long[] files = {0};
         catalog.forEachBundle(bundle -> {
@@ -113,23 +120,23 @@ public final class Fsck {
     /** Returns the bytes verified. */
     private long checkPack(String packId, List<BlobLocation> rows, boolean readData, boolean repair) {
         String where = packs.locate(packId);
-        Map<Digest, BlobLocation> index = null;
+        Map<Digest, BlobLocation> packIndex = null;
         String indexDamage = null;
         try {
-            index = new HashMap<>();
+            packIndex = new HashMap<>();
             for (BlobLocation b : PackFormat.readIndex(packs, packId)) {
-                index.put(b.digest(), b);
+                packIndex.put(b.digest(), b);
             }
         } catch (IOException e) {
-            index = null;
+            packIndex = null;
             indexDamage = e.getMessage();
         }
         long verified = 0;
         int damagedHere = 0;
         List<BlobLocation> mismatched = new ArrayList<>();
         for (BlobLocation row : rows) {
-            if (index != null) {
-                BlobLocation inPack = index.get(row.digest());
+            if (packIndex != null) {
+                BlobLocation inPack = packIndex.get(row.digest());
                 if (inPack == null || inPack.offset() != row.offset() || inPack.length() != row.length()) {
                     mismatched.add(row);
                     continue;
@@ -150,14 +157,14 @@ public final class Fsck {
         }
         if (!mismatched.isEmpty()) {
             // the catalog and the pack disagree: the catalog's location cannot be trusted
-            catalog.markDamaged(mismatched, "the pack's own index does not place it where the catalog does", Instant.now());
+            index.markDamaged(mismatched, "the pack's own index does not place it where the catalog does", Instant.now());
             problem("index-mismatch", where, mismatched.size() + " blobs are not where the catalog places them (first: "
                     + mismatched.getFirst().digest() + "); recorded as damaged");
         }
         if (indexDamage != null) {
             int intact = rows.size() - damagedHere;
             if (repair) {
-                int kept = new PackRewriter(packs, catalog, store).rewrite(packId, rows);
+                int kept = new PackRewriter(parts).rewrite(packId, rows);
                 repaired.add("rewrote " + where + " (its trailing index was damaged: " + indexDamage + ") as a new pack of its "
                         + kept + " intact blobs");
             } else {
@@ -180,7 +187,7 @@ public final class Fsck {
                         + e.getMessage() + "); 'ferry gc' removes it");
                 continue;
             }
-            catalog.addPack(new PackRecord(orphan.id(), orphan.size(), rows.size(), orphan.modified()), rows, false);
+            index.addPack(new PackRecord(orphan.id(), orphan.size(), rows.size(), orphan.modified()), rows, false);
             repaired.add("indexed " + packs.locate(orphan.id()) + " (" + rows.size() + " blobs the catalog did not know)");
             indexed++;
         }
@@ -213,7 +220,7 @@ public final class Fsck {
             }
             List<Digest> needed = new ArrayList<>();
             page.forEach(f -> f.chunks().forEach(c -> needed.add(c.digest())));
-            Map<Digest, BlobLocation> found = catalog.locate(needed);
+            Map<Digest, BlobLocation> found = index.locate(needed);
             for (FileEntry f : page) {
                 files++;
                 String unsafe = ManifestPaths.problem(f.path());

@@ -1,8 +1,10 @@
 package dev.ferry.core.maint;
 
 import dev.ferry.core.blob.BlobStore;
+import dev.ferry.core.blob.BlobIndex;
 import dev.ferry.core.catalog.Catalog;
-import dev.ferry.core.catalog.PackRecord;
+import dev.ferry.core.store.Store;
+import dev.ferry.core.blob.PackRecord;
 import dev.ferry.core.error.ErrorCode;
 import dev.ferry.core.error.FerryException;
 import dev.ferry.core.manifest.Manifest;
@@ -31,37 +33,42 @@ public final class GarbageCollector {
     /** Repack when less than this share of a pack's bytes is live. */
     private static final double REPACK_BELOW_LIVE = 0.5;
 
+    /** The whole store, for the work this hands on. */
+    private final Store parts;
     private final PackStore packs;
     private final Catalog catalog;
+    private final BlobIndex index;
     private final BlobStore store;
     private final Duration grace;
 
-    public GarbageCollector(PackStore packs, Catalog catalog, BlobStore store, Duration grace) {
-        this.packs = packs;
-        this.catalog = catalog;
-        this.store = store;
+    public GarbageCollector(Store s, Duration grace) {
+        this.parts = s;
+        this.packs = s.packs();
+        this.catalog = s.catalog();
+        this.index = s.index();
+        this.store = s.blobs();
         this.grace = grace;
     }
 
     public GcReport run(boolean dryRun, Consumer<String> progress) {
         Set<Digest> live = markLive(progress);
         // damage nobody needs any more is not worth reporting: no bundle can miss those blobs
-        List<Digest> unneeded = catalog.damagedBlobs().stream().map(d -> d.location().digest())
+        List<Digest> unneeded = index.damagedBlobs().stream().map(d -> d.location().digest())
                 .filter(d -> !live.contains(d)).toList();
         if (!dryRun && !unneeded.isEmpty()) {
-            catalog.forgetDamaged(unneeded);
+            index.forgetDamaged(unneeded);
         }
         Instant cutoff = Instant.now().minus(grace);
         int deleted = 0, repacked = 0, kept = 0;
         long dropped = 0, freed = 0;
         Set<String> known = new HashSet<>();
-        for (PackRecord pack : catalog.listPacks()) {
+        for (PackRecord pack : index.listPacks()) {
             known.add(pack.id());
             if (pack.createdAt().isAfter(cutoff)) {
                 kept++;
                 continue;
             }
-            List<BlobLocation> rows = catalog.blobsInPack(pack.id());
+            List<BlobLocation> rows = index.blobsInPack(pack.id());
             List<BlobLocation> liveRows = rows.stream().filter(r -> live.contains(r.digest())).toList();
             long liveBytes = liveRows.stream().mapToLong(BlobLocation::length).sum();
             if (liveRows.isEmpty()) {
@@ -69,7 +76,7 @@ public final class GarbageCollector {
                 dropped += rows.size();
                 freed += pack.size();
                 if (!dryRun) {
-                    catalog.removePacks(List.of(pack.id()));
+                    index.removePacks(List.of(pack.id()));
                     deleteFile(pack.id());
                 }
             } else if (liveBytes < REPACK_BELOW_LIVE * pack.size()) {
@@ -77,14 +84,14 @@ public final class GarbageCollector {
                 dropped += rows.size() - liveRows.size();
                 freed += pack.size() - liveBytes;
                 if (!dryRun) {
-                    new PackRewriter(packs, catalog, store).rewrite(pack.id(), liveRows);
+                    new PackRewriter(parts).rewrite(pack.id(), liveRows);
                 }
             }
         }
         // Re-read after repacking: a pack written a moment ago can carry an mtime older than the
         // cutoff (file timestamps come from a coarse clock), so only the catalog can say it is known.
         known.clear();
-        catalog.listPacks().forEach(p -> known.add(p.id()));
+        index.listPacks().forEach(p -> known.add(p.id()));
         int orphans = 0;
         for (PackInfo file : listFiles()) {
             if (!known.contains(file.id()) && file.modified().isBefore(cutoff)) {
@@ -149,7 +156,7 @@ public final class GarbageCollector {
     }
 
     private void deleteFile(String packId) {
-        new PackRewriter(packs, catalog, store).delete(packId);
+        new PackRewriter(parts).delete(packId);
     }
 
     private static FerryException storage(String what, IOException e) {

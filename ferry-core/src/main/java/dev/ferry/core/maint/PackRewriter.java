@@ -1,8 +1,10 @@
 package dev.ferry.core.maint;
 
 import dev.ferry.core.blob.BlobStore;
+import dev.ferry.core.blob.BlobIndex;
 import dev.ferry.core.catalog.Catalog;
-import dev.ferry.core.catalog.PackRecord;
+import dev.ferry.core.store.Store;
+import dev.ferry.core.blob.PackRecord;
 import dev.ferry.core.error.ErrorCode;
 import dev.ferry.core.error.FerryException;
 import dev.ferry.core.model.Ids;
@@ -20,14 +22,19 @@ import java.util.List;
  * between leaves both, and the old one becomes an orphan for gc.
  */
 final class PackRewriter {
+    /** The whole store, for the work this hands on. */
+    private final Store parts;
     private final PackStore packs;
     private final Catalog catalog;
+    private final BlobIndex index;
     private final BlobStore store;
 
-    PackRewriter(PackStore packs, Catalog catalog, BlobStore store) {
-        this.packs = packs;
-        this.catalog = catalog;
-        this.store = store;
+    PackRewriter(Store s) {
+        this.parts = s;
+        this.packs = s.packs();
+        this.catalog = s.catalog();
+        this.index = s.index();
+        this.store = s.blobs();
     }
 
     /**
@@ -54,8 +61,8 @@ final class PackRewriter {
         } catch (IOException e) {
             throw storage("cannot write pack " + packs.locate(id), e);
         }
-        catalog.addPack(new PackRecord(id, size, moved.size(), Instant.now()), moved, true);
-        catalog.removePacks(List.of(old));
+        index.addPack(new PackRecord(id, size, moved.size(), Instant.now()), moved, true);
+        index.removePacks(List.of(old));
         delete(old);
         return moved.size();
     }

@@ -1,7 +1,7 @@
 package dev.ferry.core.run;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.ferry.core.catalog.Catalog;
+
 import dev.ferry.core.error.ErrorCode;
 import dev.ferry.core.error.FerryException;
 import dev.ferry.core.model.Ids;
@@ -30,7 +30,7 @@ public final class Orchestrator implements AutoCloseable {
     private static final long IDLE_MILLIS = 10_000;
     private static final int PAGE = 1000;
 
-    private final Catalog catalog;
+    private final RunLog log;
     private final RunWorker worker;
     private final RunExecutor executor;
     private final RunOwner owner;
@@ -47,8 +47,8 @@ public final class Orchestrator implements AutoCloseable {
 
     private final java.time.Duration lease;
 
-    public Orchestrator(Catalog catalog, RunWorker worker, RunExecutor executor, RunOwner owner) {
-        this(catalog, worker, executor, owner, leaseFromEnv());
+    public Orchestrator(RunLog log, RunWorker worker, RunExecutor executor, RunOwner owner) {
+        this(log, worker, executor, owner, leaseFromEnv());
     }
 
     /**
@@ -56,8 +56,8 @@ public final class Orchestrator implements AutoCloseable {
      * renews every third of that); a run of any orchestrator on the same catalog whose lease ran out
      * is settled here, as its server is gone.
      */
-    public Orchestrator(Catalog catalog, RunWorker worker, RunExecutor executor, RunOwner owner, java.time.Duration lease) {
-        this.catalog = catalog;
+    public Orchestrator(RunLog log, RunWorker worker, RunExecutor executor, RunOwner owner, java.time.Duration lease) {
+        this.log = log;
         this.worker = worker;
         this.executor = executor;
         this.owner = owner;
@@ -90,7 +90,7 @@ public final class Orchestrator implements AutoCloseable {
      */
     private void heartbeat() {
         try {
-            catalog.renewLeases(live.keySet(), Instant.now().plus(lease));
+            log.renewLeases(live.keySet(), Instant.now().plus(lease));
         } catch (RuntimeException e) {
             // the catalog is away for now: the next beat tries again (a lease outlives two missed beats)
         }
@@ -104,21 +104,21 @@ public final class Orchestrator implements AutoCloseable {
     /** Settles unfinished runs of any server whose lease ran out; returns how many. */
     public int settleExpired() {
         int settled = 0;
-        for (Catalog.ExpiredLease expired : catalog.leasesBefore(Instant.now())) {
+        for (RunLog.ExpiredLease expired : log.leasesBefore(Instant.now())) {
             if (live.containsKey(expired.runId())) {
                 continue; // ours: the heartbeat was late, not the server gone
             }
             try {
                 Run run = get(expired.runId());
                 if (!run.terminal()) {
-                    catalog.appendEvent(new LoggedEvent(run.id(), run.lastSeq() + 1, now(), new RunEvent.Failed(
+                    log.appendEvent(new LoggedEvent(run.id(), run.lastSeq() + 1, now(), new RunEvent.Failed(
                             ErrorCode.RUN_FAILED.name(), RunOwner.describe(expired.owner()) + " stopped renewing its lease"
                             + " (it ran out at " + expired.leaseUntil() + ") while the run was " + run.state().id()
                             + whatWasKept(run), "submit it again (e.g. push again): what is stored is not sent again",
                             ErrorCode.RUN_FAILED.exitCode(), null)));
                     settled++;
                 }
-                catalog.endLease(run.id());
+                log.endLease(run.id());
             } catch (RuntimeException raced) {
                 // another server settled it first, or its owner came back and moved on
             }
@@ -147,7 +147,7 @@ public final class Orchestrator implements AutoCloseable {
         }
         for (LoggedEvent end = unrecordedEnds.peek(); end != null; end = unrecordedEnds.peek()) {
             try {
-                catalog.appendEvent(end);
+                log.appendEvent(end);
             } catch (RuntimeException stillFailing) {
                 return;
             }
@@ -168,12 +168,12 @@ public final class Orchestrator implements AutoCloseable {
      */
     public int recover() {
         int settled = 0;
-        for (Catalog.UnfinishedRun unfinished : catalog.unfinishedRuns()) {
+        for (RunLog.UnfinishedRun unfinished : log.unfinishedRuns()) {
             Run run = unfinished.run();
             if (live.containsKey(run.id()) || !owner.maySettle(unfinished.owner())) {
                 continue;
             }
-            catalog.appendEvent(new LoggedEvent(run.id(), run.lastSeq() + 1, now(), new RunEvent.Failed(
+            log.appendEvent(new LoggedEvent(run.id(), run.lastSeq() + 1, now(), new RunEvent.Failed(
                     ErrorCode.RUN_FAILED.name(), RunOwner.describe(unfinished.owner()) + " stopped while the run was "
                     + run.state().id() + whatWasKept(run), "submit it again (e.g. push again): what is stored is not sent again",
                     ErrorCode.RUN_FAILED.exitCode(), null)));
@@ -201,7 +201,7 @@ public final class Orchestrator implements AutoCloseable {
         }
         if (idempotencyKey != null) {
             Names.checkIdempotencyKey(idempotencyKey);
-            var existing = catalog.findRunByKey(idempotencyKey);
+            var existing = log.findRunByKey(idempotencyKey);
             if (existing.isPresent()) {
                 return new Submission(existing.get(), false);
             }
@@ -211,18 +211,18 @@ public final class Orchestrator implements AutoCloseable {
         String id = lastRunId.updateAndGet(last -> Ids.after(last, made));
         LoggedEvent received = new LoggedEvent(id, 1, at, new RunEvent.Received(spec));
         try {
-            catalog.createRun(id, idempotencyKey, spec, owner.id(), received);
+            log.createRun(id, idempotencyKey, spec, owner.id(), received);
         } catch (FerryException e) {
             if (e.code() == ErrorCode.CONFLICT && idempotencyKey != null) {
                 // another submission with the same key won the race: it is the run
-                return new Submission(catalog.findRunByKey(idempotencyKey).orElseThrow(() -> e), false);
+                return new Submission(log.findRunByKey(idempotencyKey).orElseThrow(() -> e), false);
             }
             throw e;
         }
         LiveRun run = new LiveRun(id, spec, received);
         live.put(id, run);
         try {
-            catalog.renewLeases(List.of(id), Instant.now().plus(lease));
+            log.renewLeases(List.of(id), Instant.now().plus(lease));
         } catch (RuntimeException e) {
             // the heartbeat renews it; until then the run has no lease and is settled by owner only
         }
@@ -239,7 +239,7 @@ public final class Orchestrator implements AutoCloseable {
 
     public Run get(String id) {
         Names.checkRunId(id);
-        Run run = catalog.findRun(id).orElseThrow(() -> FerryException.notFound("run " + id + " does not exist",
+        Run run = log.findRun(id).orElseThrow(() -> FerryException.notFound("run " + id + " does not exist",
                 "see 'ferry runs list'"));
         for (LoggedEvent end : unrecordedEnds) {
             if (end.runId().equals(id) && end.seq() > run.lastSeq()) {
@@ -250,7 +250,7 @@ public final class Orchestrator implements AutoCloseable {
     }
 
     public List<Run> list(int limit) {
-        List<Run> runs = catalog.listRuns(limit);
+        List<Run> runs = log.listRuns(limit);
         if (unrecordedEnds.isEmpty()) {
             return runs;
         }
@@ -272,7 +272,7 @@ public final class Orchestrator implements AutoCloseable {
 
     /** A page of the run's logged events after {@code after}, and its end if the log could not take it yet. */
     private List<LoggedEvent> recordedOrNot(String id, long after) {
-        List<LoggedEvent> page = catalog.events(id, after, PAGE);
+        List<LoggedEvent> page = log.events(id, after, PAGE);
         if (page.size() == PAGE) {
             return page;
         }
@@ -439,7 +439,7 @@ public final class Orchestrator implements AutoCloseable {
                 claimed.release();
             }
             try {
-                catalog.endLease(id);
+                log.endLease(id);
             } catch (RuntimeException e) {
                 // a lease left behind only costs a look at an ended run when it expires
             }
@@ -465,7 +465,7 @@ public final class Orchestrator implements AutoCloseable {
         private synchronized LoggedEvent store(RunEvent event) {
             RunEvent stored = dev.ferry.core.model.Json.read(dev.ferry.core.model.Json.write(event), RunEvent.class);
             LoggedEvent logged = new LoggedEvent(id, seq + 1, now(), stored);
-            catalog.appendEvent(logged);
+            log.appendEvent(logged);
             seq++;
             return logged;
         }

@@ -83,7 +83,7 @@ class KillDuringUploadTest {
             assertThat(again.created()).isTrue();
             // everything indexed before the kill is reused: the index grows by exactly the new blobs
             long[] indexed = {0};
-            ferry.catalog().forEachBlob(b -> indexed[0]++);
+            ferry.store().index().forEachBlob(b -> indexed[0]++);
             assertThat(indexed[0]).as("re-upload: " + again.outcome()).isEqualTo(fsck.blobs() + again.outcome().newBlobs());
             Path out = tmp.resolve("out");
             ferry.download(new DownloadRequest("demo", BundleRef.label("latest"), out, null, false),

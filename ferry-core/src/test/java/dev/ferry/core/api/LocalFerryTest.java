@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.ferry.core.blob.LocalBlobStoreSupport;
 import dev.ferry.core.blob.PackedBlobStore;
-import dev.ferry.core.catalog.JdbcCatalog;
+import dev.ferry.core.jdbc.JdbcDatabase;
 import dev.ferry.core.catalog.LabelCondition;
 import dev.ferry.core.chunk.GearChunker;
 import dev.ferry.core.error.ErrorCode;
@@ -459,15 +459,15 @@ class LocalFerryTest {
         List<FileEntry> files = new ArrayList<>();
         ferry.listFiles("demo", BundleRef.label("latest"), files::add);
         FileEntry victim = files.stream().filter(f -> f.path().equals("d2/victim.bin")).findFirst().orElseThrow();
-        BlobLocation at = ferry.catalog().locate(List.of(victim.digest())).get(victim.digest());
-        LocalBlobStoreSupport.flipByte(ferry.packs(), at.packId(), at.offset() + 1500);
+        BlobLocation at = ferry.store().index().locate(List.of(victim.digest())).get(victim.digest());
+        LocalBlobStoreSupport.flipByte(ferry.store().packs(), at.packId(), at.offset() + 1500);
 
         Path out = tmp.resolve("out");
         assertThatThrownBy(() -> ferry.download(new DownloadRequest("demo", BundleRef.label("latest"), out, null, false),
                 TransferListener.NONE))
                 .isInstanceOf(FerryException.class)
                 .satisfies(e -> assertThat(((FerryException) e).code()).isEqualTo(ErrorCode.DATA_CORRUPT))
-                .hasMessageContaining(ferry.packs().locate(at.packId()));
+                .hasMessageContaining(ferry.store().packs().locate(at.packId()));
         assertThat(out).as("a failed download leaves the destination as it was: absent").doesNotExist();
         FsckReport report = ferry.fsck(true, s -> {});
         assertThat(report.clean()).isFalse();
@@ -475,7 +475,7 @@ class LocalFerryTest {
         assertThat(report.problems()).extracting(FsckReport.Problem::kind, FsckReport.Problem::subject)
                 .containsExactly(org.assertj.core.groups.Tuple.tuple("bundle-data-lost", "repo demo bundle " + bundle.id()));
         assertThat(report.problems().get(0).detail()).contains("d2/victim.bin", "its bytes do not match the digest");
-        assertThat(ferry.catalog().damagedBlobs()).singleElement()
+        assertThat(ferry.store().index().damagedBlobs()).singleElement()
                 .satisfies(d -> assertThat(d.location()).isEqualTo(at));
     }
 
@@ -486,15 +486,15 @@ class LocalFerryTest {
             TestFiles.write(src.resolve(String.format("d%02d/f%04d.txt", i % 30, i)), ("file " + i + "\n").getBytes());
         }
         upload("many", null);
-        assertThat(dev.ferry.core.manifest.Manifest.open(new dev.ferry.core.blob.PackedBlobStore(ferry.packs(), ferry.catalog()),
+        assertThat(dev.ferry.core.manifest.Manifest.open(ferry.store().blobs(),
                 ferry.getBundle("demo", BundleRef.label("latest")).manifest()).pageCount()).isGreaterThan(3);
         TestFiles.assertSameTree(src, download(BundleRef.label("latest")));
 
         List<FileEntry> files = new ArrayList<>();
         ferry.listFiles("demo", BundleRef.label("latest"), files::add);
         FileEntry last = files.getLast();
-        BlobLocation at = ferry.catalog().locate(List.of(last.digest())).get(last.digest());
-        LocalBlobStoreSupport.flipByte(ferry.packs(), at.packId(), at.offset() + 2);
+        BlobLocation at = ferry.store().index().locate(List.of(last.digest())).get(last.digest());
+        LocalBlobStoreSupport.flipByte(ferry.store().packs(), at.packId(), at.offset() + 2);
         Path out = tmp.resolve("out-damaged");
         assertCode(ErrorCode.DATA_CORRUPT, () -> ferry.download(new DownloadRequest("demo", BundleRef.label("latest"), out,
                 null, false), TransferListener.NONE));
@@ -504,10 +504,10 @@ class LocalFerryTest {
     @Test
     void aFullDiskFailsTheUploadWithoutCommittingAndTheNextUploadSucceeds() throws Exception {
         TestFiles.tree(src, 600, 3); // ~1.5 MB of small files
-        try (JdbcCatalog catalog = JdbcCatalog.sqlite(home.catalogFile());
+        try (JdbcDatabase db = JdbcDatabase.sqlite(home.catalogFile());
                 PackStore full = new FaultyPackStore(new LocalPackStore(home.storeDir()), 600_000)) {
-            LocalFerry tight = new LocalFerry(home, new Author("t", ""), catalog, full,
-                    new PackedBlobStore(full, catalog, 64 * 1024, 2), 2);
+            LocalFerry tight = new LocalFerry(home, new Author("t", ""), db, full,
+                    new PackedBlobStore(full, db.blobIndex(), db.catalog(), 64 * 1024, 2), 2);
             assertThatThrownBy(() -> tight.upload(new UploadRequest(src, "demo", "m", null), TransferListener.NONE))
                     .isInstanceOf(FerryException.class)
                     .satisfies(e -> assertThat(((FerryException) e).code()).isEqualTo(ErrorCode.STORAGE_FAILED))

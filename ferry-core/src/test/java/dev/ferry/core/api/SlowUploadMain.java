@@ -1,7 +1,7 @@
 package dev.ferry.core.api;
 
 import dev.ferry.core.blob.PackedBlobStore;
-import dev.ferry.core.catalog.JdbcCatalog;
+import dev.ferry.core.jdbc.JdbcDatabase;
 import dev.ferry.core.home.FerryHome;
 import dev.ferry.core.model.Author;
 import dev.ferry.core.pack.LocalPackStore;
@@ -15,11 +15,11 @@ import java.nio.file.Path;
 public final class SlowUploadMain {
     public static void main(String[] args) throws Exception {
         FerryHome home = new FerryHome(Path.of(args[0]));
-        JdbcCatalog catalog = JdbcCatalog.sqlite(home.catalogFile());
+        JdbcDatabase db = JdbcDatabase.sqlite(home.catalogFile());
         LocalPackStore packs = new LocalPackStore(home.storeDir());
-        catalog.journalTo(new dev.ferry.core.catalog.StoreJournal(packs));
-        LocalFerry ferry = new LocalFerry(home, new Author("child", ""), catalog, packs,
-                new PackedBlobStore(packs, catalog, 32 * 1024, 2), 2);
+        db.catalog().journalTo(new dev.ferry.core.catalog.StoreJournal(packs));
+        LocalFerry ferry = new LocalFerry(home, new Author("child", ""), db, packs,
+                new PackedBlobStore(packs, db.blobIndex(), db.catalog(), 32 * 1024, 2), 2);
         String label = args.length > 3 ? args[3] : null;
         ferry.uploadNow(new UploadRequest(Path.of(args[1]), args[2], "slow", label), dev.ferry.core.run.RunContext.listening(new TransferListener() {
             @Override

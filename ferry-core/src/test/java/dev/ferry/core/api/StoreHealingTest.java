@@ -63,7 +63,7 @@ class StoreHealingTest {
     }
 
     private BlobLocation where(FileEntry f) {
-        return ferry.catalog().locate(List.of(f.digest())).get(f.digest());
+        return ferry.store().index().locate(List.of(f.digest())).get(f.digest());
     }
 
     private Path download(Bundle bundle) {
@@ -76,17 +76,17 @@ class StoreHealingTest {
     void aFlippedByteFoundByFsckIsStoredAgainByTheNextUploadAndTheOldBundleReadsAgain() throws Exception {
         Bundle old = upload("first");
         BlobLocation at = where(file(old, "d/victim.bin"));
-        LocalBlobStoreSupport.flipByte(ferry.packs(), at.packId(), at.offset() + 100);
+        LocalBlobStoreSupport.flipByte(ferry.store().packs(), at.packId(), at.offset() + 100);
 
         FsckReport found = ferry.fsck(true, s -> {});
         assertThat(found.problems()).extracting(FsckReport.Problem::kind).containsExactly("damaged-blob", "bundle-data-lost");
         assertThat(found.problems().get(1).detail()).contains("'d/victim.bin'", "found damaged", "push or upload that file again");
-        assertThat(ferry.catalog().damagedBlobs()).hasSize(1);
+        assertThat(ferry.store().index().damagedBlobs()).hasSize(1);
 
         // the same folder again: the damaged blob is not deduplicated against, it is stored anew
         Bundle again = upload("again");
         assertThat(again.id()).isEqualTo(old.id()); // identical content: the same bundle
-        assertThat(ferry.catalog().damagedBlobs()).isEmpty();
+        assertThat(ferry.store().index().damagedBlobs()).isEmpty();
         assertThat(where(file(old, "d/victim.bin")).packId()).isNotEqualTo(at.packId());
         assertThat(ferry.fsck(true, s -> {}).clean()).isTrue();
         TestFiles.assertSameTree(src, download(old));
@@ -96,13 +96,13 @@ class StoreHealingTest {
     void aDownloadThatMeetsADamagedBlobRecordsItAndTheNextUploadHealsIt() throws Exception {
         Bundle old = upload("first");
         BlobLocation at = where(file(old, "d/victim.bin"));
-        LocalBlobStoreSupport.flipByte(ferry.packs(), at.packId(), at.offset() + 7);
+        LocalBlobStoreSupport.flipByte(ferry.store().packs(), at.packId(), at.offset() + 7);
         Path out = tmp.resolve("refused");
         assertThatThrownBy(() -> ferry.download(new DownloadRequest("demo", BundleRef.id(old.id()), out, null, false),
                 TransferListener.NONE)).isInstanceOf(FerryException.class)
                 .satisfies(e -> assertThat(((FerryException) e).code()).isEqualTo(ErrorCode.DATA_CORRUPT))
                 .satisfies(e -> assertThat(((FerryException) e).hint()).contains("push or upload the files it came from again"));
-        assertThat(ferry.catalog().damagedBlobs()).extracting(d -> d.location().digest())
+        assertThat(ferry.store().index().damagedBlobs()).extracting(d -> d.location().digest())
                 .containsExactly(file(old, "d/victim.bin").digest());
 
         upload("heal");
@@ -114,7 +114,7 @@ class StoreHealingTest {
     void anUploadOverADeletedPackStoresItsDataAgainInsteadOfCommittingABundleThatCannotBeRead() throws Exception {
         Bundle old = upload("first");
         BlobLocation at = where(file(old, "d/victim.bin"));
-        Files.delete(Path.of(ferry.packs().locate(at.packId())));
+        Files.delete(Path.of(ferry.store().packs().locate(at.packId())));
 
         // unchanged folder, warm stat cache: still, nothing is committed over data that is not there
         Bundle again = upload("again");
@@ -127,8 +127,8 @@ class StoreHealingTest {
     void aDamagedTrailingIndexIsOneProblemAndRepairRewritesThePack() throws Exception {
         Bundle old = upload("first");
         BlobLocation at = where(file(old, "d/victim.bin"));
-        long size = ferry.packs().size(at.packId());
-        LocalBlobStoreSupport.flipByte(ferry.packs(), at.packId(), size - PackFormat.TRAILER_BYTES - 10);
+        long size = ferry.store().packs().size(at.packId());
+        LocalBlobStoreSupport.flipByte(ferry.store().packs(), at.packId(), size - PackFormat.TRAILER_BYTES - 10);
 
         FsckReport found = ferry.fsck(true, s -> {});
         assertThat(found.problemCount()).isEqualTo(1);
@@ -147,8 +147,8 @@ class StoreHealingTest {
     void repairIndexesPacksTheCatalogDoesNotKnow() throws Exception {
         Bundle old = upload("first");
         BlobLocation at = where(file(old, "d/victim.bin"));
-        List<BlobLocation> rows = ferry.catalog().blobsInPack(at.packId());
-        ferry.catalog().removePacks(List.of(at.packId())); // as if the catalog lost them
+        List<BlobLocation> rows = ferry.store().index().blobsInPack(at.packId());
+        ferry.store().index().removePacks(List.of(at.packId())); // as if the catalog lost them
         FsckReport lost = ferry.fsck(true, s -> {});
         assertThat(lost.orphanPacks()).isEqualTo(1);
         assertThat(lost.problems()).extracting(FsckReport.Problem::kind).containsAnyOf("bundle-data-lost", "damaged-manifest");
@@ -169,7 +169,7 @@ class StoreHealingTest {
         List<FileEntry> files = new ArrayList<>();
         ferry.listFiles("cats", BundleRef.id(first.bundle().id()), files::add);
         FileEntry image = files.stream().filter(f -> f.path().endsWith("a0.jpg")).findFirst().orElseThrow();
-        Files.delete(Path.of(ferry.packs().locate(ferry.catalog().locate(List.of(image.digest())).get(image.digest()).packId())));
+        Files.delete(Path.of(ferry.store().packs().locate(ferry.store().index().locate(List.of(image.digest())).get(image.digest()).packId())));
 
         PushResult again = ferry.push(new PushRequest(d.dir(), null, cats, "again", null), TransferListener.NONE);
         assertThat(again.bundle().id()).isEqualTo(first.bundle().id());
@@ -220,7 +220,7 @@ class StoreHealingTest {
         TestFiles.write(before.resolve("d/victim.bin"), "mine".getBytes());
         TestFiles.write(before.resolve("keep.txt"), "keep".getBytes());
         BlobLocation at = where(file(old, "d/victim.bin"));
-        LocalBlobStoreSupport.flipByte(ferry.packs(), at.packId(), at.offset() + 3);
+        LocalBlobStoreSupport.flipByte(ferry.store().packs(), at.packId(), at.offset() + 3);
 
         assertThatThrownBy(() -> ferry.download(new DownloadRequest("demo", BundleRef.id(old.id()), dest, null, true),
                 TransferListener.NONE)).isInstanceOf(FerryException.class);

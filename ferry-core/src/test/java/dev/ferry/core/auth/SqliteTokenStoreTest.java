@@ -1,6 +1,6 @@
 package dev.ferry.core.auth;
 
-import dev.ferry.core.catalog.JdbcCatalog;
+import dev.ferry.core.jdbc.JdbcDatabase;
 import java.nio.file.Path;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -9,7 +9,7 @@ class SqliteTokenStoreTest extends TokenStoreContract {
     Path tmp;
 
     @Override
-    JdbcCatalog newCatalog() {
-        return JdbcCatalog.sqlite(tmp.resolve("catalog.db"));
+    JdbcDatabase newCatalog() {
+        return JdbcDatabase.sqlite(tmp.resolve("catalog.db"));
     }
 }

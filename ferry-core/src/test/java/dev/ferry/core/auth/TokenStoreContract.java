@@ -3,7 +3,7 @@ package dev.ferry.core.auth;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.ferry.core.catalog.JdbcCatalog;
+import dev.ferry.core.jdbc.JdbcDatabase;
 import dev.ferry.core.error.ErrorCode;
 import dev.ferry.core.error.FerryException;
 import java.time.Instant;
@@ -13,10 +13,10 @@ import org.junit.jupiter.api.Test;
 
 /** What every {@link TokenStore} must do, on SQLite and PostgreSQL alike. */
 abstract class TokenStoreContract {
-    JdbcCatalog catalog;
+    JdbcDatabase catalog;
     TokenStore tokens;
 
-    abstract JdbcCatalog newCatalog() throws Exception;
+    abstract JdbcDatabase newCatalog() throws Exception;
 
     @BeforeEach
     void open() throws Exception {

@@ -1,19 +1,27 @@
 package dev.ferry.core.blob;
 
-import dev.ferry.core.catalog.Catalog;
-import dev.ferry.core.catalog.JdbcCatalog;
+import dev.ferry.core.jdbc.JdbcDatabase;
 import dev.ferry.core.pack.PackStore;
 import dev.ferry.core.testing.PostgresServer;
 import java.nio.file.Path;
 import org.junit.jupiter.api.io.TempDir;
 
-class PostgresBlobStoreTest extends BlobStoreContract {
+class PostgresBlobStoreTest extends PackedBlobStoreContract {
     @TempDir
     Path dir;
 
+    private JdbcDatabase db;
+
     @Override
-    protected Catalog newCatalog() {
-        return JdbcCatalog.open(PostgresServer.get().newDatabase(), null, null);
+    protected void openIndex() {
+        db = JdbcDatabase.open(PostgresServer.get().newDatabase(), null, null);
+        index = db.blobIndex();
+        catalog = db.catalog();
+    }
+
+    @Override
+    protected void closeIndex() {
+        db.close();
     }
 
     @Override

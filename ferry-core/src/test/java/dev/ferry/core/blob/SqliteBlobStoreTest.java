@@ -1,18 +1,26 @@
 package dev.ferry.core.blob;
 
-import dev.ferry.core.catalog.Catalog;
-import dev.ferry.core.catalog.JdbcCatalog;
+import dev.ferry.core.jdbc.JdbcDatabase;
 import dev.ferry.core.pack.PackStore;
 import java.nio.file.Path;
 import org.junit.jupiter.api.io.TempDir;
 
-class SqliteBlobStoreTest extends BlobStoreContract {
+class SqliteBlobStoreTest extends PackedBlobStoreContract {
     @TempDir
     Path dir;
 
+    private JdbcDatabase db;
+
     @Override
-    protected Catalog newCatalog() {
-        return JdbcCatalog.sqlite(dir.resolve("catalog.db"));
+    protected void openIndex() {
+        db = JdbcDatabase.sqlite(dir.resolve("catalog.db"));
+        index = db.blobIndex();
+        catalog = db.catalog();
+    }
+
+    @Override
+    protected void closeIndex() {
+        db.close();
     }
 
     @Override

@@ -5,18 +5,27 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.ferry.core.error.ErrorCode;
 import dev.ferry.core.error.FerryException;
+import dev.ferry.core.jdbc.JdbcDatabase;
 import dev.ferry.core.testing.PostgresServer;
 import org.junit.jupiter.api.Test;
 
 class PostgresCatalogTest extends CatalogContract {
+    private JdbcDatabase db;
+
     @Override
     protected Catalog newCatalog() {
-        return JdbcCatalog.open(PostgresServer.get().newDatabase(), null, null);
+        db = JdbcDatabase.open(PostgresServer.get().newDatabase(), null, null);
+        return db.catalog();
+    }
+
+    @Override
+    protected void closeCatalog() {
+        db.close();
     }
 
     @Test
     void anUnreachableServerIsExitCodeFour() {
-        assertThatThrownBy(() -> JdbcCatalog.open("jdbc:postgresql://127.0.0.1:1/none?user=x&password=secret&connectTimeout=2",
+        assertThatThrownBy(() -> JdbcDatabase.open("jdbc:postgresql://127.0.0.1:1/none?user=x&password=secret&connectTimeout=2",
                 null, null))
                 .isInstanceOf(FerryException.class)
                 .satisfies(e -> {

@@ -43,7 +43,7 @@ class HostileManifestTest {
                 byte[] content = "pwned".getBytes();
                 Digest blob = Digest.of(content);
                 Digest root;
-                try (BlobWriter w = new PackedBlobStore(ferry.packs(), ferry.catalog()).newWriter()) {
+                try (BlobWriter w = new PackedBlobStore(ferry.store().packs(), ferry.store().index(), ferry.store().catalog()).newWriter()) {
                     w.put(blob, content, 0, content.length);
                     byte[] page = ManifestFormat.encodePage(List.of(
                             new FileEntry("ok.txt", 5, 0644, List.of(new ChunkRef(blob, 5))),
@@ -58,7 +58,7 @@ class HostileManifestTest {
                 }
                 // a server never commits such a manifest from a client: 400 before any bundle exists
                 Digest manifestRoot = root;
-                try (var blobs = new PackedBlobStore(ferry.packs(), ferry.catalog())) {
+                try (var blobs = new PackedBlobStore(ferry.store().packs(), ferry.store().index(), ferry.store().catalog())) {
                     assertThatThrownBy(() -> dev.ferry.core.transfer.StagedUpload.verify(blobs,
                             new dev.ferry.core.transfer.UploadOutcome(new dev.ferry.core.manifest.ManifestSummary(manifestRoot, 2, 10),
                                     0, 0, 0, 0, 0, List.of()), TransferListener.NONE))
@@ -66,7 +66,7 @@ class HostileManifestTest {
                             .satisfies(e -> assertThat(((FerryException) e).code()).isEqualTo(ErrorCode.INVALID_ARGUMENT))
                             .hasMessageContaining("unsafe path");
                 }
-                ferry.catalog().commit(new BundleCommit(Ids.newId(), "demo", "hostile", new Author("x", ""),
+                ferry.store().catalog().commit(new BundleCommit(Ids.newId(), "demo", "hostile", new Author("x", ""),
                         Instant.now(), 2, 10, root, List.of("latest")));
                 // one that got into the store some other way is flagged by fsck
                 assertThat(ferry.fsck(true, s -> {}).problems()).extracting(p -> p.kind()).contains("unsafe-path");

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.ferry.core.blob.BlobStore;
 import dev.ferry.core.blob.BlobWriter;
 import dev.ferry.core.blob.PackedBlobStore;
-import dev.ferry.core.catalog.JdbcCatalog;
+import dev.ferry.core.jdbc.JdbcDatabase;
 import dev.ferry.core.model.ChunkRef;
 import dev.ferry.core.model.Digest;
 import dev.ferry.core.model.FileEntry;
@@ -50,9 +50,9 @@ class ManifestTest {
 
     @Test
     void aLargeManifestIsWrittenInPagesAndReadBackOrFound() throws Exception {
-        try (JdbcCatalog catalog = JdbcCatalog.sqlite(dir.resolve("c.db"));
+        try (JdbcDatabase db = JdbcDatabase.sqlite(dir.resolve("c.db"));
                 LocalPackStore packs = new LocalPackStore(dir.resolve("store"))) {
-            BlobStore store = new PackedBlobStore(packs, catalog);
+            BlobStore store = new PackedBlobStore(packs, db.blobIndex(), db.catalog());
             int n = 9000;
             List<FileEntry> entries = new ArrayList<>();
             for (int i = 0; i < n; i++) {
@@ -84,9 +84,9 @@ class ManifestTest {
 
     @Test
     void addingAFileRewritesOnlyItsPage() throws Exception {
-        try (JdbcCatalog catalog = JdbcCatalog.sqlite(dir.resolve("c.db"));
+        try (JdbcDatabase db = JdbcDatabase.sqlite(dir.resolve("c.db"));
                 LocalPackStore packs = new LocalPackStore(dir.resolve("store"))) {
-            BlobStore store = new PackedBlobStore(packs, catalog);
+            BlobStore store = new PackedBlobStore(packs, db.blobIndex(), db.catalog());
             List<String> paths = new ArrayList<>();
             for (int i = 0; i < 20_000; i++) {
                 paths.add(String.format("data/part-%05d.csv", i));
@@ -115,9 +115,9 @@ class ManifestTest {
 
     @Test
     void theSameTreeGivesTheSameRootDigest() throws Exception {
-        try (JdbcCatalog catalog = JdbcCatalog.sqlite(dir.resolve("c.db"));
+        try (JdbcDatabase db = JdbcDatabase.sqlite(dir.resolve("c.db"));
                 LocalPackStore packs = new LocalPackStore(dir.resolve("store"))) {
-            BlobStore store = new PackedBlobStore(packs, catalog);
+            BlobStore store = new PackedBlobStore(packs, db.blobIndex(), db.catalog());
             Digest[] roots = new Digest[2];
             for (int round = 0; round < 2; round++) {
                 try (BlobWriter w = store.newWriter()) {

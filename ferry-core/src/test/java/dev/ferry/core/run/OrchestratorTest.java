@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import dev.ferry.core.catalog.Catalog;
-import dev.ferry.core.catalog.JdbcCatalog;
+
+import dev.ferry.core.jdbc.JdbcDatabase;
 import dev.ferry.core.error.ErrorCode;
 import dev.ferry.core.error.FerryException;
 import java.nio.file.Path;
@@ -29,7 +29,8 @@ import org.junit.jupiter.api.io.TempDir;
 class OrchestratorTest {
     @TempDir
     Path dir;
-    Catalog catalog;
+    RunLog runs;
+    JdbcDatabase db;
     Orchestrator orchestrator;
     /** Per target: how many runs are inside the work at once, and the most there ever were. */
     final Map<String, AtomicInteger> inside = new ConcurrentHashMap<>();
@@ -73,14 +74,15 @@ class OrchestratorTest {
 
     @BeforeEach
     void open() {
-        catalog = JdbcCatalog.sqlite(dir.resolve("catalog.db"));
-        orchestrator = new Orchestrator(catalog, worker, new ThreadPoolRunExecutor(8), server());
+        db = JdbcDatabase.sqlite(dir.resolve("catalog.db"));
+        runs = db.runLog();
+        orchestrator = new Orchestrator(runs, worker, new ThreadPoolRunExecutor(8), server());
     }
 
     @AfterEach
     void close() {
         orchestrator.close();
-        catalog.close();
+        db.close();
     }
 
     private static RunSpec upload(String repo, String message) {
@@ -88,7 +90,7 @@ class OrchestratorTest {
     }
 
     private List<String> types(String runId) {
-        return catalog.events(runId, 0, 1000).stream().map(e -> e.event().type()).toList();
+        return runs.events(runId, 0, 1000).stream().map(e -> e.event().type()).toList();
     }
 
     @Test
@@ -100,7 +102,7 @@ class OrchestratorTest {
         assertThat(done.state()).isEqualTo(RunState.COMPLETED);
         assertThat(done.target()).isEqualTo("cats");
         assertThat(done.result().get("repo").asText()).isEqualTo("cats");
-        List<LoggedEvent> events = catalog.events(s.run().id(), 0, 1000);
+        List<LoggedEvent> events = runs.events(s.run().id(), 0, 1000);
         assertThat(events).extracting(LoggedEvent::seq)
                 .containsExactlyElementsOf(java.util.stream.LongStream.rangeClosed(1, events.size()).boxed().toList());
         assertThat(types(s.run().id())).containsSubsequence("received", "state", "planned", "state", "progress",
@@ -135,7 +137,7 @@ class OrchestratorTest {
         for (String id : submitted) {
             orchestrator.await(id);
         }
-        assertThat(catalog.listRuns(40)).extracting(Run::id).containsExactlyElementsOf(submitted);
+        assertThat(runs.listRuns(40)).extracting(Run::id).containsExactlyElementsOf(submitted);
     }
 
     @Test
@@ -173,7 +175,7 @@ class OrchestratorTest {
         assertThat(mostInside.values()).allSatisfy(n -> assertThat(n.get()).isEqualTo(1));
         assertThat(mostTotal.get()).isEqualTo(4);
         // the twin that waited said so in its log
-        assertThat(ids.stream().flatMap(id -> catalog.events(id, 0, 1000).stream())
+        assertThat(ids.stream().flatMap(id -> runs.events(id, 0, 1000).stream())
                 .filter(e -> e.event() instanceof RunEvent.Log l && l.message().startsWith("waiting"))).hasSize(4);
     }
 
@@ -201,7 +203,7 @@ class OrchestratorTest {
             Thread.sleep(5);
         }
         // a second server over the same catalog, as after kill -9 of the first
-        try (Orchestrator restarted = new Orchestrator(catalog, worker, new ThreadPoolRunExecutor(1), server())) {
+        try (Orchestrator restarted = new Orchestrator(runs, worker, new ThreadPoolRunExecutor(1), server())) {
             assertThat(restarted.recover()).isEqualTo(1);
             Run failed = restarted.get(id);
             assertThat(failed.state()).isEqualTo(RunState.FAILED);
@@ -219,8 +221,8 @@ class OrchestratorTest {
     private String leftBy(String owner) {
         RunSpec spec = upload("dogs", "ok");
         String id = dev.ferry.core.model.Ids.newId();
-        catalog.createRun(id, null, spec, owner, new LoggedEvent(id, 1, java.time.Instant.now(), new RunEvent.Received(spec)));
-        catalog.appendEvent(new LoggedEvent(id, 2, java.time.Instant.now(), new RunEvent.StateChanged(RunState.STAGING, null)));
+        runs.createRun(id, null, spec, owner, new LoggedEvent(id, 1, java.time.Instant.now(), new RunEvent.Received(spec)));
+        runs.appendEvent(new LoggedEvent(id, 2, java.time.Instant.now(), new RunEvent.StateChanged(RunState.STAGING, null)));
         return id;
     }
 
@@ -233,14 +235,14 @@ class OrchestratorTest {
     void aRunWhoseServerStoppedRenewingItsLeaseIsSettledByAnotherServer() throws Exception {
         release = new CountDownLatch(1);
         java.time.Duration lease = java.time.Duration.ofMillis(600);
-        try (Orchestrator alive = new Orchestrator(catalog, worker, new ThreadPoolRunExecutor(2),
+        try (Orchestrator alive = new Orchestrator(runs, worker, new ThreadPoolRunExecutor(2),
                 RunOwner.server(dir.resolve("a")), lease);
-                Orchestrator other = new Orchestrator(catalog, worker, new ThreadPoolRunExecutor(2),
+                Orchestrator other = new Orchestrator(runs, worker, new ThreadPoolRunExecutor(2),
                         RunOwner.server(dir.resolve("b")), lease)) {
             String running = alive.submit(upload("cats", "ok"), null).run().id();
             // a run of a server of another machine that died: its last heartbeat, then nothing
             String orphan = leftBy("server@another-host:/home/ferry");
-            catalog.renewLeases(List.of(orphan), java.time.Instant.now().plus(lease));
+            runs.renewLeases(List.of(orphan), java.time.Instant.now().plus(lease));
             long deadline = System.nanoTime() + 10_000_000_000L;
             while (other.get(orphan).state() != RunState.FAILED && System.nanoTime() < deadline) {
                 Thread.sleep(20);
@@ -275,7 +277,7 @@ class OrchestratorTest {
         String otherHostProcess = leftBy("process@another-host:12:34");
         String legacy = leftBy(null);
         // a CLI running the store in its own process: only the dead process's run is certainly over
-        try (Orchestrator cli = new Orchestrator(catalog, worker, new ThreadPoolRunExecutor(1), RunOwner.thisProcess())) {
+        try (Orchestrator cli = new Orchestrator(runs, worker, new ThreadPoolRunExecutor(1), RunOwner.thisProcess())) {
             assertThat(cli.recover()).isEqualTo(1);
         }
         assertThat(orchestrator.get(deadProcess).state()).isEqualTo(RunState.FAILED);
@@ -285,7 +287,7 @@ class OrchestratorTest {
             assertThat(orchestrator.get(untouched).state()).as(untouched).isEqualTo(RunState.STAGING);
         }
         // the home's next server: its predecessor's live-looking run and the ownerless one are over
-        try (Orchestrator restarted = new Orchestrator(catalog, worker, new ThreadPoolRunExecutor(1), server())) {
+        try (Orchestrator restarted = new Orchestrator(runs, worker, new ThreadPoolRunExecutor(1), server())) {
             assertThat(restarted.recover()).isEqualTo(2);
         }
         assertThat(orchestrator.get(live).state()).isEqualTo(RunState.FAILED);
@@ -320,7 +322,7 @@ class OrchestratorTest {
         Thread.sleep(300);
         release.countDown();
         assertThat(done.await(20, TimeUnit.SECONDS)).isTrue();
-        List<Long> all = catalog.events(id, 0, 1000).stream().map(LoggedEvent::seq).toList();
+        List<Long> all = runs.events(id, 0, 1000).stream().map(LoggedEvent::seq).toList();
         assertThat(seen).hasSize(watchers).allSatisfy(s -> assertThat(s).isEqualTo(all));
         List<Long> resumed = new ArrayList<>();
         orchestrator.watch(id, 3, e -> resumed.add(e.seq()));

@@ -1,4 +1,4 @@
-package dev.ferry.core.catalog;
+package dev.ferry.core.jdbc;
 
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -7,12 +7,12 @@ import java.sql.Statement;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 
-/** Brings a catalog to the current schema with Flyway; skips Flyway when it is already there. */
-final class CatalogSchema {
+/** Brings a database to the current schema with Flyway; skips Flyway when it is already there. */
+final class Schema {
     /** The newest migration's version; a test keeps it equal to the files under db/migration. */
     static final String CURRENT_VERSION = "8";
 
-    private CatalogSchema() {}
+    private Schema() {}
 
     static void migrate(DataSource dataSource, SqlDialect dialect) {
         // Every CLI call opens the catalog: loading Flyway costs ~150 ms, a version check ~1 ms.

@@ -1,4 +1,4 @@
-package dev.ferry.core.catalog;
+package dev.ferry.core.blob;
 
 import java.time.Instant;
 

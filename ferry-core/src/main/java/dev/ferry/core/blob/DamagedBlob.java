@@ -1,4 +1,4 @@
-package dev.ferry.core.catalog;
+package dev.ferry.core.blob;
 
 import dev.ferry.core.pack.BlobLocation;
 import java.time.Instant;

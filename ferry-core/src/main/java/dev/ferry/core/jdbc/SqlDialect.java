@@ -1,4 +1,4 @@
-package dev.ferry.core.catalog;
+package dev.ferry.core.jdbc;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -8,16 +8,16 @@ import java.sql.SQLException;
 enum SqlDialect {
     SQLITE("sqlite") {
         @Override
-        void lockRepo(Connection c, String repo) {
+        void lock(Connection c, String key) {
             // Write transactions are BEGIN IMMEDIATE: SQLite already serializes every writer.
         }
     },
     POSTGRESQL("postgresql") {
         @Override
-        void lockRepo(Connection c, String repo) throws SQLException {
-            // Serializes writers of one repo (label moves read-then-write) without blocking others.
+        void lock(Connection c, String key) throws SQLException {
+            // Serializes the transactions that take one key (say, writers of one repo) without blocking others.
             try (PreparedStatement s = c.prepareStatement("SELECT pg_advisory_xact_lock(hashtext(?))")) {
-                s.setString(1, "ferry.repo:" + repo);
+                s.setString(1, key);
                 s.execute();
             }
         }
@@ -33,7 +33,7 @@ enum SqlDialect {
         return "classpath:db/migration/" + migrationFolder;
     }
 
-    abstract void lockRepo(Connection c, String repo) throws SQLException;
+    abstract void lock(Connection c, String key) throws SQLException;
 
     static SqlDialect of(String jdbcUrl) {
         if (jdbcUrl.startsWith("jdbc:sqlite:")) {

@@ -1,0 +1,54 @@
+package dev.ferry.core.run;
+
+import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The metadata seam for runs: each run's spec, owner and lease, and its append-only event log. Several
+ * processes (servers sharing one PostgreSQL) may use one log at once; implementations must be safe for
+ * that. Every implementation must pass {@code RunLogContract}.
+ */
+public interface RunLog {
+
+    /**
+     * Records a new run with its first event and who runs it ({@link RunOwner#id()}),
+     * in one transaction. CONFLICT when another run already holds the idempotency key (the caller then
+     * returns that run).
+     */
+    void createRun(String id, String idempotencyKey, RunSpec spec, String owner,
+            LoggedEvent first);
+
+    /** The run, folded from its state-moving events. */
+    Optional<Run> findRun(String id);
+
+    Optional<Run> findRunByKey(String idempotencyKey);
+
+    /** The newest {@code limit} runs, oldest first. */
+    List<Run> listRuns(int limit);
+
+    /** A run not in a terminal state, and who runs it (null for runs recorded before owners were). */
+    record UnfinishedRun(Run run, String owner) {}
+
+    /** Extends the leases of these runs (their server is alive and runs them) to {@code until}. */
+    void renewLeases(Collection<String> runIds, Instant until);
+
+    /** Drops a run's lease (it ended): runs with leases are then only the ones still running. */
+    void endLease(String runId);
+
+    /** A run with a lease that ran out before {@code t}: its id, who ran it, and when the lease ran out. */
+    record ExpiredLease(String runId, String owner, Instant leaseUntil) {}
+
+    /** The runs whose lease ran out before {@code t} (an index lookup: cheap to ask every heartbeat). */
+    List<ExpiredLease> leasesBefore(Instant t);
+
+    /** The runs not in a terminal state (what a starting process may have to settle), oldest first. */
+    List<UnfinishedRun> unfinishedRuns();
+
+    /** Appends one event; its sequence number must be the run's next. */
+    void appendEvent(LoggedEvent event);
+
+    /** A run's events with {@code seq > after}, in order, at most {@code limit}. */
+    List<LoggedEvent> events(String runId, long after, int limit);
+}

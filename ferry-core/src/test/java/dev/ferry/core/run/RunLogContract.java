@@ -1,0 +1,102 @@
+package dev.ferry.core.run;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.ferry.core.error.ErrorCode;
+import dev.ferry.core.error.FerryException;
+import dev.ferry.core.model.Ids;
+import java.time.Instant;
+import java.util.List;
+import org.assertj.core.api.ThrowableAssert;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** What every {@link RunLog} must do, run against SQLite and PostgreSQL alike. */
+public abstract class RunLogContract {
+    protected RunLog runs;
+
+    /** A fresh, empty run log. */
+    protected abstract RunLog newRunLog() throws Exception;
+
+    /** Releases what {@link #newRunLog} opened. */
+    protected abstract void closeRunLog() throws Exception;
+
+    @BeforeEach
+    void open() throws Exception {
+        runs = newRunLog();
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        closeRunLog();
+    }
+
+    private static void assertCode(ErrorCode code, ThrowableAssert.ThrowingCallable call) {
+        assertThatThrownBy(call).isInstanceOf(FerryException.class)
+                .satisfies(e -> assertThat(((FerryException) e).code()).isEqualTo(code));
+    }
+
+    @Test
+    void runLeasesAreRenewedFoundWhenTheyRunOutAndDropped() {
+        RunSpec spec = new RunSpec.Upload("/d", "r", "m", null);
+        String a = Ids.newId();
+        String b = Ids.after(a, Ids.newId());
+        for (String id : List.of(a, b)) {
+            runs.createRun(id, null, spec, "server@h:/x", new LoggedEvent(id, 1, Instant.now(),
+                    new RunEvent.Received(spec)));
+        }
+        Instant t = Instant.parse("2026-12-07T12:00:00Z");
+        runs.renewLeases(List.of(a, b), t);
+        assertThat(runs.leasesBefore(t)).isEmpty();
+        runs.renewLeases(List.of(b), t.plusSeconds(30));
+        assertThat(runs.leasesBefore(t.plusSeconds(1))).containsExactly(new RunLog.ExpiredLease(a, "server@h:/x", t));
+        runs.endLease(a);
+        assertThat(runs.leasesBefore(t.plusSeconds(60))).extracting(RunLog.ExpiredLease::runId).containsExactly(b);
+    }
+
+    private static LoggedEvent event(String run, long seq, RunEvent e) {
+        return new LoggedEvent(run, seq, Instant.ofEpochMilli(1_700_000_000_000L + seq), e);
+    }
+
+    @Test
+    void runsFoldTheirStateFromTheirEventsAndKeysAreUnique() {
+        var spec = new RunSpec.Upload("/data", "demo", "m", null);
+        String id = Ids.newId(Instant.now().minusSeconds(5));
+        runs.createRun(id, "key-1", spec, "process@host:1:2", event(id, 1, new RunEvent.Received(spec)));
+        runs.appendEvent(event(id, 2, new RunEvent.StateChanged(RunState.PLANNING, null)));
+        runs.appendEvent(event(id, 3, new RunEvent.Planned("demo", "/data")));
+        runs.appendEvent(event(id, 4, new RunEvent.Progress(RunState.STAGING,
+                1, 2, 10, 20, 0, 0)));
+        var run = runs.findRun(id).orElseThrow();
+        assertThat(run.state()).isEqualTo(RunState.PLANNING);
+        assertThat(run.target()).isEqualTo("demo");
+        assertThat(run.lastSeq()).isEqualTo(4);
+        assertThat(run.spec()).isEqualTo(spec);
+        assertThat(runs.unfinishedRuns()).containsExactly(new RunLog.UnfinishedRun(run, "process@host:1:2"));
+
+        var result = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode().put("bundle", "b");
+        runs.appendEvent(event(id, 5, new RunEvent.Completed(result)));
+        run = runs.findRunByKey("key-1").orElseThrow();
+        assertThat(run.state()).isEqualTo(RunState.COMPLETED);
+        assertThat(run.result()).isEqualTo(result);
+        assertThat(runs.unfinishedRuns()).isEmpty();
+        assertThat(runs.events(id, 2, 100)).extracting(LoggedEvent::seq).containsExactly(3L, 4L, 5L);
+        assertThat(runs.events(id, 0, 100).get(3).event()).isInstanceOf(RunEvent.Progress.class);
+
+        String other = Ids.newId();
+        assertCode(ErrorCode.CONFLICT, () -> runs.createRun(other, "key-1", spec, null,
+                event(other, 1, new RunEvent.Received(spec))));
+        assertThat(runs.findRun(other)).isEmpty();
+        // a sequence number is used once
+        assertThatThrownBy(() -> runs.appendEvent(event(id, 5, new RunEvent.Log("info", "x"))))
+                .isInstanceOf(FerryException.class);
+        runs.createRun(other, null, spec, null, event(other, 1, new RunEvent.Received(spec)));
+        assertThat(runs.listRuns(10)).extracting(Run::id).containsExactly(id, other);
+        // a run recorded without an owner (as before owners were recorded) is unfinished with none
+        assertThat(runs.unfinishedRuns()).extracting(u -> u.run().id(), RunLog.UnfinishedRun::owner)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(other, null));
+        assertThat(runs.listRuns(1)).extracting(Run::id).containsExactly(other);
+    }
+}
