@@ -23,6 +23,10 @@ final class EventStreamReader {
         String type = null;
         long last = -1;
         for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+            if (Thread.currentThread().isInterrupted()) {
+                // a socket read does not wake up for an interrupt; the server's keep-alive lines do
+                throw new java.io.InterruptedIOException("interrupted while watching a run");
+            }
             if (line.startsWith("event:")) {
                 type = line.substring(6).trim();
             } else if (line.startsWith("data:")) {

@@ -28,9 +28,9 @@ final class RemoteBlobStore implements BlobStore {
     static final int QUESTION = 2048;
     private static final String REMOTE = "remote";
 
-    private final HttpFerry server;
+    private final BlobWire server;
 
-    RemoteBlobStore(HttpFerry server) {
+    RemoteBlobStore(BlobWire server) {
         this.server = server;
     }
 
@@ -39,7 +39,7 @@ final class RemoteBlobStore implements BlobStore {
         Set<Digest> present = new HashSet<>(digests);
         List<Digest> all = List.copyOf(present);
         for (int from = 0; from < all.size(); from += QUESTION) {
-            server.missingBlobs(all.subList(from, Math.min(all.size(), from + QUESTION))).forEach(present::remove);
+            server.missing(all.subList(from, Math.min(all.size(), from + QUESTION))).forEach(present::remove);
         }
         return present;
     }
@@ -62,7 +62,7 @@ final class RemoteBlobStore implements BlobStore {
 
     @Override
     public byte[] read(Digest digest) {
-        byte[] data = server.readBlob(digest);
+        byte[] data = server.read(digest);
         Digest actual = Digest.of(data);
         if (!actual.equals(digest)) {
             throw new FerryException(ErrorCode.DATA_CORRUPT, "blob " + digest + " arrived from " + server.url()
@@ -89,7 +89,7 @@ final class RemoteBlobStore implements BlobStore {
     /** One {@code POST /blobs/read} per batch the caller chose (within the server's limits). */
     @Override
     public Map<Digest, byte[]> readAll(Collection<Digest> digests) {
-        Map<Digest, byte[]> blobs = server.readBlobs(List.copyOf(new java.util.LinkedHashSet<>(digests)));
+        Map<Digest, byte[]> blobs = server.read(List.copyOf(new java.util.LinkedHashSet<>(digests)));
         for (Digest d : digests) {
             if (!blobs.containsKey(d)) {
                 throw new FerryException(ErrorCode.DATA_CORRUPT, "blob " + d + " was asked of " + server.url()
@@ -106,6 +106,6 @@ final class RemoteBlobStore implements BlobStore {
 
     @Override
     public void close() {
-        // nothing held: the HTTP client belongs to the HttpFerry
+        // nothing held: connections are the JDK's, kept alive per process
     }
 }

@@ -32,7 +32,7 @@ final class RemoteBlobWriter implements BlobWriter {
     private static final int IN_FLIGHT = 3;
     private static final int BUFFERS = IN_FLIGHT + 1;
 
-    private final HttpFerry server;
+    private final BlobWire server;
     private final Set<Digest> seen = ConcurrentHashMap.newKeySet();
     private final BlockingQueue<byte[]> freeBuffers = new ArrayBlockingQueue<>(BUFFERS);
     private int buffersMade;
@@ -43,7 +43,7 @@ final class RemoteBlobWriter implements BlobWriter {
     private final AtomicInteger packs = new AtomicInteger();
     private Batch open;
 
-    RemoteBlobWriter(HttpFerry server) {
+    RemoteBlobWriter(BlobWire server) {
         this.server = server;
         this.senders = Executors.newFixedThreadPool(IN_FLIGHT, r -> {
             Thread t = new Thread(r, "ferry-pack-upload");
@@ -109,7 +109,7 @@ final class RemoteBlobWriter implements BlobWriter {
     }
 
     private void upload(Batch batch) {
-        Set<Digest> missing = new HashSet<>(server.missingBlobs(batch.digests));
+        Set<Digest> missing = new HashSet<>(server.missing(batch.digests));
         if (missing.isEmpty()) {
             return;
         }

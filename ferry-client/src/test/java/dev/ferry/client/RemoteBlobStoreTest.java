@@ -21,7 +21,7 @@ class RemoteBlobStoreTest extends BlobStoreContract {
         server = new FerryServer(LocalFerry.open(new FerryHome(tmp.resolve("server-home"))), token, false);
         String url = "http://127.0.0.1:" + server.start("127.0.0.1", 0);
         client = HttpFerry.remote(url, token, tmp.resolve("client-cache"));
-        return new RemoteBlobStore(client);
+        return new RemoteBlobStore(client.blobWire());
     }
 
     @Override

@@ -96,8 +96,8 @@ class RemoteUploadTest {
         HttpResponse<String> ok = postPack(frames(List.of(a, b), List.of(Digest.of(a), Digest.of(b))));
         assertThat(ok.statusCode()).isEqualTo(201);
         assertThat(Json.MAPPER.readTree(ok.body()).get("newBlobs").asLong()).isEqualTo(2);
-        assertThat(client.missingBlobs(List.of(Digest.of(a), Digest.of(b)))).isEmpty();
-        assertThat(client.readBlob(Digest.of(b))).isEqualTo(b);
+        assertThat(client.blobWire().missing(List.of(Digest.of(a), Digest.of(b)))).isEmpty();
+        assertThat(client.blobWire().read(Digest.of(b))).isEqualTo(b);
         // the same again stores nothing new
         HttpResponse<String> again = postPack(frames(List.of(a), List.of(Digest.of(a))));
         assertThat(Json.MAPPER.readTree(again.body()).get("newBlobs").asLong()).isZero();
@@ -113,7 +113,7 @@ class RemoteUploadTest {
         JsonNode error = Json.MAPPER.readTree(r.body()).get("error");
         assertThat(error.get("code").asText()).isEqualTo("INVALID_ARGUMENT");
         assertThat(error.get("message").asText()).contains("does not match its digest").contains(claimed.toString());
-        assertThat(client.missingBlobs(List.of(Digest.of(good), claimed))).containsExactlyInAnyOrder(Digest.of(good), claimed);
+        assertThat(client.blobWire().missing(List.of(Digest.of(good), claimed))).containsExactlyInAnyOrder(Digest.of(good), claimed);
         assertThat(store().packs().list()).isEmpty();
 
         HttpResponse<String> noMagic = postPack("hello".getBytes(StandardCharsets.UTF_8));
@@ -140,7 +140,7 @@ class RemoteUploadTest {
             Thread.sleep(50);
         }
         assertThat(store().packs().list()).isEmpty();
-        assertThat(client.missingBlobs(List.of(Digest.of(blob)))).containsExactly(Digest.of(blob));
+        assertThat(client.blobWire().missing(List.of(Digest.of(blob)))).containsExactly(Digest.of(blob));
         assertThat(client.health().status()).isEqualTo("ok");
         // and the same blob uploads fine afterwards
         assertThat(postPack(body).statusCode()).isEqualTo(201);

@@ -24,12 +24,10 @@ import dev.ferry.core.model.BundleRef;
 import dev.ferry.core.model.DiffEntry;
 import dev.ferry.core.model.FileEntry;
 import dev.ferry.core.model.Ingestion;
-import dev.ferry.core.model.Ids;
 import dev.ferry.core.model.Label;
 import dev.ferry.core.model.LabelMove;
 import dev.ferry.core.model.Names;
 import dev.ferry.core.model.Repo;
-import dev.ferry.core.pack.LocalPackStore;
 import dev.ferry.core.pack.PackStore;
 import dev.ferry.core.run.EventSink;
 import dev.ferry.core.run.LoggedEvent;
@@ -38,7 +36,6 @@ import dev.ferry.core.run.Run;
 import dev.ferry.core.run.RunContext;
 import dev.ferry.core.run.RunOwner;
 import dev.ferry.core.run.RunSpec;
-import dev.ferry.core.run.RunState;
 import dev.ferry.core.run.Submission;
 import dev.ferry.core.run.ThreadPoolRunExecutor;
 import dev.ferry.core.transfer.BundleDiffer;
@@ -47,9 +44,7 @@ import dev.ferry.core.transfer.Downloader;
 import dev.ferry.core.transfer.TransferListener;
 import dev.ferry.core.transfer.UpdateOutcome;
 import dev.ferry.core.transfer.UploadOutcome;
-import dev.ferry.core.transfer.Uploader;
 import dev.ferry.core.transfer.Updater;
-import dev.ferry.core.transfer.StagedUpload;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -158,6 +153,11 @@ public final class LocalFerry implements FerryApi {
     /** This home's store: catalog, blob index, packs and lock. */
     public Store store() {
         return store;
+    }
+
+    /** Runs, their events, and the claims servers sharing the catalog take turns by. */
+    dev.ferry.core.run.RunLog runLog() {
+        return database.runLog();
     }
 
     /** What the server's blob routes do with this store. */
@@ -499,7 +499,7 @@ public final class LocalFerry implements FerryApi {
                     + " servers may share (" + catalog.describe() + ")", "use --grace " + SHARED_MIN_GRACE.toMinutes()
                     + "m or more: other servers' uploads in progress are protected only by the grace period");
         }
-        try (StoreLock.Held held = store.exclusive()) {
+        try (StoreLock.Held held = store.exclusive(); GcTurn turn = GcTurn.take(database.runLog(), runOwner)) {
             return new GarbageCollector(store, grace).run(dryRun, progress);
         }
     }

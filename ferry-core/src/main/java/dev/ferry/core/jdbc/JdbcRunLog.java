@@ -1,26 +1,13 @@
 package dev.ferry.core.jdbc;
 
-import com.zaxxer.hikari.HikariConfig;
-import com.zaxxer.hikari.HikariDataSource;
 import dev.ferry.core.error.ErrorCode;
 import dev.ferry.core.error.FerryException;
-import dev.ferry.core.model.Author;
-import dev.ferry.core.model.Bundle;
-import dev.ferry.core.model.Digest;
-import dev.ferry.core.model.Ids;
-import dev.ferry.core.model.Ingestion;
 import dev.ferry.core.model.Json;
 import dev.ferry.core.run.LoggedEvent;
 import dev.ferry.core.run.Run;
 import dev.ferry.core.run.RunEvent;
 import dev.ferry.core.run.RunLog;
 import dev.ferry.core.run.RunSpec;
-import dev.ferry.core.model.Label;
-import dev.ferry.core.model.LabelMove;
-import dev.ferry.core.model.Repo;
-import dev.ferry.core.pack.BlobLocation;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -29,13 +16,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Consumer;
-import org.sqlite.SQLiteConfig;
-import org.sqlite.SQLiteDataSource;
 
 /** The run log over a {@link JdbcDatabase}: runs, their events and leases. */
 final class JdbcRunLog implements RunLog {
@@ -160,13 +143,16 @@ final class JdbcRunLog implements RunLog {
             return;
         }
         db.inTransaction(c -> {
-            try (PreparedStatement s = c.prepareStatement("UPDATE runs SET lease_until = ? WHERE id = ?")) {
-                for (String id : runIds) {
-                    s.setLong(1, until.toEpochMilli());
-                    s.setString(2, id);
-                    s.addBatch();
+            for (String sql : List.of("UPDATE runs SET lease_until = ? WHERE id = ?",
+                    "UPDATE claims SET lease_until = ? WHERE holder = ?")) {
+                try (PreparedStatement s = c.prepareStatement(sql)) {
+                    for (String id : runIds) {
+                        s.setLong(1, until.toEpochMilli());
+                        s.setString(2, id);
+                        s.addBatch();
+                    }
+                    s.executeBatch();
                 }
-                s.executeBatch();
             }
             return null;
         });
@@ -223,4 +209,39 @@ final class JdbcRunLog implements RunLog {
     }
 
     // ---------------------------------------------------------------- labels
+
+    @Override
+    public Optional<String> claim(String name, String holder, Instant now, Instant until) {
+        return db.inTransaction(c -> {
+            db.lock(c, "ferry.claim:" + name);
+            try (PreparedStatement s = c.prepareStatement("SELECT holder, lease_until FROM claims WHERE name = ?")) {
+                s.setString(1, name);
+                try (ResultSet r = s.executeQuery()) {
+                    if (r.next() && !r.getString(1).equals(holder) && r.getLong(2) >= now.toEpochMilli()) {
+                        return Optional.of(r.getString(1));
+                    }
+                }
+            }
+            try (PreparedStatement s = c.prepareStatement("INSERT INTO claims (name, holder, lease_until) VALUES (?,?,?)"
+                    + " ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, lease_until = excluded.lease_until")) {
+                s.setString(1, name);
+                s.setString(2, holder);
+                s.setLong(3, until.toEpochMilli());
+                s.executeUpdate();
+            }
+            return Optional.<String>empty();
+        });
+    }
+
+    @Override
+    public void release(String name, String holder) {
+        db.inTransaction(c -> {
+            try (PreparedStatement s = c.prepareStatement("DELETE FROM claims WHERE name = ? AND holder = ?")) {
+                s.setString(1, name);
+                s.setString(2, holder);
+                s.executeUpdate();
+            }
+            return null;
+        });
+    }
 }

@@ -26,6 +26,8 @@ import java.util.concurrent.atomic.AtomicReference;
 public final class Orchestrator implements AutoCloseable {
     /** How often live counters become progress events (only when they changed). */
     private static final long PROGRESS_MILLIS = 250;
+    /** How often a run waiting for another server's run on its table asks again. */
+    private static final long CLAIM_POLL_MILLIS = 250;
     /** A watcher with nothing to read asks its sink whether to go on this often. */
     private static final long IDLE_MILLIS = 10_000;
     private static final int PAGE = 1000;
@@ -369,6 +371,8 @@ public final class Orchestrator implements AutoCloseable {
         private volatile RunState phase = RunState.RECEIVED;
         private Semaphore claimed;
         private String claimedTarget;
+        /** The run log's claim this run holds on its table, released as it ends. */
+        private volatile String claimName;
         private boolean ended;
         private final AtomicLong filesDone = new AtomicLong();
         private final AtomicLong filesTotal = new AtomicLong();
@@ -434,6 +438,13 @@ public final class Orchestrator implements AutoCloseable {
                     unrecordedEnds.add(logged);
                 }
                 ended = true;
+            }
+            if (claimName != null) {
+                try {
+                    log.release(claimName, id);
+                } catch (RuntimeException e) {
+                    // a claim left behind lapses with the run's lease
+                }
             }
             if (claimed != null) {
                 claimed.release();
@@ -512,6 +523,35 @@ public final class Orchestrator implements AutoCloseable {
             }
             claimed = turn;
             claimedTarget = target;
+            awaitTurnAcrossServers(target);
+        }
+
+        /**
+         * The table's claim in the run log, which every server sharing it honours: a run of another
+         * server on the same table goes first (its claim lapses with its lease if that server dies).
+         */
+        private void awaitTurnAcrossServers(String target) {
+            String name = "table:" + target;
+            boolean told = false;
+            while (true) {
+                Instant now = Instant.now();
+                java.util.Optional<String> holder = log.claim(name, id, now, now.plus(lease));
+                if (holder.isEmpty()) {
+                    claimName = name;
+                    return;
+                }
+                if (!told) {
+                    log("info", "waiting for run " + holder.get() + " (another server) on " + target);
+                    told = true;
+                }
+                try {
+                    Thread.sleep(CLAIM_POLL_MILLIS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new RunCancelled(id);
+                }
+                checkCancelled();
+            }
         }
 
         @Override

@@ -31,7 +31,7 @@ public interface RunLog {
     /** A run not in a terminal state, and who runs it (null for runs recorded before owners were). */
     record UnfinishedRun(Run run, String owner) {}
 
-    /** Extends the leases of these runs (their server is alive and runs them) to {@code until}. */
+    /** Extends the leases of these runs (their server is alive and runs them), and their claims, to {@code until}. */
     void renewLeases(Collection<String> runIds, Instant until);
 
     /** Drops a run's lease (it ended): runs with leases are then only the ones still running. */
@@ -51,4 +51,16 @@ public interface RunLog {
 
     /** A run's events with {@code seq > after}, in order, at most {@code limit}. */
     List<LoggedEvent> events(String runId, long after, int limit);
+
+    // ---- claims: named turns that one holder at a time has, across every process on the log
+
+    /**
+     * Takes claim {@code name} for {@code holder} until {@code until}, if nobody holds it, its holder's
+     * lease ran out before {@code now}, or {@code holder} holds it already (then it is renewed).
+     * Returns empty when {@code holder} has it, else who does.
+     */
+    Optional<String> claim(String name, String holder, Instant now, Instant until);
+
+    /** Gives up a claim, if {@code holder} still has it. */
+    void release(String name, String holder);
 }

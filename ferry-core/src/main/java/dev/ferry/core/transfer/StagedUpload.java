@@ -29,7 +29,10 @@ public final class StagedUpload {
             throw FerryException.invalid("the run's staged upload names no manifest", "upload the folder again");
         }
         Digest root = staged.manifest().root();
-        Manifest manifest = checkedManifest(store, root, listener);
+        // a manifest a committed bundle names was checked whole at that commit, and while no blob is
+        // recorded damaged its blobs are all still here (gc keeps what bundles name): an unchanged
+        // folder's re-upload need not look up each of its blobs again
+        Manifest manifest = store.containsManifest(root) ? Manifest.open(store, root) : checkedManifest(store, root, listener);
         return new UploadOutcome(new ManifestSummary(root, manifest.fileCount(), manifest.totalBytes()),
                 staged.newBytes(), staged.newBlobs(), staged.packsWritten(), staged.filesRead(), staged.filesFromCache(),
                 staged.skipped() == null ? List.of() : staged.skipped());

@@ -542,6 +542,19 @@ class LocalFerryTest {
     }
 
     @Test
+    void aGcWhileAnotherServerRunsOneOnTheSameCatalogIsRefused() {
+        // the store lock is this machine's: servers sharing a catalog take turns through its gc claim
+        try (GcTurn elsewhere = GcTurn.take(ferry.runLog(), dev.ferry.core.run.RunOwner.server(tmp.resolve("other")))) {
+            assertThatThrownBy(() -> ferry.gc(Duration.ZERO, true, s -> {}))
+                    .isInstanceOf(FerryException.class)
+                    .satisfies(e -> assertThat(((FerryException) e).code()).isEqualTo(ErrorCode.CONFLICT))
+                    .hasMessageContaining("another gc is running")
+                    .hasMessageContaining("other");
+        }
+        assertThat(ferry.gc(Duration.ZERO, true, s -> {}).dryRun()).isTrue();
+    }
+
+    @Test
     void gcKeepsWhatBundlesNeedAndFreesTheRest() throws IOException {
         sampleTree();
         upload("first", null);

@@ -213,6 +213,41 @@ class OrchestratorTest {
         release.countDown();
     }
 
+    /**
+     * Servers sharing one catalog take turns on a table too: the run log's claim, not only this
+     * process's semaphore, keeps a second server's run on the same table waiting until the first ends.
+     */
+    @Test
+    void runsOnOneTableTakeTurnsAcrossServers() throws Exception {
+        release = new CountDownLatch(1);
+        String first = orchestrator.submit(upload("cats", "ok"), null).run().id();
+        while (orchestrator.get(first).state() != RunState.STAGING) {
+            Thread.sleep(5);
+        }
+        try (Orchestrator other = new Orchestrator(runs, worker, new ThreadPoolRunExecutor(2),
+                RunOwner.server(dir.resolve("other-home")))) {
+            String second = other.submit(upload("cats", "ok"), null).run().id();
+            String elsewhere = other.submit(upload("dogs", "ok"), null).run().id();
+            while (other.get(elsewhere).state() != RunState.STAGING) {
+                Thread.sleep(5);
+            }
+            Thread.sleep(300);
+            assertThat(other.get(second).state()).as("waits for the first server's run on cats").isEqualTo(RunState.PLANNING);
+            assertThat(mostInside.get("cats").get()).isEqualTo(1);
+            assertThat(runs.events(second, 0, 100)).extracting(e -> e.event() instanceof RunEvent.Log l ? l.message() : "")
+                    .anyMatch(m -> m.contains("waiting for run " + first + " (another server) on cats"));
+            release.countDown();
+            for (String id : List.of(first, second, elsewhere)) {
+                Orchestrator o = id.equals(first) ? orchestrator : other;
+                while (!o.get(id).terminal()) {
+                    Thread.sleep(5);
+                }
+                assertThat(o.get(id).state()).isEqualTo(RunState.COMPLETED);
+            }
+            assertThat(mostInside.get("cats").get()).as("never two runs on cats at once").isEqualTo(1);
+        }
+    }
+
     private RunOwner server() {
         return RunOwner.server(dir.resolve("home"));
     }

@@ -99,4 +99,32 @@ public abstract class RunLogContract {
                 .containsExactly(org.assertj.core.groups.Tuple.tuple(other, null));
         assertThat(runs.listRuns(1)).extracting(Run::id).containsExactly(other);
     }
+
+    @Test
+    void aClaimHasOneHolderUntilItIsReleasedOrItsLeaseRunsOut() {
+        Instant t = Instant.parse("2026-12-07T12:00:00Z");
+        assertThat(runs.claim("table:cats", "run-a", t, t.plusSeconds(30))).isEmpty();
+        assertThat(runs.claim("table:cats", "run-b", t.plusSeconds(1), t.plusSeconds(31))).contains("run-a");
+        assertThat(runs.claim("table:dogs", "run-b", t, t.plusSeconds(30))).as("another name").isEmpty();
+        // the holder renews its own claim
+        assertThat(runs.claim("table:cats", "run-a", t.plusSeconds(20), t.plusSeconds(60))).isEmpty();
+        assertThat(runs.claim("table:cats", "run-b", t.plusSeconds(40), t.plusSeconds(70))).contains("run-a");
+        // a lapsed claim is taken over
+        assertThat(runs.claim("table:cats", "run-b", t.plusSeconds(61), t.plusSeconds(90))).isEmpty();
+        runs.release("table:cats", "run-a"); // not its holder any more: nothing happens
+        assertThat(runs.claim("table:cats", "run-c", t.plusSeconds(62), t.plusSeconds(90))).contains("run-b");
+        runs.release("table:cats", "run-b");
+        assertThat(runs.claim("table:cats", "run-c", t.plusSeconds(63), t.plusSeconds(90))).isEmpty();
+    }
+
+    @Test
+    void renewingARunsLeaseRenewsItsClaims() {
+        RunSpec spec = new RunSpec.Upload("/d", "r", "m", null);
+        String id = Ids.newId();
+        runs.createRun(id, null, spec, "server@h:/x", new LoggedEvent(id, 1, Instant.now(), new RunEvent.Received(spec)));
+        Instant t = Instant.parse("2026-12-07T12:00:00Z");
+        assertThat(runs.claim("table:r", id, t, t.plusSeconds(30))).isEmpty();
+        runs.renewLeases(List.of(id), t.plusSeconds(300));
+        assertThat(runs.claim("table:r", "other", t.plusSeconds(200), t.plusSeconds(230))).contains(id);
+    }
 }

@@ -1,0 +1,70 @@
+package dev.ferry.client;
+
+import static dev.ferry.client.HttpTransport.seg;
+import static dev.ferry.client.HttpTransport.type;
+
+import dev.ferry.core.api.Wire;
+import dev.ferry.core.error.ErrorCode;
+import dev.ferry.core.error.FerryException;
+import dev.ferry.core.model.Digest;
+import dev.ferry.core.pack.BlobFrames;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/** The server's blob routes, as the remote blob store uses them. */
+final class BlobWire {
+    private final HttpTransport http;
+
+    BlobWire(HttpTransport http) {
+        this.http = http;
+    }
+
+    String url() {
+        return http.base();
+    }
+
+    /** {@code POST /blobs/missing}: which of these the server does not have. */
+    List<Digest> missing(List<Digest> digests) {
+        Wire.Digests answer = http.call("POST", "/blobs/missing", new Wire.Digests(digests), type(Wire.Digests.class));
+        return answer == null ? List.of() : answer.digests();
+    }
+
+    /** {@code POST /packs}: one body of {@link BlobFrames}, stored whole or not at all. */
+    Wire.PackReceipt uploadPack(byte[] body, int length) {
+        return HttpTransport.read(http.send("POST", "/packs", "application/octet-stream", body, length),
+                type(Wire.PackReceipt.class));
+    }
+
+    /** {@code GET /blobs/{digest}}: one blob's bytes (the caller verifies them). */
+    byte[] read(Digest digest) {
+        return http.send("GET", "/blobs/" + seg(digest.toString()), null).body();
+    }
+
+    /**
+     * {@code POST /blobs/read}: many blobs in one answer, read frame by frame as it arrives, each
+     * checked against its digest (DATA_CORRUPT if one arrives damaged).
+     */
+    Map<Digest, byte[]> read(List<Digest> digests) {
+        Map<Digest, byte[]> blobs = new HashMap<>();
+        // the server's own refusal (an unknown blob, too many) or an outage comes from here as it is
+        InputStream answer = http.stream("POST", "/blobs/read", new Wire.Digests(digests));
+        try (InputStream body = answer) {
+            BlobFrames.read(body, (digest, data, length) -> blobs.put(digest, Arrays.copyOf(data, length)));
+        } catch (IOException | FerryException e) {
+            throw new FerryException(ErrorCode.DATA_CORRUPT, "blobs from " + http.base() + " arrived damaged: "
+                    + e.getMessage(), "try again; if it repeats, run 'ferry fsck' against the server", e);
+        }
+        return blobs;
+    }
+
+    /** {@code GET /manifests/{root}}: whether a committed bundle has this manifest. */
+    boolean manifestCommitted(Digest root) {
+        Wire.ManifestState state = http.call("GET", "/manifests/" + seg(root.toString()), null,
+                type(Wire.ManifestState.class));
+        return state != null && state.committed();
+    }
+}
