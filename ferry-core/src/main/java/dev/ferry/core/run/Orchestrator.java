@@ -134,6 +134,12 @@ public final class Orchestrator implements AutoCloseable {
      */
     private final java.util.concurrent.ConcurrentLinkedQueue<LoggedEvent> unrecordedEnds =
             new java.util.concurrent.ConcurrentLinkedQueue<>();
+    /**
+     * Claims (name, holder) of ended runs that the run log could not give up when they ended (a full
+     * disk): given up at the next tick that can, so that the next run on the table waits no longer.
+     */
+    private final java.util.concurrent.ConcurrentLinkedQueue<String[]> unreleasedClaims =
+            new java.util.concurrent.ConcurrentLinkedQueue<>();
 
     /**
      * One tick: progress of every live run, and the ends not recorded yet. Nothing thrown here may
@@ -147,6 +153,14 @@ public final class Orchestrator implements AutoCloseable {
                 // progress is best effort; a failing event log ends the run at its next event
             }
         }
+        for (String[] claim = unreleasedClaims.peek(); claim != null; claim = unreleasedClaims.peek()) {
+            try {
+                log.release(claim[0], claim[1]);
+            } catch (RuntimeException stillFailing) {
+                break;
+            }
+            unreleasedClaims.remove(claim);
+        }
         for (LoggedEvent end = unrecordedEnds.peek(); end != null; end = unrecordedEnds.peek()) {
             try {
                 log.appendEvent(end);
@@ -155,6 +169,22 @@ public final class Orchestrator implements AutoCloseable {
             }
             unrecordedEnds.remove(end);
         }
+    }
+
+    /** Gives up a claim an ended run of this process still holds; whether it did. */
+    private boolean releaseLeftOver(String name, String holder) {
+        for (String[] claim : unreleasedClaims) {
+            if (claim[0].equals(name) && claim[1].equals(holder)) {
+                try {
+                    log.release(name, holder);
+                } catch (RuntimeException stillFailing) {
+                    return false;
+                }
+                unreleasedClaims.remove(claim);
+                return true;
+            }
+        }
+        return false;
     }
 
     public String executorName() {
@@ -443,7 +473,7 @@ public final class Orchestrator implements AutoCloseable {
                 try {
                     log.release(claimName, id);
                 } catch (RuntimeException e) {
-                    // a claim left behind lapses with the run's lease
+                    unreleasedClaims.add(new String[] {claimName, id}); // else it would hold the table a lease long
                 }
             }
             if (claimed != null) {
@@ -539,6 +569,9 @@ public final class Orchestrator implements AutoCloseable {
                 if (holder.isEmpty()) {
                     claimName = name;
                     return;
+                }
+                if (releaseLeftOver(name, holder.get())) {
+                    continue; // a run of this process that ended without giving it up (a full disk then)
                 }
                 if (!told) {
                     log("info", "waiting for run " + holder.get() + " (another server) on " + target);
