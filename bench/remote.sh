@@ -10,6 +10,9 @@
 #
 # Both servers run on this machine with their data under bench/work; hyperfine times each command
 # (wall clock) with the untimed preparation it needs (empty store / fresh repository / no output).
+# The Ferry client is the CLI as users run it: the launcher, which hands the command to the client
+# home's local server (started by the first command), which talks to the remote one. Outputs are moved
+# aside, not deleted (bench/away.sh: ext4 here makes creating files right after deleting as many slow).
 # Prints a table and the ratios ferry / restic; results go to bench/RESULTS.md by hand.
 set -euo pipefail
 BENCH="$(cd "$(dirname "$0")" && pwd)"
@@ -34,12 +37,12 @@ FPID=$!
 mkdir -p "$W/restic-repos"
 rclone serve restic --addr "127.0.0.1:$RPORT" "$W/restic-repos" >"$W/rclone.log" 2>&1 &
 RPID=$!
-trap 'kill $FPID $RPID 2>/dev/null || true' EXIT
+trap 'kill $FPID $RPID 2>/dev/null || true; env FERRY_HOME="$CLI" "$FERRY" server stop >/dev/null 2>&1 || true' EXIT
 for _ in $(seq 1 600); do [ -f "$SRV/server.json" ] && break; sleep 0.1; done
 URL="http://127.0.0.1:$(server_info "$SRV" port)"
 ferry() { env FERRY_HOME="$CLI" FERRY_SERVER="$URL" FERRY_TOKEN="$TOKEN" "$FERRY" "$@"; }
 export -f ferry
-export CLI URL TOKEN FERRY T W RPORT
+export CLI URL TOKEN FERRY T W RPORT TRASH
 ferry repo create --repo b >/dev/null
 sleep 1
 
@@ -59,9 +62,9 @@ hyperfine -S bash --runs "$RUNS" --warmup 1 --export-json "$W/nochange.json" \
   -n "restic no-change backup" "restic -q -r $REPO backup $T >/dev/null"
 
 hyperfine -S bash --runs "$RUNS" --export-json "$W/download.json" \
-  --prepare "rm -rf $W/out-ferry; sync" -n "ferry download" \
+  --prepare "$BENCH/away.sh $W/out-ferry" -n "ferry download" \
   "ferry bundle download --repo b --label latest --destination $W/out-ferry >/dev/null 2>&1" \
-  --prepare "rm -rf $W/out-restic; sync" -n "restic restore" \
+  --prepare "$BENCH/away.sh $W/out-restic" -n "restic restore" \
   "restic -q -r $REPO restore latest --target $W/out-restic >/dev/null"
 
 python3 - "$W" <<'EOF'

@@ -46,6 +46,11 @@ final class CliContext implements AutoCloseable {
     /** How a missing local server is started (tests start it in their own JVM). */
     LocalServer.Starter serverStarter = LocalServer.BACKGROUND_PROCESS;
     private FerryApi api;
+    /**
+     * When the local server runs this invocation for a client: the server's own API, used unless the
+     * invocation names a remote server (then this process is the client that talks to it).
+     */
+    private FerryApi serverApi;
     /** False when the API belongs to someone else (the server running this command for a thin client). */
     private boolean ownsApi = true;
     /** The client's working directory when the server runs the command for it; null: this process's own. */
@@ -105,8 +110,7 @@ final class CliContext implements AutoCloseable {
     void runFor(Path clientCwd, int clientColumns, FerryApi serverApi, java.util.function.Consumer<String> notes) {
         this.cwd = clientCwd;
         this.columns = clientColumns;
-        this.api = serverApi;
-        this.ownsApi = false;
+        this.serverApi = serverApi;
         this.interruptNotes = notes;
     }
 
@@ -198,7 +202,11 @@ final class CliContext implements AutoCloseable {
                     token = context.get().token();
                 }
             }
-            if ("1".equals(env.get("FERRY_IN_PROCESS")) && (url == null || url.isBlank())) {
+            if (serverApi != null && (url == null || url.isBlank())) {
+                // run by the local server for a client: its own store
+                api = serverApi;
+                ownsApi = false;
+            } else if ("1".equals(env.get("FERRY_IN_PROCESS")) && (url == null || url.isBlank())) {
                 // diagnostics and benchmarks: the store opened in this process, no server at all
                 api = dev.ferry.core.api.LocalFerry.open(home());
             } else if (url != null && !url.isBlank()) {

@@ -241,40 +241,15 @@ public final class ThinClient {
         }
     }
 
-    /** Whether the server may run this invocation for the client (the client's own server, no process-bound command). */
+    /** Whether the server may run this invocation for the client (no process-bound command, relaying not turned off). */
     static boolean relayable(List<String> args, Map<String, String> env) {
         if ("0".equals(env.get(RELAY_ENV)) || "1".equals(env.get("FERRY_IN_PROCESS"))) {
             return false;
         }
-        String remote = env.get("FERRY_SERVER");
-        if (remote != null && !remote.isBlank()) {
-            return false;
-        }
-        for (String arg : args) {
-            if (arg.equals("--server") || arg.startsWith("--server=") || arg.equals("--context")
-                    || arg.startsWith("--context=")) {
-                return false;
-            }
-        }
-        if (hasCurrentContext(FerryHome.resolve(env).root())) {
-            return false; // commands go to the context's server, not the local one
-        }
+        // a command for a remote server (--server, FERRY_SERVER, a context) is relayed too: the local
+        // server, warm, is then the client that talks to the remote one
         String command = commandWord(args);
         return command == null || !OWN_PROCESS_COMMANDS.contains(command);
-    }
-
-    /** Whether contexts.yaml names a current context (a line "current: NAME"), read without YAML or JSON. */
-    static boolean hasCurrentContext(Path home) {
-        Path file = home.resolve("contexts.yaml");
-        if (!Files.exists(file)) {
-            return false;
-        }
-        try {
-            return Files.readAllLines(file).stream().anyMatch(l -> l.startsWith("current:")
-                    && !l.substring("current:".length()).isBlank());
-        } catch (java.io.IOException e) {
-            return true; // the full CLI reads it and says what is wrong
-        }
     }
 
     /** The first word that is not an option (or an option's value): the top-level command. */

@@ -93,12 +93,57 @@ class ThinClientTest {
         assertThat(ferry.relay(tmp, "config", "list")).isEmpty(); // settings and the server itself: the client's own process
         assertThat(ferry.relay(tmp, "server", "status")).isEmpty();
         assertThat(ferry.relay(tmp, "-o", "json", "serve")).isEmpty();
-        assertThat(ferry.relay(tmp, "--server", "http://127.0.0.1:1", "repo", "list")).isEmpty();
-        assertThat(ferry.relay(tmp, "--server=http://127.0.0.1:1", "repo", "list")).isEmpty();
-        assertThat(new CliRun(home.root()).env("FERRY_SERVER", "http://127.0.0.1:1").relay(tmp, "repo", "list")).isEmpty();
         assertThat(new CliRun(home.root()).env("FERRY_RELAY", "0").relay(tmp, "repo", "list")).isEmpty();
         assertThat(new CliRun(home.root()).env("FERRY_IN_PROCESS", "1").relay(tmp, "repo", "list")).isEmpty();
         assertThat(new CliRun(tmp.resolve("other-home")).relay(tmp, "repo", "list")).isEmpty(); // no server there
+    }
+
+    /**
+     * A command for a remote server is relayed too: the local server, warm, is the client that talks to
+     * the remote one (data travels as it would from the CLI's own process: paths never do), and it
+     * prints and exits exactly as the CLI's own process would.
+     */
+    @Test
+    void commandsForARemoteServerAreRunByTheLocalServerAsItsClient() throws IOException {
+        String token = dev.ferry.server.FerryServer.newToken();
+        dev.ferry.core.api.LocalFerry remoteStore = dev.ferry.core.api.LocalFerry.open(new FerryHome(tmp.resolve("remote-home")));
+        remoteStore.startRunsAsServer();
+        try (dev.ferry.server.FerryServer remote = new dev.ferry.server.FerryServer(remoteStore, token, false)) {
+            String url = "http://127.0.0.1:" + remote.start("127.0.0.1", 0);
+            CliRun viaEnv = new CliRun(home.root()).env("FERRY_SERVER", url).env("FERRY_TOKEN", token);
+            Path work = Files.createDirectories(tmp.resolve("work"));
+            TestFiles.tree(work.resolve("data"), 30, 11);
+            CliRun.Result created = new CliRun(home.root()).env("FERRY_TOKEN", token)
+                    .relay(work, "--server", url, "repo", "create", "--repo", "far", "--description", "x")
+                    .orElseThrow(() -> new AssertionError("--server: not relayed"));
+            assertThat(created.exit()).as(created.toString()).isZero();
+            CliRun.Result uploaded = viaEnv.relay(work, "bundle", "upload", "--path", "data", "--repo", "far", "--message", "m")
+                    .orElseThrow(() -> new AssertionError("FERRY_SERVER: not relayed"));
+            assertThat(uploaded.exit()).as(uploaded.toString()).isZero();
+            assertThat(remoteStore.listBundles("far")).hasSize(1);
+            assertThat(ferry.run("repo", "list").out()).as("the local store is not touched").doesNotContain("far");
+            CliRun.Result again = viaEnv.relay(work, "bundle", "upload", "--path", "data", "--repo", "far", "--message", "m")
+                    .orElseThrow();
+            assertThat(again.err()).contains("No new bundle");
+            CliRun.Result downloaded = viaEnv.relay(work, "bundle", "download", "--repo", "far", "--label", "latest",
+                    "--destination", "out").orElseThrow();
+            assertThat(downloaded.exit()).as(downloaded.toString()).isZero();
+            TestFiles.assertSameTree(work.resolve("data"), work.resolve("out"));
+            for (String[] args : List.of(new String[] {"repo", "list"}, new String[] {"-o", "json", "bundle", "list", "--repo", "far"},
+                    new String[] {"repo", "get", "--repo", "nope"})) {
+                CliRun.Result direct = viaEnv.run(args);
+                CliRun.Result relayed = viaEnv.relay(tmp, args).orElseThrow();
+                assertThat(relayed.exit()).as(String.join(" ", args)).isEqualTo(direct.exit());
+                assertThat(relayed.out()).as(String.join(" ", args)).isEqualTo(direct.out());
+                assertThat(relayed.err()).as(String.join(" ", args)).isEqualTo(direct.err());
+            }
+            // a wrong token is the remote server's refusal, relayed as it is
+            CliRun.Result refused = new CliRun(home.root()).env("FERRY_SERVER", url).env("FERRY_TOKEN", "wrong")
+                    .relay(tmp, "repo", "list").orElseThrow();
+            assertThat(refused.exit()).isEqualTo(5);
+        } finally {
+            remoteStore.close();
+        }
     }
 
     @Test
