@@ -39,9 +39,15 @@ final class BlobWire {
                 type(Wire.PackReceipt.class));
     }
 
-    /** {@code GET /blobs/{digest}}: one blob's bytes (the caller verifies them). */
+    /** {@code GET /blobs/{digest}}: one blob's bytes, checked against the digest here. */
     byte[] read(Digest digest) {
-        return http.send("GET", "/blobs/" + seg(digest.toString()), null).body();
+        byte[] data = http.send("GET", "/blobs/" + seg(digest.toString()), null).body();
+        Digest actual = Digest.of(data);
+        if (!actual.equals(digest)) {
+            throw damaged(List.of(digest), new java.io.IOException("blob " + digest + " arrived as bytes that hash to "
+                    + actual));
+        }
+        return data;
     }
 
     /**
@@ -55,10 +61,38 @@ final class BlobWire {
         try (InputStream body = answer) {
             BlobFrames.read(body, (digest, data, length) -> blobs.put(digest, Arrays.copyOf(data, length)));
         } catch (IOException | FerryException e) {
-            throw new FerryException(ErrorCode.DATA_CORRUPT, "blobs from " + http.base() + " arrived damaged: "
-                    + e.getMessage(), "try again; if it repeats, run 'ferry fsck' against the server", e);
+            throw damaged(digests, e);
         }
         return blobs;
+    }
+
+    /**
+     * A batch that did not arrive whole: the server checks the blobs asked for and records those damaged
+     * in its store (the server sends blobs unchecked; the client is the one that checks). The error names
+     * them, or says the damage was on the way if the store's copies are sound.
+     */
+    private FerryException damaged(List<Digest> digests, Exception cause) {
+        List<Digest> damaged;
+        try {
+            damaged = check(digests);
+        } catch (FerryException e) {
+            damaged = List.of();
+            cause.addSuppressed(e);
+        }
+        if (damaged.isEmpty()) {
+            return new FerryException(ErrorCode.DATA_CORRUPT, "blobs from " + http.base() + " arrived damaged: "
+                    + cause.getMessage(), "try again; if it repeats, run 'ferry fsck' against the server", cause);
+        }
+        return new FerryException(ErrorCode.DATA_CORRUPT, "blob " + damaged.getFirst() + (damaged.size() > 1
+                ? " and " + (damaged.size() - 1) + " more are" : " is") + " damaged in the store of " + http.base()
+                + " (now recorded there)", "push or upload the files it came from again to store it anew;"
+                + " 'ferry fsck' on the server lists the files that need it", cause);
+    }
+
+    /** {@code POST /blobs/check}: which of these are damaged in the server's store (recorded there as such). */
+    List<Digest> check(List<Digest> digests) {
+        Wire.Digests answer = http.call("POST", "/blobs/check", new Wire.Digests(digests), type(Wire.Digests.class));
+        return answer == null ? List.of() : answer.digests();
     }
 
     /** {@code GET /manifests/{root}}: whether a committed bundle has this manifest. */

@@ -206,6 +206,47 @@ class RemoteUploadTest {
         TestFiles.assertSameTree(src, out);
     }
 
+    /**
+     * The server sends blobs as stored and the client checks them: a flipped byte in the server's pack
+     * fails the download (DATA_CORRUPT, nothing left at the destination), and the client's report makes
+     * the server record the damage, as a read on the server would; the next upload stores it again.
+     */
+    @Test
+    void aDamagedBlobMetByARemoteDownloadIsRecordedOnTheServerAndHealedByTheNextUpload() throws Exception {
+        Path src = TestFiles.tree(tmp.resolve("dmg"), 40, 23);
+        TestFiles.writeRandom(src.resolve("large.bin"), 9, 3 << 20); // read chunk by chunk
+        client.createRepo("dmg", "");
+        client.upload(new UploadRequest(src, "dmg", "m", null), TransferListener.NONE);
+        for (String victim : List.of("large.bin", firstSmallFile(src))) {
+            Digest d = dev.ferry.core.manifest.Manifest.open(store().blobs(), server.ferry().getBundle("dmg",
+                    dev.ferry.core.model.BundleRef.label("latest")).manifest()).find(victim).orElseThrow()
+                    .chunks().getFirst().digest();
+            var at = store().index().locate(List.of(d)).get(d);
+            dev.ferry.core.blob.LocalBlobStoreSupport.flipByte(store().packs(), at.packId(), at.offset() + 5);
+            Path out = tmp.resolve("dmg-out-" + victim);
+            assertThatThrownBy(() -> client.download(new dev.ferry.core.api.DownloadRequest("dmg",
+                    dev.ferry.core.model.BundleRef.label("latest"), out, null, false), TransferListener.NONE))
+                    .isInstanceOf(FerryException.class)
+                    .satisfies(e -> assertThat(((FerryException) e).code()).isEqualTo(ErrorCode.DATA_CORRUPT))
+                    .hasMessageContaining(d.toString()).hasMessageContaining("recorded");
+            assertThat(out).doesNotExist();
+            assertThat(store().index().damagedBlobs()).extracting(b -> b.location().digest()).containsExactly(d);
+            client.upload(new UploadRequest(src, "dmg", "again", null), TransferListener.NONE);
+            assertThat(store().index().damagedBlobs()).as("stored again").isEmpty();
+        }
+        Path healed = tmp.resolve("dmg-healed");
+        client.download(new dev.ferry.core.api.DownloadRequest("dmg", dev.ferry.core.model.BundleRef.label("latest"),
+                healed, null, false), TransferListener.NONE);
+        TestFiles.assertSameTree(src, healed);
+    }
+
+    private static String firstSmallFile(Path dir) throws Exception {
+        try (var files = java.nio.file.Files.walk(dir)) {
+            return files.filter(java.nio.file.Files::isRegularFile).map(p -> dir.relativize(p).toString())
+                    .filter(n -> !n.equals("large.bin")).sorted().findFirst().orElseThrow();
+        }
+    }
+
     private void awaitFirstPack() {
         long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
         try {

@@ -57,7 +57,7 @@ final class ApiRoutes {
     static final java.util.Set<String> ADMIN = java.util.Set.of("POST " + BASE + "/server/shutdown", "POST " + BASE + "/fsck",
             "POST " + BASE + "/gc", "POST " + BASE + "/tokens", "GET " + BASE + "/tokens", "DELETE " + BASE + "/tokens/{name}");
     /** Routes that read although their method is POST (they take a body). */
-    private static final java.util.Set<String> POSTED_READS = java.util.Set.of("/blobs/read",
+    private static final java.util.Set<String> POSTED_READS = java.util.Set.of("/blobs/read", "/blobs/check",
             "/repos/{repo}/bundles/{ref}/download", "/repos/{repo}/bundles/{ref}/download-file",
             "/repos/{repo}/bundles/{ref}/update");
 
@@ -196,6 +196,10 @@ final class ApiRoutes {
                     throw new java.io.UncheckedIOException(e);
                 }
             });
+        });
+        route(r, "POST", "/blobs/check", ctx -> {
+            Wire.Digests req = body(ctx, Wire.Digests.class);
+            json(ctx, new Wire.Digests(ferry.blobService().check(req.digests())));
         });
         route(r, "POST", "/packs", PACK_BODY_LIMIT, ctx -> json(ctx, 201, ferry.blobService().store(ctx.req().getInputStream())));
         route(r, "GET", "/manifests/{digest}", ctx -> {

@@ -44,16 +44,24 @@ public final class BlobService {
         }
     }
 
-    /** One blob's bytes, verified. */
+    /** One blob's bytes as stored ({@code GET /blobs/{digest}}: the client checks them, as for {@link #read(List, Supplier)}). */
     public byte[] read(Digest digest) {
-        return store.blobs().read(digest);
+        BlobLocation where = store.blobs().locate(List.of(digest)).get(digest);
+        if (where == null) {
+            throw FerryException.notFound("blob " + digest + " is not in this server's store",
+                    "check the digest; 'ferry fsck' on the server lists damaged bundles");
+        }
+        try (StoreLock.Held held = store.shared()) {
+            return store.blobs().readStored(where);
+        }
     }
 
     /**
      * Many blobs in one answer ({@code POST /blobs/read}): at most {@link BlobFrames#MAX_BLOBS} blobs
      * and {@link BlobFrames#MAX_BYTES} of frames, all of them stored (NOT_FOUND names the first that is
-     * not), checked before {@code body} is asked for; then written as BlobFrames, each blob verified as
-     * it is read.
+     * not), checked before {@code body} is asked for; then written as BlobFrames, as stored: the client
+     * checks every frame against its digest (hashing each blob here too would double the CPU a download
+     * costs) and sends what it finds damaged to {@link #check}.
      */
     public void read(List<Digest> digests, Supplier<OutputStream> body) throws IOException {
         if (digests.size() > BlobFrames.MAX_BLOBS) {
@@ -78,9 +86,39 @@ public final class BlobService {
             OutputStream out = body.get();
             BlobFrames.writeMagic(out);
             for (Digest d : digests) {
-                BlobFrames.writeFrame(out, d, store.blobs().read(located.get(d)));
+                BlobFrames.writeFrame(out, d, store.blobs().readStored(located.get(d)));
             }
             out.flush();
+        }
+    }
+
+    /**
+     * Which of these blobs are damaged here ({@code POST /blobs/check}, from a client whose download met
+     * a blob that did not match its digest): each is read and checked, and a damaged one is recorded as
+     * such (it leaves the blob index, so the next upload of its content stores it again). Unknown
+     * digests are not damaged, only absent. At most {@link BlobFrames#MAX_BLOBS}.
+     */
+    public List<Digest> check(List<Digest> digests) {
+        if (digests.size() > BlobFrames.MAX_BLOBS) {
+            throw FerryException.invalid("at most " + BlobFrames.MAX_BLOBS + " blobs per check, not " + digests.size(),
+                    "ask in several requests");
+        }
+        try (StoreLock.Held held = store.shared()) {
+            Map<Digest, BlobLocation> located = store.blobs().locate(digests);
+            List<Digest> damaged = new java.util.ArrayList<>();
+            for (Digest d : digests) {
+                BlobLocation where = located.get(d);
+                if (where == null) {
+                    continue;
+                }
+                try {
+                    store.blobs().read(where); // checks the digest; a mismatch is recorded as damage
+                } catch (FerryException e) {
+                    if (e.code() != dev.ferry.core.error.ErrorCode.DATA_CORRUPT) throw e;
+                    damaged.add(d);
+                }
+            }
+            return damaged;
         }
     }
 

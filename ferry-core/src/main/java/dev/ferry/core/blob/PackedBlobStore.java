@@ -121,10 +121,23 @@ public final class PackedBlobStore implements BlobStore {
     }
 
     @Override
+    public byte[] readStored(BlobLocation location) {
+        return stored(location, null).array();
+    }
+
+    @Override
     public java.nio.ByteBuffer read(BlobLocation location, java.nio.ByteBuffer scratch) {
-        java.nio.ByteBuffer bytes;
+        java.nio.ByteBuffer bytes = stored(location, scratch);
+        if (!Digest.of(bytes).equals(location.digest())) {
+            throw corrupt(location, "its bytes do not match the digest");
+        }
+        return bytes;
+    }
+
+    /** The bytes where the index places a blob, unchecked. */
+    private java.nio.ByteBuffer stored(BlobLocation location, java.nio.ByteBuffer scratch) {
         try {
-            bytes = packs.read(location.packId(), location.offset(), location.length(), scratch);
+            return packs.read(location.packId(), location.offset(), location.length(), scratch);
         } catch (NoSuchFileException e) {
             throw corrupt(location, "its pack file is missing");
         } catch (EOFException e) {
@@ -133,10 +146,6 @@ public final class PackedBlobStore implements BlobStore {
             throw new FerryException(ErrorCode.STORAGE_FAILED, "cannot read pack " + packs.locate(location.packId())
                     + ": " + e.getMessage(), "check the disk and permissions of the store", e);
         }
-        if (!Digest.of(bytes).equals(location.digest())) {
-            throw corrupt(location, "its bytes do not match the digest");
-        }
-        return bytes;
     }
 
     /**
