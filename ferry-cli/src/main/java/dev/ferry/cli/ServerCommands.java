@@ -2,6 +2,8 @@ package dev.ferry.cli;
 
 import dev.ferry.client.HttpFerry;
 import dev.ferry.core.api.Wire;
+import dev.ferry.core.error.ErrorCode;
+import dev.ferry.core.error.FerryException;
 import dev.ferry.core.home.ServerInfo;
 import dev.ferry.server.Daemon;
 import java.time.Duration;
@@ -89,8 +91,10 @@ final class ServerCommands extends CommandGroup {
     }
 
     @Command(name = "serve", description = {"Run the Ferry server in the foreground until stopped (Ctrl-C).",
-        "Binds 127.0.0.1 unless --host says otherwise; the token is FERRY_TOKEN or a new random one,",
-        "written with the port to $FERRY_HOME/server.json (mode 0600)."})
+        "Binds 127.0.0.1 unless --host says otherwise; the admin token is FERRY_TOKEN, else the first line",
+        "of the file FERRY_TOKEN_FILE (a mounted secret), else a new random one; it is written with the",
+        "port to $FERRY_HOME/server.json (mode 0600). The catalog and store come from FERRY_CATALOG and",
+        "FERRY_STORE, else catalog.url and store.url of the config, else FERRY_HOME."})
     static final class Serve extends FerryCommand {
         @Option(names = "--host", defaultValue = "127.0.0.1", description = "Address to listen on (default: ${DEFAULT-VALUE}).")
         String host;
@@ -111,8 +115,32 @@ final class ServerCommands extends CommandGroup {
         @Override
         protected int run() throws InterruptedException {
             BackgroundServer.serve(ctx.home(), host, port, idle != null ? Daemon.parseIdle(idle) : Duration.ZERO,
-                    ctx.env.get("FERRY_TOKEN"), ctx.err);
+                    adminToken(ctx.env), ctx.err);
             return 0;
+        }
+
+        /** FERRY_TOKEN, else the first line of FERRY_TOKEN_FILE, else null (the server makes one). */
+        static String adminToken(java.util.Map<String, String> env) {
+            String token = env.get("FERRY_TOKEN");
+            if (token != null && !token.isBlank()) {
+                return token;
+            }
+            String file = env.get("FERRY_TOKEN_FILE");
+            if (file == null || file.isBlank()) {
+                return null;
+            }
+            try {
+                String first = java.nio.file.Files.readAllLines(java.nio.file.Path.of(file)).stream().findFirst()
+                        .orElse("").strip();
+                if (first.isEmpty()) {
+                    throw FerryException.invalid("FERRY_TOKEN_FILE " + file + " is empty",
+                            "put the server's admin token on its first line");
+                }
+                return first;
+            } catch (java.io.IOException | java.io.UncheckedIOException e) {
+                throw new FerryException(ErrorCode.LOCAL_PATH, "cannot read FERRY_TOKEN_FILE " + file + ": " + e.getMessage(),
+                        "check the path and that this user may read it");
+            }
         }
     }
 }
