@@ -34,3 +34,15 @@ make_room() {
     exit 3
   fi
 }
+
+# remote_client SRV CLI TOKEN: waits for the server of home SRV to write its server.json, then sets URL
+# and defines (and exports) `ferry`: the launcher with home CLI, pointed at that server with TOKEN.
+remote_client() {
+  local srv="$1"
+  for _ in $(seq 1 600); do [ -f "$srv/server.json" ] && break; sleep 0.1; done
+  URL="http://127.0.0.1:$(server_info "$srv" port)"
+  REMOTE_CLI="$2" REMOTE_TOKEN="$3"
+  ferry() { env FERRY_HOME="$REMOTE_CLI" FERRY_SERVER="$URL" FERRY_TOKEN="$REMOTE_TOKEN" "$FERRY" "$@"; }
+  export -f ferry
+  export URL REMOTE_CLI REMOTE_TOKEN FERRY
+}

@@ -38,10 +38,7 @@ mkdir -p "$W/restic-repos"
 rclone serve restic --addr "127.0.0.1:$RPORT" "$W/restic-repos" >"$W/rclone.log" 2>&1 &
 RPID=$!
 trap 'kill $FPID $RPID 2>/dev/null || true; env FERRY_HOME="$CLI" "$FERRY" server stop >/dev/null 2>&1 || true' EXIT
-for _ in $(seq 1 600); do [ -f "$SRV/server.json" ] && break; sleep 0.1; done
-URL="http://127.0.0.1:$(server_info "$SRV" port)"
-ferry() { env FERRY_HOME="$CLI" FERRY_SERVER="$URL" FERRY_TOKEN="$TOKEN" "$FERRY" "$@"; }
-export -f ferry
+remote_client "$SRV" "$CLI" "$TOKEN"
 export CLI URL TOKEN FERRY T W RPORT TRASH
 ferry repo create --repo b >/dev/null
 sleep 1

@@ -52,10 +52,7 @@ SRV="$W/ferry-server" CLI="$W/ferry-client"
 env FERRY_HOME="$SRV" FERRY_TOKEN="$TOKEN" FERRY_STORE="s3://ferry/store" "$FERRY" serve --port "$FPORT" >"$W/ferry-serve.log" 2>&1 &
 FPID=$!
 trap 'kill $FPID $SPID 2>/dev/null || true; env FERRY_HOME="$CLI" "$FERRY" server stop >/dev/null 2>&1 || true' EXIT
-for _ in $(seq 1 600); do [ -f "$SRV/server.json" ] && break; sleep 0.1; done
-URL="http://127.0.0.1:$(server_info "$SRV" port)"
-ferry() { env FERRY_HOME="$CLI" FERRY_SERVER="$URL" FERRY_TOKEN="$TOKEN" "$FERRY" "$@"; }
-export -f ferry
+remote_client "$SRV" "$CLI" "$TOKEN"
 export CLI URL TOKEN FERRY T W
 ferry repo create --repo b >/dev/null
 sleep 1
