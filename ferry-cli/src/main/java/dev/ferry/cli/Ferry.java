@@ -55,6 +55,7 @@ public final class Ferry implements Callable<Integer> {
         COMMANDS.put("token", TokenCommands.class);
         COMMANDS.put("login", ContextCommands.Login.class);
         COMMANDS.put("context", ContextCommands.Group.class);
+        COMMANDS.put("cluster", ClusterCommands.class);
         COMMANDS.put("config", ConfigCommands.class);
         COMMANDS.put("version", VersionCommand.class);
         COMMANDS.put("completion", CompletionCommand.class);

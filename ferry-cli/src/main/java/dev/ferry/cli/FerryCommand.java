@@ -20,6 +20,10 @@ abstract class FerryCommand implements Callable<Integer> {
 
     @Override
     public final Integer call() throws Exception {
+        if (ctx.output == OutputFormat.yaml && !(this instanceof ClusterCommands.Install)) {
+            throw dev.ferry.core.error.FerryException.invalid("-o yaml is only for 'ferry cluster install --dry-run'",
+                    "use -o json or -o text here");
+        }
         return run();
     }
 

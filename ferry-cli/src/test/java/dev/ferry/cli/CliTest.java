@@ -201,7 +201,7 @@ class CliTest {
         assertThat(ok("completion", "zsh").out()).contains("bashcompinit");
         String fish = ok("completion", "fish").out();
         assertThat(fish).contains("complete -c ferry -n '__fish_use_subcommand' -a 'bundle'")
-                .contains("-l name-filter").contains("-l output -x -a 'text json'");
+                .contains("-l name-filter").contains("-l output -x -a 'text json yaml'");
         fails(2, "completion", "powershell");
     }
 

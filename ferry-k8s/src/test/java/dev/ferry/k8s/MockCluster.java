@@ -1,0 +1,113 @@
+package dev.ferry.k8s;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+import io.fabric8.mockwebserver.http.MockResponse;
+import io.fabric8.mockwebserver.http.RecordedRequest;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+
+/**
+ * A Kubernetes API for tests: fabric8's mock server in CRUD mode (objects are stored and listed as by
+ * an API server), answers of its own set with {@link #answer} taking precedence (what CRUD cannot do:
+ * an RBAC refusal, a TokenReview), and a kubeconfig for it.
+ */
+public final class MockCluster implements AutoCloseable {
+    private final KubernetesMockServer server;
+    private final Path kubeconfig;
+    private final Dispatcher dispatcher;
+
+    private MockCluster(KubernetesMockServer server, Path kubeconfig, Dispatcher dispatcher) {
+        this.server = server;
+        this.kubeconfig = kubeconfig;
+        this.dispatcher = dispatcher;
+    }
+
+    /** What a request gets instead of the CRUD store's answer, while {@code matches} says so. */
+    public record Answer(java.util.function.Predicate<RecordedRequest> matches, int status, String json) {}
+
+    /** The CRUD store, after any {@link Answer} that matches. */
+    private static final class Dispatcher extends KubernetesCrudDispatcher {
+        final java.util.List<Answer> answers = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+        @Override
+        public MockResponse dispatch(RecordedRequest request) {
+            for (Answer a : answers) {
+                if (a.matches().test(request)) {
+                    return new MockResponse().setResponseCode(a.status()).setHeader("Content-Type", "application/json")
+                            .setBody(a.json());
+                }
+            }
+            return super.dispatch(request);
+        }
+    }
+
+    /** From now on, requests that {@code matches} accepts get this answer. */
+    public void answer(java.util.function.Predicate<RecordedRequest> matches, int status, String json) {
+        dispatcher.answers.add(new Answer(matches, status, json));
+    }
+
+    /** From now on, {@code method} requests whose path starts with {@code pathPrefix} are refused by RBAC (403). */
+    public void forbid(String method, String pathPrefix, String message) {
+        answer(r -> r.getMethod().equalsIgnoreCase(method) && r.getPath().startsWith(pathPrefix), 403,
+                "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\",\"reason\":\"Forbidden\","
+                        + "\"code\":403,\"message\":\"" + message.replace("\"", "\\\"") + "\"}");
+    }
+
+    /** Starts the API and writes a kubeconfig for it (context "mock", namespace "default") into {@code dir}. */
+    public static MockCluster start(Path dir) throws IOException {
+        Dispatcher dispatcher = new Dispatcher();
+        KubernetesMockServer server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
+                dispatcher, false);
+        server.init();
+        String url = "http://" + server.getHostName() + ":" + server.getPort();
+        Path kubeconfig = Files.writeString(Files.createDirectories(dir).resolve("kubeconfig"), String.join("\n",
+                "apiVersion: v1",
+                "kind: Config",
+                "clusters:",
+                "- name: mock",
+                "  cluster:",
+                "    server: " + url,
+                "contexts:",
+                "- name: mock",
+                "  context:",
+                "    cluster: mock",
+                "    user: tester",
+                "    namespace: default",
+                "- name: elsewhere",
+                "  context:",
+                "    cluster: mock",
+                "    user: tester",
+                "    namespace: other",
+                "current-context: mock",
+                "users:",
+                "- name: tester",
+                "  user:",
+                "    token: test-token",
+                ""));
+        return new MockCluster(server, kubeconfig, dispatcher);
+    }
+
+    public KubernetesMockServer server() {
+        return server;
+    }
+
+    public Path kubeconfig() {
+        return kubeconfig;
+    }
+
+    /** A client of this API (as the tests' own view of the cluster). */
+    public KubernetesClient client() {
+        return server.createClient();
+    }
+
+    @Override
+    public void close() {
+        server.destroy();
+    }
+}
