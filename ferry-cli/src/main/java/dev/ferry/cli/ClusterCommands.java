@@ -1,7 +1,6 @@
 package dev.ferry.cli;
 
 import dev.ferry.core.FerryVersion;
-import dev.ferry.core.error.FerryException;
 import dev.ferry.k8s.AuthorizationRule;
 import dev.ferry.k8s.ClusterAccess;
 import dev.ferry.k8s.Installer;
@@ -142,8 +141,9 @@ final class ClusterCommands extends CommandGroup {
     }
 
     @Command(name = "info", description = {"Find the Ferry release through the kubeconfig: cluster, namespace, server",
-        "version and readiness, and how the CLI reaches it. Exit 4 when Ferry is not installed there, 3 for a",
-        "kubeconfig problem, 5 when RBAC refuses."})
+        "version and readiness, how the CLI reaches it, and the token it would present (minted with",
+        "TokenRequest for the release's ferry-ingest account, else its token Secret) with its expiry.",
+        "Exit 4 when Ferry is not installed there, 3 for a kubeconfig problem, 5 when RBAC refuses."})
     static final class Info extends ClusterCommand {
         Info(CliContext ctx) {
             super(ctx);
@@ -163,6 +163,10 @@ final class ClusterCommands extends CommandGroup {
                 info.put("ready", release.readyReplicas() + "/" + release.replicas());
                 info.put("reachedBy", "port-forward to service/" + release.service() + ":" + release.port()
                         + " through the API server");
+                // the token the CLI would present: minting it proves the RBAC for it (exit 5 if refused)
+                dev.ferry.k8s.IngestToken token = dev.ferry.k8s.IngestToken.mint(c.client(), release.namespace());
+                info.put("token", token.source() + (token.expires() == null ? ", does not expire"
+                        : ", expires " + token.expires()));
                 if (ctx.json()) {
                     ctx.printJson(info);
                 } else {
@@ -173,8 +177,6 @@ final class ClusterCommands extends CommandGroup {
                             + " describe deployment/" + release.deployment() + "' says why.");
                 }
                 return 0;
-            } catch (FerryException e) {
-                throw e;
             }
         }
     }

@@ -33,6 +33,13 @@ class ClusterCliTest {
         cluster.close();
     }
 
+    /** The cluster's TokenRequest for ServiceAccount tokens: one fixed token with a fixed expiry. */
+    static void mintTokens(MockCluster cluster) {
+        cluster.answer(r -> r.getMethod().equals("POST") && r.getPath().endsWith("/serviceaccounts/ferry-ingest/token"), 201,
+                Serialization.asJson(new io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder().withNewStatus()
+                        .withToken("minted").withExpirationTimestamp("2026-12-07T12:00:00Z").endStatus().build()));
+    }
+
     @Test
     void installThenInfoFindsTheReleaseAndUninstallRemovesIt() {
         CliRun.Result installed = ferry.run("cluster", "install", "-n", "ml", "--image", "registry.example/ferry:0.1.0");
@@ -40,8 +47,10 @@ class ClusterCliTest {
         assertThat(installed.out()).contains("Deployment/ferry-server created", "Secret/ferry-admin created");
         assertThat(installed.out()).doesNotContain("fy_");
 
+        mintTokens(cluster);
         CliRun.Result info = ferry.run("cluster", "info", "-n", "ml");
         assertThat(info.exit()).as(info.toString()).isZero();
+        assertThat(info.out()).contains("token: TokenRequest for ServiceAccount ml/ferry-ingest, expires 2026-12-07T12:00:00Z");
         assertThat(info.out()).contains("namespace: ml", "context: mock", "image: registry.example/ferry:0.1.0", "ready: 0/1",
                 "port-forward to service/ferry-server:7433");
         assertThat(info.err()).contains("no ready pod yet");
@@ -78,9 +87,14 @@ class ClusterCliTest {
             }
             assertThat(client.apps().deployments().inNamespace("ml").withName("ferry-server").get()).isNotNull();
         }
+        mintTokens(cluster);
         CliRun.Result info = ferry.run("cluster", "info", "-n", "ml");
         assertThat(info.exit()).as(info.toString()).isZero();
         assertThat(info.out()).contains("image: ferry:1");
+        cluster.forbid("POST", "/api/v1/namespaces/ml/serviceaccounts/ferry-ingest/token", "cannot create serviceaccounts/token");
+        CliRun.Result noToken = ferry.run("cluster", "info", "-n", "ml");
+        assertThat(noToken.exit()).as("RBAC refuses the token").isEqualTo(5);
+        assertThat(noToken.err()).contains("no token for ml/ferry-ingest", "ferry-client");
     }
 
     @Test

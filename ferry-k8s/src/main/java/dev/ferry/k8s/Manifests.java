@@ -53,6 +53,7 @@ public final class Manifests {
     public static final int PORT = 7433;
     static final String HOME = "/var/lib/ferry";
     static final String ADMIN_MOUNT = "/var/run/ferry/admin";
+    static final String AUTHZ_MOUNT = "/etc/ferry/authz";
 
     private Manifests() {}
 
@@ -136,7 +137,9 @@ public final class Manifests {
     private static HasMetadata deployment(ReleaseSpec spec) {
         List<EnvVar> env = new ArrayList<>(List.of(
                 new EnvVar("FERRY_HOME", HOME, null),
-                new EnvVar("FERRY_TOKEN_FILE", ADMIN_MOUNT + "/token", null)));
+                new EnvVar("FERRY_TOKEN_FILE", ADMIN_MOUNT + "/token", null),
+                // clients' ServiceAccount tokens are checked with TokenReview against these rules
+                new EnvVar(KubernetesAuthenticatorProvider.AUTHZ_FILE_ENV, AUTHZ_MOUNT + "/" + AUTHZ_KEY, null)));
         if (spec.storeUrl() != null) {
             env.add(new EnvVar("FERRY_STORE", spec.storeUrl(), null));
         }
@@ -149,6 +152,7 @@ public final class Manifests {
                 : new VolumeBuilder().withName("data").withNewEmptyDir().endEmptyDir().build(); // spool and scratch only
         Volume admin = new VolumeBuilder().withName("admin").withNewSecret().withSecretName(ADMIN_SECRET)
                 .withDefaultMode(0400).endSecret().build();
+        Volume authz = new VolumeBuilder().withName("authz").withNewConfigMap().withName(AUTHZ_CONFIG_MAP).endConfigMap().build();
         Map<String, String> podLabels = new LinkedHashMap<>(selector());
         podLabels.put(MANAGED_LABEL, "ferry");
         return new DeploymentBuilder().withMetadata(meta(spec, SERVER, "server"))
@@ -167,8 +171,9 @@ public final class Manifests {
                 .endHttpGet().endReadinessProbe()
                 .addNewVolumeMount().withName("data").withMountPath(HOME).endVolumeMount()
                 .addNewVolumeMount().withName("admin").withMountPath(ADMIN_MOUNT).withReadOnly(true).endVolumeMount()
+                .addNewVolumeMount().withName("authz").withMountPath(AUTHZ_MOUNT).withReadOnly(true).endVolumeMount()
                 .endContainer()
-                .withVolumes(data, admin)
+                .withVolumes(data, admin, authz)
                 .endSpec().endTemplate().endSpec().build();
     }
 

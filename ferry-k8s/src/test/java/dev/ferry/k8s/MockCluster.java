@@ -29,7 +29,8 @@ public final class MockCluster implements AutoCloseable {
     }
 
     /** What a request gets instead of the CRUD store's answer, while {@code matches} says so. */
-    public record Answer(java.util.function.Predicate<RecordedRequest> matches, int status, String json) {}
+    public record Answer(java.util.function.Predicate<RecordedRequest> matches, int status,
+            java.util.function.Function<RecordedRequest, String> json) {}
 
     /** The CRUD store, after any {@link Answer} that matches. */
     private static final class Dispatcher extends KubernetesCrudDispatcher {
@@ -37,18 +38,25 @@ public final class MockCluster implements AutoCloseable {
 
         @Override
         public MockResponse dispatch(RecordedRequest request) {
-            for (Answer a : answers) {
+            for (int i = answers.size() - 1; i >= 0; i--) { // the newest answer wins
+                Answer a = answers.get(i);
                 if (a.matches().test(request)) {
                     return new MockResponse().setResponseCode(a.status()).setHeader("Content-Type", "application/json")
-                            .setBody(a.json());
+                            .setBody(a.json().apply(request));
                 }
             }
             return super.dispatch(request);
         }
     }
 
-    /** From now on, requests that {@code matches} accepts get this answer. */
+    /** From now on, requests that {@code matches} accepts get this answer (over any older one that matches). */
     public void answer(java.util.function.Predicate<RecordedRequest> matches, int status, String json) {
+        answer(matches, status, request -> json);
+    }
+
+    /** From now on, requests that {@code matches} accepts get the answer {@code json} makes of them. */
+    public void answer(java.util.function.Predicate<RecordedRequest> matches, int status,
+            java.util.function.Function<RecordedRequest, String> json) {
         dispatcher.answers.add(new Answer(matches, status, json));
     }
 

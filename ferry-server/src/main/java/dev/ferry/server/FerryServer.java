@@ -23,12 +23,21 @@ public final class FerryServer implements AutoCloseable {
     private final List<String> routes;
     private final AtomicLong lastRequest = new AtomicLong(System.nanoTime());
     private volatile Runnable onShutdownRequest = () -> {};
+    /** Other ways a bearer is accepted (a cluster's ServiceAccount tokens), asked after the named tokens. */
+    private final List<dev.ferry.core.auth.Authenticator> authenticators;
 
     /**
      * @param localPaths whether clients may name folders of this machine (push, download): true for a
      *     server bound to loopback, which only its own user's processes reach with the token
      */
     public FerryServer(LocalFerry ferry, String token, boolean localPaths) {
+        this(ferry, token, localPaths, configuredAuthenticators());
+    }
+
+    /** With these authenticators instead of those the environment configures (tests). */
+    public FerryServer(LocalFerry ferry, String token, boolean localPaths,
+            List<dev.ferry.core.auth.Authenticator> authenticators) {
+        this.authenticators = List.copyOf(authenticators);
         this.ferry = ferry;
         this.token = token.getBytes(StandardCharsets.UTF_8);
         ApiRoutes routes = new ApiRoutes(ferry, localPaths, () -> onShutdownRequest.run());
@@ -118,14 +127,26 @@ public final class FerryServer implements AutoCloseable {
             ctx.attribute(Access.GRANT, dev.ferry.core.auth.Grant.ADMIN);
             return;
         }
-        var named = header == null ? java.util.Optional.<dev.ferry.core.auth.Grant>empty()
-                : ferry.grantOf(new String(given, StandardCharsets.UTF_8));
+        String bearer = new String(given, StandardCharsets.UTF_8);
+        var named = header == null ? java.util.Optional.<dev.ferry.core.auth.Grant>empty() : ferry.grantOf(bearer);
+        for (int i = 0; named.isEmpty() && header != null && i < authenticators.size(); i++) {
+            named = authenticators.get(i).authenticate(bearer);
+        }
         if (named.isEmpty()) {
             throw new FerryException(ErrorCode.UNAUTHORIZED, header == null ? "the request has no bearer token"
                     : "the bearer token is not valid for this server (unknown or revoked)",
                     "use a token of this server (FERRY_TOKEN, 'ferry login', or $FERRY_HOME/server.json for the local one)");
         }
         ctx.attribute(Access.GRANT, named.get());
+    }
+
+    /** The authenticators the modules on the class path offer for this environment (ServiceLoader). */
+    private static List<dev.ferry.core.auth.Authenticator> configuredAuthenticators() {
+        List<dev.ferry.core.auth.Authenticator> found = new java.util.ArrayList<>();
+        for (var provider : java.util.ServiceLoader.load(dev.ferry.core.auth.AuthenticatorProvider.class)) {
+            provider.create(System.getenv()).ifPresent(found::add);
+        }
+        return found;
     }
 
     @Override

@@ -2,7 +2,10 @@ package dev.ferry.core.auth;
 
 import java.util.regex.Pattern;
 
-/** What a request may do: everything (the server's own token), or what a named token allows. */
+/**
+ * What a request may do: everything (the server's own token), what a named token allows, or what the
+ * authorization rules give a workload the cluster vouched for.
+ */
 public sealed interface Grant {
     Grant ADMIN = new Admin();
 
@@ -42,6 +45,31 @@ public sealed interface Grant {
         }
     }
 
+    /**
+     * A workload the cluster vouched for (a Kubernetes ServiceAccount whose token TokenReview
+     * accepted): the tables its authorization rules name ({@code *} and {@code ?} as in a shell).
+     */
+    record Workload(String identity, java.util.List<String> tables) implements Grant {
+        public Workload {
+            tables = java.util.List.copyOf(tables);
+        }
+
+        @Override
+        public boolean allows(String table, boolean write) {
+            return tables.stream().anyMatch(t -> Scoped.glob(t).matcher(table).matches());
+        }
+
+        @Override
+        public boolean mayWrite() {
+            return true;
+        }
+
+        @Override
+        public String who() {
+            return identity + " (tables " + String.join(", ", tables) + ")";
+        }
+    }
+
     /** A named token: its tables ({@code *} and {@code ?} as in a shell; null for all) and whether read-only. */
     record Scoped(String name, String tables, boolean readOnly) implements Grant {
         @Override
@@ -59,7 +87,7 @@ public sealed interface Grant {
             return "token '" + name + "'" + (tables == null ? "" : " (tables " + tables + ")") + (readOnly ? " (read-only)" : "");
         }
 
-        private static Pattern glob(String glob) {
+        static Pattern glob(String glob) {
             StringBuilder regex = new StringBuilder();
             for (char c : glob.toCharArray()) {
                 switch (c) {
