@@ -46,6 +46,8 @@ final class CliContext implements AutoCloseable {
     /** How a missing local server is started (tests start it in their own JVM). */
     LocalServer.Starter serverStarter = LocalServer.BACKGROUND_PROCESS;
     private FerryApi api;
+    /** The port-forward to a cluster's server this invocation opened (closed with it), or null. */
+    private dev.ferry.k8s.ClusterLink clusterLink;
     /**
      * When the local server runs this invocation for a client: the server's own API, used unless the
      * invocation names a remote server (then this process is the client that talks to it).
@@ -197,6 +199,14 @@ final class CliContext implements AutoCloseable {
             String token = env.get("FERRY_TOKEN");
             if (url == null || url.isBlank()) {
                 var context = Contexts.selected(home().root(), contextName);
+                if (context.isPresent() && context.get().kubernetes() != null) {
+                    // a cluster's release: found, a token minted and a port-forward opened for this command
+                    Contexts.Kube k = context.get().kubernetes();
+                    dev.ferry.k8s.ClusterLink link = dev.ferry.k8s.ClusterLink.open(k.kubeconfig(), k.context(), k.namespace(), env);
+                    clusterLink = link;
+                    api = HttpFerry.remote(link.url(), link.token(), home().remoteStatCacheDir(link.cacheKey()));
+                    return api;
+                }
                 if (context.isPresent()) {
                     url = context.get().server();
                     token = context.get().token();
@@ -247,6 +257,9 @@ final class CliContext implements AutoCloseable {
     public void close() {
         if (api != null && ownsApi) {
             api.close();
+        }
+        if (clusterLink != null) {
+            clusterLink.close();
         }
         out.flush();
         err.flush();

@@ -68,8 +68,50 @@ final class ContextCommands {
     }
 
     @Command(name = "context", description = "List, switch and delete the servers 'ferry login' remembered.",
-            subcommands = {ListContexts.class, Use.class, Delete.class})
+            subcommands = {ListContexts.class, Use.class, Delete.class, Add.class})
     static final class Group extends CommandGroup {}
+
+    @Command(name = "add", description = {"Remember a Ferry release in a Kubernetes cluster as a context, and use it from now",
+        "on: each command finds it through the kubeconfig, mints a ServiceAccount token and reaches the server",
+        "by port-forward. Here --context names the kubeconfig's context."})
+    static final class Add extends FerryCommand {
+        @picocli.CommandLine.Parameters(index = "0", paramLabel = "NAME", description = "The context's name.")
+        String name;
+
+        @Option(names = "--kubernetes", required = true, description = "The context is a cluster's release.")
+        boolean kubernetes;
+
+        @Option(names = "--kubeconfig", paramLabel = "FILE", description = "The kubeconfig (default: KUBECONFIG, else ~/.kube/config).")
+        String kubeconfig;
+
+        @Option(names = {"-n", "--namespace"}, paramLabel = "NS", description = "The release's namespace (default: the context's).")
+        String namespace;
+
+        Add(CliContext ctx) {
+            super(ctx);
+        }
+
+        @Override
+        protected int run() {
+            if (name.equals("local") || !name.matches("[A-Za-z0-9._-]{1,64}")) {
+                throw dev.ferry.core.error.FerryException.invalid("invalid context name '" + name + "'",
+                        "use 1-64 letters, digits, '.', '_' or '-' (not 'local')");
+            }
+            String file = kubeconfig == null ? null : ctx.path(kubeconfig).toAbsolutePath().toString();
+            // reach it once now: a context that cannot work is refused here, not at its first push
+            try (dev.ferry.k8s.ClusterLink link = dev.ferry.k8s.ClusterLink.open(file, ctx.contextName, namespace, ctx.env);
+                    dev.ferry.client.HttpFerry api = dev.ferry.client.HttpFerry.remote(link.url(), link.token(),
+                            ctx.home().remoteStatCacheDir(link.cacheKey()))) {
+                api.listRepos();
+                Contexts.File all = Contexts.load(ctx.home().root());
+                String ns = namespace != null ? namespace : link.cacheKey().substring(link.cacheKey().lastIndexOf('/') + 1);
+                all.contexts().put(name, new Contexts.Context(null, null, new Contexts.Kube(file, ctx.contextName, ns)));
+                Contexts.save(ctx.home().root(), new Contexts.File(name, all.contexts()));
+                ctx.note("Added context " + name + ": " + link.describe() + "; it is the current context now.");
+            }
+            return 0;
+        }
+    }
 
     @Command(name = "list", description = "The contexts; * marks the current one (none: the local server).")
     static final class ListContexts extends FerryCommand {
@@ -85,7 +127,7 @@ final class ContextCommands {
                 all.contexts().forEach((n, c) -> {
                     Map<String, Object> one = new LinkedHashMap<>();
                     one.put("name", n);
-                    one.put("server", c.server());
+                    one.put("server", c.shown());
                     one.put("current", n.equals(all.current()));
                     out.add(one);
                 });
@@ -97,7 +139,7 @@ final class ContextCommands {
                 return 0;
             }
             Table t = new Table("", "NAME", "SERVER");
-            all.contexts().forEach((n, c) -> t.row(n.equals(all.current()) ? "*" : "", n, c.server()));
+            all.contexts().forEach((n, c) -> t.row(n.equals(all.current()) ? "*" : "", n, c.shown()));
             t.print(ctx.out);
             return 0;
         }

@@ -22,8 +22,25 @@ final class Contexts {
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
             .setSerializationInclusion(JsonInclude.Include.NON_NULL);
 
-    /** One server and the token to use with it. */
-    record Context(String server, String token) {}
+    /**
+     * One server and the token to use with it; or a Kubernetes release ({@code kubernetes}), reached
+     * by port-forward with a ServiceAccount token minted for each command.
+     */
+    record Context(String server, String token, Kube kubernetes) {
+        Context(String server, String token) {
+            this(server, token, null);
+        }
+
+        /** For listings: the server, or where the release is. */
+        String shown() {
+            return kubernetes == null ? server : "kubernetes: namespace " + kubernetes.namespace()
+                    + (kubernetes.context() == null ? "" : " of context " + kubernetes.context())
+                    + (kubernetes.kubeconfig() == null ? "" : " (" + kubernetes.kubeconfig() + ")");
+        }
+    }
+
+    /** A release found through a kubeconfig (null: KUBECONFIG, else ~/.kube/config) and its context. */
+    record Kube(String kubeconfig, String context, String namespace) {}
 
     /** The file's content. */
     record File(String current, TreeMap<String, Context> contexts) {

@@ -35,9 +35,17 @@ public final class MockCluster implements AutoCloseable {
     /** The CRUD store, after any {@link Answer} that matches. */
     private static final class Dispatcher extends KubernetesCrudDispatcher {
         final java.util.List<Answer> answers = new java.util.concurrent.CopyOnWriteArrayList<>();
+        final java.util.List<java.util.function.Function<RecordedRequest, io.fabric8.mockwebserver.http.WebSocketListener>> upgrades =
+                new java.util.concurrent.CopyOnWriteArrayList<>();
 
         @Override
         public MockResponse dispatch(RecordedRequest request) {
+            for (var upgrade : upgrades) {
+                var listener = upgrade.apply(request);
+                if (listener != null) {
+                    return new MockResponse().withWebSocketUpgrade(listener);
+                }
+            }
             for (int i = answers.size() - 1; i >= 0; i--) { // the newest answer wins
                 Answer a = answers.get(i);
                 if (a.matches().test(request)) {
@@ -47,6 +55,14 @@ public final class MockCluster implements AutoCloseable {
             }
             return super.dispatch(request);
         }
+    }
+
+    /**
+     * From now on, port-forwards to any pod reach {@code port} on this machine (the kubelet's part,
+     * played by {@link PortForwardStandIn}: one TCP connection per websocket the client opens).
+     */
+    public void forwardPodsTo(int port) {
+        dispatcher.upgrades.add(r -> r.getPath().contains("/portforward") ? new PortForwardStandIn(port) : null);
     }
 
     /** From now on, requests that {@code matches} accepts get this answer (over any older one that matches). */

@@ -1,0 +1,118 @@
+package dev.ferry.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.ferry.core.api.LocalFerry;
+import dev.ferry.core.home.FerryHome;
+import dev.ferry.core.ingest.dataset.DatasetBuilder;
+import dev.ferry.k8s.MockCluster;
+import dev.ferry.k8s.TokenReviewAuthenticator;
+import dev.ferry.server.FerryServer;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder;
+import io.fabric8.kubernetes.api.model.authentication.TokenReview;
+import io.fabric8.kubernetes.api.model.authentication.TokenReviewBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A cluster as a context: `ferry context add NAME --kubernetes`, then a push that finds the release
+ * through the kubeconfig, mints a ServiceAccount token, and reaches the server by port-forward over
+ * the API server. The API is fabric8's mock; the kubelet's end of the port-forward is a stand-in that
+ * connects to a real Ferry server, which checks the token with the mock's TokenReview.
+ */
+class ClusterContextCliTest {
+    @TempDir
+    Path tmp;
+    MockCluster cluster;
+    KubernetesClient kube;
+    FerryServer server;
+    CliRun ferry;
+
+    @BeforeEach
+    void start() throws Exception {
+        cluster = MockCluster.start(tmp.resolve("kube"));
+        kube = cluster.client();
+        cluster.answer(r -> r.getMethod().equals("POST") && r.getPath().endsWith("/serviceaccounts/ferry-ingest/token"), 201,
+                Serialization.asJson(new TokenRequestBuilder().withNewStatus().withToken("sa:ml:ferry-ingest")
+                        .withExpirationTimestamp("2026-12-07T12:00:00Z").endStatus().build()));
+        cluster.answer(r -> r.getMethod().equals("POST") && r.getPath().startsWith("/apis/authentication.k8s.io/v1/tokenreviews"),
+                201, request -> {
+                    String token = Serialization.unmarshal(request.getUtf8Body(), TokenReview.class).getSpec().getToken();
+                    var status = new TokenReviewBuilder().withNewStatus();
+                    if (token.startsWith("sa:")) {
+                        String[] p = token.split(":");
+                        status.withAuthenticated(true).withNewUser().withUsername("system:serviceaccount:" + p[1] + ":" + p[2])
+                                .endUser();
+                    } else {
+                        status.withAuthenticated(false);
+                    }
+                    return Serialization.asJson(status.endStatus().build());
+                });
+        Path rules = Files.writeString(tmp.resolve("rules.yaml"), "rules:\n- namespace: ml\n  serviceAccount: ferry-ingest\n"
+                + "  tables: ['*']\n");
+        LocalFerry store = LocalFerry.open(new FerryHome(tmp.resolve("server-home")));
+        store.startRunsAsServer();
+        server = new FerryServer(store, FerryServer.newToken(), false,
+                List.of(new TokenReviewAuthenticator(kube, TokenReviewAuthenticator.fromFile(rules), Clock.systemUTC())));
+        int port = server.start("127.0.0.1", 0);
+        cluster.forwardPodsTo(port);
+        ferry = new CliRun(tmp.resolve("home")).env("KUBECONFIG", cluster.kubeconfig().toString())
+                .env("HOME", tmp.resolve("user").toString());
+        CliRun.Result installed = ferry.run("cluster", "install", "-n", "ml", "--image", "ferry:1");
+        assertThat(installed.exit()).as(installed.toString()).isZero();
+    }
+
+    @AfterEach
+    void stop() {
+        server.close();
+        server.ferry().close();
+        kube.close();
+        cluster.close();
+    }
+
+    private void serverPod(boolean ready) {
+        kube.pods().inNamespace("ml").resource(new PodBuilder().withNewMetadata().withName("ferry-server-abc").withNamespace("ml")
+                .withLabels(Map.of("app.kubernetes.io/name", "ferry", "app.kubernetes.io/component", "server")).endMetadata()
+                .withNewStatus().withPhase("Running").addNewCondition().withType("Ready").withStatus(ready ? "True" : "False")
+                .endCondition().endStatus().build()).createOr(p -> p.update());
+    }
+
+    @Test
+    void aClusterContextPushesThroughAPortForwardWithAMintedToken() throws Exception {
+        serverPod(false);
+        CliRun.Result notReady = ferry.run("context", "add", "kube", "--kubernetes", "-n", "ml");
+        assertThat(notReady.exit()).as(notReady.toString()).isEqualTo(4);
+        assertThat(notReady.err()).contains("has no ready pod");
+
+        serverPod(true);
+        CliRun.Result added = ferry.run("context", "add", "kube", "--kubernetes", "-n", "ml");
+        assertThat(added.exit()).as(added.toString()).isZero();
+        assertThat(added.err()).contains("Added context kube", "namespace ml", "pod ferry-server-abc");
+        assertThat(ferry.run("context", "list").out()).contains("* ", "kube", "kubernetes: namespace ml");
+
+        DatasetBuilder d = new DatasetBuilder(tmp.resolve("pets")).csv("filename,label", "p0.jpg,cat", "p1.jpg,dog", "p2.jpg,cat")
+                .images("p", 3, 32, 32);
+        CliRun.Result pushed = ferry.run("dataset", "push", d.dir().toString(), "--table", "pets", "--category",
+                "image_classification", "--intent", "train", "--label-column", "label");
+        assertThat(pushed.exit()).as(pushed.toString()).isZero();
+        assertThat(server.ferry().getIngestion("pets", null).rowCount()).isEqualTo(3);
+        // again: only what is missing travels (nothing), through a new forward
+        CliRun.Result again = ferry.run("dataset", "push", d.dir().toString(), "--table", "pets", "--category",
+                "image_classification", "--intent", "train", "--label-column", "label");
+        assertThat(again.exit()).as(again.toString()).isZero();
+        assertThat(server.ferry().listIngestions("pets")).hasSize(1);
+        CliRun.Result listed = ferry.run("-o", "json", "dataset", "list");
+        assertThat(listed.exit()).isZero();
+        assertThat(listed.json().get(0).get("table").asText()).isEqualTo("pets");
+    }
+}
