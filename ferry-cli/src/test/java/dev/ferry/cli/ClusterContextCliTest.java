@@ -115,4 +115,34 @@ class ClusterContextCliTest {
         assertThat(listed.exit()).isZero();
         assertThat(listed.json().get(0).get("table").asText()).isEqualTo("pets");
     }
+
+    @Test
+    void doctorWalksThePathAndStopsAtTheFirstStepThatFailsWithWhatToFix() throws Exception {
+        serverPod(true);
+        assertThat(ferry.run("context", "add", "kube", "--kubernetes", "-n", "ml").exit()).isZero();
+        CliRun.Result healthy = ferry.run("doctor");
+        assertThat(healthy.exit()).as(healthy.toString()).isZero();
+        assertThat(healthy.out()).contains("ok    kubeconfig: ", "ok    API server: ", "ok    release: Ferry ",
+                "ok    token: TokenRequest for ServiceAccount ml/ferry-ingest", "ok    server: Ferry in namespace ml",
+                "token accepted");
+        CliRun.Result json = ferry.run("-o", "json", "doctor");
+        assertThat(json.json()).hasSize(5);
+        assertThat(json.json().get(4).get("ok").asBoolean()).isTrue();
+
+        serverPod(false);
+        CliRun.Result notReady = ferry.run("doctor");
+        assertThat(notReady.exit()).isEqualTo(4);
+        assertThat(notReady.out()).contains("ok    token:", "FAIL  server: the Ferry server in namespace 'ml' has no ready pod",
+                "fix: see 'ferry cluster info -n ml'");
+
+        cluster.forbid("POST", "/api/v1/namespaces/ml/serviceaccounts/ferry-ingest/token", "cannot create serviceaccounts/token");
+        CliRun.Result noToken = ferry.run("doctor");
+        assertThat(noToken.exit()).isEqualTo(5);
+        assertThat(noToken.out()).contains("FAIL  token:", "cannot create serviceaccounts/token")
+                .doesNotContain("ok    server", "FAIL  server");
+
+        CliRun.Result local = new CliRun(tmp.resolve("other-home")).run("doctor");
+        assertThat(local.exit()).as(local.toString()).isZero();
+        assertThat(local.out()).contains("ok    server: ", "token accepted");
+    }
 }

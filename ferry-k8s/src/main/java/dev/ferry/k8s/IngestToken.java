@@ -58,7 +58,8 @@ public record IngestToken(String token, Instant expires, String source) {
             }
         }
         throw new FerryException(ErrorCode.FORBIDDEN, "no token for " + namespace + "/" + Manifests.INGEST_ACCOUNT
-                + ": " + (refused != null ? "the cluster refused TokenRequest (" + refused.getMessage() + ")"
+                + ": " + (refused != null ? "the cluster refused TokenRequest (" + (refused.getStatus() != null
+                        && refused.getStatus().getMessage() != null ? refused.getStatus().getMessage() : refused.getMessage()) + ")"
                 : "TokenRequest gave none") + ", and there is no service-account-token Secret of that account",
                 "bind the release's 'ferry-client' Role to you (it allows serviceaccounts/token), or have an admin create"
                         + " a kubernetes.io/service-account-token Secret for " + Manifests.INGEST_ACCOUNT);
