@@ -33,13 +33,6 @@ class ClusterCliTest {
         cluster.close();
     }
 
-    /** The cluster's TokenRequest for ServiceAccount tokens: one fixed token with a fixed expiry. */
-    static void mintTokens(MockCluster cluster) {
-        cluster.answer(r -> r.getMethod().equals("POST") && r.getPath().endsWith("/serviceaccounts/ferry-ingest/token"), 201,
-                Serialization.asJson(new io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder().withNewStatus()
-                        .withToken("minted").withExpirationTimestamp("2026-12-07T12:00:00Z").endStatus().build()));
-    }
-
     @Test
     void installThenInfoFindsTheReleaseAndUninstallRemovesIt() {
         CliRun.Result installed = ferry.run("cluster", "install", "-n", "ml", "--image", "registry.example/ferry:0.1.0");
@@ -47,7 +40,7 @@ class ClusterCliTest {
         assertThat(installed.out()).contains("Deployment/ferry-server created", "Secret/ferry-admin created");
         assertThat(installed.out()).doesNotContain("fy_");
 
-        mintTokens(cluster);
+        cluster.mintIngestTokens("minted");
         CliRun.Result info = ferry.run("cluster", "info", "-n", "ml");
         assertThat(info.exit()).as(info.toString()).isZero();
         assertThat(info.out()).contains("token: TokenRequest for ServiceAccount ml/ferry-ingest, expires 2026-12-07T12:00:00Z");
@@ -87,7 +80,7 @@ class ClusterCliTest {
             }
             assertThat(client.apps().deployments().inNamespace("ml").withName("ferry-server").get()).isNotNull();
         }
-        mintTokens(cluster);
+        cluster.mintIngestTokens("minted");
         CliRun.Result info = ferry.run("cluster", "info", "-n", "ml");
         assertThat(info.exit()).as(info.toString()).isZero();
         assertThat(info.out()).contains("image: ferry:1");

@@ -9,11 +9,7 @@ import dev.ferry.k8s.MockCluster;
 import dev.ferry.k8s.TokenReviewAuthenticator;
 import dev.ferry.server.FerryServer;
 import io.fabric8.kubernetes.api.model.PodBuilder;
-import io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder;
-import io.fabric8.kubernetes.api.model.authentication.TokenReview;
-import io.fabric8.kubernetes.api.model.authentication.TokenReviewBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.utils.Serialization;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -42,22 +38,8 @@ class ClusterContextCliTest {
     void start() throws Exception {
         cluster = MockCluster.start(tmp.resolve("kube"));
         kube = cluster.client();
-        cluster.answer(r -> r.getMethod().equals("POST") && r.getPath().endsWith("/serviceaccounts/ferry-ingest/token"), 201,
-                Serialization.asJson(new TokenRequestBuilder().withNewStatus().withToken("sa:ml:ferry-ingest")
-                        .withExpirationTimestamp("2026-12-07T12:00:00Z").endStatus().build()));
-        cluster.answer(r -> r.getMethod().equals("POST") && r.getPath().startsWith("/apis/authentication.k8s.io/v1/tokenreviews"),
-                201, request -> {
-                    String token = Serialization.unmarshal(request.getUtf8Body(), TokenReview.class).getSpec().getToken();
-                    var status = new TokenReviewBuilder().withNewStatus();
-                    if (token.startsWith("sa:")) {
-                        String[] p = token.split(":");
-                        status.withAuthenticated(true).withNewUser().withUsername("system:serviceaccount:" + p[1] + ":" + p[2])
-                                .endUser();
-                    } else {
-                        status.withAuthenticated(false);
-                    }
-                    return Serialization.asJson(status.endStatus().build());
-                });
+        cluster.mintIngestTokens("sa:ml:ferry-ingest");
+        cluster.reviewServiceAccountTokens();
         Path rules = Files.writeString(tmp.resolve("rules.yaml"), "rules:\n- namespace: ml\n  serviceAccount: ferry-ingest\n"
                 + "  tables: ['*']\n");
         LocalFerry store = LocalFerry.open(new FerryHome(tmp.resolve("server-home")));

@@ -8,10 +8,7 @@ import dev.ferry.core.ingest.dataset.DatasetBuilder;
 import dev.ferry.k8s.MockCluster;
 import dev.ferry.k8s.TokenReviewAuthenticator;
 import dev.ferry.server.FerryServer;
-import io.fabric8.kubernetes.api.model.authentication.TokenReview;
-import io.fabric8.kubernetes.api.model.authentication.TokenReviewBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.utils.Serialization;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -36,19 +33,7 @@ class ClusterTokenAuthTest {
     @BeforeEach
     void start() throws Exception {
         cluster = MockCluster.start(tmp.resolve("kube"));
-        cluster.answer(r -> r.getMethod().equals("POST") && r.getPath().startsWith("/apis/authentication.k8s.io/v1/tokenreviews"),
-                201, request -> {
-                    String token = Serialization.unmarshal(request.getUtf8Body(), TokenReview.class).getSpec().getToken();
-                    var status = new TokenReviewBuilder().withNewStatus();
-                    if (token.startsWith("sa:")) {
-                        String[] p = token.split(":");
-                        status.withAuthenticated(true).withNewUser().withUsername("system:serviceaccount:" + p[1] + ":" + p[2])
-                                .endUser();
-                    } else {
-                        status.withAuthenticated(false);
-                    }
-                    return Serialization.asJson(status.endStatus().build());
-                });
+        cluster.reviewServiceAccountTokens();
         kube = cluster.client();
         Path rules = Files.writeString(tmp.resolve("rules.yaml"),
                 "rules:\n- namespace: team-a\n  serviceAccount: trainer\n  tables: ['team_a_*']\n");

@@ -65,6 +65,32 @@ public final class MockCluster implements AutoCloseable {
         dispatcher.upgrades.add(r -> r.getPath().contains("/portforward") ? new PortForwardStandIn(port) : null);
     }
 
+    /** The cluster's TokenReview: a token "sa:NS:NAME" is that ServiceAccount's (audience ferry); others are not valid. */
+    public void reviewServiceAccountTokens() {
+        answer(r -> r.getMethod().equals("POST") && r.getPath().startsWith("/apis/authentication.k8s.io/v1/tokenreviews"), 201,
+                request -> {
+                    String token = io.fabric8.kubernetes.client.utils.Serialization.unmarshal(request.getUtf8Body(),
+                            io.fabric8.kubernetes.api.model.authentication.TokenReview.class).getSpec().getToken();
+                    var status = new io.fabric8.kubernetes.api.model.authentication.TokenReviewBuilder().withNewStatus();
+                    if (token.startsWith("sa:")) {
+                        String[] p = token.split(":");
+                        status.withAuthenticated(true).withNewUser().withUsername("system:serviceaccount:" + p[1] + ":" + p[2])
+                                .endUser();
+                    } else {
+                        status.withAuthenticated(false);
+                    }
+                    return io.fabric8.kubernetes.client.utils.Serialization.asJson(status.endStatus().build());
+                });
+    }
+
+    /** The cluster's TokenRequest for ferry-ingest accounts: always {@code token}, expiring at 2026-12-07T12:00:00Z. */
+    public void mintIngestTokens(String token) {
+        answer(r -> r.getMethod().equals("POST") && r.getPath().endsWith("/serviceaccounts/ferry-ingest/token"), 201,
+                io.fabric8.kubernetes.client.utils.Serialization.asJson(
+                        new io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder().withNewStatus().withToken(token)
+                                .withExpirationTimestamp("2026-12-07T12:00:00Z").endStatus().build()));
+    }
+
     /** From now on, requests that {@code matches} accepts get this answer (over any older one that matches). */
     public void answer(java.util.function.Predicate<RecordedRequest> matches, int status, String json) {
         answer(matches, status, request -> json);

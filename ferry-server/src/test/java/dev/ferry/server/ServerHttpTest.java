@@ -9,6 +9,7 @@ import dev.ferry.core.api.LocalFerry;
 import dev.ferry.core.home.FerryHome;
 import dev.ferry.core.model.Json;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -209,23 +210,49 @@ class ServerHttpTest {
 
     @Test
     void oversizedBodiesAreRefusedBeforeTheyAreReadWithTheJsonError() throws Exception {
-        // 100 MB declared: refused from the Content-Length, long before 100 MB could be sent
-        byte[] big = new byte[100 << 20];
-        java.util.Arrays.fill(big, (byte) ' ');
+        // 100 MB declared: refused from the Content-Length, before any of it is sent (a client that
+        // went on writing might see the connection close under it: this one sends the headers only)
         for (String route : List.of("/repos", "/gc", "/packs", "/blobs/missing")) {
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + route))
-                    .header("Authorization", "Bearer " + token)
-                    .POST(HttpRequest.BodyPublishers.ofByteArray(big)).build(), HttpResponse.BodyHandlers.ofString());
-            assertThat(r.statusCode()).as(route).isEqualTo(413);
-            assertThat(error(r).get("code").asText()).isEqualTo("TOO_LARGE");
-            assertThat(error(r).get("exitCode").asInt()).isEqualTo(8);
+            String answer = raw("POST /api/v1" + route + " HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + token
+                    + "\r\nContent-Type: application/json\r\nContent-Length: " + (100 << 20) + "\r\n\r\n", new byte[0]);
+            assertThat(answer).as(route).startsWith("HTTP/1.1 413");
+            var error = Json.MAPPER.readTree(answer.substring(answer.indexOf('{'), answer.lastIndexOf('}') + 1)).get("error");
+            assertThat(error.get("code").asText()).isEqualTo("TOO_LARGE");
+            assertThat(error.get("exitCode").asInt()).isEqualTo(8);
         }
         // a chunked body of unknown length stops being read at the limit
-        HttpResponse<String> chunked = http.send(HttpRequest.newBuilder(URI.create(base + "/repos"))
-                .header("Authorization", "Bearer " + token)
-                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(big))).build(),
-                HttpResponse.BodyHandlers.ofString());
-        assertThat(chunked.statusCode()).isEqualTo(413);
+        byte[] chunk = new byte[64 * 1024];
+        java.util.Arrays.fill(chunk, (byte) ' ');
+        java.io.ByteArrayOutputStream chunks = new java.io.ByteArrayOutputStream();
+        for (int i = 0; i < 40; i++) { // 2.5 MiB, over the 1 MiB limit
+            chunks.writeBytes((Integer.toHexString(chunk.length) + "\r\n").getBytes(StandardCharsets.US_ASCII));
+            chunks.writeBytes(chunk);
+            chunks.writeBytes("\r\n".getBytes(StandardCharsets.US_ASCII));
+        }
+        String chunked = raw("POST /api/v1/repos HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + token
+                + "\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n", chunks.toByteArray());
+        assertThat(chunked).startsWith("HTTP/1.1 413");
         assertThat(Json.MAPPER.readTree(send("GET", "/repos", null, token).body())).isEmpty();
+    }
+
+    /**
+     * One request over a plain socket: the head, then as much of {@code body} as the server takes
+     * (it may answer and close before the end), then the whole answer as text.
+     */
+    private String raw(String head, byte[] body) throws Exception {
+        URI uri = URI.create(base);
+        try (java.net.Socket socket = new java.net.Socket(uri.getHost(), uri.getPort())) {
+            socket.setSoTimeout(10_000);
+            var out = socket.getOutputStream();
+            out.write(head.getBytes(StandardCharsets.US_ASCII));
+            try {
+                out.write(body);
+                out.flush();
+            } catch (java.io.IOException closedEarly) {
+                // refused before the body's end: what matters is the answer
+            }
+            socket.shutdownOutput();
+            return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        } 
     }
 }
