@@ -127,4 +127,26 @@ class ClusterContextCliTest {
         assertThat(local.exit()).as(local.toString()).isZero();
         assertThat(local.out()).contains("ok    server: ", "token accepted");
     }
+
+    /**
+     * The seed's flow against a cluster context: the bundled example pushed with the tracebloc-style
+     * flags, checked here, staged through the port-forward, ingested on the server, summarized.
+     */
+    @Test
+    void theBundledExamplePushedThroughAClusterContextIngestsAll576Records() {
+        serverPod(true);
+        assertThat(ferry.run("context", "add", "kube", "--kubernetes", "-n", "ml").exit()).isZero();
+        Path example = Path.of("..", "examples", "cats-dogs").toAbsolutePath().normalize();
+        CliRun.Result pushed = ferry.run("dataset", "push", example.toString(), "--table", "cats_dogs_train", "--category",
+                "image_classification", "--intent", "train", "--label-column", "label");
+        assertThat(pushed.exit()).as(pushed.toString()).isZero();
+        assertThat(pushed.out()).contains("records   576 total · 576 inserted");
+        assertThat(server.ferry().getIngestion("cats_dogs_train", null).rowCount()).isEqualTo(576);
+        // nothing contacts the cluster before the local checks pass
+        int asked = cluster.server().getRequestCount();
+        CliRun.Result bad = ferry.run("dataset", "push", example.toString(), "--table", "cats_dogs_train",
+                "--category", "image_classification", "--intent", "train", "--label-column", "no_such_column");
+        assertThat(bad.exit()).as(bad.toString()).isEqualTo(2);
+        assertThat(cluster.server().getRequestCount()).as("requests to the API server").isEqualTo(asked);
+    }
 }
