@@ -48,7 +48,7 @@ public final class ThinClient {
     static final int ANSWER_TIMEOUT_MS = 10_000;
     /** Commands that manage the local server or its settings run in the client's own process. */
     private static final Set<String> OWN_PROCESS_COMMANDS = Set.of("serve", "server", "config", "catalog", "login", "context",
-            "cluster");
+            "cluster", "worker");
     /** Command groups every subcommand of which works on the store. */
     private static final Set<String> STORE_GROUPS = Set.of("repo", "bundle", "label", "dataset", "runs", "token");
     /** Single commands that work on the store. */

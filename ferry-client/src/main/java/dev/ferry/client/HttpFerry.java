@@ -301,6 +301,12 @@ public final class HttpFerry implements FerryApi {
         }
     }
 
+    /** A worker's report on its run ({@code POST /runs/{id}/worker}); returns whether the run was asked to stop. */
+    public boolean report(String runId, dev.ferry.core.run.WorkerReport report) {
+        Wire.WorkerAnswer answer = call("POST", "/runs/" + seg(runId) + "/worker", report, type(Wire.WorkerAnswer.class));
+        return answer != null && answer.cancelled();
+    }
+
     @Override
     public Run cancelRun(String id) {
         return call("POST", "/runs/" + seg(id) + "/cancel", null, type(Run.class));

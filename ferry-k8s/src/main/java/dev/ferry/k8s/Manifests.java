@@ -143,6 +143,17 @@ public final class Manifests {
         if (spec.storeUrl() != null) {
             env.add(new EnvVar("FERRY_STORE", spec.storeUrl(), null));
         }
+        // runs as Jobs in this namespace, in this image, with these store settings
+        env.add(new EnvVar(KubernetesExecutorProvider.EXECUTOR_ENV, "kubernetes", null));
+        env.add(new EnvVarBuilder().withName(KubernetesExecutorProvider.NAMESPACE_ENV).withNewValueFrom()
+                .withNewFieldRef("v1", "metadata.namespace").endValueFrom().build());
+        env.add(new EnvVar(KubernetesExecutorProvider.IMAGE_ENV, spec.image(), null));
+        if (spec.storeUrl() == null) {
+            env.add(new EnvVar(KubernetesExecutorProvider.PVC_ENV, spec.pvcName(), null));
+        }
+        if (spec.catalogSecret() != null) {
+            env.add(new EnvVar(KubernetesExecutorProvider.CATALOG_SECRET_ENV, spec.catalogSecret(), null));
+        }
         if (spec.catalogSecret() != null) {
             env.add(new EnvVarBuilder().withName("FERRY_CATALOG").withNewValueFrom().withNewSecretKeyRef("url",
                     spec.catalogSecret(), false).endValueFrom().build());

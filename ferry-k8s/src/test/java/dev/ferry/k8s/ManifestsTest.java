@@ -93,4 +93,31 @@ class ManifestsTest {
         assertThatThrownBy(() -> AuthorizationRule.parse("ml/trainer=team-a")).isInstanceOf(FerryException.class)
                 .hasMessageContaining("invalid table glob");
     }
+
+    @Test
+    void theServerRunsItsRunsAsJobsWithItsOwnImageAndStoreSettings() {
+        ReleaseSpec spec = new ReleaseSpec("ml", "ferry:1", "s3://bucket/ferry", null, null, "ferry-catalog", null, "1.0");
+        Deployment d = Manifests.render(spec).stream().filter(Deployment.class::isInstance).map(Deployment.class::cast)
+                .findFirst().orElseThrow();
+        var env = d.getSpec().getTemplate().getSpec().getContainers().getFirst().getEnv();
+        assertThat(env).anySatisfy(e -> assertThat(e.getName() + "=" + e.getValue()).isEqualTo("FERRY_EXECUTOR=kubernetes"))
+                .anySatisfy(e -> assertThat(e.getName() + "=" + e.getValue()).isEqualTo("FERRY_IMAGE=ferry:1"))
+                .anySatisfy(e -> {
+                    assertThat(e.getName()).isEqualTo("FERRY_NAMESPACE");
+                    assertThat(e.getValueFrom().getFieldRef().getFieldPath()).isEqualTo("metadata.namespace");
+                });
+        var template = KubernetesExecutorProvider.template(java.util.Map.of("FERRY_STORE", "s3://bucket/ferry",
+                "FERRY_CATALOG_SECRET", "ferry-catalog"), "ml", "ferry:1", 600);
+        assertThat(template.image()).isEqualTo("ferry:1");
+        assertThat(template.activeDeadlineSeconds()).isEqualTo(600);
+        assertThat(template.env()).anySatisfy(e -> assertThat(e.getValue()).isEqualTo("http://ferry-server.ml.svc:7433"))
+                .anySatisfy(e -> {
+                    assertThat(e.getName()).isEqualTo("FERRY_TOKEN");
+                    assertThat(e.getValueFrom().getSecretKeyRef().getName()).isEqualTo("ferry-admin");
+                })
+                .anySatisfy(e -> assertThat(e.getName() + "=" + e.getValue()).isEqualTo("FERRY_STORE=s3://bucket/ferry"))
+                .anySatisfy(e -> assertThat(e.getValueFrom() == null ? "" : e.getValueFrom().getSecretKeyRef().getName())
+                        .isEqualTo("ferry-catalog"));
+        assertThat(template.volumes()).singleElement().satisfies(v -> assertThat(v.getEmptyDir()).isNotNull());
+    }
 }

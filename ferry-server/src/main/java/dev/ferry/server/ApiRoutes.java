@@ -55,7 +55,7 @@ final class ApiRoutes {
 
     /** Routes only the server's admin token may call: they manage the whole server. */
     static final java.util.Set<String> ADMIN = java.util.Set.of("POST " + BASE + "/server/shutdown", "POST " + BASE + "/fsck",
-            "POST " + BASE + "/gc", "POST " + BASE + "/tokens", "GET " + BASE + "/tokens", "DELETE " + BASE + "/tokens/{name}");
+            "POST " + BASE + "/gc", "POST " + BASE + "/tokens", "POST " + BASE + "/runs/{id}/worker", "GET " + BASE + "/tokens", "DELETE " + BASE + "/tokens/{name}");
     /** Routes that read although their method is POST (they take a body). */
     private static final java.util.Set<String> POSTED_READS = java.util.Set.of("/blobs/read", "/blobs/check",
             "/repos/{repo}/bundles/{ref}/download", "/repos/{repo}/bundles/{ref}/download-file",
@@ -178,6 +178,13 @@ final class ApiRoutes {
         route(r, "GET", "/runs/{id}/events", ctx -> json(ctx, ferry.runEvents(runId(ctx), Responses.longParam(ctx, "after", 0, 0, Long.MAX_VALUE))));
         route(r, "GET", "/runs/{id}/events/stream", ctx -> EventStream.serve(ctx, ferry.orchestrator(), runId(ctx)));
 
+        route(r, "POST", "/runs/{id}/worker", ctx -> {
+            String id = runId(ctx);
+            dev.ferry.core.run.WorkerReport report = body(ctx, dev.ferry.core.run.WorkerReport.class);
+            var task = ferry.orchestrator().liveTask(id).orElseThrow(() -> FerryException.notFound("run " + id
+                    + " is not running on this server", "a worker reports only to the server that started its run"));
+            json(ctx, new Wire.WorkerAnswer(task.report(report)));
+        });
         route(r, "POST", "/blobs/missing", ctx -> {
             Wire.Digests req = body(ctx, Wire.Digests.class);
             json(ctx, new Wire.Digests(ferry.blobService().missing(req.digests())));

@@ -74,6 +74,13 @@ public final class Daemon {
         lockHome();
         try {
             ferry = LocalFerry.open(home);
+            for (var provider : java.util.ServiceLoader.load(dev.ferry.core.run.RunExecutorProvider.class)) {
+                var executor = provider.create(System.getenv());
+                if (executor.isPresent()) {
+                    ferry.runOn(executor.get()); // a cluster's server: runs as Jobs
+                    break;
+                }
+            }
             int settled = ferry.startRunsAsServer();
             if (settled > 0) {
                 log("settled " + settled + " runs that a stopped server left unfinished (now failed)");

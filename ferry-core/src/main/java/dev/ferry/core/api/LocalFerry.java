@@ -72,6 +72,8 @@ public final class LocalFerry implements FerryApi {
     /** Runs at once; more wait their turn (runs on one table always take turns). */
     private final int runThreads;
     private Orchestrator orchestrator;
+    /** Where runs execute: null for this process's threads. */
+    private dev.ferry.core.run.RunExecutor executor;
     /** Who runs this store's runs: this process, until {@link #startRunsAsServer} says it is the home's server. */
     private RunOwner runOwner = RunOwner.thisProcess();
     /** How many runs nobody ran any more the orchestrator settled when it started. */
@@ -326,11 +328,30 @@ public final class LocalFerry implements FerryApi {
      */
     public synchronized Orchestrator orchestrator() {
         if (orchestrator == null) {
-            orchestrator = new Orchestrator(database.runLog(), new LocalRunWorker(this), new ThreadPoolRunExecutor(runThreads),
-                    runOwner);
+            orchestrator = new Orchestrator(database.runLog(), new LocalRunWorker(this),
+                    executor != null ? executor : new ThreadPoolRunExecutor(runThreads), runOwner);
             settledAtStart = orchestrator.recover();
         }
         return orchestrator;
+    }
+
+    /**
+     * Runs this store's runs on {@code executor} instead of this process's threads (a cluster's server:
+     * a Kubernetes Job each). Before any run.
+     */
+    public synchronized void runOn(dev.ferry.core.run.RunExecutor executor) {
+        if (orchestrator != null) {
+            throw new IllegalStateException("the runs of this store started already");
+        }
+        this.executor = executor;
+    }
+
+    /**
+     * A run's work, done in this process for a run the server of this store holds (a Job's worker:
+     * {@code ferry worker --run ID}); it reports through {@code ctx}.
+     */
+    public dev.ferry.core.run.RunOutcome work(RunSpec spec, RunContext ctx) {
+        return new LocalRunWorker(this).run(spec, ctx);
     }
 
     /**

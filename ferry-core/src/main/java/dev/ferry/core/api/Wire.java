@@ -65,6 +65,9 @@ public final class Wire {
 
     public record ErrorBody(Error error) {}
 
+    /** The answer to a worker's report: whether its run was asked to stop. */
+    public record WorkerAnswer(boolean cancelled) {}
+
     /** {@code GET /health}: unauthenticated, so that a client can tell "not running" from "wrong token". */
     public record Health(String status, String version, long pid, int activeRuns, String executor) {}
 

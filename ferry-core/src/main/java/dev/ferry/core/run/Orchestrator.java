@@ -187,6 +187,11 @@ public final class Orchestrator implements AutoCloseable {
         return false;
     }
 
+    /** The live run {@code id} of this orchestrator, for its worker's reports; empty if it is not running here. */
+    public java.util.Optional<RunTask> liveTask(String id) {
+        return java.util.Optional.ofNullable(live.get(id));
+    }
+
     public String executorName() {
         return executor.name();
     }
@@ -493,6 +498,60 @@ public final class Orchestrator implements AutoCloseable {
 
         void cancel() {
             cancelled = true;
+        }
+
+        @Override
+        public boolean report(WorkerReport report) {
+            switch (report) {
+                case WorkerReport.Enter e -> enter(e.state(), e.message());
+                case WorkerReport.Claim c -> claim(c.target(), c.detail());
+                case WorkerReport.Progress p -> {
+                    filesDone.set(p.filesDone());
+                    filesTotal.set(p.filesTotal());
+                    bytesDone.set(p.bytesDone());
+                    bytesTotal.set(p.bytesTotal());
+                    recordsDone.set(p.recordsDone());
+                    recordsTotal.set(p.recordsTotal());
+                }
+                case WorkerReport.Log l -> log(l.level(), l.message());
+                case WorkerReport.Done d -> {
+                    tick();
+                    end(d.delegatedBecause() == null ? new RunEvent.Completed(d.result())
+                            : new RunEvent.Delegated(d.delegatedBecause(), d.result()));
+                }
+                case WorkerReport.Failed f -> {
+                    ErrorCode code;
+                    try {
+                        code = ErrorCode.valueOf(f.code());
+                    } catch (RuntimeException unknown) {
+                        code = ErrorCode.RUN_FAILED;
+                    }
+                    end(code == ErrorCode.INTERRUPTED && cancelled
+                            ? new RunEvent.Cancelled("cancelled while " + phase.id() + "; nothing of this run was committed")
+                            : failed(code, f.message(), f.hint(), null));
+                }
+            }
+            return cancelled;
+        }
+
+        @Override
+        public void abandon(String why) {
+            if (cancelled) {
+                end(new RunEvent.Cancelled("cancelled while " + phase.id() + "; its work elsewhere was stopped ("
+                        + why + "); nothing of this run was committed"));
+                return;
+            }
+            end(failed(ErrorCode.RUN_FAILED, why, "see the worker's log ('ferry runs logs " + id + "'), then submit it again", null));
+        }
+
+        @Override
+        public synchronized boolean ended() {
+            return ended;
+        }
+
+        @Override
+        public boolean cancelRequested() {
+            return cancelled;
         }
 
         private synchronized void append(RunEvent event) {
