@@ -88,7 +88,8 @@ final class RunsCommands extends CommandGroup {
         }
     }
 
-    @Command(name = "logs", description = "Every event of a run so far, one per line.")
+    @Command(name = "logs", description = {"Every event of a run so far, one per line; with --follow, then each new",
+        "one as it happens until the run ends (Ctrl-C stops following; the run goes on)."})
     static final class Logs extends FerryCommand {
         @Parameters(index = "0", paramLabel = "RUN")
         String id;
@@ -96,12 +97,23 @@ final class RunsCommands extends CommandGroup {
         @Option(names = "--after", defaultValue = "0", description = "Only events after this sequence number.")
         long after;
 
+        @Option(names = {"-f", "--follow"}, description = "Keep printing events until the run ends.")
+        boolean follow;
+
         Logs(CliContext ctx) {
             super(ctx);
         }
 
         @Override
-        protected int run() {
+        protected int run() throws InterruptedException {
+            if (follow) {
+                ctx.api().watchRun(id, after, e -> {
+                    ctx.out.println(ctx.json() ? Json.write(e) : line(e));
+                    ctx.out.flush();
+                    return true;
+                });
+                return 0;
+            }
             long seen = after;
             while (true) {
                 List<LoggedEvent> page = ctx.api().runEvents(id, seen);

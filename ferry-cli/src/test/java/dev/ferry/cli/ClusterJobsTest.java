@@ -107,6 +107,10 @@ class ClusterJobsTest {
         List<String> types = server.ferry().runEvents(runId, 0).stream().map(e -> e.event().type()).toList();
         assertThat(types).contains("received", "state", "planned", "progress", "completed");
         assertThat(server.ferry().getRun(runId).state().id()).isEqualTo("completed");
+        CliRun.Result followed = new CliRun(tmp.resolve("client")).env("FERRY_SERVER", url).env("FERRY_TOKEN", admin)
+                .run("runs", "logs", runId, "--follow");
+        assertThat(followed.exit()).isZero();
+        assertThat(followed.out()).contains("received push", "planned pets", "completed");
     }
 
     @Test
