@@ -35,7 +35,7 @@ final class DoctorCommand extends FerryCommand {
             steps.addAll(ClusterDoctor.run(k.kubeconfig(), k.context(), k.namespace(), ctx.env,
                     link -> serverAnswers(new HttpFerry(link.url(), link.token()))));
         } else {
-            step(steps, "server", () -> serverAnswers(ctx.api()));
+            ClusterDoctor.step(steps, "server", () -> serverAnswers(ctx.api()));
         }
         return print(steps);
     }
@@ -50,14 +50,6 @@ final class DoctorCommand extends FerryCommand {
         }
         int repos = api.listRepos().size();
         return version + "token accepted, " + repos + (repos == 1 ? " repo" : " repos") + " visible";
-    }
-
-    private static void step(List<ClusterDoctor.Step> steps, String check, java.util.function.Supplier<String> work) {
-        try {
-            steps.add(new ClusterDoctor.Step(check, work.get(), null));
-        } catch (FerryException e) {
-            steps.add(new ClusterDoctor.Step(check, null, e));
-        }
     }
 
     private int print(List<ClusterDoctor.Step> steps) {

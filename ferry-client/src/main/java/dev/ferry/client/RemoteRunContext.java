@@ -1,5 +1,6 @@
 package dev.ferry.client;
 
+import dev.ferry.core.run.ProgressCounters;
 import dev.ferry.core.run.RunContext;
 import dev.ferry.core.run.RunState;
 import dev.ferry.core.run.WorkerReport;
@@ -7,7 +8,6 @@ import dev.ferry.core.transfer.TransferListener;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The {@link RunContext} of a worker that does a server's run elsewhere (a Kubernetes Job's
@@ -21,12 +21,7 @@ public final class RemoteRunContext implements RunContext, TransferListener, Aut
     private final HttpFerry server;
     private final String runId;
     private volatile boolean cancelled;
-    private final AtomicLong filesDone = new AtomicLong();
-    private final AtomicLong filesTotal = new AtomicLong();
-    private final AtomicLong bytesDone = new AtomicLong();
-    private final AtomicLong bytesTotal = new AtomicLong();
-    private final AtomicLong recordsDone = new AtomicLong();
-    private final AtomicLong recordsTotal = new AtomicLong();
+    private final ProgressCounters counters = new ProgressCounters();
     private WorkerReport.Progress sent;
     private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "ferry-worker-progress");
@@ -46,8 +41,7 @@ public final class RemoteRunContext implements RunContext, TransferListener, Aut
 
     /** The counters, when they moved since the last report (progress is best effort: a failure waits for the next tick). */
     private synchronized void sendProgress() {
-        WorkerReport.Progress now = new WorkerReport.Progress(filesDone.get(), filesTotal.get(), bytesDone.get(),
-                bytesTotal.get(), recordsDone.get(), recordsTotal.get());
+        WorkerReport.Progress now = counters.snapshot();
         if (now.equals(sent)) {
             return;
         }
@@ -69,10 +63,8 @@ public final class RemoteRunContext implements RunContext, TransferListener, Aut
         checkCancelled();
         sendProgress();
         synchronized (this) {
-            for (AtomicLong counter : new AtomicLong[] {filesDone, filesTotal, bytesDone, bytesTotal, recordsDone, recordsTotal}) {
-                counter.set(0);
-            }
-            sent = new WorkerReport.Progress(0, 0, 0, 0, 0, 0);
+            counters.reset();
+            sent = counters.snapshot();
         }
         send(new WorkerReport.Enter(state, message));
     }
@@ -89,8 +81,7 @@ public final class RemoteRunContext implements RunContext, TransferListener, Aut
 
     @Override
     public void records(long done, long total) {
-        recordsDone.set(done);
-        recordsTotal.set(total);
+        counters.records(done, total);
     }
 
     @Override
@@ -105,18 +96,17 @@ public final class RemoteRunContext implements RunContext, TransferListener, Aut
 
     @Override
     public void found(long bytes) {
-        filesTotal.incrementAndGet();
-        bytesTotal.addAndGet(bytes);
+        counters.found(bytes);
     }
 
     @Override
     public void progressed(long bytes) {
-        bytesDone.addAndGet(bytes);
+        counters.progressed(bytes);
     }
 
     @Override
     public void fileDone() {
-        filesDone.incrementAndGet();
+        counters.fileDone();
     }
 
     /** The last report: the work's end. Progress up to it is sent first. */

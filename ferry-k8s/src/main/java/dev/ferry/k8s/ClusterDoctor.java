@@ -69,7 +69,8 @@ public final class ClusterDoctor {
         }
     }
 
-    private static boolean step(List<Step> steps, String check, java.util.function.Supplier<String> work) {
+    /** Runs one check into {@code steps}: what it found, or its error; whether it passed. */
+    public static boolean step(List<Step> steps, String check, java.util.function.Supplier<String> work) {
         try {
             steps.add(new Step(check, work.get(), null));
             return true;

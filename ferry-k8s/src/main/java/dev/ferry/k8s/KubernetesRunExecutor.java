@@ -128,12 +128,11 @@ public final class KubernetesRunExecutor implements RunExecutor {
             } catch (KubernetesClientException e) {
                 continue; // the API server is away for now: ask again
             }
-            boolean active = job != null && job.getStatus() != null && !finished(job);
             if (!task.ended() && task.cancelRequested() && job != null && !finished(job)) {
                 deleteQuietly(name); // 'runs cancel': the Job goes; the run ends when the worker or the watch says so
             }
             if (task.ended()) {
-                if (task.cancelRequested() && job != null && (job.getStatus() == null || active)) {
+                if (task.cancelRequested() && job != null && !finished(job)) {
                     deleteQuietly(name); // cancelled: whatever the worker still does is not wanted
                 }
                 return; // else the Job finishes by itself, and its TTL removes it

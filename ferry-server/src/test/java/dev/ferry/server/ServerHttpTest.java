@@ -253,6 +253,6 @@ class ServerHttpTest {
             }
             socket.shutdownOutput();
             return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        } 
+        }
     }
 }

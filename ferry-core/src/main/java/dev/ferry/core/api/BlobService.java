@@ -46,12 +46,13 @@ public final class BlobService {
 
     /** One blob's bytes as stored ({@code GET /blobs/{digest}}: the client checks them, as for {@link #read(List, Supplier)}). */
     public byte[] read(Digest digest) {
-        BlobLocation where = store.blobs().locate(List.of(digest)).get(digest);
-        if (where == null) {
-            throw FerryException.notFound("blob " + digest + " is not in this server's store",
-                    "check the digest; 'ferry fsck' on the server lists damaged bundles");
-        }
+        // located under the lock too: a gc between locating and reading would make a removed pack look damaged
         try (StoreLock.Held held = store.shared()) {
+            BlobLocation where = store.blobs().locate(List.of(digest)).get(digest);
+            if (where == null) {
+                throw FerryException.notFound("blob " + digest + " is not in this server's store",
+                        "check the digest; 'ferry fsck' on the server lists damaged bundles");
+            }
             return store.blobs().readStored(where);
         }
     }

@@ -409,12 +409,7 @@ public final class Orchestrator implements AutoCloseable {
         /** The run log's claim this run holds on its table, released as it ends. */
         private volatile String claimName;
         private boolean ended;
-        private final AtomicLong filesDone = new AtomicLong();
-        private final AtomicLong filesTotal = new AtomicLong();
-        private final AtomicLong bytesDone = new AtomicLong();
-        private final AtomicLong bytesTotal = new AtomicLong();
-        private final AtomicLong recordsDone = new AtomicLong();
-        private final AtomicLong recordsTotal = new AtomicLong();
+        private final ProgressCounters counters = new ProgressCounters();
         private RunEvent.Progress lastProgress;
 
         LiveRun(String id, RunSpec spec, LoggedEvent received) {
@@ -505,14 +500,7 @@ public final class Orchestrator implements AutoCloseable {
             switch (report) {
                 case WorkerReport.Enter e -> enter(e.state(), e.message());
                 case WorkerReport.Claim c -> claim(c.target(), c.detail());
-                case WorkerReport.Progress p -> {
-                    filesDone.set(p.filesDone());
-                    filesTotal.set(p.filesTotal());
-                    bytesDone.set(p.bytesDone());
-                    bytesTotal.set(p.bytesTotal());
-                    recordsDone.set(p.recordsDone());
-                    recordsTotal.set(p.recordsTotal());
-                }
+                case WorkerReport.Progress p -> counters.set(p);
                 case WorkerReport.Log l -> log(l.level(), l.message());
                 case WorkerReport.Done d -> {
                     tick();
@@ -580,9 +568,7 @@ public final class Orchestrator implements AutoCloseable {
                     return; // a push stages, then its upload stages: one phase, one event
                 }
                 tick();
-                for (AtomicLong counter : List.of(filesDone, filesTotal, bytesDone, bytesTotal, recordsDone, recordsTotal)) {
-                    counter.set(0);
-                }
+                counters.reset();
                 lastProgress = null;
                 phase = state;
                 append(new RunEvent.StateChanged(state, message));
@@ -653,13 +639,12 @@ public final class Orchestrator implements AutoCloseable {
 
         @Override
         public void found(long bytes) {
-            filesTotal.incrementAndGet();
-            bytesTotal.addAndGet(bytes);
+            counters.found(bytes);
         }
 
         @Override
         public void progressed(long bytes) {
-            bytesDone.addAndGet(bytes);
+            counters.progressed(bytes);
             if (cancelled) {
                 throw new RunCancelled(id);
             }
@@ -667,7 +652,7 @@ public final class Orchestrator implements AutoCloseable {
 
         @Override
         public void fileDone() {
-            filesDone.incrementAndGet();
+            counters.fileDone();
         }
 
         @Override
@@ -677,8 +662,7 @@ public final class Orchestrator implements AutoCloseable {
 
         @Override
         public void records(long done, long total) {
-            recordsDone.set(done);
-            recordsTotal.set(total);
+            counters.records(done, total);
         }
 
         @Override
@@ -693,8 +677,9 @@ public final class Orchestrator implements AutoCloseable {
 
         /** Emits the counters as a progress event if they moved since the last one. */
         synchronized void tick() {
-            RunEvent.Progress now = new RunEvent.Progress(phase, filesDone.get(), filesTotal.get(), bytesDone.get(),
-                    bytesTotal.get(), recordsDone.get(), recordsTotal.get());
+            WorkerReport.Progress c = counters.snapshot();
+            RunEvent.Progress now = new RunEvent.Progress(phase, c.filesDone(), c.filesTotal(), c.bytesDone(),
+                    c.bytesTotal(), c.recordsDone(), c.recordsTotal());
             boolean moved = now.filesDone() + now.filesTotal() + now.bytesDone() + now.bytesTotal()
                     + now.recordsDone() + now.recordsTotal() > 0;
             if (moved && !now.equals(lastProgress) && phase != RunState.RECEIVED) {
