@@ -246,8 +246,21 @@ class CliTest {
         ok("repo", "create", "--repo", "demo");
         upload("m");
         try (LocalPackStore packs = new LocalPackStore(tmp.resolve("home/store"))) {
-            String pack = packs.list().get(0).id();
-            LocalBlobStoreSupport.flipByte(packs, pack, 100);
+            // the blob of d0/s0/f0.bin (one chunk): found by its digest in the packs' own indexes, since
+            // parallel writers put files in packs in no fixed order
+            var digest = dev.ferry.core.model.Digest.of(Files.readAllBytes(src.resolve("d0/s0/f0.bin")));
+            String pack = null;
+            long offset = -1;
+            for (var info : packs.list()) {
+                for (var b : dev.ferry.core.pack.PackFormat.readIndex(packs, info.id())) {
+                    if (b.digest().equals(digest)) {
+                        pack = info.id();
+                        offset = b.offset();
+                    }
+                }
+            }
+            assertThat(pack).as("the pack holding d0/s0/f0.bin").isNotNull();
+            LocalBlobStoreSupport.flipByte(packs, pack, offset + 1);
             CliRun.Result fsck = ferry.run("fsck");
             assertThat(fsck.exit()).isEqualTo(1);
             assertThat(fsck.out()).contains("damaged-blob").contains(packs.locate(pack)).contains("bundle-data-lost");
