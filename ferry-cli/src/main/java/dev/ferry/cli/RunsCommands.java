@@ -1,5 +1,7 @@
 package dev.ferry.cli;
 
+import dev.ferry.core.error.ErrorCode;
+import dev.ferry.core.error.FerryException;
 import dev.ferry.core.model.Json;
 import dev.ferry.core.run.LoggedEvent;
 import dev.ferry.core.run.Run;
@@ -88,17 +90,29 @@ final class RunsCommands extends CommandGroup {
         }
     }
 
-    @Command(name = "logs", description = {"Every event of a run so far, one per line; with --follow, then each new",
-        "one as it happens until the run ends (Ctrl-C stops following; the run goes on)."})
+    @Command(name = "logs", description = {"A run's log. For a run done elsewhere (a Kubernetes Job) its worker's own output",
+        "(the pod's log) while that is kept; otherwise, or with --events, every event of the run, one per line.",
+        "With --follow, then the rest as it comes until the run ends (Ctrl-C stops following; the run goes on)."})
     static final class Logs extends FerryCommand {
         @Parameters(index = "0", paramLabel = "RUN")
         String id;
 
-        @Option(names = "--after", defaultValue = "0", description = "Only events after this sequence number.")
+        @Option(names = "--after", defaultValue = "0", description = "Only events after this sequence number (implies --events).")
         long after;
 
-        @Option(names = {"-f", "--follow"}, description = "Keep printing events until the run ends.")
+        @Option(names = {"-f", "--follow"}, description = "Keep printing until the run ends.")
         boolean follow;
+
+        @picocli.CommandLine.ArgGroup(exclusive = true)
+        Source source;
+
+        static final class Source {
+            @Option(names = "--events", description = "The run's events, whoever did its work.")
+            boolean events;
+
+            @Option(names = "--worker", description = "The worker's own output (a Job pod's log); an error if it has none.")
+            boolean worker;
+        }
 
         Logs(CliContext ctx) {
             super(ctx);
@@ -106,6 +120,28 @@ final class RunsCommands extends CommandGroup {
 
         @Override
         protected int run() throws InterruptedException {
+            boolean events = source != null && source.events || after > 0 || ctx.json();
+            boolean worker = source != null && source.worker;
+            if (worker && ctx.json()) {
+                throw FerryException.invalid("a worker's log is text, not JSON", "drop -o json, or use --events for JSON lines");
+            }
+            if (!events) {
+                try {
+                    ctx.out.flush();
+                    java.io.OutputStream out = ctx.stdout();
+                    ctx.api().copyWorkerLog(id, follow, out);
+                    out.flush();
+                    return 0;
+                } catch (FerryException e) {
+                    if (worker || e.code() != ErrorCode.NOT_FOUND) {
+                        throw e;
+                    }
+                    // no worker of its own (or no such run: the events say so): its events are its log
+                } catch (java.io.IOException e) {
+                    throw new FerryException(ErrorCode.UNREACHABLE, "the worker's log broke off: " + e.getMessage(),
+                            "run 'ferry runs logs " + id + (follow ? " --follow" : "") + "' again");
+                }
+            }
             if (follow) {
                 ctx.api().watchRun(id, after, e -> {
                     ctx.out.println(ctx.json() ? Json.write(e) : line(e));

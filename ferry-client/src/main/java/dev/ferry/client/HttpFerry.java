@@ -308,6 +308,17 @@ public final class HttpFerry implements FerryApi {
     }
 
     @Override
+    public void copyWorkerLog(String id, boolean follow, java.io.OutputStream out) throws IOException {
+        try (InputStream body = stream("GET", "/runs/" + seg(id) + "/worker/log?follow=" + follow)) {
+            byte[] buffer = new byte[8192];
+            for (int n; (n = body.read(buffer)) >= 0; ) {
+                out.write(buffer, 0, n);
+                out.flush(); // each line as the worker writes it
+            }
+        }
+    }
+
+    @Override
     public Run cancelRun(String id) {
         return call("POST", "/runs/" + seg(id) + "/cancel", null, type(Run.class));
     }

@@ -194,5 +194,7 @@ abstract class FerryApiContract {
         assertThat(failed.failure().message()).contains("gone.jpg");
         assertThat(milestones(api, s.run().id())).containsExactly("received", "state:planning", "failed");
         assertThat(api.listRepos()).isEmpty();
+        // done on the server's own threads: no worker of its own, so no worker log (its events are its log)
+        assertCode(ErrorCode.NOT_FOUND, () -> api.copyWorkerLog(s.run().id(), false, java.io.OutputStream.nullOutputStream()));
     }
 }

@@ -4,7 +4,6 @@ import dev.ferry.core.error.ErrorCode;
 import dev.ferry.core.error.FerryException;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.LocalPortForward;
 import java.io.IOException;
 import java.util.Map;
 
@@ -28,8 +27,7 @@ public record ClusterLink(String url, String token, String cacheKey, String desc
             Release release = ReleaseFinder.find(c.client(), ns);
             IngestToken token = IngestToken.mint(c.client(), ns);
             Pod pod = readyServerPod(c, ns);
-            LocalPortForward forward = c.client().pods().inNamespace(ns).withName(pod.getMetadata().getName())
-                    .portForward(release.port());
+            PodTunnel forward = PodTunnel.open(c.client(), ns, pod.getMetadata().getName(), release.port());
             AutoCloseable resources = () -> {
                 try {
                     forward.close();
@@ -37,13 +35,17 @@ public record ClusterLink(String url, String token, String cacheKey, String desc
                     c.close();
                 }
             };
-            return new ClusterLink("http://127.0.0.1:" + forward.getLocalPort(), token.token(),
+            return new ClusterLink("http://127.0.0.1:" + forward.localPort(), token.token(),
                     "kubernetes:" + c.target().server() + "/" + ns,
                     "Ferry in namespace " + ns + " of " + c.target().server() + " (pod " + pod.getMetadata().getName() + ")",
                     resources);
         } catch (KubernetesClientException e) {
             c.close();
             throw ClusterAccess.failure(e, "reaching the Ferry server by port-forward");
+        } catch (java.io.IOException e) {
+            c.close();
+            throw new dev.ferry.core.error.FerryException(dev.ferry.core.error.ErrorCode.LOCAL_ENVIRONMENT,
+                    "cannot listen on a local port for the port-forward: " + e.getMessage(), "check this machine's loopback network");
         } catch (RuntimeException e) {
             c.close();
             throw e;

@@ -50,7 +50,7 @@ public final class KubernetesExecutorProvider implements RunExecutorProvider {
     }
 
     /** The worker's pod: the server's image and store settings, the Service's URL, the admin token's Secret. */
-    static KubernetesRunExecutor.JobTemplate template(Map<String, String> env, String ns, String image, long deadline) {
+    public static KubernetesRunExecutor.JobTemplate template(Map<String, String> env, String ns, String image, long deadline) {
         List<EnvVar> vars = new ArrayList<>(List.of(
                 new EnvVar("FERRY_SERVER", "http://" + Manifests.SERVER + "." + ns + ".svc:" + Manifests.PORT, null),
                 new EnvVarBuilder().withName("FERRY_TOKEN").withNewValueFrom()

@@ -5,6 +5,7 @@ import dev.ferry.core.run.RunTask;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodSpecBuilder;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeMount;
@@ -27,7 +28,8 @@ import java.util.concurrent.Executors;
  * Runs each run as a Kubernetes Job: {@code ferry worker --run ID} in the server's image, with the
  * store's settings, reporting back over the API. The Job is watched (polled) until its run ends: a Job
  * that fails, is deleted, or ends without the run's end report ends the run {@code failed} with the
- * reason; a run that ends while its Job is still active (cancelled) has the Job deleted.
+ * reason; a run that ends while its Job is still active (cancelled) has the Job deleted. A Job outlives
+ * the server that made it: a server that starts after it takes up the run and watches its Job again.
  */
 public final class KubernetesRunExecutor implements RunExecutor {
     public static final String RUN_LABEL = "ferry.dev/run";
@@ -90,7 +92,10 @@ public final class KubernetesRunExecutor implements RunExecutor {
             labels.put(TABLE_LABEL, table);
         }
         Container worker = new ContainerBuilder().withName("worker").withImage(template.image())
-                .withArgs("worker", "--run", task.runId()).withEnv(template.env()).withVolumeMounts(template.mounts())
+                .withArgs("worker", "--run", task.runId()).withEnv(template.env())
+                // the object store's credentials, as the server's own container has them (if the Secret exists)
+                .addNewEnvFrom().withNewSecretRef(Manifests.S3_SECRET, true).endEnvFrom()
+                .withVolumeMounts(template.mounts())
                 .withNewResources().withRequests(template.requests()).endResources().build();
         Job job = new JobBuilder().withNewMetadata().withName(name).withNamespace(namespace).withLabels(labels).endMetadata()
                 .withNewSpec().withBackoffLimit(0).withActiveDeadlineSeconds(template.activeDeadlineSeconds())
@@ -105,6 +110,32 @@ public final class KubernetesRunExecutor implements RunExecutor {
             task.abandon("its Job could not be created: " + ClusterAccess.failure(e, "creating Job " + name).getMessage());
             return;
         }
+        watchInBackground(task, name);
+    }
+
+    @Override
+    public boolean outlivesServer() {
+        return true;
+    }
+
+    /** Watches the run's Job again, if it is there: its pod goes on without the server that made it. */
+    @Override
+    public boolean reattach(RunTask task) {
+        String name = jobName(task.runId());
+        Job job;
+        try {
+            job = client.batch().v1().jobs().inNamespace(namespace).withName(name).get();
+        } catch (KubernetesClientException e) {
+            return true; // the API server is away for now: the watch asks again, and settles the run if it is gone
+        }
+        if (job == null) {
+            return false;
+        }
+        watchInBackground(task, name);
+        return true;
+    }
+
+    private void watchInBackground(RunTask task, String name) {
         watchers.submit(() -> {
             try {
                 watch(task, name);
@@ -154,6 +185,83 @@ public final class KubernetesRunExecutor implements RunExecutor {
                 return;
             }
         }
+    }
+
+    /** The log of the run's pod (the worker's own output), while its Job or pod is there. */
+    @Override
+    public java.util.Optional<WorkerLog> workerLog(String runId) {
+        String job = jobName(runId);
+        try {
+            if (client.batch().v1().jobs().inNamespace(namespace).withName(job).get() == null && pod(runId) == null) {
+                return java.util.Optional.empty(); // never a Job's, or removed after its TTL: the events are what is left
+            }
+        } catch (KubernetesClientException e) {
+            throw ClusterAccess.failure(e, "reading Job " + job);
+        }
+        return java.util.Optional.of((out, follow) -> copyLog(runId, job, out, follow));
+    }
+
+    /** The newest pod of the run's Job, or null before the Job's controller made one. */
+    private Pod pod(String runId) {
+        List<Pod> pods = client.pods().inNamespace(namespace).withLabel(RUN_LABEL, runId).list().getItems();
+        return pods.stream().max(java.util.Comparator.comparing((Pod p) -> String.valueOf(p.getMetadata().getCreationTimestamp())))
+                .orElse(null);
+    }
+
+    private void copyLog(String runId, String job, java.io.OutputStream out, boolean follow) throws java.io.IOException {
+        Pod pod;
+        boolean told = false;
+        while (true) {
+            pod = pod(runId);
+            if (pod != null && !"Pending".equals(phase(pod))) {
+                break;
+            }
+            if (!follow) {
+                return; // no output yet
+            }
+            if (!told) {
+                out.write(("[ferry] waiting for the pod of Job " + job + " to start\n").getBytes(StandardCharsets.UTF_8));
+                out.flush();
+                told = true;
+            }
+            Job j = client.batch().v1().jobs().inNamespace(namespace).withName(job).get();
+            if (j == null || finished(j)) {
+                pod = pod(runId);
+                if (pod == null || "Pending".equals(phase(pod))) {
+                    return; // it ended (or went) without its container running: the run's events say why
+                }
+                break;
+            }
+            try {
+                Thread.sleep(poll.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+        var logs = client.pods().inNamespace(namespace).withName(pod.getMetadata().getName()).inContainer("worker");
+        try {
+            if (!follow) {
+                try (java.io.InputStream in = logs.getLogInputStream()) {
+                    in.transferTo(out);
+                }
+                return;
+            }
+            try (var watch = logs.watchLog(); java.io.InputStream in = watch.getOutput()) {
+                byte[] buffer = new byte[8192];
+                for (int n; (n = in.read(buffer)) >= 0; ) {
+                    out.write(buffer, 0, n);
+                    out.flush(); // a line as soon as the pod writes it
+                }
+            }
+        } catch (KubernetesClientException e) {
+            throw ClusterAccess.failure(e, "reading the log of pod " + pod.getMetadata().getName());
+        }
+    }
+
+    /** The pod's phase; one without a status yet is Pending, as the API server would say. */
+    private static String phase(Pod pod) {
+        return pod.getStatus() == null || pod.getStatus().getPhase() == null ? "Pending" : pod.getStatus().getPhase();
     }
 
     private static boolean finished(Job job) {

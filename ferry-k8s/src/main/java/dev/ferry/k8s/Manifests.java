@@ -51,7 +51,7 @@ public final class Manifests {
     /** An optional Secret of AWS_* variables for an S3 store (credentials, endpoint, region). */
     public static final String S3_SECRET = "ferry-s3";
     public static final int PORT = 7433;
-    static final String HOME = "/var/lib/ferry";
+    public static final String HOME = "/var/lib/ferry";
     static final String ADMIN_MOUNT = "/var/run/ferry/admin";
     static final String AUTHZ_MOUNT = "/etc/ferry/authz";
 

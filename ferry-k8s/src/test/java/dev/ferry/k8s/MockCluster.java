@@ -61,8 +61,33 @@ public final class MockCluster implements AutoCloseable {
      * From now on, port-forwards to any pod reach {@code port} on this machine (the kubelet's part,
      * played by {@link PortForwardStandIn}: one TCP connection per websocket the client opens).
      */
-    public void forwardPodsTo(int port) {
-        dispatcher.upgrades.add(r -> r.getPath().contains("/portforward") ? new PortForwardStandIn(port) : null);
+    public Forwarding forwardPodsTo(int port) {
+        Forwarding forwarding = new Forwarding();
+        dispatcher.upgrades.add(r -> r.getPath().contains("/portforward") ? new PortForwardStandIn(port, forwarding) : null);
+        return forwarding;
+    }
+
+    /** What the port-forwards carried towards the pods, and a break to come. */
+    public static final class Forwarding {
+        private final java.util.concurrent.atomic.AtomicLong up = new java.util.concurrent.atomic.AtomicLong();
+        private final java.util.concurrent.atomic.AtomicLong breakAt = new java.util.concurrent.atomic.AtomicLong(Long.MAX_VALUE);
+
+        /** Bytes carried from clients to the pod so far. */
+        public long bytesUp() {
+            return up.get();
+        }
+
+        /** Once {@code bytes} more have been carried up, the forward carrying them breaks (once). */
+        public void breakAfter(long bytes) {
+            breakAt.set(up.get() + bytes);
+        }
+
+        /** Counts bytes carried up; true when this is where the forward breaks. */
+        boolean carried(long bytes) {
+            long total = up.addAndGet(bytes);
+            long at = breakAt.get();
+            return total > at && breakAt.compareAndSet(at, Long.MAX_VALUE);
+        }
     }
 
     /** The cluster's TokenReview: a token "sa:NS:NAME" is that ServiceAccount's (audience ferry); others are not valid. */

@@ -17,10 +17,18 @@ import java.util.Arrays;
  */
 final class PortForwardStandIn extends WebSocketListener {
     private final int port;
+    private final MockCluster.Forwarding forwarding;
     private volatile Socket socket;
+    /**
+     * Data for the pod, written by a thread of its own: a blocking write on the mock's event loop would
+     * stall the replies that the pod's side waits to send (a pod that echoes would deadlock it).
+     */
+    private final java.util.concurrent.BlockingQueue<byte[]> toPod = new java.util.concurrent.LinkedBlockingQueue<>();
+    private static final byte[] END = new byte[0];
 
-    PortForwardStandIn(int port) {
+    PortForwardStandIn(int port, MockCluster.Forwarding forwarding) {
         this.port = port;
+        this.forwarding = forwarding;
     }
 
     @Override
@@ -48,18 +56,36 @@ final class PortForwardStandIn extends WebSocketListener {
         }, "port-forward-stand-in");
         pump.setDaemon(true);
         pump.start();
+        Thread writer = new Thread(() -> {
+            try {
+                OutputStream out = socket.getOutputStream();
+                for (byte[] data = toPod.take(); data != END; data = toPod.take()) {
+                    out.write(data);
+                    out.flush();
+                }
+                socket.shutdownOutput(); // all the client sent is there: the pod reads its end
+            } catch (IOException | InterruptedException e) {
+                ws.close(1011, "write failed");
+            }
+        }, "port-forward-stand-in-writer");
+        writer.setDaemon(true);
+        writer.start();
     }
 
     @Override
     public void onMessage(WebSocket ws, byte[] bytes) {
         if (bytes.length > 1 && bytes[0] == 0) {
-            try {
-                OutputStream out = socket.getOutputStream();
-                out.write(bytes, 1, bytes.length - 1);
-                out.flush();
-            } catch (IOException e) {
-                ws.close(1011, "write failed");
+            if (forwarding.carried(bytes.length - 1)) {
+                toPod.clear();
+                try {
+                    socket.close(); // the connection to the API server broke: the client's request fails mid-way
+                } catch (IOException ignored) {
+                    // closing
+                }
+                ws.close(1011, "connection lost");
+                return;
             }
+            toPod.add(Arrays.copyOfRange(bytes, 1, bytes.length));
         }
     }
 
@@ -78,11 +104,8 @@ final class PortForwardStandIn extends WebSocketListener {
         close();
     }
 
+    /** The client went: what it sent still reaches the pod, then the pod sees its end. */
     private void close() {
-        try {
-            if (socket != null) socket.close();
-        } catch (IOException ignored) {
-            // closing
-        }
+        toPod.add(END);
     }
 }

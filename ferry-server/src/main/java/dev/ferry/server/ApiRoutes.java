@@ -178,12 +178,31 @@ final class ApiRoutes {
         route(r, "GET", "/runs/{id}/events", ctx -> json(ctx, ferry.runEvents(runId(ctx), Responses.longParam(ctx, "after", 0, 0, Long.MAX_VALUE))));
         route(r, "GET", "/runs/{id}/events/stream", ctx -> EventStream.serve(ctx, ferry.orchestrator(), runId(ctx)));
 
+        route(r, "GET", "/runs/{id}/worker/log", ctx -> {
+            var log = ferry.orchestrator().workerLog(runId(ctx)); // 404 before the stream starts
+            ctx.status(200);
+            ctx.res().setContentType("text/plain; charset=utf-8");
+            ctx.res().setHeader("Cache-Control", "no-cache");
+            ctx.res().setHeader("X-Accel-Buffering", "no");
+            OutputStream out = ctx.res().getOutputStream();
+            out.flush(); // the status now: a followed log may be quiet for a while
+            log.copyTo(out, "true".equals(ctx.queryParam("follow")));
+        });
         route(r, "POST", "/runs/{id}/worker", ctx -> {
             String id = runId(ctx);
             dev.ferry.core.run.WorkerReport report = body(ctx, dev.ferry.core.run.WorkerReport.class);
-            var task = ferry.orchestrator().liveTask(id).orElseThrow(() -> FerryException.notFound("run " + id
-                    + " is not running on this server", "a worker reports only to the server that started its run"));
-            json(ctx, new Wire.WorkerAnswer(task.report(report)));
+            var task = ferry.orchestrator().liveTask(id);
+            if (task.isEmpty()) {
+                dev.ferry.core.run.Run run = ferry.getRun(id); // NOT_FOUND when there is no such run
+                if (run.terminal()) {
+                    throw new FerryException(ErrorCode.CONFLICT, "run " + id + " already ended (" + run.state().id() + ")",
+                            "its worker stops: nothing more of it is wanted");
+                }
+                // its server stopped, and no server took it up yet (within its lease, FERRY_RUN_LEASE)
+                throw new FerryException(ErrorCode.UNREACHABLE, "run " + id + " is not held by this server yet",
+                        "the worker reports again: the server takes up a stopped server's runs when their lease runs out");
+            }
+            json(ctx, new Wire.WorkerAnswer(task.get().report(report)));
         });
         route(r, "POST", "/blobs/missing", ctx -> {
             Wire.Digests req = body(ctx, Wire.Digests.class);

@@ -151,6 +151,7 @@ public final class FerryServer implements AutoCloseable {
 
     @Override
     public void close() {
+        ferry.stopServing(); // workers waiting on a request are let go first, to report to the next server
         app.stop();
     }
 }

@@ -121,6 +121,14 @@ public interface FerryApi extends AutoCloseable {
     /** Asks a running run to stop at its next safe point. */
     Run cancelRun(String id);
 
+    /**
+     * Copies the output of the process that does or did the run's work elsewhere (a Kubernetes Job's
+     * pod log) to {@code out}; with {@code follow}, then the rest as it comes, until that process ends.
+     * NOT_FOUND when the run has no such output (it ran on a server's threads, whose events are its whole
+     * log, or its Job was removed after its time to live).
+     */
+    void copyWorkerLog(String id, boolean follow, java.io.OutputStream out) throws java.io.IOException;
+
     /** Every table with at least one ingested version, by name. */
     List<dev.ferry.core.model.Dataset> listDatasets();
 

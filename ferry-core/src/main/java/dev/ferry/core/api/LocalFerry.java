@@ -336,6 +336,16 @@ public final class LocalFerry implements FerryApi {
     }
 
     /**
+     * The server over this store stops: workers elsewhere waiting on it (for their run's turn) are told to
+     * report to the next server, which takes their runs up. Runs here go on until {@link #close}.
+     */
+    public synchronized void stopServing() {
+        if (orchestrator != null) {
+            orchestrator.stopServing();
+        }
+    }
+
+    /**
      * Runs this store's runs on {@code executor} instead of this process's threads (a cluster's server:
      * a Kubernetes Job each). Before any run.
      */
@@ -395,6 +405,11 @@ public final class LocalFerry implements FerryApi {
     @Override
     public Run cancelRun(String id) {
         return orchestrator().cancel(id);
+    }
+
+    @Override
+    public void copyWorkerLog(String id, boolean follow, java.io.OutputStream out) throws java.io.IOException {
+        orchestrator().workerLog(id).copyTo(out, follow);
     }
 
     // ---------------------------------------------------------------- tokens

@@ -159,6 +159,24 @@ final class JdbcRunLog implements RunLog {
     }
 
     @Override
+    public boolean adopt(String runId, String formerOwner, String owner, Instant until) {
+        return db.inTransaction(c -> {
+            // "owner IS NULL" and "owner = ?" rather than IS NOT DISTINCT FROM, which SQLite lacks
+            String sql = "UPDATE runs SET owner = ?, lease_until = ? WHERE id = ? AND "
+                    + (formerOwner == null ? "owner IS NULL" : "owner = ?");
+            try (PreparedStatement s = c.prepareStatement(sql)) {
+                s.setString(1, owner);
+                s.setLong(2, until.toEpochMilli());
+                s.setString(3, runId);
+                if (formerOwner != null) {
+                    s.setString(4, formerOwner);
+                }
+                return s.executeUpdate() == 1;
+            }
+        });
+    }
+
+    @Override
     public void endLease(String runId) {
         db.inTransaction(c -> {
             try (PreparedStatement s = c.prepareStatement("UPDATE runs SET lease_until = NULL WHERE id = ?")) {

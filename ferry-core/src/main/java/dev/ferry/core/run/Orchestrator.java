@@ -48,6 +48,8 @@ public final class Orchestrator implements AutoCloseable {
     public static final String LEASE_ENV = "FERRY_RUN_LEASE";
 
     private final java.time.Duration lease;
+    /** Set as the server stops: runs whose work goes on elsewhere are left for the next server to take up. */
+    private volatile boolean closing;
 
     public Orchestrator(RunLog log, RunWorker worker, RunExecutor executor, RunOwner owner) {
         this(log, worker, executor, owner, leaseFromEnv());
@@ -112,6 +114,11 @@ public final class Orchestrator implements AutoCloseable {
             }
             try {
                 Run run = get(expired.runId());
+                if (!run.terminal() && executor.outlivesServer()) {
+                    // its work (a Job) may go on without its server: take it up rather than fail it
+                    takeUp(run, expired.owner());
+                    continue;
+                }
                 if (!run.terminal()) {
                     log.appendEvent(new LoggedEvent(run.id(), run.lastSeq() + 1, now(), new RunEvent.Failed(
                             ErrorCode.RUN_FAILED.name(), RunOwner.describe(expired.owner()) + " stopped renewing its lease"
@@ -192,6 +199,14 @@ public final class Orchestrator implements AutoCloseable {
         return java.util.Optional.ofNullable(live.get(id));
     }
 
+    /** The output of the run's worker elsewhere (a Job's pod log); NOT_FOUND when it has none. */
+    public RunExecutor.WorkerLog workerLog(String id) {
+        Run run = get(id);
+        return executor.workerLog(id).orElseThrow(() -> FerryException.notFound("run " + id + " has no worker log of its own: "
+                + (executor.outlivesServer() ? "its Job is gone (removed an hour after it ended)" : "it ran on the server's threads"),
+                "its events are its log: 'ferry runs logs " + id + " --events'" + (run.terminal() ? "" : " --follow")));
+    }
+
     public String executorName() {
         return executor.name();
     }
@@ -210,6 +225,9 @@ public final class Orchestrator implements AutoCloseable {
             if (live.containsKey(run.id()) || !owner.maySettle(unfinished.owner())) {
                 continue;
             }
+            if (executor.outlivesServer() && takeUp(run, unfinished.owner())) {
+                continue;
+            }
             log.appendEvent(new LoggedEvent(run.id(), run.lastSeq() + 1, now(), new RunEvent.Failed(
                     ErrorCode.RUN_FAILED.name(), RunOwner.describe(unfinished.owner()) + " stopped while the run was "
                     + run.state().id() + whatWasKept(run), "submit it again (e.g. push again): what is stored is not sent again",
@@ -217,6 +235,41 @@ public final class Orchestrator implements AutoCloseable {
             settled++;
         }
         return settled;
+    }
+
+    /**
+     * Takes up a run of a server that stopped, whose work may go on elsewhere: becomes its owner (unless
+     * another server did first), and asks the executor to watch its work again. A run whose work is gone
+     * (no Job) is settled failed here. Returns whether this server took the run.
+     */
+    private boolean takeUp(Run run, String formerOwner) {
+        if (!log.adopt(run.id(), formerOwner, owner.id(), Instant.now().plus(lease))) {
+            return false; // another server took it up, or it ended meanwhile
+        }
+        List<LoggedEvent> logged = new java.util.ArrayList<>();
+        for (List<LoggedEvent> page = log.events(run.id(), 0, PAGE); !page.isEmpty();
+                page = log.events(run.id(), page.getLast().seq(), PAGE)) {
+            logged.addAll(page);
+        }
+        LiveRun resumed = new LiveRun(run, logged);
+        live.put(run.id(), resumed);
+        touch();
+        resumed.retakeTurn();
+        boolean watched;
+        try {
+            watched = executor.reattach(resumed);
+        } catch (RuntimeException e) {
+            watched = false;
+        }
+        if (watched) {
+            resumed.log("info", RunOwner.describe(formerOwner) + " that held the run stopped; this server took it up"
+                    + " (its work goes on: " + executor.name() + ")");
+        } else {
+            resumed.end(resumed.failed(ErrorCode.RUN_FAILED, RunOwner.describe(formerOwner) + " stopped while the run was "
+                    + run.state().id() + ", and its work elsewhere is gone" + whatWasKept(run),
+                    "submit it again (e.g. push again): what is stored is not sent again", null));
+        }
+        return true;
     }
 
     /**
@@ -385,9 +438,21 @@ public final class Orchestrator implements AutoCloseable {
         return get(id);
     }
 
+    /** Reports of workers elsewhere are refused from now on (UNREACHABLE: they report to the next server). */
+    public void stopServing() {
+        closing = true;
+    }
+
+    /**
+     * Stops: runs on this server's threads are asked to stop; runs whose work goes on elsewhere (Jobs)
+     * are left running, with their leases, for the next server to take up.
+     */
     @Override
     public void close() {
-        live.values().forEach(LiveRun::cancel);
+        closing = true;
+        if (!executor.outlivesServer()) {
+            live.values().forEach(LiveRun::cancel);
+        }
         ticker.shutdownNow();
         executor.close();
     }
@@ -412,11 +477,50 @@ public final class Orchestrator implements AutoCloseable {
         private final ProgressCounters counters = new ProgressCounters();
         private RunEvent.Progress lastProgress;
 
+        /** The table named in the log's Planned event: a run taken up again does not announce it twice. */
+        private String plannedTarget;
+
         LiveRun(String id, RunSpec spec, LoggedEvent received) {
             this.id = id;
             this.spec = spec;
             this.seq = received.seq();
             channel.publish(received);
+        }
+
+        /** A run taken up from a server that stopped, as its logged events left it. */
+        LiveRun(Run run, List<LoggedEvent> logged) {
+            this.id = run.id();
+            this.spec = run.spec();
+            this.seq = run.lastSeq();
+            this.phase = run.state();
+            this.plannedTarget = run.target();
+            logged.forEach(channel::publish); // the channel holds every event from the first
+        }
+
+        /**
+         * Takes the run's turn on its table again (its claim lapsed with its old server's lease) if it
+         * had one and nobody took it meanwhile; otherwise its worker's next claim waits for the turn.
+         */
+        void retakeTurn() {
+            String target = plannedTarget;
+            if (target == null) {
+                return;
+            }
+            Semaphore turn = targets.computeIfAbsent(target, t -> new Semaphore(1, true));
+            if (!turn.tryAcquire()) {
+                log("warn", "a run of this server took the turn on " + target + " while no server held this one");
+                return;
+            }
+            Instant now = Instant.now();
+            java.util.Optional<String> holder = log.claim("table:" + target, id, now, now.plus(lease));
+            if (holder.isPresent()) {
+                turn.release();
+                log("warn", "run " + holder.get() + " took the turn on " + target + " while no server held this one");
+                return;
+            }
+            claimed = turn;
+            claimedTarget = target;
+            claimName = "table:" + target;
         }
 
         // ---- the task
@@ -497,6 +601,7 @@ public final class Orchestrator implements AutoCloseable {
 
         @Override
         public boolean report(WorkerReport report) {
+            checkServing();
             switch (report) {
                 case WorkerReport.Enter e -> enter(e.state(), e.message());
                 case WorkerReport.Claim c -> claim(c.target(), c.detail());
@@ -583,13 +688,17 @@ public final class Orchestrator implements AutoCloseable {
                 }
                 return; // a push claims its table, then its upload claims it again
             }
-            append(new RunEvent.Planned(target, detail));
+            if (!target.equals(plannedTarget)) {
+                append(new RunEvent.Planned(target, detail));
+                plannedTarget = target;
+            }
             Semaphore turn = targets.computeIfAbsent(target, t -> new Semaphore(1, true));
             try {
                 if (!turn.tryAcquire()) {
                     log("info", "waiting for the run ahead of it on " + target);
                     while (!turn.tryAcquire(PROGRESS_MILLIS, TimeUnit.MILLISECONDS)) {
                         checkCancelled();
+                        checkServing();
                     }
                 }
             } catch (InterruptedException e) {
@@ -629,6 +738,18 @@ public final class Orchestrator implements AutoCloseable {
                     throw new RunCancelled(id);
                 }
                 checkCancelled();
+                checkServing();
+            }
+        }
+
+        /**
+         * A worker elsewhere waiting on this server (for its turn) is let go as the server stops: told to
+         * come back, its run is taken up by the next server.
+         */
+        private void checkServing() {
+            if (closing && executor.outlivesServer()) { // runs on this server's threads are cancelled instead
+                throw new FerryException(ErrorCode.UNREACHABLE, "the server is stopping; run " + id + " goes on",
+                        "a worker reports again once the next server took the run up");
             }
         }
 

@@ -34,6 +34,13 @@ public interface RunLog {
     /** Extends the leases of these runs (their server is alive and runs them), and their claims, to {@code until}. */
     void renewLeases(Collection<String> runIds, Instant until);
 
+    /**
+     * Makes {@code owner} the run's owner with a lease until {@code until}, if its owner is still
+     * {@code formerOwner} (null: recorded without one): a server taking up a run whose work goes on
+     * elsewhere (a Job) after its own server stopped. Returns false when another process took it up first.
+     */
+    boolean adopt(String runId, String formerOwner, String owner, Instant until);
+
     /** Drops a run's lease (it ended): runs with leases are then only the ones still running. */
     void endLease(String runId);
 

@@ -56,6 +56,24 @@ public abstract class RunLogContract {
         assertThat(runs.leasesBefore(t.plusSeconds(60))).extracting(RunLog.ExpiredLease::runId).containsExactly(b);
     }
 
+    @Test
+    void aRunIsAdoptedOnlyFromTheOwnerItStillHas() {
+        RunSpec spec = new RunSpec.Upload("/d", "r", "m", null);
+        String a = Ids.newId();
+        runs.createRun(a, null, spec, "server@old:/x", new LoggedEvent(a, 1, Instant.now(), new RunEvent.Received(spec)));
+        Instant t = Instant.parse("2026-12-07T12:00:00Z");
+        runs.renewLeases(List.of(a), t);
+
+        assertThat(runs.adopt(a, "server@other:/x", "server@new:/x", t.plusSeconds(30))).as("not its owner").isFalse();
+        assertThat(runs.adopt(a, "server@old:/x", "server@new:/x", t.plusSeconds(30))).isTrue();
+        // a second server that saw the same expired lease comes too late
+        assertThat(runs.adopt(a, "server@old:/x", "server@third:/x", t.plusSeconds(60))).isFalse();
+        assertThat(runs.unfinishedRuns()).extracting(RunLog.UnfinishedRun::owner).containsExactly("server@new:/x");
+        assertThat(runs.leasesBefore(t.plusSeconds(29))).isEmpty();
+        assertThat(runs.leasesBefore(t.plusSeconds(31))).extracting(RunLog.ExpiredLease::owner).containsExactly("server@new:/x");
+        assertThat(runs.adopt(Ids.after(a, Ids.newId()), null, "server@new:/x", t)).as("no such run").isFalse();
+    }
+
     private static LoggedEvent event(String run, long seq, RunEvent e) {
         return new LoggedEvent(run, seq, Instant.ofEpochMilli(1_700_000_000_000L + seq), e);
     }

@@ -99,7 +99,12 @@ public final class DatasetBuilder {
 
     /** An image of random pixels: hardly compressible, so a large one is stored as several chunks. */
     public DatasetBuilder noiseImage(String name, int width, int height) {
-        return bytes("images/" + name, encodeNoise(width, height, name.endsWith(".png") ? "png" : "jpg"));
+        return noiseImage(name, width, height, width * 31L + height);
+    }
+
+    /** A noise image of its own: images of one size with different seeds differ. */
+    public DatasetBuilder noiseImage(String name, int width, int height, long seed) {
+        return bytes("images/" + name, encodeNoise(width, height, name.endsWith(".png") ? "png" : "jpg", seed));
     }
 
     public DatasetBuilder emptyImage(String name) {
@@ -108,7 +113,7 @@ public final class DatasetBuilder {
 
     /** An image whose last third is missing (noise content, so the headers survive the cut). */
     public DatasetBuilder truncatedImage(String name, int width, int height) {
-        byte[] full = encodeNoise(width, height, name.endsWith(".png") ? "png" : "jpg");
+        byte[] full = encodeNoise(width, height, name.endsWith(".png") ? "png" : "jpg", width * 31L + height);
         return bytes("images/" + name, Arrays.copyOf(full, full.length * 2 / 3));
     }
 
@@ -121,9 +126,9 @@ public final class DatasetBuilder {
         return bytes("images/" + name, b);
     }
 
-    private static byte[] encodeNoise(int width, int height, String format) {
+    private static byte[] encodeNoise(int width, int height, String format, long seed) {
         BufferedImage img = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
-        java.util.Random random = new java.util.Random(width * 31L + height);
+        java.util.Random random = new java.util.Random(seed);
         for (int y = 0; y < height; y++) {
             for (int x = 0; x < width; x++) {
                 img.setRGB(x, y, random.nextInt());

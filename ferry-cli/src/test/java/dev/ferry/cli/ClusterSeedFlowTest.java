@@ -1,0 +1,171 @@
+package dev.ferry.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.ferry.core.api.LocalFerry;
+import dev.ferry.core.home.FerryHome;
+import dev.ferry.core.ingest.dataset.DatasetBuilder;
+import dev.ferry.k8s.KubeletStandIn;
+import dev.ferry.k8s.KubernetesExecutorProvider;
+import dev.ferry.k8s.KubernetesRunExecutor;
+import dev.ferry.k8s.Manifests;
+import dev.ferry.k8s.MockCluster;
+import dev.ferry.k8s.TokenReviewAuthenticator;
+import dev.ferry.server.FerryServer;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The seed's whole flow against a cluster, both halves at once: a `--kubernetes` context (release found
+ * through the kubeconfig, a minted ServiceAccount token, a port-forward over the API server) and the
+ * server running each run as a Job made from the release's own Job template, whose pod (the kubelet
+ * stand-in's process) does the work and reports back through the server's Service.
+ */
+class ClusterSeedFlowTest {
+    static final String SERVICE_URL = "http://" + Manifests.SERVER + ".ml.svc:" + Manifests.PORT;
+    @TempDir
+    Path tmp;
+    MockCluster cluster;
+    MockCluster.Forwarding forwarding;
+    KubernetesClient kube;
+    FerryServer server;
+    KubeletStandIn kubelet;
+    CliRun ferry;
+
+    @BeforeEach
+    void start() throws Exception {
+        cluster = MockCluster.start(tmp.resolve("kube"));
+        kube = cluster.client();
+        cluster.mintIngestTokens("sa:ml:ferry-ingest");
+        cluster.reviewServiceAccountTokens();
+        ferry = new CliRun(tmp.resolve("home")).env("KUBECONFIG", cluster.kubeconfig().toString())
+                .env("HOME", tmp.resolve("user").toString());
+        CliRun.Result installed = ferry.run("cluster", "install", "-n", "ml", "--image", "registry.example/ferry:1",
+                "--pvc", "ferry-data", "--allow", "ml/ferry-ingest=*");
+        assertThat(installed.exit()).as(installed.toString()).isZero();
+
+        // the server's pod, as the Deployment makes it: the admin token from its Secret, runs as Jobs
+        Secret admin = kube.secrets().inNamespace("ml").withName(Manifests.ADMIN_SECRET).get();
+        String token = admin.getStringData() != null ? admin.getStringData().get("token")
+                : new String(Base64.getDecoder().decode(admin.getData().get("token")), StandardCharsets.UTF_8);
+        Path home = tmp.resolve("server-home");
+        LocalFerry store = LocalFerry.open(new FerryHome(home));
+        store.runOn(new KubernetesRunExecutor(kube, "ml", KubernetesExecutorProvider.template(
+                Map.of(KubernetesExecutorProvider.PVC_ENV, "ferry-data"), "ml", "registry.example/ferry:1", 600),
+                Duration.ofMillis(100)));
+        store.startRunsAsServer();
+        Path rules = Files.writeString(tmp.resolve("rules.yaml"), "rules:\n- namespace: ml\n  serviceAccount: ferry-ingest\n"
+                + "  tables: ['*']\n");
+        server = new FerryServer(store, token, false,
+                List.of(new TokenReviewAuthenticator(kube, TokenReviewAuthenticator.fromFile(rules), Clock.systemUTC())));
+        int port = server.start("127.0.0.1", 0);
+        forwarding = cluster.forwardPodsTo(port);
+        kube.pods().inNamespace("ml").resource(new PodBuilder().withNewMetadata().withName("ferry-server-abc").withNamespace("ml")
+                .withLabels(Map.of("app.kubernetes.io/name", "ferry", "app.kubernetes.io/component", "server")).endMetadata()
+                .withNewStatus().withPhase("Running").addNewCondition().withType("Ready").withStatus("True")
+                .endCondition().endStatus().build()).create();
+        String java = ProcessHandle.current().info().command().orElse("java");
+        kubelet = new KubeletStandIn(kube, "ml", List.of(java, "-cp", System.getProperty("java.class.path"), "dev.ferry.cli.Ferry"),
+                Map.of(SERVICE_URL, "http://127.0.0.1:" + port, Manifests.HOME, home.toString()), tmp.resolve("pod-logs"));
+        kubelet.serveLogsOn(cluster);
+        CliRun.Result added = ferry.run("context", "add", "kube", "--kubernetes", "-n", "ml");
+        assertThat(added.exit()).as(added.toString()).isZero();
+    }
+
+    @AfterEach
+    void stop() {
+        if (kubelet != null) kubelet.close();
+        server.close();
+        server.ferry().close();
+        kube.close();
+        cluster.close();
+    }
+
+    private String podLogs() throws Exception {
+        StringBuilder out = new StringBuilder();
+        for (String job : kubelet.started()) {
+            out.append("--- pod of ").append(job).append('\n').append(kubelet.log(job));
+        }
+        return out.toString();
+    }
+
+    @Test
+    void theBundledExampleIsCheckedHereStagedThroughTheForwardAndIngestedByAJob() throws Exception {
+        Path example = Path.of("..", "examples", "cats-dogs").toAbsolutePath().normalize();
+        CliRun.Result pushed = ferry.run("dataset", "push", example.toString(), "--table", "cats_dogs_train", "--category",
+                "image_classification", "--intent", "train", "--label-column", "label");
+        assertThat(pushed.exit()).as(pushed + "\n" + podLogs()).isZero();
+        assertThat(pushed.out()).contains("records   576 total · 576 inserted");
+        assertThat(server.ferry().getIngestion("cats_dogs_train", null).rowCount()).isEqualTo(576);
+        // the run was a Job of the release's template, and its pod did the work
+        assertThat(kubelet.started()).hasSize(1);
+        var job = kube.batch().v1().jobs().inNamespace("ml").list().getItems().getFirst();
+        assertThat(job.getMetadata().getLabels()).containsEntry(KubernetesRunExecutor.TABLE_LABEL, "cats_dogs_train");
+        var pod = job.getSpec().getTemplate().getSpec();
+        assertThat(pod.getVolumes().getFirst().getPersistentVolumeClaim().getClaimName()).isEqualTo("ferry-data");
+        assertThat(pod.getContainers().getFirst().getEnvFrom().getFirst().getSecretRef().getName()).isEqualTo(Manifests.S3_SECRET);
+        String runId = job.getMetadata().getLabels().get(KubernetesRunExecutor.RUN_LABEL);
+        assertThat(kubelet.log(job.getMetadata().getName())).contains("executing: ingesting the records of cats_dogs_train",
+                "done");
+
+        // detached, then watched and its log read, as on one machine
+        CliRun.Result detached = ferry.run("dataset", "push", example.toString(), "--table", "cats_dogs_val", "--category",
+                "image_classification", "--intent", "test", "--label-column", "label", "--detach");
+        assertThat(detached.exit()).as(detached.toString()).isZero();
+        String second = detached.lastLine().strip();
+        CliRun.Result watched = ferry.run("runs", "watch", second);
+        assertThat(watched.exit()).as(watched + "\n" + podLogs()).isZero();
+        assertThat(watched.out()).contains("576 total");
+        CliRun.Result log = ferry.run("runs", "logs", second, "--follow");
+        assertThat(log.exit()).as(log.toString()).isZero();
+        assertThat(log.out()).contains("ferry worker", "done");
+        assertThat(ferry.run("-o", "json", "runs", "show", runId).json().get("state").asText()).isEqualTo("completed");
+    }
+
+    @Test
+    void aStagingCutOffMidWayIsResumedAndOnlyWhatIsMissingTravelsAgain() throws Exception {
+        DatasetBuilder d = new DatasetBuilder(tmp.resolve("big"));
+        List<String> csv = new java.util.ArrayList<>(List.of("filename,label"));
+        for (int i = 0; i < 16; i++) {
+            d.noiseImage("n" + i + ".png", 1000, 1000, i); // ~3 MB each, incompressible and all different
+            csv.add("n" + i + ".png," + (i % 2 == 0 ? "cat" : "dog"));
+        }
+        d.csv(csv.toArray(String[]::new));
+        long size;
+        try (Stream<Path> files = Files.walk(d.dir())) {
+            size = files.filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum();
+        }
+        assertThat(size).as("more than one upload batch").isGreaterThan(30L << 20);
+
+        forwarding.breakAfter(size * 3 / 4); // the connection to the API server breaks during the staging
+        CliRun.Result cut = ferry.run("dataset", "push", d.dir().toString(), "--table", "big", "--category",
+                "image_classification", "--intent", "train", "--label-column", "label");
+        assertThat(cut.exit()).as(cut.toString()).isEqualTo(4);
+        assertThat(server.ferry().listDatasets()).as("nothing committed").isEmpty();
+        assertThat(kubelet.started()).as("no run submitted").isEmpty();
+
+        long before = forwarding.bytesUp();
+        CliRun.Result resumed = ferry.run("dataset", "push", d.dir().toString(), "--table", "big", "--category",
+                "image_classification", "--intent", "train", "--label-column", "label");
+        assertThat(resumed.exit()).as(resumed + "\n" + podLogs()).isZero();
+        assertThat(resumed.out()).contains("16 total · 16 inserted");
+        long again = forwarding.bytesUp() - before;
+        // the batches the server stored before the break did not travel again
+        assertThat(again).as("bytes sent on resume, of %d", size).isLessThan(size * 3 / 4);
+        assertThat(server.ferry().getIngestion("big", null).rowCount()).isEqualTo(16);
+    }
+}
