@@ -123,6 +123,11 @@ class ClusterJobsTest {
         // the same events as on one machine: states, the table, progress, the end
         List<String> types = server.ferry().runEvents(runId, 0).stream().map(e -> e.event().type()).toList();
         assertThat(types).contains("received", "state", "planned", "progress", "completed");
+        assertThat(server.ferry().runEvents(runId, 0)).extracting(e -> e.event()).filteredOn(
+                dev.ferry.core.run.RunEvent.Progress.class::isInstance).allSatisfy(e -> {
+                    var p = (dev.ferry.core.run.RunEvent.Progress) e;
+                    assertThat(p.filesDone()).as(p.toString()).isLessThanOrEqualTo(p.filesTotal());
+                });
         assertThat(server.ferry().getRun(runId).state().id()).isEqualTo("completed");
         CliRun.Result followed = new CliRun(tmp.resolve("client")).env("FERRY_SERVER", url).env("FERRY_TOKEN", admin)
                 .run("runs", "logs", runId, "--follow", "--events");

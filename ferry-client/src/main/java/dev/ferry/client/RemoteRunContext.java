@@ -178,6 +178,11 @@ public final class RemoteRunContext implements RunContext, TransferListener, Aut
     }
 
     @Override
+    public void foundAll(long files, long bytes) {
+        counters.found(files, bytes);
+    }
+
+    @Override
     public void progressed(long bytes) {
         counters.progressed(bytes);
     }

@@ -155,6 +155,13 @@ abstract class FerryApiContract {
         assertThat(run.target()).isEqualTo("cats");
         assertThat(milestones(api, run.id())).containsExactly("received", "state:planning", "planned", "state:staging",
                 "state:executing", "completed");
+        // counters add up, whether the server read the folder or checked a client's upload of it
+        assertThat(api.runEvents(run.id(), 0)).extracting(LoggedEvent::event).filteredOn(RunEvent.Progress.class::isInstance)
+                .isNotEmpty().allSatisfy(e -> {
+                    RunEvent.Progress p = (RunEvent.Progress) e;
+                    assertThat(p.filesDone()).as(p.toString()).isLessThanOrEqualTo(p.filesTotal());
+                    assertThat(p.bytesDone()).as(p.toString()).isLessThanOrEqualTo(p.bytesTotal());
+                });
 
         Submission again = api.submit(staged(new PushRequest(d.dir(), null, CATS, null, null)), "key-1");
         assertThat(again.created()).isTrue();

@@ -764,6 +764,11 @@ public final class Orchestrator implements AutoCloseable {
         }
 
         @Override
+        public void foundAll(long files, long bytes) {
+            counters.found(files, bytes);
+        }
+
+        @Override
         public void progressed(long bytes) {
             counters.progressed(bytes);
             if (cancelled) {

@@ -21,6 +21,12 @@ public final class ProgressCounters {
         bytesTotal.addAndGet(bytes);
     }
 
+    /** {@code files} files of {@code bytes} in all to do. */
+    public void found(long files, long bytes) {
+        filesTotal.addAndGet(files);
+        bytesTotal.addAndGet(bytes);
+    }
+
     public void progressed(long bytes) {
         bytesDone.addAndGet(bytes);
     }

@@ -47,7 +47,7 @@ public final class StagedUpload {
             if (e.code() != ErrorCode.DATA_CORRUPT) throw e;
             throw incomplete("its manifest " + root + " is not here (" + e.getMessage() + ")");
         }
-        listener.found(manifest.totalBytes());
+        listener.foundAll(manifest.fileCount(), manifest.totalBytes());
         Set<Digest> batch = new LinkedHashSet<>(manifest.metadataDigests());
         List<FileEntry> files = new ArrayList<>();
         java.util.Iterator<FileEntry> entries = manifest.iterator();

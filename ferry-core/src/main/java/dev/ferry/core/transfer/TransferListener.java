@@ -7,6 +7,13 @@ public interface TransferListener {
     /** The walk found another file to transfer. */
     default void found(long bytes) {}
 
+    /** The work found {@code files} files of {@code bytes} in all at once (a manifest's totals). */
+    default void foundAll(long files, long bytes) {
+        for (long i = 0; i < files; i++) {
+            found(i == 0 ? bytes : 0);
+        }
+    }
+
     /** Some bytes of content were processed (read and hashed, or written). */
     default void progressed(long bytes) {}
 
