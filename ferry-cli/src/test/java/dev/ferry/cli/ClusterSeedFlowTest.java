@@ -2,27 +2,16 @@ package dev.ferry.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.ferry.core.api.LocalFerry;
-import dev.ferry.core.home.FerryHome;
 import dev.ferry.core.ingest.dataset.DatasetBuilder;
 import dev.ferry.k8s.KubeletStandIn;
-import dev.ferry.k8s.KubernetesExecutorProvider;
 import dev.ferry.k8s.KubernetesRunExecutor;
 import dev.ferry.k8s.Manifests;
 import dev.ferry.k8s.MockCluster;
-import dev.ferry.k8s.TokenReviewAuthenticator;
 import dev.ferry.server.FerryServer;
-import io.fabric8.kubernetes.api.model.PodBuilder;
-import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
-import java.time.Duration;
-import java.util.Base64;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -36,10 +25,9 @@ import org.junit.jupiter.api.io.TempDir;
  * stand-in's process) does the work and reports back through the server's Service.
  */
 class ClusterSeedFlowTest {
-    static final String SERVICE_URL = "http://" + Manifests.SERVER + ".ml.svc:" + Manifests.PORT;
     @TempDir
     Path tmp;
-    MockCluster cluster;
+    ClusterFixture c;
     MockCluster.Forwarding forwarding;
     KubernetesClient kube;
     FerryServer server;
@@ -48,59 +36,24 @@ class ClusterSeedFlowTest {
 
     @BeforeEach
     void start() throws Exception {
-        cluster = MockCluster.start(tmp.resolve("kube"));
-        kube = cluster.client();
-        cluster.mintIngestTokens("sa:ml:ferry-ingest");
-        cluster.reviewServiceAccountTokens();
-        ferry = new CliRun(tmp.resolve("home")).env("KUBECONFIG", cluster.kubeconfig().toString())
-                .env("HOME", tmp.resolve("user").toString());
-        CliRun.Result installed = ferry.run("cluster", "install", "-n", "ml", "--image", "registry.example/ferry:1",
-                "--pvc", "ferry-data", "--allow", "ml/ferry-ingest=*");
-        assertThat(installed.exit()).as(installed.toString()).isZero();
-
-        // the server's pod, as the Deployment makes it: the admin token from its Secret, runs as Jobs
-        Secret admin = kube.secrets().inNamespace("ml").withName(Manifests.ADMIN_SECRET).get();
-        String token = admin.getStringData() != null ? admin.getStringData().get("token")
-                : new String(Base64.getDecoder().decode(admin.getData().get("token")), StandardCharsets.UTF_8);
-        Path home = tmp.resolve("server-home");
-        LocalFerry store = LocalFerry.open(new FerryHome(home));
-        store.runOn(new KubernetesRunExecutor(kube, "ml", KubernetesExecutorProvider.template(
-                Map.of(KubernetesExecutorProvider.PVC_ENV, "ferry-data"), "ml", "registry.example/ferry:1", 600),
-                Duration.ofMillis(100)));
-        store.startRunsAsServer();
-        Path rules = Files.writeString(tmp.resolve("rules.yaml"), "rules:\n- namespace: ml\n  serviceAccount: ferry-ingest\n"
-                + "  tables: ['*']\n");
-        server = new FerryServer(store, token, false,
-                List.of(new TokenReviewAuthenticator(kube, TokenReviewAuthenticator.fromFile(rules), Clock.systemUTC())));
-        int port = server.start("127.0.0.1", 0);
-        forwarding = cluster.forwardPodsTo(port);
-        kube.pods().inNamespace("ml").resource(new PodBuilder().withNewMetadata().withName("ferry-server-abc").withNamespace("ml")
-                .withLabels(Map.of("app.kubernetes.io/name", "ferry", "app.kubernetes.io/component", "server")).endMetadata()
-                .withNewStatus().withPhase("Running").addNewCondition().withType("Ready").withStatus("True")
-                .endCondition().endStatus().build()).create();
-        String java = ProcessHandle.current().info().command().orElse("java");
-        kubelet = new KubeletStandIn(kube, "ml", List.of(java, "-cp", System.getProperty("java.class.path"), "dev.ferry.cli.Ferry"),
-                Map.of(SERVICE_URL, "http://127.0.0.1:" + port, Manifests.HOME, home.toString()), tmp.resolve("pod-logs"));
-        kubelet.serveLogsOn(cluster);
+        c = ClusterFixture.start(tmp.resolve("cluster"));
+        ferry = new CliRun(tmp.resolve("home")).env("KUBECONFIG", c.kubeconfig()).env("HOME", tmp.resolve("user").toString());
+        c.install(ferry);
+        kube = c.kube;
+        server = c.server;
+        kubelet = c.kubelet;
+        forwarding = c.forwarding;
         CliRun.Result added = ferry.run("context", "add", "kube", "--kubernetes", "-n", "ml");
         assertThat(added.exit()).as(added.toString()).isZero();
     }
 
     @AfterEach
     void stop() {
-        if (kubelet != null) kubelet.close();
-        server.close();
-        server.ferry().close();
-        kube.close();
-        cluster.close();
+        c.close();
     }
 
     private String podLogs() throws Exception {
-        StringBuilder out = new StringBuilder();
-        for (String job : kubelet.started()) {
-            out.append("--- pod of ").append(job).append('\n').append(kubelet.log(job));
-        }
-        return out.toString();
+        return c.podLogs();
     }
 
     @Test

@@ -179,4 +179,39 @@ class TerminalTest {
         assertThat(watched.out()).contains("40 total \u00b7 40 inserted");
         assertThat(ferry.run("-o", "json", "runs", "show", runId).json().get("state").asText()).isEqualTo("completed");
     }
+
+    /**
+     * The same through a cluster context: the push checks, stages through the port-forward, submits,
+     * and shows the run, which a Job works on; Ctrl-C detaches (exit 130) and the Job goes on to the end.
+     */
+    @Test
+    void ctrlCOnAPushToAClusterDetachesWithExit130AndItsJobGoesOnToTheEnd() throws Exception {
+        try (ClusterFixture cluster = ClusterFixture.start(tmp.resolve("cluster"))) {
+            CliRun user = ferry.env("KUBECONFIG", cluster.kubeconfig()).env("HOME", tmp.resolve("user").toString());
+            cluster.install(user);
+            CliRun.Result added = user.run("context", "add", "kube", "--kubernetes", "-n", "ml", "--kubeconfig",
+                    cluster.kubeconfig());
+            assertThat(added.exit()).as(added.toString()).isZero();
+            cluster.holdTurn("pets"); // the run's worker waits mid-run for as long as this test likes
+            Path dir = pets("pets", 40);
+            String runId;
+            try (OnTerminal push = new OnTerminal("dataset", "push", dir.toString(), "--table", "pets", "--category",
+                    "image_classification", "--intent", "train", "--label-column", "label")) {
+                push.waitFor("waiting for run");
+                push.ctrlC();
+                assertThat(push.exit()).as(push.screen() + cluster.podLogs()).isEqualTo(130);
+                String screen = push.screen();
+                assertThat(screen).contains("Detached from run").doesNotContain("Exception");
+                Matcher id = RUN_ID.matcher(screen);
+                assertThat(id.find()).as(screen).isTrue();
+                runId = id.group(1);
+            }
+            assertThat(cluster.server.ferry().getRun(runId).terminal()).as("the run goes on").isFalse();
+            cluster.releaseTurn("pets");
+            CliRun.Result watched = user.run("runs", "watch", runId);
+            assertThat(watched.exit()).as(watched + cluster.podLogs()).isZero();
+            assertThat(watched.out()).contains("40 total \u00b7 40 inserted");
+            assertThat(cluster.kubelet.started()).hasSize(1);
+        }
+    }
 }
