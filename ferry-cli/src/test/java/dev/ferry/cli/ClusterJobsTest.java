@@ -138,12 +138,8 @@ class ClusterJobsTest {
     @Test
     void aRunsLogIsItsPodsOwnOutputWhileItsJobIsKeptAndItsEventsOtherwise() throws Exception {
         start("registry.example/ferry:1");
-        DatasetBuilder d = new DatasetBuilder(tmp.resolve("pets")).csv("filename,label", "p0.jpg,cat", "p1.jpg,dog")
-                .images("p", 2, 48, 48);
-        CliRun client = new CliRun(tmp.resolve("client")).env("FERRY_SERVER", url).env("FERRY_TOKEN", admin);
-        CliRun.Result detached = client.run("dataset", "push", d.dir().toString(), "--table", "pets", "--category",
-                "image_classification", "--intent", "train", "--label-column", "label", "--detach");
-        String runId = detached.lastLine().strip();
+        CliRun client = client();
+        String runId = pushDetached(client, 2);
 
         CliRun.Result followed = client.run("runs", "logs", runId, "--follow");
         assertThat(followed.exit()).as(followed + "\n" + logs()).isZero();
@@ -177,13 +173,8 @@ class ClusterJobsTest {
             assertThat(catalog.runLog().claim("table:pets", "run-of-another-server", Instant.now(), Instant.now().plusSeconds(3600)))
                     .isEmpty();
         }
-        DatasetBuilder d = new DatasetBuilder(tmp.resolve("pets")).csv("filename,label", "p0.jpg,cat", "p1.jpg,dog", "p2.jpg,cat")
-                .images("p", 3, 48, 48);
-        CliRun client = new CliRun(tmp.resolve("client")).env("FERRY_SERVER", url).env("FERRY_TOKEN", admin);
-        CliRun.Result detached = client.run("dataset", "push", d.dir().toString(), "--table", "pets", "--category",
-                "image_classification", "--intent", "train", "--label-column", "label", "--detach");
-        assertThat(detached.exit()).as(detached.toString()).isZero();
-        String runId = detached.lastLine().strip();
+        CliRun client = client();
+        String runId = pushDetached(client, 3);
         String job = KubernetesRunExecutor.jobName(runId);
         awaitLog(job, "waiting for the turn on pets");
 
@@ -211,13 +202,8 @@ class ClusterJobsTest {
     @Test
     void aServerThatStartsAfterItsRunsJobWasDeletedSettlesTheRunFailed() throws Exception {
         start(KubeletStandIn.PENDING);
-        DatasetBuilder d = new DatasetBuilder(tmp.resolve("pets")).csv("filename,label", "p0.jpg,cat", "p1.jpg,dog")
-                .images("p", 2, 48, 48);
-        CliRun client = new CliRun(tmp.resolve("client")).env("FERRY_SERVER", url).env("FERRY_TOKEN", admin);
-        CliRun.Result detached = client.run("dataset", "push", d.dir().toString(), "--table", "pets", "--category",
-                "image_classification", "--intent", "train", "--label-column", "label", "--detach");
-        assertThat(detached.exit()).as(detached.toString()).isZero();
-        String runId = detached.lastLine().strip();
+        CliRun client = client();
+        String runId = pushDetached(client, 2);
         String job = KubernetesRunExecutor.jobName(runId);
         awaitJob(job);
         int port = Integer.parseInt(url.substring(url.lastIndexOf(':') + 1));
@@ -227,6 +213,22 @@ class ClusterJobsTest {
         var run = server.ferry().getRun(runId);
         assertThat(run.state().id()).isEqualTo("failed");
         assertThat(run.failure().message()).contains("stopped while the run was", "its work elsewhere is gone");
+    }
+
+    private CliRun client() {
+        return new CliRun(tmp.resolve("client")).env("FERRY_SERVER", url).env("FERRY_TOKEN", admin);
+    }
+
+    /** A push of {@code images} labelled images to table pets, detached: its run's id. */
+    private String pushDetached(CliRun client, int images) {
+        String[] csv = java.util.stream.Stream.concat(java.util.stream.Stream.of("filename,label"),
+                java.util.stream.IntStream.range(0, images).mapToObj(i -> "p" + i + ".jpg," + (i % 2 == 0 ? "cat" : "dog")))
+                .toArray(String[]::new);
+        DatasetBuilder d = new DatasetBuilder(tmp.resolve("pets")).csv(csv).images("p", images, 48, 48);
+        CliRun.Result detached = client.run("dataset", "push", d.dir().toString(), "--table", "pets", "--category",
+                "image_classification", "--intent", "train", "--label-column", "label", "--detach");
+        assertThat(detached.exit()).as(detached.toString()).isZero();
+        return detached.lastLine().strip();
     }
 
     private void awaitJob(String job) throws InterruptedException {
@@ -259,13 +261,8 @@ class ClusterJobsTest {
     @Test
     void cancellingARunDeletesItsJobAndTheRunEndsCancelled() throws Exception {
         start(KubeletStandIn.PENDING);
-        DatasetBuilder d = new DatasetBuilder(tmp.resolve("pets")).csv("filename,label", "p0.jpg,cat", "p1.jpg,dog")
-                .images("p", 2, 48, 48);
-        CliRun client = new CliRun(tmp.resolve("client")).env("FERRY_SERVER", url).env("FERRY_TOKEN", admin);
-        CliRun.Result detached = client.run("dataset", "push", d.dir().toString(), "--table", "pets", "--category",
-                "image_classification", "--intent", "train", "--label-column", "label", "--detach");
-        assertThat(detached.exit()).as(detached.toString()).isZero();
-        String runId = detached.lastLine().strip();
+        CliRun client = client();
+        String runId = pushDetached(client, 2);
         String job = KubernetesRunExecutor.jobName(runId);
         awaitJob(job);
         assertThat(client.run("runs", "cancel", runId).exit()).isZero();
