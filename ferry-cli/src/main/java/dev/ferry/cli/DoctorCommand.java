@@ -14,11 +14,13 @@ import picocli.CommandLine.Command;
 
 /**
  * `ferry doctor`: checks the path to the server this invocation would use — a cluster context step by
- * step (kubeconfig, API server, release, token, server pod, port-forward, server), a remote server
- * (answers, version, token), or the local one — and says what to fix at the first step that fails.
+ * step (kubeconfig, API server, release, token, server pod, port-forward, server, store), a remote
+ * server (answers, version, token, store), or the local one — and says what to fix at the first step
+ * that fails.
  */
 @Command(name = "doctor", description = {"Check the way to the server commands use (a cluster context: kubeconfig, RBAC,",
-    "release, token, port-forward, server; a remote server: reachable, version, token; else the local server)",
+    "release, token, port-forward, server, store; a remote server: reachable, version, token, store; else the",
+    "local server and its store)",
     "and say what to fix. Exit 0 when every step passes, else the first failure's exit code."})
 final class DoctorCommand extends FerryCommand {
     DoctorCommand(CliContext ctx) {
@@ -33,9 +35,10 @@ final class DoctorCommand extends FerryCommand {
         if (context.isPresent() && context.get().kubernetes() != null) {
             Contexts.Kube k = context.get().kubernetes();
             steps.addAll(ClusterDoctor.run(k.kubeconfig(), k.context(), k.namespace(), ctx.env,
-                    link -> serverAnswers(new HttpFerry(link.url(), link.token()))));
-        } else {
-            ClusterDoctor.step(steps, "server", () -> serverAnswers(ctx.api()));
+                    link -> serverAnswers(new HttpFerry(link.url(), link.token())),
+                    link -> storeAnswers(new HttpFerry(link.url(), link.token()))));
+        } else if (ClusterDoctor.step(steps, "server", () -> serverAnswers(ctx.api()))) {
+            ClusterDoctor.step(steps, "store", () -> storeAnswers(ctx.api()));
         }
         return print(steps);
     }
@@ -50,6 +53,12 @@ final class DoctorCommand extends FerryCommand {
         }
         int repos = api.listRepos().size();
         return version + "token accepted, " + repos + (repos == 1 ? " repo" : " repos") + " visible";
+    }
+
+    /** Where the server keeps its catalog and packs, once both answered it. */
+    private static String storeAnswers(dev.ferry.core.api.FerryApi api) {
+        Wire.StoreCheck store = api.checkStore();
+        return "catalog " + store.catalog() + ", packs " + store.packs() + ": both answer";
     }
 
     private int print(List<ClusterDoctor.Step> steps) {

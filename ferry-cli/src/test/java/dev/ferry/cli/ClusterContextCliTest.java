@@ -106,10 +106,11 @@ class ClusterContextCliTest {
         assertThat(healthy.exit()).as(healthy.toString()).isZero();
         assertThat(healthy.out()).contains("ok    kubeconfig: ", "ok    API server: ", "ok    release: Ferry ",
                 "ok    token: TokenRequest for ServiceAccount ml/ferry-ingest", "ok    server: Ferry in namespace ml",
-                "token accepted");
+                "token accepted", "ok    store: catalog ", "packs " + tmp.resolve("server-home").resolve("store"), "both answer");
         CliRun.Result json = ferry.run("-o", "json", "doctor");
-        assertThat(json.json()).hasSize(5);
-        assertThat(json.json().get(4).get("ok").asBoolean()).isTrue();
+        assertThat(json.json()).hasSize(6);
+        assertThat(json.json().get(5).get("check").asText()).isEqualTo("store");
+        assertThat(json.json().get(5).get("ok").asBoolean()).isTrue();
 
         serverPod(false);
         CliRun.Result notReady = ferry.run("doctor");
@@ -125,7 +126,20 @@ class ClusterContextCliTest {
 
         CliRun.Result local = new CliRun(tmp.resolve("other-home")).run("doctor");
         assertThat(local.exit()).as(local.toString()).isZero();
-        assertThat(local.out()).contains("ok    server: ", "token accepted");
+        assertThat(local.out()).contains("ok    server: ", "token accepted", "ok    store: ");
+
+        // the cluster's server loses its packs (the volume went away): the store step says so
+        cluster.mintIngestTokens("sa:ml:ferry-ingest"); // allowed again (the newest answer wins)
+        serverPod(true);
+        Path packs = tmp.resolve("server-home").resolve("store").resolve("packs");
+        try (var files = Files.walk(packs)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+        Files.writeString(packs, "not a directory");
+        CliRun.Result lost = ferry.run("doctor");
+        assertThat(lost.exit()).as(lost.toString()).isEqualTo(7);
+        assertThat(lost.out()).contains("ok    server:", "FAIL  store: the packs at ", "do not answer",
+                "fix: check the store's location and credentials");
     }
 
     /**

@@ -308,6 +308,11 @@ public final class HttpFerry implements FerryApi {
     }
 
     @Override
+    public Wire.StoreCheck checkStore() {
+        return call("GET", "/store", null, type(Wire.StoreCheck.class));
+    }
+
+    @Override
     public void copyWorkerLog(String id, boolean follow, java.io.OutputStream out) throws IOException {
         try (InputStream body = stream("GET", "/runs/" + seg(id) + "/worker/log?follow=" + follow)) {
             byte[] buffer = new byte[8192];

@@ -131,6 +131,13 @@ abstract class FerryApiContract {
     }
 
     @Test
+    void theStoreAnswersAndSaysWhereItIs() {
+        var store = api.checkStore();
+        assertThat(store.catalog()).isNotBlank();
+        assertThat(store.packs()).isNotBlank();
+    }
+
+    @Test
     void errorsCarryTheSameCodes() {
         assertCode(ErrorCode.NOT_FOUND, () -> api.getRepo("nope"));
         assertCode(ErrorCode.INVALID_ARGUMENT, () -> api.getRepo("../etc"));

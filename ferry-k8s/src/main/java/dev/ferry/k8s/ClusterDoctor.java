@@ -28,7 +28,7 @@ public final class ClusterDoctor {
      * the open link (url and token) and says what the server answered, or throws.
      */
     public static List<Step> run(String kubeconfig, String context, String namespace, Map<String, String> env,
-            Function<ClusterLink, String> serverCheck) {
+            Function<ClusterLink, String> serverCheck, Function<ClusterLink, String> storeCheck) {
         List<Step> steps = new ArrayList<>();
         ClusterAccess.Connection c;
         try {
@@ -60,11 +60,19 @@ public final class ClusterDoctor {
             })) {
                 return steps;
             }
-            step(steps, "server", () -> {
-                try (ClusterLink link = ClusterLink.open(kubeconfig, context, namespace, env)) {
-                    return link.describe() + ": " + serverCheck.apply(link);
+            ClusterLink[] link = new ClusterLink[1];
+            try {
+                if (step(steps, "server", () -> {
+                    link[0] = ClusterLink.open(kubeconfig, context, namespace, env);
+                    return link[0].describe() + ": " + serverCheck.apply(link[0]);
+                })) {
+                    step(steps, "store", () -> storeCheck.apply(link[0]));
                 }
-            });
+            } finally {
+                if (link[0] != null) {
+                    link[0].close();
+                }
+            }
             return steps;
         }
     }

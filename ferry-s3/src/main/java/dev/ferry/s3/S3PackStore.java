@@ -66,6 +66,11 @@ final class S3PackStore implements PackStore {
     }
 
     @Override
+    public String describe() {
+        return where.url(where.prefix());
+    }
+
+    @Override
     public PackOutput create(String packId) throws IOException {
         Path file = spool.resolve(packId + SPOOL_SUFFIX);
         FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);

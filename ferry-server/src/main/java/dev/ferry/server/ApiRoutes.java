@@ -178,6 +178,7 @@ final class ApiRoutes {
         route(r, "GET", "/runs/{id}/events", ctx -> json(ctx, ferry.runEvents(runId(ctx), Responses.longParam(ctx, "after", 0, 0, Long.MAX_VALUE))));
         route(r, "GET", "/runs/{id}/events/stream", ctx -> EventStream.serve(ctx, ferry.orchestrator(), runId(ctx)));
 
+        route(r, "GET", "/store", ctx -> json(ctx, ferry.checkStore()));
         route(r, "GET", "/runs/{id}/worker/log", ctx -> {
             var log = ferry.orchestrator().workerLog(runId(ctx)); // 404 before the stream starts
             ctx.status(200);

@@ -118,6 +118,12 @@ public interface FerryApi extends AutoCloseable {
      */
     boolean watchRun(String id, long after, EventSink sink) throws InterruptedException;
 
+    /**
+     * Checks that the store answers — its catalog (a query) and its packs (one listing) — and says where
+     * they are; STORAGE_FAILED with what keeps the packs from answering.
+     */
+    Wire.StoreCheck checkStore();
+
     /** Asks a running run to stop at its next safe point. */
     Run cancelRun(String id);
 

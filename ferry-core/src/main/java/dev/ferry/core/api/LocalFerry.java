@@ -408,6 +408,19 @@ public final class LocalFerry implements FerryApi {
     }
 
     @Override
+    public Wire.StoreCheck checkStore() {
+        database.catalog().listRepos(); // the catalog answers a query
+        try {
+            store.packs().probe();
+        } catch (java.io.IOException e) {
+            throw new FerryException(ErrorCode.STORAGE_FAILED, "the packs at " + store.packs().describe()
+                    + " do not answer: " + e.getMessage(), "check the store's location and credentials (FERRY_STORE,"
+                    + " the ferry-s3 Secret in a cluster), then 'ferry doctor' again");
+        }
+        return new Wire.StoreCheck(database.describe(), store.packs().describe());
+    }
+
+    @Override
     public void copyWorkerLog(String id, boolean follow, java.io.OutputStream out) throws java.io.IOException {
         orchestrator().workerLog(id).copyTo(out, follow);
     }

@@ -71,6 +71,9 @@ public final class Wire {
     /** {@code GET /health}: unauthenticated, so that a client can tell "not running" from "wrong token". */
     public record Health(String status, String version, long pid, int activeRuns, String executor) {}
 
+    /** {@code GET /store}: where the server keeps its catalog and packs, once both answered. */
+    public record StoreCheck(String catalog, String packs) {}
+
     /** {@code GET /version}: what this server speaks. */
     public record Version(String version, String api, int storageFormat, List<String> ingestApiVersions) {}
 }

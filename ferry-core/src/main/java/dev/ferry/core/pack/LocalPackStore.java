@@ -95,6 +95,22 @@ public final class LocalPackStore implements PackStore {
     }
 
     @Override
+    public String describe() {
+        return packs.getParent().toString();
+    }
+
+    /** The packs directory is there and a directory (a listing of a missing journal would just be empty). */
+    @Override
+    public void probe() throws IOException {
+        if (!Files.isDirectory(packs)) {
+            throw new java.nio.file.NotDirectoryException(packs + " (the store's packs directory is missing or not a directory)");
+        }
+        try (var names = Files.newDirectoryStream(packs)) {
+            names.iterator().hasNext();
+        }
+    }
+
+    @Override
     public boolean hasJournal() throws IOException {
         if (!Files.isDirectory(journal)) {
             return false;

@@ -79,6 +79,14 @@ public interface PackStore extends Closeable {
     /** Where a pack lives, for messages ("/home/u/.ferry/store/packs/ab/….pack"). */
     String locate(String packId);
 
+    /** Where the packs live, for messages and {@code ferry doctor} ("s3://bucket/prefix", a directory). */
+    String describe();
+
+    /** Checks that the store answers, with one cheap look; throws what keeps it from answering. */
+    default void probe() throws IOException {
+        hasJournal();
+    }
+
     /** A pack being written. */
     interface PackOutput extends Closeable {
         /**

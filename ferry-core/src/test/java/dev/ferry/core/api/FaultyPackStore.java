@@ -86,6 +86,11 @@ final class FaultyPackStore implements PackStore {
     }
 
     @Override
+    public String describe() {
+        return real.describe();
+    }
+
+    @Override
     public void writeJournal(String name, byte[] content) throws IOException {
         if (budget.addAndGet(-content.length) < 0) {
             throw new IOException("No space left on device");

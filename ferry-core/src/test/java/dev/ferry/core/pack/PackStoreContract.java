@@ -210,6 +210,14 @@ public abstract class PackStoreContract {
     }
 
     @Test
+    void aWorkingStoreAnswersItsProbeAndSaysWhereItIs() throws IOException {
+        store.probe(); // empty
+        commit(new byte[] {1, 2, 3});
+        store.probe();
+        assertThat(store.describe()).isNotBlank();
+    }
+
+    @Test
     void listAndDelete() throws IOException {
         String a = commit(new byte[10]);
         String b = commit(new byte[20]);
