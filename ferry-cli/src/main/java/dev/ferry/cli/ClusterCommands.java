@@ -70,6 +70,20 @@ final class ClusterCommands extends CommandGroup {
                         + " release's ferry-ingest account, every table).")
         List<String> allow = new ArrayList<>();
 
+        @Option(names = "--worker-cpu", paramLabel = "QUANTITY", description = "CPU each run's Job requests (default: 1).")
+        String workerCpu;
+
+        @Option(names = "--worker-memory", paramLabel = "QUANTITY", description = "Memory each run's Job requests (default: 1Gi).")
+        String workerMemory;
+
+        @Option(names = "--run-deadline", paramLabel = "DURATION", description = "How long a run's Job may run (default: 6h).")
+        String runDeadline;
+
+        private ReleaseSpec.Workers workers() {
+            return new ReleaseSpec.Workers(workerCpu, workerMemory,
+                    runDeadline == null ? null : dev.ferry.core.model.Durations.parse(runDeadline));
+        }
+
         @Option(names = "--dry-run", description = "Print what would be applied; change nothing.")
         boolean dryRun;
 
@@ -83,7 +97,7 @@ final class ClusterCommands extends CommandGroup {
             if (dryRun) {
                 // no cluster is needed to render: the namespace is -n, else 'default'
                 ReleaseSpec spec = new ReleaseSpec(namespace == null ? "default" : namespace, image, store, pvc, pvcSize,
-                        catalogSecret, rules, FerryVersion.current());
+                        catalogSecret, rules, FerryVersion.current(), workers());
                 var objects = Manifests.render(spec);
                 if (ctx.output == OutputFormat.yaml) {
                     ctx.out.print(Manifests.yaml(objects));
@@ -100,7 +114,7 @@ final class ClusterCommands extends CommandGroup {
             }
             try (ClusterAccess.Connection c = connect()) {
                 ReleaseSpec spec = new ReleaseSpec(c.target().namespace(), image, store, pvc, pvcSize, catalogSecret, rules,
-                        FerryVersion.current());
+                        FerryVersion.current(), workers());
                 List<Installer.Change> changes = new Installer(c.client()).install(spec);
                 if (ctx.json()) {
                     ctx.printJson(changes);

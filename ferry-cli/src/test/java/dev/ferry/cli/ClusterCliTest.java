@@ -67,12 +67,24 @@ class ClusterCliTest {
     void aDryRunPrintsManifestsThatApplyAsTheInstallWouldAndTouchesNoCluster() throws Exception {
         CliRun offline = new CliRun(tmp.resolve("home")).env("HOME", tmp.resolve("nobody").toString());
         CliRun.Result yaml = offline.run("cluster", "install", "-n", "ml", "--image", "ferry:1", "--store", "s3://data/ferry",
-                "--catalog-secret", "ferry-catalog", "--allow", "team-a/trainer=team_a_*", "--dry-run", "-o", "yaml");
+                "--catalog-secret", "ferry-catalog", "--allow", "team-a/trainer=team_a_*", "--worker-cpu", "2",
+                "--worker-memory", "4Gi", "--run-deadline", "2h", "--dry-run", "-o", "yaml");
         assertThat(yaml.exit()).as(yaml.toString()).isZero();
         @SuppressWarnings("unchecked")
         List<HasMetadata> objects = (List<HasMetadata>) (Object) Serialization.unmarshal(yaml.out());
         assertThat(objects).extracting(HasMetadata::getKind).contains("Deployment", "Service", "ConfigMap", "Role")
                 .doesNotContain("PersistentVolumeClaim", "Secret");
+        // what each run's Job will ask for, as the server's executor reads it
+        var deployment = (io.fabric8.kubernetes.api.model.apps.Deployment) objects.stream()
+                .filter(o -> o.getKind().equals("Deployment")).findFirst().orElseThrow();
+        var env = new java.util.HashMap<String, String>();
+        deployment.getSpec().getTemplate().getSpec().getContainers().getFirst().getEnv()
+                .forEach(e -> env.put(e.getName(), e.getValue()));
+        var template = dev.ferry.k8s.KubernetesExecutorProvider.template(env, "ml", "ferry:1",
+                Long.parseLong(env.get("FERRY_RUN_DEADLINE")));
+        assertThat(template.requests()).containsEntry("cpu", new io.fabric8.kubernetes.api.model.Quantity("2"))
+                .containsEntry("memory", new io.fabric8.kubernetes.api.model.Quantity("4Gi"));
+        assertThat(template.activeDeadlineSeconds()).isEqualTo(7200);
         // what a GitOps user commits, kubectl applies: here, the mock API takes every object
         try (KubernetesClient client = cluster.client()) {
             for (HasMetadata o : objects) {
@@ -122,6 +134,12 @@ class ClusterCliTest {
         assertThat(s3WithoutCatalog.err()).contains("needs a shared catalog");
         CliRun.Result badAllow = ferry.run("cluster", "install", "-n", "ml", "--image", "f:1", "--allow", "oops");
         assertThat(badAllow.exit()).isEqualTo(2);
+        CliRun.Result badMemory = ferry.run("cluster", "install", "-n", "ml", "--image", "f:1", "--worker-memory", "lots");
+        assertThat(badMemory.exit()).isEqualTo(2);
+        assertThat(badMemory.err()).contains("--worker-memory 'lots' is not a Kubernetes quantity");
+        CliRun.Result badDeadline = ferry.run("cluster", "install", "-n", "ml", "--image", "f:1", "--run-deadline", "soon");
+        assertThat(badDeadline.exit()).isEqualTo(2);
+        assertThat(ferry.run("cluster", "install", "-n", "ml", "--image", "f:1", "--run-deadline", "0s").exit()).isEqualTo(2);
         CliRun.Result yamlElsewhere = ferry.run("-o", "yaml", "repo", "list");
         assertThat(yamlElsewhere.exit()).isEqualTo(2);
         assertThat(yamlElsewhere.err()).contains("-o yaml is only for");

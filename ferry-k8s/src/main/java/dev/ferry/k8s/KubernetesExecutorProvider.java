@@ -30,6 +30,9 @@ public final class KubernetesExecutorProvider implements RunExecutorProvider {
     public static final String IMAGE_ENV = "FERRY_IMAGE";
     public static final String PVC_ENV = "FERRY_PVC";
     public static final String CATALOG_SECRET_ENV = "FERRY_CATALOG_SECRET";
+    /** What each run's Job requests (Kubernetes quantities). */
+    public static final String WORKER_CPU_ENV = "FERRY_WORKER_CPU";
+    public static final String WORKER_MEMORY_ENV = "FERRY_WORKER_MEMORY";
     /** A run's Job is stopped after this long (activeDeadlineSeconds). */
     public static final String DEADLINE_ENV = "FERRY_RUN_DEADLINE";
 
@@ -45,7 +48,8 @@ public final class KubernetesExecutorProvider implements RunExecutorProvider {
                     "install with 'ferry cluster install', whose Deployment sets them");
         }
         var client = new KubernetesClientBuilder().withConfig(Config.autoConfigure(null)).build();
-        long deadline = env.containsKey(DEADLINE_ENV) ? Long.parseLong(env.get(DEADLINE_ENV)) : Duration.ofHours(6).toSeconds();
+        long deadline = env.containsKey(DEADLINE_ENV) ? Long.parseLong(env.get(DEADLINE_ENV))
+                : ReleaseSpec.Workers.DEFAULT.deadline().toSeconds();
         return Optional.of(new KubernetesRunExecutor(client, ns, template(env, ns, image, deadline), Duration.ofSeconds(2)));
     }
 
@@ -68,8 +72,8 @@ public final class KubernetesExecutorProvider implements RunExecutorProvider {
                 : new VolumeBuilder().withName("data").withNewEmptyDir().endEmptyDir().build();
         VolumeMount mount = new VolumeMountBuilder().withName("data").withMountPath(Manifests.HOME).build();
         Map<String, Quantity> requests = new LinkedHashMap<>();
-        requests.put("cpu", new Quantity(env.getOrDefault("FERRY_WORKER_CPU", "1")));
-        requests.put("memory", new Quantity(env.getOrDefault("FERRY_WORKER_MEMORY", "1Gi")));
+        requests.put("cpu", new Quantity(env.getOrDefault(WORKER_CPU_ENV, ReleaseSpec.Workers.DEFAULT.cpu())));
+        requests.put("memory", new Quantity(env.getOrDefault(WORKER_MEMORY_ENV, ReleaseSpec.Workers.DEFAULT.memory())));
         return new KubernetesRunExecutor.JobTemplate(image, vars, List.of(data), List.of(mount), requests, deadline);
     }
 }

@@ -148,6 +148,9 @@ public final class Manifests {
         env.add(new EnvVarBuilder().withName(KubernetesExecutorProvider.NAMESPACE_ENV).withNewValueFrom()
                 .withNewFieldRef("v1", "metadata.namespace").endValueFrom().build());
         env.add(new EnvVar(KubernetesExecutorProvider.IMAGE_ENV, spec.image(), null));
+        env.add(new EnvVar(KubernetesExecutorProvider.WORKER_CPU_ENV, spec.workers().cpu(), null));
+        env.add(new EnvVar(KubernetesExecutorProvider.WORKER_MEMORY_ENV, spec.workers().memory(), null));
+        env.add(new EnvVar(KubernetesExecutorProvider.DEADLINE_ENV, Long.toString(spec.workers().deadline().toSeconds()), null));
         if (spec.storeUrl() == null) {
             env.add(new EnvVar(KubernetesExecutorProvider.PVC_ENV, spec.pvcName(), null));
         }

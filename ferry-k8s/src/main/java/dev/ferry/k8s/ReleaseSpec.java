@@ -15,7 +15,44 @@ import java.util.regex.Pattern;
  *                      for SQLite on the PVC
  */
 public record ReleaseSpec(String namespace, String image, String storeUrl, String pvc, String pvcSize,
-        String catalogSecret, List<AuthorizationRule> rules, String version) {
+        String catalogSecret, List<AuthorizationRule> rules, String version, Workers workers) {
+
+    /**
+     * What each run's Job asks for: CPU and memory requests (Kubernetes quantities) and how long it may
+     * run ({@code activeDeadlineSeconds}).
+     */
+    public record Workers(String cpu, String memory, java.time.Duration deadline) {
+        public static final Workers DEFAULT = new Workers("1", "1Gi", java.time.Duration.ofHours(6));
+
+        public Workers {
+            cpu = quantity("--worker-cpu", cpu == null ? DEFAULT.cpu : cpu);
+            memory = quantity("--worker-memory", memory == null ? DEFAULT.memory : memory);
+            deadline = deadline == null ? DEFAULT.deadline : deadline;
+            if (deadline.isNegative() || deadline.isZero()) {
+                throw FerryException.invalid("--run-deadline must be positive, not " + deadline, "e.g. --run-deadline 6h");
+            }
+        }
+
+        private static String quantity(String option, String text) {
+            try {
+                io.fabric8.kubernetes.api.model.Quantity.getAmountInBytes(new io.fabric8.kubernetes.api.model.Quantity(text));
+                if (!text.matches("[0-9]+(\\.[0-9]+)?(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?")) {
+                    throw new IllegalArgumentException(text);
+                }
+                return text;
+            } catch (RuntimeException e) {
+                throw FerryException.invalid(option + " '" + text + "' is not a Kubernetes quantity",
+                        "e.g. --worker-cpu 2 or 500m, --worker-memory 4Gi");
+            }
+        }
+    }
+
+    /** A release whose Jobs ask for the default resources ({@link Workers#DEFAULT}). */
+    public ReleaseSpec(String namespace, String image, String storeUrl, String pvc, String pvcSize, String catalogSecret,
+            List<AuthorizationRule> rules, String version) {
+        this(namespace, image, storeUrl, pvc, pvcSize, catalogSecret, rules, version, Workers.DEFAULT);
+    }
+
     public static final String DEFAULT_PVC = "ferry-data";
     public static final String DEFAULT_PVC_SIZE = "20Gi";
     private static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
@@ -45,6 +82,7 @@ public record ReleaseSpec(String namespace, String image, String storeUrl, Strin
         rules = rules == null || rules.isEmpty() ? List.of(new AuthorizationRule(namespace, Manifests.INGEST_ACCOUNT,
                 List.of("*"))) : List.copyOf(rules);
         pvcSize = pvcSize == null ? DEFAULT_PVC_SIZE : pvcSize;
+        workers = workers == null ? Workers.DEFAULT : workers;
     }
 
     /** Whether the install makes the PVC (none was named and the store is not S3). */
