@@ -204,7 +204,9 @@ final class CliContext implements AutoCloseable {
                     Contexts.Kube k = context.get().kubernetes();
                     dev.ferry.k8s.ClusterLink link = dev.ferry.k8s.ClusterLink.open(k.kubeconfig(), k.context(), k.namespace(), env);
                     clusterLink = link;
-                    api = HttpFerry.remote(link.url(), link.token(), home().remoteStatCacheDir(link.cacheKey()));
+                    // a watch outlives the server pod being replaced: the tunnel finds the next ready pod
+                    api = HttpFerry.remote(link.url(), link.token(), home().remoteStatCacheDir(link.cacheKey()))
+                            .reconnectingFor(java.time.Duration.ofMinutes(2));
                     return api;
                 }
                 if (context.isPresent()) {

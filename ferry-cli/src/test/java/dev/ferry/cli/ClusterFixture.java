@@ -69,25 +69,51 @@ final class ClusterFixture implements AutoCloseable {
         Secret admin = kube.secrets().inNamespace("ml").withName(Manifests.ADMIN_SECRET).get();
         String token = admin.getStringData() != null ? admin.getStringData().get("token")
                 : new String(Base64.getDecoder().decode(admin.getData().get("token")), StandardCharsets.UTF_8);
+        adminToken = token;
         serverHome = dir.resolve("server-home");
-        LocalFerry store = LocalFerry.open(new FerryHome(serverHome));
-        store.runOn(new KubernetesRunExecutor(kube, "ml", KubernetesExecutorProvider.template(
-                Map.of(KubernetesExecutorProvider.PVC_ENV, "ferry-data"), "ml", IMAGE, 600), Duration.ofMillis(100)));
-        store.startRunsAsServer();
-        Path rules = Files.writeString(dir.resolve("rules.yaml"), "rules:\n- namespace: ml\n  serviceAccount: ferry-ingest\n"
+        Files.writeString(dir.resolve("rules.yaml"), "rules:\n- namespace: ml\n  serviceAccount: ferry-ingest\n"
                 + "  tables: ['*']\n");
-        server = new FerryServer(store, token, false,
-                List.of(new TokenReviewAuthenticator(kube, TokenReviewAuthenticator.fromFile(rules), Clock.systemUTC())));
-        int port = server.start("127.0.0.1", 0);
+        port = startServer(0);
         forwarding = cluster.forwardPodsTo(port);
-        kube.pods().inNamespace("ml").resource(new PodBuilder().withNewMetadata().withName("ferry-server-abc").withNamespace("ml")
-                .withLabels(Map.of("app.kubernetes.io/name", "ferry", "app.kubernetes.io/component", "server")).endMetadata()
-                .withNewStatus().withPhase("Running").addNewCondition().withType("Ready").withStatus("True")
-                .endCondition().endStatus().build()).create();
+        serverPod("ferry-server-abc");
         String java = ProcessHandle.current().info().command().orElse("java");
         kubelet = new KubeletStandIn(kube, "ml", List.of(java, "-cp", System.getProperty("java.class.path"), "dev.ferry.cli.Ferry"),
                 Map.of(SERVICE_URL, "http://127.0.0.1:" + port, Manifests.HOME, serverHome.toString()), dir.resolve("pod-logs"));
         kubelet.serveLogsOn(cluster);
+    }
+
+    private String adminToken;
+    private int port;
+
+    /** The release's server process (its pod's container) on {@code port}, 0 for any; returns the port. */
+    private int startServer(int port) throws Exception {
+        LocalFerry store = LocalFerry.open(new FerryHome(serverHome));
+        store.runOn(new KubernetesRunExecutor(kube, "ml", KubernetesExecutorProvider.template(
+                Map.of(KubernetesExecutorProvider.PVC_ENV, "ferry-data"), "ml", IMAGE, 600), Duration.ofMillis(100)));
+        store.startRunsAsServer();
+        server = new FerryServer(store, adminToken, false, List.of(new TokenReviewAuthenticator(kube,
+                TokenReviewAuthenticator.fromFile(dir.resolve("rules.yaml")), Clock.systemUTC())));
+        return server.start("127.0.0.1", port);
+    }
+
+    private void serverPod(String name) {
+        kube.pods().inNamespace("ml").resource(new PodBuilder().withNewMetadata().withName(name).withNamespace("ml")
+                .withLabels(Map.of("app.kubernetes.io/name", "ferry", "app.kubernetes.io/component", "server")).endMetadata()
+                .withNewStatus().withPhase("Running").addNewCondition().withType("Ready").withStatus("True")
+                .endCondition().endStatus().build()).create();
+    }
+
+    /**
+     * The server's pod replaced, as the Deployment does when it dies: the server stops, its pod goes,
+     * a new server starts on the same data and a new pod (another name) becomes ready.
+     */
+    void replaceServerPod(String newPod) throws Exception {
+        server.close();
+        server.ferry().close();
+        server = null;
+        kube.pods().inNamespace("ml").withName("ferry-server-abc").delete();
+        startServer(port);
+        serverPod(newPod);
     }
 
     /**

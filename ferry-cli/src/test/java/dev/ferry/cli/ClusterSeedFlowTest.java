@@ -90,6 +90,38 @@ class ClusterSeedFlowTest {
     }
 
     @Test
+    void aWatchThroughTheContextOutlivesTheServerPodBeingReplacedAndTheRunCompletes() throws Exception {
+        c.holdTurn("pets"); // the run's worker waits mid-run while the pod is replaced
+        DatasetBuilder d = new DatasetBuilder(tmp.resolve("pets")).csv("filename,label", "p0.jpg,cat", "p1.jpg,dog", "p2.jpg,cat")
+                .images("p", 3, 48, 48);
+        CliRun.Result detached = ferry.run("dataset", "push", d.dir().toString(), "--table", "pets", "--category",
+                "image_classification", "--intent", "train", "--label-column", "label", "--detach");
+        assertThat(detached.exit()).as(detached.toString()).isZero();
+        String runId = detached.lastLine().strip();
+        String job = KubernetesRunExecutor.jobName(runId);
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        while (!kubelet.log(job).contains("waiting for the turn on pets") && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        java.util.concurrent.ExecutorService watcher = java.util.concurrent.Executors.newSingleThreadExecutor();
+        try {
+            var watching = watcher.submit(() -> ferry.run("runs", "watch", runId));
+            Thread.sleep(1_000); // the watch is attached to the first pod
+            c.replaceServerPod("ferry-server-def");
+            c.releaseTurn("pets");
+            CliRun.Result watched = watching.get(3, java.util.concurrent.TimeUnit.MINUTES);
+            assertThat(watched.exit()).as(watched + "\n" + podLogs()).isZero();
+            assertThat(watched.out()).contains("3 total · 3 inserted");
+        } finally {
+            watcher.shutdownNow();
+        }
+        assertThat(c.server.ferry().runEvents(runId, 0)).extracting(e -> e.event().toString())
+                .anyMatch(e -> e.contains("this server took it up"));
+        assertThat(kubelet.started()).as("one Job").hasSize(1);
+        assertThat(forwarding.pods()).as("the watch went on through the new pod").contains("ferry-server-abc", "ferry-server-def");
+    }
+
+    @Test
     void aStagingCutOffMidWayIsResumedAndOnlyWhatIsMissingTravelsAgain() throws Exception {
         DatasetBuilder d = new DatasetBuilder(tmp.resolve("big"));
         List<String> csv = new java.util.ArrayList<>(List.of("filename,label"));

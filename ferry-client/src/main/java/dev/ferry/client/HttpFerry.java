@@ -52,6 +52,7 @@ public final class HttpFerry implements FerryApi {
     private final HttpTransport http;
     private final BlobWire blobs;
     private final DataPath data;
+    private volatile java.time.Duration reconnectPatience = java.time.Duration.ZERO;
 
     /** A client of the local server, which reads and writes this machine's folders itself. */
     public HttpFerry(String serverUrl, String token) {
@@ -261,6 +262,7 @@ public final class HttpFerry implements FerryApi {
     public boolean watchRun(String id, long after, EventSink sink) throws InterruptedException {
         long seen = after;
         int reconnects = 0;
+        long lostSince = 0; // nanoTime of the first failed reconnect in a row
         while (true) {
             EventStreamReader.Outcome outcome;
             try (InputStream body = stream("GET", "/runs/" + seg(id) + "/events/stream", "Last-Event-ID",
@@ -269,15 +271,17 @@ public final class HttpFerry implements FerryApi {
             } catch (IOException e) {
                 outcome = new EventStreamReader.Outcome(EventStreamReader.End.DROPPED, -1);
             } catch (FerryException e) {
-                if (e.code() != ErrorCode.UNREACHABLE || ++reconnects > 5) {
+                lostSince = lostSince == 0 ? System.nanoTime() : lostSince;
+                if (e.code() != ErrorCode.UNREACHABLE || !keepReconnecting(++reconnects, lostSince)) {
                     throw e;
                 }
-                Thread.sleep(200L * reconnects);
+                Thread.sleep(Math.min(200L * reconnects, 2_000));
                 continue;
             }
             if (outcome.lastSeq() > seen) {
                 seen = outcome.lastSeq();
                 reconnects = 0;
+                lostSince = 0;
             }
             switch (outcome.end()) {
                 case RUN_ENDED -> {
@@ -291,14 +295,29 @@ public final class HttpFerry implements FerryApi {
                     if (Thread.interrupted()) {
                         throw new InterruptedException();
                     }
-                    if (++reconnects > 5) {
+                    lostSince = lostSince == 0 ? System.nanoTime() : lostSince;
+                    if (!keepReconnecting(++reconnects, lostSince)) {
                         throw new FerryException(ErrorCode.UNREACHABLE, "lost the event stream of run " + id,
                                 "reattach with 'ferry runs watch " + id + "'");
                     }
-                    Thread.sleep(200L * reconnects);
+                    Thread.sleep(Math.min(200L * reconnects, 2_000));
                 }
             }
         }
+    }
+
+    /** Five tries at least; more while the server may be coming back ({@link #reconnectingFor}). */
+    private boolean keepReconnecting(int reconnects, long lostSinceNanos) {
+        return reconnects <= 5 || System.nanoTime() - lostSinceNanos < reconnectPatience.toNanos();
+    }
+
+    /**
+     * Keeps reconnecting a watch for this long after its server went away: a cluster's server pod that
+     * is replaced comes back (another pod, the run taken up) within its lease and readiness.
+     */
+    public HttpFerry reconnectingFor(java.time.Duration patience) {
+        this.reconnectPatience = patience;
+        return this;
     }
 
     /** A worker's report on its run ({@code POST /runs/{id}/worker}); returns whether the run was asked to stop. */

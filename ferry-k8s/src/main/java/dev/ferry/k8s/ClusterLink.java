@@ -27,7 +27,8 @@ public record ClusterLink(String url, String token, String cacheKey, String desc
             Release release = ReleaseFinder.find(c.client(), ns);
             IngestToken token = IngestToken.mint(c.client(), ns);
             Pod pod = readyServerPod(c, ns);
-            PodTunnel forward = PodTunnel.open(c.client(), ns, pod.getMetadata().getName(), release.port());
+            PodTunnel forward = PodTunnel.open(c.client(), ns, () -> readyServerPod(c, ns).getMetadata().getName(),
+                    release.port());
             AutoCloseable resources = () -> {
                 try {
                     forward.close();

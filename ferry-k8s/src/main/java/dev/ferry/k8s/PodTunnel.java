@@ -25,6 +25,9 @@ import java.util.concurrent.locks.LockSupport;
  * bytes are dropped, so a large upload arrived with holes (the server's digest check refused it). Here a
  * send waits for the previous one to complete, and a send that fails ends the connection: bytes are
  * never lost silently.
+ *
+ * <p>The pod is looked up again when a connection to it fails (it was replaced: a server Deployment's
+ * pod that restarts comes back as another pod), so clients that reconnect reach the next ready one.
  */
 final class PodTunnel implements AutoCloseable {
     private static final String PROTOCOL = "v4.channel.k8s.io";
@@ -32,13 +35,20 @@ final class PodTunnel implements AutoCloseable {
     private static final int CHUNK = 32 * 1024;
 
     private final KubernetesClient client;
-    private final URI uri;
+    private final String namespace;
+    private final int port;
+    private final java.util.function.Supplier<String> findPod;
+    private volatile String pod;
     private final ServerSocket listener;
     private final Thread acceptor;
 
-    private PodTunnel(KubernetesClient client, URI uri, ServerSocket listener) {
+    private PodTunnel(KubernetesClient client, String namespace, int port, java.util.function.Supplier<String> findPod,
+            ServerSocket listener) {
         this.client = client;
-        this.uri = uri;
+        this.namespace = namespace;
+        this.port = port;
+        this.findPod = findPod;
+        this.pod = findPod.get();
         this.listener = listener;
         this.acceptor = new Thread(this::accept, "ferry-port-forward");
         acceptor.setDaemon(true);
@@ -47,9 +57,18 @@ final class PodTunnel implements AutoCloseable {
 
     /** Listens on a free port of 127.0.0.1; each connection there reaches {@code port} of the pod. */
     static PodTunnel open(KubernetesClient client, String namespace, String pod, int port) throws IOException {
-        String url = URLUtils.join(client.getMasterUrl().toString(), "api", "v1", "namespaces", namespace, "pods", pod,
-                "portforward?ports=" + port);
-        return new PodTunnel(client, URI.create(url), new ServerSocket(0, 50, InetAddress.getLoopbackAddress()));
+        return open(client, namespace, () -> pod, port);
+    }
+
+    /** As {@link #open(KubernetesClient, String, String, int)}, to the pod {@code findPod} names, found again when it goes. */
+    static PodTunnel open(KubernetesClient client, String namespace, java.util.function.Supplier<String> findPod, int port)
+            throws IOException {
+        return new PodTunnel(client, namespace, port, findPod, new ServerSocket(0, 50, InetAddress.getLoopbackAddress()));
+    }
+
+    private URI uri(String pod) {
+        return URI.create(URLUtils.join(client.getMasterUrl().toString(), "api", "v1", "namespaces", namespace, "pods", pod,
+                "portforward?ports=" + port));
     }
 
     int localPort() {
@@ -88,10 +107,19 @@ final class PodTunnel implements AutoCloseable {
         }
 
         void start() {
-            client.getHttpClient().newWebSocketBuilder().uri(uri).connectTimeout(30, TimeUnit.SECONDS).subprotocol(PROTOCOL)
+            connect(pod, true);
+        }
+
+        private void connect(String target, boolean mayLookAgain) {
+            client.getHttpClient().newWebSocketBuilder().uri(uri(target)).connectTimeout(30, TimeUnit.SECONDS).subprotocol(PROTOCOL)
                     .buildAsync(this).whenComplete((socket, failed) -> {
                         if (failed != null) {
-                            closeLocal();
+                            String next = mayLookAgain ? lookAgain(target) : null;
+                            if (next != null) {
+                                connect(next, false); // the pod was replaced: the next ready one
+                            } else {
+                                closeLocal();
+                            }
                             return;
                         }
                         ws = socket;
@@ -99,6 +127,20 @@ final class PodTunnel implements AutoCloseable {
                         pump.setDaemon(true);
                         pump.start();
                     });
+        }
+
+        /** Another ready pod than {@code failed}, or null (none now: the client's retry asks again). */
+        private String lookAgain(String failed) {
+            try {
+                String found = findPod.get();
+                if (found != null && !found.equals(failed)) {
+                    pod = found;
+                    return found;
+                }
+            } catch (RuntimeException none) {
+                // no ready pod yet
+            }
+            return null;
         }
 
         /** Local bytes to the pod: one message in flight at a time; a failed send ends the connection. */

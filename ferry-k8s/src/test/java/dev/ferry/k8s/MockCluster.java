@@ -38,6 +38,12 @@ public final class MockCluster implements AutoCloseable {
         final java.util.List<java.util.function.Function<RecordedRequest, io.fabric8.mockwebserver.http.WebSocketListener>> upgrades =
                 new java.util.concurrent.CopyOnWriteArrayList<>();
 
+        /** Whether the CRUD store holds the object at {@code path} (asked directly, not over the network). */
+        boolean exists(String path) {
+            return super.dispatch(new RecordedRequest("HTTP/1.1", io.fabric8.mockwebserver.dsl.HttpMethod.GET, path,
+                    io.fabric8.mockwebserver.http.Headers.builder().build(), new io.fabric8.mockwebserver.http.Buffer())).code() == 200;
+        }
+
         @Override
         public MockResponse dispatch(RecordedRequest request) {
             for (var upgrade : upgrades) {
@@ -63,7 +69,18 @@ public final class MockCluster implements AutoCloseable {
      */
     public Forwarding forwardPodsTo(int port) {
         Forwarding forwarding = new Forwarding();
-        dispatcher.upgrades.add(r -> r.getPath().contains("/portforward") ? new PortForwardStandIn(port, forwarding) : null);
+        // only to pods that exist, as a kubelet would: a forward to a pod that went fails (404)
+        dispatcher.upgrades.add(r -> {
+            if (!r.getPath().contains("/portforward")) {
+                return null;
+            }
+            String pod = r.getPath().split("/portforward")[0];
+            if (!dispatcher.exists(pod)) {
+                return null;
+            }
+            forwarding.pods.add(pod.substring(pod.lastIndexOf('/') + 1));
+            return new PortForwardStandIn(port, forwarding);
+        });
         return forwarding;
     }
 
@@ -71,6 +88,12 @@ public final class MockCluster implements AutoCloseable {
     public static final class Forwarding {
         private final java.util.concurrent.atomic.AtomicLong up = new java.util.concurrent.atomic.AtomicLong();
         private final java.util.concurrent.atomic.AtomicLong breakAt = new java.util.concurrent.atomic.AtomicLong(Long.MAX_VALUE);
+        private final java.util.Set<String> pods = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+        /** The pods connections were forwarded to. */
+        public java.util.Set<String> pods() {
+            return java.util.Set.copyOf(pods);
+        }
 
         /** Bytes carried from clients to the pod so far. */
         public long bytesUp() {
