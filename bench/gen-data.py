@@ -4,6 +4,8 @@
   tree20k/   20,000 files of 16-80 KiB of random bytes in 100 directories (about 1 GB)
   big/       one 2 GiB file of random bytes
   tiny1m/    1,000,000 files of 1-100 bytes in 1,000 directories (for the memory bound)
+  rows1m/    rows.csv: 1,000,000 rows of id, count (integers), score (a float), name (a short string),
+             label (one of five): a tabular_classification table (issue 27)
 
 Content is seeded, so every run of the benchmark sees the same bytes.
 """
@@ -54,6 +56,23 @@ def tiny1m():
         with open(os.path.join(d, "t%06d" % i), "wb") as f:
             f.write(rnd.randbytes(rnd.randint(1, 100)))
     open(marker, "w").close()
+
+
+def rows1m():
+    target = os.path.join(ROOT, "rows1m", "rows.csv")
+    if os.path.exists(target):
+        return
+    print("generating rows1m", file=sys.stderr)
+    os.makedirs(os.path.dirname(target), exist_ok=True)
+    rnd = random.Random(27)
+    labels = ["cat", "dog", "bird", "fish", "horse"]
+    syllables = ["ka", "lo", "mi", "ne", "ro", "ta", "vu", "zi"]
+    with open(target + ".tmp", "w") as f:
+        f.write("id,count,score,name,label\n")
+        for i in range(1000000):
+            name = "".join(rnd.choice(syllables) for _ in range(rnd.randint(2, 4)))
+            f.write("%d,%d,%.4f,%s,%s\n" % (i, rnd.randint(0, 100000), rnd.random() * 100, name, rnd.choice(labels)))
+    os.rename(target + ".tmp", target)
 
 
 if __name__ == "__main__":
