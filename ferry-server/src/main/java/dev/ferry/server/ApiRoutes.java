@@ -49,7 +49,8 @@ final class ApiRoutes {
     final List<String> routes = new ArrayList<>();
 
     /** The routes a client may call without a token (docs/http-api.yaml says "security: []" for them). */
-    static final java.util.Set<String> PUBLIC = java.util.Set.of("GET " + BASE + "/health", "GET " + BASE + "/version");
+    static final java.util.Set<String> PUBLIC = java.util.Set.of("GET " + BASE + "/health", "GET " + BASE + "/version",
+            "GET " + BASE + "/openapi.yaml");
     /** A pack upload: BlobFrames' limit and its frame headers, with room to spare. */
     static final long PACK_BODY_LIMIT = BlobFrames.MAX_BYTES + (long) BlobFrames.MAX_BLOBS * 64 + (1 << 20);
 
@@ -96,6 +97,14 @@ final class ApiRoutes {
                 ProcessHandle.current().pid(), ferry.orchestrator().activeRuns(), ferry.orchestrator().executorName())));
         route(r, "GET", "/version", ctx -> json(ctx, new Wire.Version(FerryVersion.current(), FerryVersion.API,
                 FerryVersion.STORAGE_FORMAT, IngestSchema.API_VERSIONS)));
+        route(r, "GET", "/openapi.yaml", ctx -> {
+            try (InputStream doc = ApiRoutes.class.getResourceAsStream("http-api.yaml")) {
+                if (doc == null) {
+                    throw new FerryException(ErrorCode.INTERNAL, "this build has no API description", "rebuild Ferry");
+                }
+                ctx.status(200).contentType("application/yaml").result(doc.readAllBytes());
+            }
+        });
         route(r, "POST", "/server/shutdown", this::shutdown);
 
         route(r, "GET", "/repos", ctx -> json(ctx, ferry.listRepos().stream()

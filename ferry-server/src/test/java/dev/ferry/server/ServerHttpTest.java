@@ -167,6 +167,11 @@ class ServerHttpTest {
         paths.fields().forEachRemaining(p -> p.getValue().fieldNames().forEachRemaining(m ->
                 documented.add(m.toUpperCase() + " /api/v1" + p.getKey())));
         assertThat(documented).containsExactlyInAnyOrderElementsOf(server.routes());
+        // and the server serves this very document, without a token
+        HttpResponse<String> served = send("GET", "/openapi.yaml", null, null);
+        assertThat(served.statusCode()).isEqualTo(200);
+        assertThat(served.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("application/yaml"));
+        assertThat(served.body()).isEqualTo(java.nio.file.Files.readString(doc));
         // and which of them need no token: "security: []" in the document, the server's own table
         List<String> open = new ArrayList<>();
         paths.fields().forEachRemaining(p -> p.getValue().fields().forEachRemaining(m -> {
