@@ -370,23 +370,35 @@ final class DatasetCommands extends CommandGroup {
         protected int run() throws Exception {
             RowsExport.Format f = RowsExport.format(format);
             Ingestion ingestion = ingestion(ctx, table, version);
-            Map<String, SqlType> types = new LinkedHashMap<>();
-            CliContext.mapper().readTree(ingestion.config()).path("schema").fields()
-                    .forEachRemaining(e -> types.put(e.getKey(), SqlType.parse(e.getValue().asText())));
+            Map<String, SqlType> types = RowsExport.schemaTypes(ingestion);
             if (to == null) {
-                try (InputStream rows = ctx.api().openRows(ingestion)) {
-                    ctx.out.flush();
-                    RowsExport.write(rows, ingestion.columns(), types, f, ctx.stdout());
-                }
+                ctx.out.flush();
+                OutputStream out = ctx.stdout();
+                write(ingestion, types, f, out);
+                out.flush();
                 return 0;
             }
             Path partial = to.resolveSibling(to.getFileName() + ".partial");
-            try (InputStream rows = ctx.api().openRows(ingestion); OutputStream out = Files.newOutputStream(partial)) {
-                RowsExport.write(rows, ingestion.columns(), types, f, out);
+            try (OutputStream out = Files.newOutputStream(partial)) {
+                write(ingestion, types, f, out);
             }
             Files.move(partial, to, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             ctx.note("Wrote " + ingestion.rowCount() + " rows of " + table + " version " + ingestion.bundleId() + " to " + ctx.shown(to));
             return 0;
+        }
+
+        /** Parquet is the stored table itself; CSV and JSON Lines are made from its rows. */
+        private void write(Ingestion ingestion, Map<String, SqlType> types, RowsExport.Format f, OutputStream out)
+                throws java.io.IOException {
+            if (f == RowsExport.Format.PARQUET) {
+                try (InputStream parquet = ctx.api().openRowsParquet(ingestion)) {
+                    parquet.transferTo(out);
+                }
+                return;
+            }
+            try (InputStream rows = ctx.api().openRows(ingestion)) {
+                RowsExport.write(rows, ingestion.columns(), types, f, out);
+            }
         }
     }
 }

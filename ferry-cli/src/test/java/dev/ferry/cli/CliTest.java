@@ -156,7 +156,7 @@ class CliTest {
         assertThat(ok("repo", "get", "--repo", "demo", "-o", "json").json().get("labels")).hasSize(2);
         assertThat(ok("fsck", "-o", "json").json().get("problemCount").asInt()).isZero();
         assertThat(ok("gc", "--dry-run", "-o", "json").json().get("dryRun").asBoolean()).isTrue();
-        assertThat(ok("version", "-o", "json").json().get("storageFormat").asInt()).isEqualTo(1);
+        assertThat(ok("version", "-o", "json").json().get("storageFormat").asInt()).isEqualTo(2);
         JsonNode diff = ok("bundle", "diff", "--repo", "demo", "v1", "latest", "-o", "json").json();
         assertThat(diff.get("changes")).isEmpty();
         Path out = tmp.resolve("out");
@@ -195,7 +195,7 @@ class CliTest {
 
     @Test
     void versionAndCompletion() {
-        assertThat(ok("version").out()).startsWith("ferry ").contains("storage format 1");
+        assertThat(ok("version").out()).startsWith("ferry ").contains("storage format 2");
         assertThat(ok("--version").out()).startsWith("ferry ");
         assertThat(ok("completion", "bash").out()).contains("complete -F").contains("bundle").contains("--name-filter");
         assertThat(ok("completion", "zsh").out()).contains("bashcompinit");

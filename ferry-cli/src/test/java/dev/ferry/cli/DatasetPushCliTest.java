@@ -104,6 +104,15 @@ class DatasetPushCliTest {
         Path parquet = tmp.resolve("pets.parquet");
         assertThat(ferry.run("dataset", "export", "pets", "--format", "parquet", "--to", parquet.toString()).exit()).isZero();
         assertThat(Files.readAllBytes(parquet)).startsWith("PAR1".getBytes());
+        // the stored table itself: DuckDB's ZSTD Parquet, every row, to stdout as well
+        try (var c = java.sql.DriverManager.getConnection("jdbc:duckdb:"); var s = c.createStatement();
+                var read = s.executeQuery("SELECT (SELECT count(*) FROM read_parquet('" + parquet + "')),"
+                        + " (SELECT min(compression) FROM parquet_metadata('" + parquet + "'))")) {
+            read.next();
+            assertThat(read.getLong(1)).isEqualTo(3);
+            assertThat(read.getString(2)).isEqualToIgnoringCase("ZSTD");
+        }
+        assertThat(ferry.run("dataset", "export", "pets", "--format", "parquet").out()).startsWith("PAR1");
         assertThat(ferry.run("dataset", "export", "pets", "--format", "xml").exit()).isEqualTo(2);
         assertThat(ferry.run("dataset", "versions", "pets").outLines()).hasSize(2);
         assertThat(ferry.run("dataset", "rows", "nope").exit()).isEqualTo(2);

@@ -58,6 +58,8 @@ class ReliabilityDocTest {
             assertThat(doc).as("journal kind " + kind.name()).contains("| `" + kind.name() + "` |");
         }
         assertThat(doc).contains("{\"format\": " + CatalogRecord.FORMAT + ",");
+        assertThat(doc).startsWith("# Storage format (version " + dev.ferry.core.FerryVersion.STORAGE_FORMAT + ")")
+                .contains("`" + dev.ferry.core.rows.ParquetRows.FILE + "` (format " + dev.ferry.core.FerryVersion.STORAGE_FORMAT + ",");
         assertThat(doc).contains("at most " + String.format("%,d", ManifestPaths.MAX_PATH_BYTES).replace(",", "") + " bytes")
                 .contains("each component at most " + ManifestPaths.MAX_NAME_BYTES + " bytes");
     }

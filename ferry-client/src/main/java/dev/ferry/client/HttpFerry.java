@@ -235,6 +235,11 @@ public final class HttpFerry implements FerryApi {
         return stream("GET", "/datasets/" + seg(ingestion.repo()) + "/rows?version=" + query(ingestion.bundleId()));
     }
 
+    @Override
+    public InputStream openRowsParquet(Ingestion ingestion) {
+        return stream("GET", "/datasets/" + seg(ingestion.repo()) + "/rows?format=parquet&version=" + query(ingestion.bundleId()));
+    }
+
     // ---------------------------------------------------------------- runs
 
     @Override

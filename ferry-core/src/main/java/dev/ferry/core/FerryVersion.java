@@ -6,8 +6,11 @@ import java.util.Properties;
 
 /** The build's version (from a resource Maven fills in), shared by the CLI, the client and the server. */
 public final class FerryVersion {
-    /** The on-disk storage format this build reads and writes (docs/storage-format.md). */
-    public static final int STORAGE_FORMAT = 1;
+    /**
+     * The on-disk storage format this build writes (docs/storage-format.md). 2: rows tables are Parquet;
+     * format 1's JSON Lines tables are still read.
+     */
+    public static final int STORAGE_FORMAT = 2;
     /** The HTTP API's version, as in its paths. */
     public static final String API = "v1";
     private static final String VERSION = load();

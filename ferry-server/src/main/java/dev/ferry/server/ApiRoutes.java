@@ -163,8 +163,13 @@ final class ApiRoutes {
         route(r, "GET", "/datasets/{table}/versions", ctx -> json(ctx, ferry.listIngestions(table(ctx))));
         route(r, "GET", "/datasets/{table}/rows", ctx -> {
             Ingestion ingestion = ingestion(ctx);
-            ctx.status(200).contentType("application/x-ndjson");
-            try (InputStream rows = ferry.openRows(ingestion)) {
+            String format = ctx.queryParam("format");
+            if (format != null && !format.equals("jsonl") && !format.equals("parquet")) {
+                throw FerryException.invalid("unknown rows format '" + format + "'", "use ?format=jsonl (the default) or parquet");
+            }
+            boolean parquet = "parquet".equals(format);
+            ctx.status(200).contentType(parquet ? "application/vnd.apache.parquet" : "application/x-ndjson");
+            try (InputStream rows = parquet ? ferry.openRowsParquet(ingestion) : ferry.openRows(ingestion)) {
                 OutputStream out = ctx.res().getOutputStream();
                 rows.transferTo(out);
                 out.flush();

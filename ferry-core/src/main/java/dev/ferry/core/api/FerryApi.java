@@ -147,6 +147,12 @@ public interface FerryApi extends AutoCloseable {
     /** The rows of an ingested version, as JSON Lines (one object per row, columns in order). */
     java.io.InputStream openRows(Ingestion ingestion);
 
+    /**
+     * The rows of a version as one Parquet file: the stored table itself (a table stored before Parquet,
+     * as JSON Lines, is converted).
+     */
+    java.io.InputStream openRowsParquet(Ingestion ingestion);
+
     FsckReport fsck(boolean readData, boolean repair, Consumer<String> progress);
 
     // ---- tokens (a server's named credentials; managed with its admin token)

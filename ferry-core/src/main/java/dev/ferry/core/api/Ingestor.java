@@ -1,6 +1,5 @@
 package dev.ferry.core.api;
 
-import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ferry.core.blob.BlobStore;
 import dev.ferry.core.catalog.Catalog;
@@ -11,6 +10,7 @@ import dev.ferry.core.ingest.DatasetLayout;
 import dev.ferry.core.ingest.IngestConfig;
 import dev.ferry.core.ingest.Preflight;
 import dev.ferry.core.ingest.PreflightFailed;
+import dev.ferry.core.ingest.SqlType;
 import dev.ferry.core.ingest.dataset.DatasetCategory;
 import dev.ferry.core.ingest.dataset.DatasetReport;
 import dev.ferry.core.ingest.dataset.RowsTable;
@@ -20,6 +20,7 @@ import dev.ferry.core.manifest.SingleFile;
 import dev.ferry.core.model.Digest;
 import dev.ferry.core.model.FileEntry;
 import dev.ferry.core.model.Ingestion;
+import dev.ferry.core.rows.ParquetRows;
 import dev.ferry.core.run.RunContext;
 import dev.ferry.core.run.RunState;
 import dev.ferry.core.store.Store;
@@ -47,7 +48,6 @@ import java.util.Map;
  * between) are failed records. The rows table is stored as a one-file manifest of JSON Lines.
  */
 final class Ingestor {
-    static final String ROWS_FILE = "rows.jsonl";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Store store;
@@ -161,7 +161,7 @@ final class Ingestor {
                     outcome.manifest().totalBytes(), report.distinctLabels(),
                     failures.subList(0, Math.min(20, failures.size())));
             ctx.records(report.records(), report.records());
-            ManifestSummary storedRows = storeRows(checked.rows().columns(), rows);
+            ManifestSummary storedRows = storeRows(checked.rows().columns(), config.schema(), rows);
             // the last safe point: the commit records the bundle, its rows and the label moves at once
             ctx.checkCancelled();
             Ingestion ingestion = new Ingestion(table, null, config.category().id(), storedRows.root(), rows.size(),
@@ -254,23 +254,15 @@ final class Ingestor {
         return path.toString();
     }
 
-    private ManifestSummary storeRows(List<String> columns, List<List<Object>> rows) {
+    private ManifestSummary storeRows(List<String> columns, Map<String, SqlType> schema, List<List<Object>> rows) {
         try {
             Files.createDirectories(scratchDir);
-            Path temp = Files.createTempFile(scratchDir, "rows-", ".jsonl");
+            Path temp = Files.createTempFile(scratchDir, "rows-", ".parquet");
             try {
-                try (JsonGenerator g = JSON.getFactory().createGenerator(Files.newOutputStream(temp))) {
-                    for (List<Object> row : rows) {
-                        g.writeStartObject();
-                        for (int i = 0; i < columns.size(); i++) {
-                            g.writeObjectField(columns.get(i), row.get(i));
-                        }
-                        g.writeEndObject();
-                        g.writeRaw('\n');
-                    }
-                }
+                Files.delete(temp); // DuckDB makes the file
+                ParquetRows.write(columns, schema, rows, temp, scratchDir);
                 try (InputStream in = Files.newInputStream(temp)) {
-                    return SingleFile.store(blobs, ROWS_FILE, in, 0644);
+                    return SingleFile.store(blobs, ParquetRows.FILE, in, 0644);
                 }
             } finally {
                 Files.deleteIfExists(temp);

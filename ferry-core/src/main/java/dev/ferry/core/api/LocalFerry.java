@@ -526,8 +526,53 @@ public final class LocalFerry implements FerryApi {
     }
 
     @Override
+    public java.io.InputStream openRowsParquet(Ingestion ingestion) {
+        if (dev.ferry.core.rows.ParquetRows.FILE.equals(SingleFile.name(blobs, ingestion.rowsManifest()))) {
+            return SingleFile.open(blobs, ingestion.rowsManifest()); // the stored file, byte for byte
+        }
+        return throughScratchFile(".parquet", out -> { // a table stored before Parquet: converted
+            try (java.io.InputStream lines = SingleFile.open(blobs, ingestion.rowsManifest())) {
+                dev.ferry.core.ingest.RowsExport.write(lines, ingestion.columns(),
+                        dev.ferry.core.ingest.RowsExport.schemaTypes(ingestion), dev.ferry.core.ingest.RowsExport.Format.PARQUET, out);
+            }
+        });
+    }
+
+    @Override
     public java.io.InputStream openRows(Ingestion ingestion) {
-        return SingleFile.open(blobs, ingestion.rowsManifest());
+        if (!dev.ferry.core.rows.ParquetRows.FILE.equals(SingleFile.name(blobs, ingestion.rowsManifest()))) {
+            return SingleFile.open(blobs, ingestion.rowsManifest()); // a table stored before Parquet: JSON Lines
+        }
+        return throughScratchFile(".jsonl", out -> {
+            try (java.io.InputStream parquet = SingleFile.open(blobs, ingestion.rowsManifest())) {
+                dev.ferry.core.rows.ParquetRows.copyAsJsonLines(parquet, out, home.scratchDir());
+            }
+        });
+    }
+
+    @FunctionalInterface
+    private interface ScratchFiller {
+        void accept(java.io.OutputStream out) throws java.io.IOException;
+    }
+
+    /** What {@code fill} writes, in a scratch file read once and deleted when its reader closes. */
+    private java.io.InputStream throughScratchFile(String suffix, ScratchFiller fill) {
+        try {
+            Path scratch = home.scratchDir();
+            java.nio.file.Files.createDirectories(scratch);
+            Path file = java.nio.file.Files.createTempFile(scratch, "rows-", suffix);
+            try (java.io.OutputStream out = java.nio.file.Files.newOutputStream(file)) {
+                fill.accept(out);
+            } catch (java.io.IOException | RuntimeException e) {
+                java.nio.file.Files.deleteIfExists(file);
+                throw e;
+            }
+            return new java.io.FilterInputStream(java.nio.file.Files.newInputStream(file,
+                    java.nio.file.StandardOpenOption.DELETE_ON_CLOSE)) {};
+        } catch (java.io.IOException e) {
+            throw new FerryException(ErrorCode.LOCAL_ENVIRONMENT, "cannot read the rows table: " + e.getMessage(),
+                    "check the space in " + home.scratchDir(), e);
+        }
     }
 
     // ---------------------------------------------------------------- maintenance

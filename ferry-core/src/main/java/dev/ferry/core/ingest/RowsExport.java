@@ -40,6 +40,19 @@ public final class RowsExport {
 
     private RowsExport() {}
 
+    /** The SQL types of the schema columns of an ingested version (its resolved config's {@code schema}). */
+    public static Map<String, SqlType> schemaTypes(dev.ferry.core.model.Ingestion ingestion) {
+        Map<String, SqlType> types = new java.util.LinkedHashMap<>();
+        try {
+            JSON.readTree(ingestion.config()).path("schema").fields()
+                    .forEachRemaining(e -> types.put(e.getKey(), SqlType.parse(e.getValue().asText())));
+        } catch (IOException e) {
+            throw new FerryException(ErrorCode.DATA_CORRUPT, "the stored config of " + ingestion.repo() + " is not JSON",
+                    "run 'ferry fsck'", e);
+        }
+        return types;
+    }
+
     public static Format format(String name) {
         try {
             return Format.valueOf(name.toUpperCase(Locale.ROOT));

@@ -46,6 +46,12 @@ public final class SingleFile {
         }
     }
 
+    /** The name of the manifest's one file (null for an empty manifest). */
+    public static String name(BlobStore store, Digest root) {
+        Iterator<FileEntry> files = Manifest.open(store, root).iterator();
+        return files.hasNext() ? files.next().path() : null;
+    }
+
     /** The content of the manifest's one file, read chunk by chunk, each chunk verified. */
     public static InputStream open(BlobStore store, Digest root) {
         Manifest manifest = Manifest.open(store, root);

@@ -229,6 +229,39 @@ class PushTest {
     }
 
     @Test
+    void theRowsAreStoredAsParquetAndATableStoredAsJsonLinesBeforeIsStillRead() throws Exception {
+        DatasetBuilder d = new DatasetBuilder(tmp.resolve("houses")).csv("rooms,city,price", "3,Oslo,250000",
+                "2,Rome,90000", "5,Lima,1200000");
+        ConfigFlags flags = new ConfigFlags("houses", "tabular_regression", "test", "price", "passthrough", null, null,
+                null, null, "rooms:INT,city:VARCHAR(16)", null, null, null);
+        ferry.push(new PushRequest(d.dir(), null, flags, null, null), TransferListener.NONE);
+        Ingestion i = ferry.getIngestion("houses", null);
+        var blobs = ferry.store().blobs();
+        assertThat(dev.ferry.core.manifest.SingleFile.name(blobs, i.rowsManifest())).isEqualTo("rows.parquet");
+        byte[] stored = dev.ferry.core.manifest.SingleFile.open(blobs, i.rowsManifest()).readAllBytes();
+        assertThat(new String(stored, 0, 4, StandardCharsets.US_ASCII)).isEqualTo("PAR1");
+        assertThat(ferry.openRowsParquet(i).readAllBytes()).as("the stored file, as it is").isEqualTo(stored);
+        // JSON Lines made from it: typed values, columns in order
+        assertThat(read(ferry.openRows(i)).lines()).hasSize(3).element(1).asString()
+                .startsWith("{\"data_id\":").contains("\"rooms\":2,\"city\":\"Rome\"");
+
+        // a version ingested before the rows were Parquet: its JSON Lines are read as they are, and a
+        // Parquet export converts them
+        String lines = "{\"data_id\":\"a\",\"filename\":null,\"extension\":null,\"label\":\"1\",\"data_intent\":\"test\","
+                + "\"rooms\":\"4\",\"city\":\"Oslo\"}\n";
+        var old = dev.ferry.core.manifest.SingleFile.store(blobs, "rows.jsonl",
+                new java.io.ByteArrayInputStream(lines.getBytes(StandardCharsets.UTF_8)), 0644);
+        Ingestion before = new Ingestion(i.repo(), i.bundleId(), i.category(), old.root(), 1, i.columns(), i.config(),
+                i.summary(), i.createdAt());
+        assertThat(read(ferry.openRows(before))).isEqualTo(lines);
+        Path converted = tmp.resolve("before.parquet");
+        Files.write(converted, ferry.openRowsParquet(before).readAllBytes());
+        assertThat(parquetRows(converted)).singleElement().satisfies(row -> assertThat(row).containsEntry("rooms", 4));
+        assertThat(Files.list(new dev.ferry.core.home.FerryHome(tmp.resolve("home")).scratchDir())
+                .filter(p -> p.getFileName().toString().startsWith("rows-"))).as("no temporary rows file left").isEmpty();
+    }
+
+    @Test
     void tabularRowsExportAsCsvJsonlAndParquet() throws Exception {
         DatasetBuilder d = new DatasetBuilder(tmp.resolve("houses")).csv("rooms,city,price", "3,Oslo,250000",
                 "2,Rome,90000", "5,Lima,1200000");
@@ -257,6 +290,16 @@ class PushTest {
         RowsExport.write(ferry.openRows(i), i.columns(), types, RowsExport.Format.PARQUET, parquetBytes);
         assertThat(parquetBytes.closed).isFalse();
         Files.write(parquet, parquetBytes.toByteArray());
+        {
+            List<Map<String, Object>> all = parquetRows(parquet);
+            assertThat(all).hasSize(3);
+            assertThat(all.get(1)).containsEntry("rooms", 2).containsEntry("city", "Rome").containsEntry("label", "90000")
+                    .containsEntry("filename", null);
+        }
+    }
+
+    /** A Parquet file's rows, each a map of column to value. */
+    private static List<Map<String, Object>> parquetRows(Path file) throws Exception {
         HydratorSupplier<Map<String, Object>, Map<String, Object>> toMap = columns -> new Hydrator<>() {
             public Map<String, Object> start() {
                 return new LinkedHashMap<>();
@@ -271,11 +314,8 @@ class PushTest {
                 return target;
             }
         };
-        try (var rows = ParquetReader.streamContent(parquet.toFile(), toMap)) {
-            List<Map<String, Object>> all = rows.toList();
-            assertThat(all).hasSize(3);
-            assertThat(all.get(1)).containsEntry("rooms", 2).containsEntry("city", "Rome").containsEntry("label", "90000")
-                    .containsEntry("filename", null);
+        try (var rows = ParquetReader.streamContent(file.toFile(), toMap)) {
+            return rows.toList();
         }
     }
 }

@@ -1,0 +1,228 @@
+package dev.ferry.core.rows;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.ferry.core.error.ErrorCode;
+import dev.ferry.core.error.FerryException;
+import dev.ferry.core.ingest.SqlType;
+import dev.ferry.core.model.Json;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.duckdb.DuckDBAppender;
+import org.duckdb.DuckDBConnection;
+
+/**
+ * A rows table as it is stored: one Parquet file ({@value #FILE}) — typed columns, ZSTD, row groups of
+ * {@value #ROW_GROUP} rows with column statistics — written and read with DuckDB (the rows engine,
+ * chosen by measurement: bench/RESULTS.md). Columns the config's schema types get that type (their
+ * values passed the checks as such); NA-like and empty values are nulls there. Other columns are typed
+ * by what their values are (whole numbers, numbers, booleans), else text; lists and objects are JSON text.
+ */
+public final class ParquetRows {
+    /** The name of the rows table's one file in its manifest (tables from before it are {@code rows.jsonl}). */
+    public static final String FILE = "rows.parquet";
+    static final int ROW_GROUP = 100_000;
+
+    private ParquetRows() {}
+
+    /** Writes {@code rows} (values in {@code columns} order) to {@code out} as Parquet. */
+    public static void write(List<String> columns, Map<String, SqlType> schema, List<List<Object>> rows, Path out,
+            Path scratch) throws IOException {
+        List<ColumnType> types = new ArrayList<>();
+        for (int i = 0; i < columns.size(); i++) {
+            types.add(typeOf(i, schema.get(columns.get(i)), rows));
+        }
+        StringBuilder create = new StringBuilder("CREATE TABLE rows (");
+        for (int i = 0; i < columns.size(); i++) {
+            create.append(i == 0 ? "" : ", ").append(quoted(columns.get(i))).append(' ').append(types.get(i).sql);
+        }
+        try (Connection c = connect(scratch); Statement s = c.createStatement()) {
+            s.execute(create.append(')').toString());
+            try (DuckDBAppender appender = ((DuckDBConnection) c).createAppender("main", "rows")) {
+                for (List<Object> row : rows) {
+                    appender.beginRow();
+                    for (int i = 0; i < columns.size(); i++) {
+                        append(appender, types.get(i), row.get(i), schema.get(columns.get(i)));
+                    }
+                    appender.endRow();
+                }
+            }
+            s.execute("COPY rows TO " + literal(out) + " (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE " + ROW_GROUP + ")");
+        } catch (SQLException e) {
+            throw new IOException("cannot write the rows table as Parquet: " + e.getMessage(), e);
+        }
+    }
+
+    /** The rows of a stored Parquet table as JSON Lines (one object per row, in column order). */
+    public static void copyAsJsonLines(InputStream parquet, OutputStream out, Path scratch) throws IOException {
+        Files.createDirectories(scratch);
+        Path in = Files.createTempFile(scratch, "rows-", ".parquet");
+        Path json = Files.createTempFile(scratch, "rows-", ".jsonl");
+        try {
+            try (OutputStream file = Files.newOutputStream(in)) {
+                parquet.transferTo(file);
+            }
+            try (Connection c = connect(scratch); Statement s = c.createStatement()) {
+                s.execute("COPY (SELECT * FROM read_parquet(" + literal(in) + ")) TO " + literal(json) + " (FORMAT json)");
+            } catch (SQLException e) {
+                throw new FerryException(ErrorCode.DATA_CORRUPT, "cannot read the stored rows table: " + e.getMessage(),
+                        "run 'ferry fsck'", e);
+            }
+            Files.copy(json, out);
+        } finally {
+            Files.deleteIfExists(in);
+            Files.deleteIfExists(json);
+        }
+    }
+
+    /**
+     * An in-memory DuckDB with bounds a server can live with: two threads, 256 MB of memory (spilling
+     * to {@code scratch} beyond it), rows kept in the order they were added.
+     */
+    static Connection connect(Path scratch) throws SQLException {
+        Connection c = DriverManager.getConnection("jdbc:duckdb:");
+        try (Statement s = c.createStatement()) {
+            s.execute("SET threads = 2");
+            s.execute("SET memory_limit = '256MB'");
+            s.execute("SET temp_directory = " + literal(scratch.resolve("duckdb-spill")));
+            s.execute("SET preserve_insertion_order = true");
+        } catch (SQLException e) {
+            c.close();
+            throw e;
+        }
+        return c;
+    }
+
+    /** How a column is stored. */
+    enum ColumnType {
+        INTEGER("INTEGER"), BIGINT("BIGINT"), FLOAT("FLOAT"), DOUBLE("DOUBLE"), BOOLEAN("BOOLEAN"), TEXT("VARCHAR");
+
+        final String sql;
+
+        ColumnType(String sql) {
+            this.sql = sql;
+        }
+    }
+
+    private static ColumnType typeOf(int column, SqlType declared, List<List<Object>> rows) {
+        if (declared != null) {
+            ColumnType wanted = switch (declared.kind()) {
+                case TINYINT, SMALLINT, MEDIUMINT, INT -> ColumnType.INTEGER;
+                case BIGINT -> ColumnType.BIGINT;
+                case FLOAT -> ColumnType.FLOAT;
+                case DOUBLE -> ColumnType.DOUBLE;
+                case BOOLEAN -> ColumnType.BOOLEAN;
+                default -> ColumnType.TEXT;
+            };
+            if (wanted == ColumnType.TEXT) {
+                return wanted;
+            }
+            for (List<Object> row : rows) {
+                try {
+                    typed(row.get(column), wanted, declared);
+                } catch (RuntimeException notThatType) {
+                    return ColumnType.TEXT; // a value the checks let through some other way: kept as written
+                }
+            }
+            return wanted;
+        }
+        boolean whole = true;
+        boolean number = true;
+        boolean bool = true;
+        boolean any = false;
+        for (List<Object> row : rows) {
+            Object v = row.get(column);
+            if (v == null) {
+                continue;
+            }
+            any = true;
+            whole &= v instanceof Integer || v instanceof Long || v instanceof Short || v instanceof Byte;
+            number &= v instanceof Number;
+            bool &= v instanceof Boolean;
+        }
+        return !any ? ColumnType.TEXT : whole ? ColumnType.BIGINT : number ? ColumnType.DOUBLE
+                : bool ? ColumnType.BOOLEAN : ColumnType.TEXT;
+    }
+
+    private static void append(DuckDBAppender appender, ColumnType type, Object value, SqlType declared) throws SQLException {
+        Object v = declared != null && type != ColumnType.TEXT ? typed(value, type, declared) : value;
+        if (v == null) {
+            appender.appendNull();
+            return;
+        }
+        switch (type) {
+            case INTEGER -> appender.append(((Number) v).intValue());
+            case BIGINT -> appender.append(((Number) v).longValue());
+            case FLOAT -> appender.append(((Number) v).floatValue());
+            case DOUBLE -> appender.append(((Number) v).doubleValue());
+            case BOOLEAN -> appender.append((boolean) (Boolean) v);
+            case TEXT -> appender.append(text(v));
+        }
+    }
+
+    /** A schema column's value as its type: NA-like and empty text are null (the checks let them through as such). */
+    static Object typed(Object value, ColumnType type, SqlType declared) {
+        if (value == null) {
+            return null;
+        }
+        if (!(value instanceof String raw)) {
+            return value;
+        }
+        String text = raw.trim();
+        if (text.isEmpty() || (!declared.isText() && SqlType.isNa(text))) {
+            return null;
+        }
+        String unsigned = text.startsWith("+") ? text.substring(1) : text;
+        return switch (type) {
+            case INTEGER -> Integer.parseInt(unsigned);
+            case BIGINT -> Long.parseLong(unsigned);
+            case FLOAT -> number(text).floatValue();
+            case DOUBLE -> number(text);
+            case BOOLEAN -> switch (text.toLowerCase(Locale.ROOT)) {
+                case "true", "t", "yes", "y", "1" -> true;
+                default -> false;
+            };
+            case TEXT -> raw;
+        };
+    }
+
+    private static Double number(String text) {
+        Double d = SqlType.number(text);
+        if (d == null) {
+            throw new NumberFormatException(text); // never stored as null: the column is kept as text instead
+        }
+        return d;
+    }
+
+    private static String text(Object v) {
+        if (v instanceof String s) {
+            return s;
+        }
+        if (v instanceof Number || v instanceof Boolean) {
+            return v.toString();
+        }
+        try {
+            return Json.MAPPER.writeValueAsString(v); // lists, objects: as JSON
+        } catch (JsonProcessingException e) {
+            return String.valueOf(v);
+        }
+    }
+
+    private static String quoted(String identifier) {
+        return '"' + identifier.replace("\"", "\"\"") + '"';
+    }
+
+    private static String literal(Path path) {
+        return "'" + path.toAbsolutePath().toString().replace("'", "''") + "'";
+    }
+}
