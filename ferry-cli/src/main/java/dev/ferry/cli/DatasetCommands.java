@@ -29,7 +29,7 @@ import picocli.CommandLine.Parameters;
 
 @Command(name = "dataset", description = "Push labelled datasets and read their rows back.",
         subcommands = {DatasetCommands.Push.class, DatasetCommands.ListDatasets.class, DatasetCommands.Show.class,
-            DatasetCommands.Versions.class, DatasetCommands.Rows.class, DatasetCommands.Export.class,
+            DatasetCommands.Versions.class, DatasetCommands.Rows.class, DatasetCommands.Stats.class, DatasetCommands.Export.class,
             DatasetCommands.Diff.class, DatasetCommands.Pull.class, DatasetCommands.Delete.class})
 final class DatasetCommands extends CommandGroup {
 
@@ -298,6 +298,44 @@ final class DatasetCommands extends CommandGroup {
             all.forEach(i -> t.row(i.bundleId(), Human.time(i.createdAt()), i.rowCount(), i.category()));
             t.print(ctx.out);
             return 0;
+        }
+    }
+
+    @Command(name = "stats", description = {"What a version's rows hold (default: the newest): rows; per column its type, nulls,",
+        "distinct values, min and max; the label histogram. Computed by the server over the stored table."})
+    static final class Stats extends FerryCommand {
+        @Parameters(index = "0", paramLabel = "TABLE")
+        String table;
+
+        @Option(names = "--version", paramLabel = "ID|LABEL", description = "A version's bundle id or a label (default: newest).")
+        String version;
+
+        Stats(CliContext ctx) {
+            super(ctx);
+        }
+
+        @Override
+        protected int run() {
+            dev.ferry.core.model.DatasetStats stats = ctx.api().datasetStats(table, version == null ? null : BundleRef.parse(version));
+            if (ctx.json()) {
+                ctx.printJson(stats);
+                return 0;
+            }
+            ctx.out.println(table + " version " + stats.version() + ": " + String.format("%,d", stats.rows()) + " rows");
+            Table t = new Table("COLUMN", "TYPE", "NULLS", "DISTINCT", "MIN", "MAX");
+            stats.columns().forEach(c -> t.row(c.name(), c.type(), c.nulls(), c.distinct(), shortened(c.min()), shortened(c.max())));
+            t.print(ctx.out);
+            if (!stats.labels().isEmpty()) {
+                ctx.out.println("labels: " + String.join(" · ", stats.labels().stream()
+                        .map(l -> l.label() + " " + String.format("%,d", l.rows())).toList()));
+            }
+            ctx.out.flush();
+            return 0;
+        }
+
+        /** A cell of at most 24 characters (ids are 64). */
+        private static String shortened(String value) {
+            return value == null ? "" : value.length() <= 24 ? value : value.substring(0, 23) + "…";
         }
     }
 

@@ -63,6 +63,20 @@ class DatasetPushCliTest {
         CliRun.Result export = ferry.run("dataset", "export", "cats_dogs_train", "--format", "csv");
         assertThat(export.outLines()).hasSize(577);
         assertThat(export.outLines().stream().skip(1).map(l -> l.split(",")[0]).distinct().count()).isEqualTo(576);
+        CliRun.Result stats = ferry.run("dataset", "stats", "cats_dogs_train");
+        assertThat(stats.exit()).as(stats.toString()).isZero();
+        assertThat(stats.out()).contains("cats_dogs_train version " + version + ": 576 rows", "COLUMN", "data_id",
+                "labels: ");
+        var json = ferry.run("-o", "json", "dataset", "stats", "cats_dogs_train", "--version", version).json();
+        assertThat(json.path("rows").asLong()).isEqualTo(576);
+        assertThat(json.path("labels").findValuesAsText("label")).containsExactlyInAnyOrder("cat", "dog");
+        long labelled = 0;
+        for (var l : json.path("labels")) {
+            labelled += l.path("rows").asLong();
+        }
+        assertThat(labelled).isEqualTo(576);
+        assertThat(ferry.run("dataset", "stats", "nope").exit()).isEqualTo(2);
+        assertThat(ferry.run("dataset", "stats", "cats_dogs_train", "--version", "no-such-label").exit()).isEqualTo(2);
         CliRun.Result again = ferry.run(push);
         assertThat(again.exit()).isZero();
         assertThat(again.out()).contains("0 inserted · 576 skipped").contains(version).contains("unchanged: already ingested");

@@ -236,6 +236,12 @@ public final class HttpFerry implements FerryApi {
     }
 
     @Override
+    public dev.ferry.core.model.DatasetStats datasetStats(String table, BundleRef version) {
+        return call("GET", "/datasets/" + seg(table) + "/stats" + (version == null ? "" : "?version=" + query(refText(version))),
+                null, type(dev.ferry.core.model.DatasetStats.class));
+    }
+
+    @Override
     public InputStream openRowsParquet(Ingestion ingestion) {
         return stream("GET", "/datasets/" + seg(ingestion.repo()) + "/rows?format=parquet&version=" + query(ingestion.bundleId()));
     }

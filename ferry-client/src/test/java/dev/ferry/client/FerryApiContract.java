@@ -194,6 +194,17 @@ abstract class FerryApiContract {
         try (InputStream rows = api.openRows(api.getIngestion("cats", null))) {
             assertThat(new String(rows.readAllBytes(), StandardCharsets.UTF_8).lines()).hasSize(3);
         }
+        var stats = api.datasetStats("cats", null);
+        assertThat(stats.rows()).isEqualTo(3);
+        assertThat(stats.version()).isEqualTo(first.bundle().id());
+        assertThat(stats.labels()).containsExactly(new dev.ferry.core.model.DatasetStats.LabelCount("cat", 2),
+                new dev.ferry.core.model.DatasetStats.LabelCount("dog", 1));
+        assertThat(stats.columns()).extracting(dev.ferry.core.model.DatasetStats.Column::name)
+                .startsWith("data_id", "filename", "extension", "label", "data_intent");
+        assertThat(stats.columns()).filteredOn(c -> c.name().equals("data_id")).singleElement()
+                .satisfies(c -> assertThat(c.distinct()).isEqualTo(3))
+                .satisfies(c -> assertThat(c.nulls()).isZero());
+        assertCode(ErrorCode.NOT_FOUND, () -> api.datasetStats("no_such_table", null));
     }
 
     @Test

@@ -161,6 +161,10 @@ final class ApiRoutes {
             ctx.status(204);
         });
         route(r, "GET", "/datasets/{table}/versions", ctx -> json(ctx, ferry.listIngestions(table(ctx))));
+        route(r, "GET", "/datasets/{table}/stats", ctx -> {
+            String version = ctx.queryParam("version");
+            json(ctx, ferry.datasetStats(table(ctx), version == null || version.isBlank() ? null : BundleRef.parse(version)));
+        });
         route(r, "GET", "/datasets/{table}/rows", ctx -> {
             Ingestion ingestion = ingestion(ctx);
             String format = ctx.queryParam("format");

@@ -153,6 +153,9 @@ public interface FerryApi extends AutoCloseable {
      */
     java.io.InputStream openRowsParquet(Ingestion ingestion);
 
+    /** Rows, per-column nulls, distinct values and range, and the label histogram of a version (default: newest). */
+    dev.ferry.core.model.DatasetStats datasetStats(String table, BundleRef version);
+
     FsckReport fsck(boolean readData, boolean repair, Consumer<String> progress);
 
     // ---- tokens (a server's named credentials; managed with its admin token)

@@ -539,6 +539,17 @@ public final class LocalFerry implements FerryApi {
     }
 
     @Override
+    public dev.ferry.core.model.DatasetStats datasetStats(String table, BundleRef version) {
+        Ingestion ingestion = getIngestion(table, version);
+        try (java.io.InputStream parquet = openRowsParquet(ingestion)) {
+            return dev.ferry.core.rows.RowsStats.of(table, ingestion.bundleId(), parquet, home.scratchDir());
+        } catch (java.io.IOException e) {
+            throw new FerryException(ErrorCode.LOCAL_ENVIRONMENT, "cannot compute the statistics of " + table + ": "
+                    + e.getMessage(), "check the space in " + home.scratchDir(), e);
+        }
+    }
+
+    @Override
     public java.io.InputStream openRows(Ingestion ingestion) {
         if (!dev.ferry.core.rows.ParquetRows.FILE.equals(SingleFile.name(blobs, ingestion.rowsManifest()))) {
             return SingleFile.open(blobs, ingestion.rowsManifest()); // a table stored before Parquet: JSON Lines
