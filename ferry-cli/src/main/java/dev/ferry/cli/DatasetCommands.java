@@ -13,6 +13,7 @@ import dev.ferry.core.ingest.RowsExport;
 import dev.ferry.core.ingest.SqlType;
 import dev.ferry.core.model.BundleRef;
 import dev.ferry.core.model.Ingestion;
+import dev.ferry.core.model.RowsPage;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -339,7 +340,8 @@ final class DatasetCommands extends CommandGroup {
         }
     }
 
-    @Command(name = "rows", description = "Print the rows of an ingested version (default: the newest).")
+    @Command(name = "rows", description = {"Print the rows of an ingested version (default: the newest): all, or a page",
+        "(--offset, --limit) of some columns (--columns). -o json prints JSON Lines."})
     static final class Rows extends FerryCommand {
         @Parameters(index = "0", paramLabel = "TABLE")
         String table;
@@ -350,39 +352,56 @@ final class DatasetCommands extends CommandGroup {
         @Option(names = "--limit", defaultValue = "0", description = "At most this many rows (0: all).")
         long limit;
 
+        @Option(names = "--offset", defaultValue = "0", description = "Skip this many rows first.")
+        long offset;
+
+        @Option(names = "--columns", split = ",", paramLabel = "COLUMN[,COLUMN...]", description = "Only these columns, in this order.")
+        List<String> columns;
+
         Rows(CliContext ctx) {
             super(ctx);
         }
 
         @Override
         protected int run() throws Exception {
-            Ingestion ingestion = ingestion(ctx, table, version);
-            long[] n = {0};
-            Table t = new Table(ingestion.columns().toArray(String[]::new));
-            ObjectWriter line = CliContext.mapper().writer()
-                    .without(SerializationFeature.INDENT_OUTPUT);
-            try (InputStream rows = ctx.api().openRows(ingestion)) {
-                RowsExport.forEachRow(rows, row -> {
-                    if (limit > 0 && n[0] >= limit) return;
-                    n[0]++;
-                    if (ctx.json()) {
-                        ctx.out.println(line.writeValueAsString(row)); // JSON Lines: one row per line
-                    } else {
-                        Object[] cells = ingestion.columns().stream().map(c -> text(row.get(c))).toArray();
-                        t.row(cells);
-                    }
-                });
+            if (limit < 0 || offset < 0) {
+                throw dev.ferry.core.error.FerryException.invalid("--limit and --offset must be 0 or more", null);
             }
+            BundleRef ref = version == null ? null : BundleRef.parse(version);
+            ObjectWriter line = CliContext.mapper().writer().without(SerializationFeature.INDENT_OUTPUT);
+            Table t = null;
+            long printed = 0;
+            long at = offset;
+            RowsPage page;
+            do {
+                int size = (int) Math.min(RowsPage.Query.MAX_LIMIT, limit == 0 ? RowsPage.Query.MAX_LIMIT : limit - printed);
+                page = ctx.api().rowsPage(table, ref, new RowsPage.Query(columns, at, size));
+                ref = BundleRef.id(page.version()); // every page of the same version, though a push lands meanwhile
+                if (t == null) {
+                    t = new Table(page.columns().toArray(String[]::new));
+                }
+                for (List<Object> row : page.rows()) {
+                    if (ctx.json()) {
+                        Map<String, Object> object = new LinkedHashMap<>();
+                        for (int i = 0; i < page.columns().size(); i++) {
+                            object.put(page.columns().get(i), row.get(i));
+                        }
+                        ctx.out.println(line.writeValueAsString(object)); // JSON Lines: one row per line
+                    } else {
+                        t.row(row.stream().map(v -> v == null ? "" : String.valueOf(v)).toArray());
+                    }
+                }
+                printed += page.rows().size();
+                at += page.rows().size();
+            } while (!page.rows().isEmpty() && at < page.total() && (limit == 0 || printed < limit));
             if (!ctx.json()) {
                 t.print(ctx.out);
-                ctx.note(n[0] + " of " + ingestion.rowCount() + " rows of " + table + " version " + ingestion.bundleId());
+                ctx.out.flush(); // the table before the note: they go to different streams
+                ctx.note(printed + " of " + page.total() + " rows of " + table + " version " + page.version()
+                        + (offset > 0 ? " from row " + offset : ""));
             }
             ctx.out.flush();
             return 0;
-        }
-
-        private static String text(JsonNode v) {
-            return v == null || v.isNull() ? "" : v.asText();
         }
     }
 

@@ -113,6 +113,14 @@ class DatasetPushCliTest {
                 .startsWith("data_id").contains("filename");
         assertThat(ferry.run("dataset", "rows", "pets", "-o", "json", "--limit", "2").outLines()).hasSize(2)
                 .allMatch(l -> l.startsWith("{\"data_id\":"));
+        assertThat(ferry.run("dataset", "rows", "pets", "-o", "json", "--columns", "label,filename", "--offset", "2")
+                .outLines()).singleElement().asString().startsWith("{\"label\":").contains("\"filename\":");
+        CliRun.Result page = ferry.run("dataset", "rows", "pets", "--columns", "label", "--offset", "1", "--limit", "1");
+        assertThat(page.outLines()).hasSize(2).first().asString().startsWith("label");
+        assertThat(page.err()).contains("1 of 3 rows of pets", "from row 1");
+        CliRun.Result noColumn = ferry.run("dataset", "rows", "pets", "--columns", "nope");
+        assertThat(noColumn.exit()).isEqualTo(2);
+        assertThat(noColumn.err()).contains("has no column 'nope'", "its columns: data_id");
         assertThat(ferry.run("dataset", "export", "pets", "--format", "csv").outLines()).hasSize(4)
                 .first().isEqualTo("data_id,filename,extension,label,data_intent");
         Path parquet = tmp.resolve("pets.parquet");

@@ -242,6 +242,18 @@ public final class HttpFerry implements FerryApi {
     }
 
     @Override
+    public dev.ferry.core.model.RowsPage rowsPage(String table, BundleRef version, dev.ferry.core.model.RowsPage.Query query) {
+        StringBuilder path = new StringBuilder("/datasets/" + seg(table) + "/page?offset=" + query.offset() + "&limit=" + query.limit());
+        if (version != null) {
+            path.append("&version=").append(query(refText(version)));
+        }
+        if (!query.columns().isEmpty()) {
+            path.append("&columns=").append(query(String.join(",", query.columns())));
+        }
+        return call("GET", path.toString(), null, type(dev.ferry.core.model.RowsPage.class));
+    }
+
+    @Override
     public InputStream openRowsParquet(Ingestion ingestion) {
         return stream("GET", "/datasets/" + seg(ingestion.repo()) + "/rows?format=parquet&version=" + query(ingestion.bundleId()));
     }

@@ -205,6 +205,21 @@ abstract class FerryApiContract {
                 .satisfies(c -> assertThat(c.distinct()).isEqualTo(3))
                 .satisfies(c -> assertThat(c.nulls()).isZero());
         assertCode(ErrorCode.NOT_FOUND, () -> api.datasetStats("no_such_table", null));
+
+        // pages: some columns, from an offset, with the total; nothing a client sends becomes SQL
+        var all = api.rowsPage("cats", null, new dev.ferry.core.model.RowsPage.Query(List.of(), 0, 100));
+        assertThat(all.total()).isEqualTo(3);
+        assertThat(all.columns()).startsWith("data_id", "filename", "extension", "label", "data_intent");
+        assertThat(all.rows()).hasSize(3).extracting(r -> r.get(3)).containsExactly("cat", "cat", "dog");
+        var page = api.rowsPage("cats", dev.ferry.core.model.BundleRef.id(first.bundle().id()),
+                new dev.ferry.core.model.RowsPage.Query(List.of("label", "data_id"), 2, 5));
+        assertThat(page.columns()).containsExactly("label", "data_id");
+        assertThat(page.offset()).isEqualTo(2);
+        assertThat(page.rows()).singleElement().satisfies(r -> assertThat(r).containsExactly("dog", all.rows().get(2).get(0)));
+        assertThat(api.rowsPage("cats", null, new dev.ferry.core.model.RowsPage.Query(List.of(), 3, 5)).rows()).isEmpty();
+        assertCode(ErrorCode.INVALID_ARGUMENT, () -> api.rowsPage("cats", null,
+                new dev.ferry.core.model.RowsPage.Query(List.of("label\" FROM x; --"), 0, 5)));
+        assertCode(ErrorCode.INVALID_ARGUMENT, () -> new dev.ferry.core.model.RowsPage.Query(List.of(), 0, 0));
     }
 
     @Test

@@ -161,6 +161,14 @@ final class ApiRoutes {
             ctx.status(204);
         });
         route(r, "GET", "/datasets/{table}/versions", ctx -> json(ctx, ferry.listIngestions(table(ctx))));
+        route(r, "GET", "/datasets/{table}/page", ctx -> {
+            String version = ctx.queryParam("version");
+            String columns = ctx.queryParam("columns");
+            var query = new dev.ferry.core.model.RowsPage.Query(columns == null || columns.isBlank() ? List.of()
+                    : List.of(columns.split(",")), Responses.longParam(ctx, "offset", 0, 0, Long.MAX_VALUE),
+                    (int) Responses.longParam(ctx, "limit", 100, 1, dev.ferry.core.model.RowsPage.Query.MAX_LIMIT));
+            json(ctx, ferry.rowsPage(table(ctx), version == null || version.isBlank() ? null : BundleRef.parse(version), query));
+        });
         route(r, "GET", "/datasets/{table}/stats", ctx -> {
             String version = ctx.queryParam("version");
             json(ctx, ferry.datasetStats(table(ctx), version == null || version.isBlank() ? null : BundleRef.parse(version)));

@@ -156,6 +156,9 @@ public interface FerryApi extends AutoCloseable {
     /** Rows, per-column nulls, distinct values and range, and the label histogram of a version (default: newest). */
     dev.ferry.core.model.DatasetStats datasetStats(String table, BundleRef version);
 
+    /** A page of a version's rows (default: the newest), with how many there are. */
+    dev.ferry.core.model.RowsPage rowsPage(String table, BundleRef version, dev.ferry.core.model.RowsPage.Query query);
+
     FsckReport fsck(boolean readData, boolean repair, Consumer<String> progress);
 
     // ---- tokens (a server's named credentials; managed with its admin token)

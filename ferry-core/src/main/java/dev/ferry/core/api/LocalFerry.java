@@ -550,6 +550,18 @@ public final class LocalFerry implements FerryApi {
     }
 
     @Override
+    public dev.ferry.core.model.RowsPage rowsPage(String table, BundleRef version, dev.ferry.core.model.RowsPage.Query query) {
+        Ingestion ingestion = getIngestion(table, version);
+        try (java.io.InputStream parquet = openRowsParquet(ingestion)) {
+            return dev.ferry.core.rows.RowsPages.read(table, ingestion.bundleId(), ingestion.columns(), query, parquet,
+                    home.scratchDir());
+        } catch (java.io.IOException e) {
+            throw new FerryException(ErrorCode.LOCAL_ENVIRONMENT, "cannot read the rows of " + table + ": " + e.getMessage(),
+                    "check the space in " + home.scratchDir(), e);
+        }
+    }
+
+    @Override
     public java.io.InputStream openRows(Ingestion ingestion) {
         if (!dev.ferry.core.rows.ParquetRows.FILE.equals(SingleFile.name(blobs, ingestion.rowsManifest()))) {
             return SingleFile.open(blobs, ingestion.rowsManifest()); // a table stored before Parquet: JSON Lines
