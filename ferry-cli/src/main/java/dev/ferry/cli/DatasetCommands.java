@@ -358,6 +358,10 @@ final class DatasetCommands extends CommandGroup {
         @Option(names = "--columns", split = ",", paramLabel = "COLUMN[,COLUMN...]", description = "Only these columns, in this order.")
         List<String> columns;
 
+        @Option(names = "--where", paramLabel = "FILTER", description = {"Only the rows this keeps: comparisons, AND, OR, NOT, LIKE,",
+            "IN (...), BETWEEN, IS [NOT] NULL over the table's columns, e.g. \"label = 'cat' AND score > 0.5\"."})
+        String where;
+
         Rows(CliContext ctx) {
             super(ctx);
         }
@@ -375,7 +379,7 @@ final class DatasetCommands extends CommandGroup {
             RowsPage page;
             do {
                 int size = (int) Math.min(RowsPage.Query.MAX_LIMIT, limit == 0 ? RowsPage.Query.MAX_LIMIT : limit - printed);
-                page = ctx.api().rowsPage(table, ref, new RowsPage.Query(columns, at, size));
+                page = ctx.api().rowsPage(table, ref, new RowsPage.Query(where, columns, at, size));
                 ref = BundleRef.id(page.version()); // every page of the same version, though a push lands meanwhile
                 if (t == null) {
                     t = new Table(page.columns().toArray(String[]::new));
@@ -397,7 +401,8 @@ final class DatasetCommands extends CommandGroup {
             if (!ctx.json()) {
                 t.print(ctx.out);
                 ctx.out.flush(); // the table before the note: they go to different streams
-                ctx.note(printed + " of " + page.total() + " rows of " + table + " version " + page.version()
+                ctx.note(printed + " of " + page.total() + " rows of " + table + (where == null ? "" : " that the filter keeps")
+                        + " version " + page.version()
                         + (offset > 0 ? " from row " + offset : ""));
             }
             ctx.out.flush();

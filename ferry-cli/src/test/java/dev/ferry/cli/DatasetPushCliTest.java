@@ -118,6 +118,12 @@ class DatasetPushCliTest {
         CliRun.Result page = ferry.run("dataset", "rows", "pets", "--columns", "label", "--offset", "1", "--limit", "1");
         assertThat(page.outLines()).hasSize(2).first().asString().startsWith("label");
         assertThat(page.err()).contains("1 of 3 rows of pets", "from row 1");
+        CliRun.Result filtered = ferry.run("dataset", "rows", "pets", "--where", "label = 'dog'", "--columns", "label");
+        assertThat(filtered.outLines()).containsExactly("label", "dog", "dog");
+        assertThat(filtered.err()).contains("2 of 2 rows of pets that the filter keeps");
+        CliRun.Result badFilter = ferry.run("dataset", "rows", "pets", "--where", "getenv('HOME') = label");
+        assertThat(badFilter.exit()).isEqualTo(2);
+        assertThat(badFilter.err()).contains("which a filter may not", "e.g. label = 'cat'");
         CliRun.Result noColumn = ferry.run("dataset", "rows", "pets", "--columns", "nope");
         assertThat(noColumn.exit()).isEqualTo(2);
         assertThat(noColumn.err()).contains("has no column 'nope'", "its columns: data_id");

@@ -250,6 +250,9 @@ public final class HttpFerry implements FerryApi {
         if (!query.columns().isEmpty()) {
             path.append("&columns=").append(query(String.join(",", query.columns())));
         }
+        if (query.where() != null) {
+            path.append("&where=").append(query(query.where()));
+        }
         return call("GET", path.toString(), null, type(dev.ferry.core.model.RowsPage.class));
     }
 

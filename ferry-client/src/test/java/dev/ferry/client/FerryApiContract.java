@@ -220,6 +220,15 @@ abstract class FerryApiContract {
         assertCode(ErrorCode.INVALID_ARGUMENT, () -> api.rowsPage("cats", null,
                 new dev.ferry.core.model.RowsPage.Query(List.of("label\" FROM x; --"), 0, 5)));
         assertCode(ErrorCode.INVALID_ARGUMENT, () -> new dev.ferry.core.model.RowsPage.Query(List.of(), 0, 0));
+        // a filter: the total is what it keeps; anything but the allowed forms is refused before the engine
+        var dogs = api.rowsPage("cats", null, new dev.ferry.core.model.RowsPage.Query("label = 'dog' OR data_id IS NULL",
+                List.of("label"), 0, 10));
+        assertThat(dogs.total()).isEqualTo(1);
+        assertThat(dogs.rows()).containsExactly(List.of("dog"));
+        assertCode(ErrorCode.INVALID_ARGUMENT, () -> api.rowsPage("cats", null,
+                new dev.ferry.core.model.RowsPage.Query("read_text('/etc/passwd') IS NOT NULL", List.of(), 0, 10)));
+        assertCode(ErrorCode.INVALID_ARGUMENT, () -> api.rowsPage("cats", null,
+                new dev.ferry.core.model.RowsPage.Query("label = 'a'; DROP TABLE x", List.of(), 0, 10)));
     }
 
     @Test

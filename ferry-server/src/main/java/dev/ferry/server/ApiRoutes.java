@@ -164,7 +164,7 @@ final class ApiRoutes {
         route(r, "GET", "/datasets/{table}/page", ctx -> {
             String version = ctx.queryParam("version");
             String columns = ctx.queryParam("columns");
-            var query = new dev.ferry.core.model.RowsPage.Query(columns == null || columns.isBlank() ? List.of()
+            var query = new dev.ferry.core.model.RowsPage.Query(ctx.queryParam("where"), columns == null || columns.isBlank() ? List.of()
                     : List.of(columns.split(",")), Responses.longParam(ctx, "offset", 0, 0, Long.MAX_VALUE),
                     (int) Responses.longParam(ctx, "limit", 100, 1, dev.ferry.core.model.RowsPage.Query.MAX_LIMIT));
             json(ctx, ferry.rowsPage(table(ctx), version == null || version.isBlank() ? null : BundleRef.parse(version), query));

@@ -16,11 +16,20 @@ import java.util.List;
 
 /**
  * A page of a stored Parquet table: DuckDB reads only the asked columns of the row groups the page
- * falls in. Column names are checked against the table's and quoted; offset and limit are bound:
- * nothing a client sends becomes SQL text.
+ * falls in. Column names are checked against the table's and quoted, a filter is written again from a
+ * whitelist ({@link RowFilter}), offset, limit and the filter's values are bound: nothing a client sends
+ * becomes SQL text.
  */
 public final class RowsPages {
     private RowsPages() {}
+
+    private static int bind(PreparedStatement s, List<Object> values, int first) throws SQLException {
+        int at = first;
+        for (Object v : values) {
+            s.setObject(at++, v);
+        }
+        return at;
+    }
 
     public static RowsPage read(String table, String version, List<String> tableColumns, RowsPage.Query query,
             InputStream parquet, Path scratch) throws IOException {
@@ -31,6 +40,9 @@ public final class RowsPages {
                         "its columns: " + String.join(", ", tableColumns));
             }
         }
+        RowFilter filter = query.where() == null ? null : RowFilter.parse(query.where(), tableColumns);
+        String where = filter == null ? "" : " WHERE " + filter.sql();
+        List<Object> bound = filter == null ? List.of() : filter.parameters();
         Files.createDirectories(scratch);
         Path file = Files.createTempFile(scratch, "rows-", ".parquet");
         try {
@@ -44,14 +56,18 @@ public final class RowsPages {
             }
             try (Connection c = ParquetRows.connect(scratch)) {
                 long total;
-                try (PreparedStatement s = c.prepareStatement("SELECT count(*) FROM " + source); ResultSet r = s.executeQuery()) {
-                    r.next();
-                    total = r.getLong(1);
+                try (PreparedStatement s = c.prepareStatement("SELECT count(*) FROM " + source + where)) {
+                    bind(s, bound, 1);
+                    try (ResultSet r = s.executeQuery()) {
+                        r.next();
+                        total = r.getLong(1);
+                    }
                 }
                 List<List<Object>> rows = new ArrayList<>();
-                try (PreparedStatement s = c.prepareStatement(select + " FROM " + source + " LIMIT ? OFFSET ?")) {
-                    s.setInt(1, query.limit());
-                    s.setLong(2, query.offset());
+                try (PreparedStatement s = c.prepareStatement(select + " FROM " + source + where + " LIMIT ? OFFSET ?")) {
+                    int next = bind(s, bound, 1);
+                    s.setInt(next, query.limit());
+                    s.setLong(next + 1, query.offset());
                     try (ResultSet r = s.executeQuery()) {
                         while (r.next()) {
                             List<Object> row = new ArrayList<>(columns.size());
@@ -64,6 +80,11 @@ public final class RowsPages {
                 }
                 return new RowsPage(table, version, columns, total, query.offset(), rows);
             } catch (SQLException e) {
+                if (filter != null) {
+                    // a filter the engine cannot apply (a text compared with a number column, say)
+                    throw FerryException.invalid("the filter '" + query.where() + "' does not apply to this table: "
+                            + e.getMessage().lines().findFirst().orElse(""), "compare each column with a value of its type");
+                }
                 throw new IOException("cannot read the rows table: " + e.getMessage(), e);
             }
         } finally {
