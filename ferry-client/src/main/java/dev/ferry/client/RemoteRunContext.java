@@ -26,7 +26,7 @@ import java.util.function.Supplier;
  * yet), each report is sent again until {@code patience} runs out, so the next server that takes the
  * run up hears every step. Each report is also written to {@code echo}, the worker's own log.
  */
-public final class RemoteRunContext implements RunContext, TransferListener, AutoCloseable {
+public final class RemoteRunContext implements RunContext, AutoCloseable {
     private static final long PROGRESS_MILLIS = 250;
     /** The worker's own log gets the counters this often at most (the server's events get them 4× a second). */
     private static final long ECHO_PROGRESS_MILLIS = 5_000;
@@ -153,7 +153,7 @@ public final class RemoteRunContext implements RunContext, TransferListener, Aut
 
     @Override
     public TransferListener transfers() {
-        return this;
+        return counters; // counted here, sent by the ticker
     }
 
     @Override
@@ -170,26 +170,6 @@ public final class RemoteRunContext implements RunContext, TransferListener, Aut
     @Override
     public boolean cancelled() {
         return cancelled;
-    }
-
-    @Override
-    public void found(long bytes) {
-        counters.found(bytes);
-    }
-
-    @Override
-    public void foundAll(long files, long bytes) {
-        counters.found(files, bytes);
-    }
-
-    @Override
-    public void progressed(long bytes) {
-        counters.progressed(bytes);
-    }
-
-    @Override
-    public void fileDone() {
-        counters.fileDone();
     }
 
     /** The last report: the work's end. Progress up to it is sent first. */

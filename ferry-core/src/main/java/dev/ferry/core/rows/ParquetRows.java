@@ -65,23 +65,44 @@ public final class ParquetRows {
 
     /** The rows of a stored Parquet table as JSON Lines (one object per row, in column order). */
     public static void copyAsJsonLines(InputStream parquet, OutputStream out, Path scratch) throws IOException {
-        Files.createDirectories(scratch);
-        Path in = Files.createTempFile(scratch, "rows-", ".parquet");
-        Path json = Files.createTempFile(scratch, "rows-", ".jsonl");
+        Path json = Files.createTempFile(Files.createDirectories(scratch), "rows-", ".jsonl");
         try {
-            try (OutputStream file = Files.newOutputStream(in)) {
-                parquet.transferTo(file);
-            }
-            try (Connection c = connect(scratch); Statement s = c.createStatement()) {
-                s.execute("COPY (SELECT * FROM read_parquet(" + literal(in) + ")) TO " + literal(json) + " (FORMAT json)");
-            } catch (SQLException e) {
-                throw new FerryException(ErrorCode.DATA_CORRUPT, "cannot read the stored rows table: " + e.getMessage(),
-                        "run 'ferry fsck'", e);
-            }
+            query(parquet, scratch, (c, source) -> {
+                try (Statement s = c.createStatement()) {
+                    s.execute("COPY (SELECT * FROM " + source + ") TO " + literal(json) + " (FORMAT json)");
+                }
+                return null;
+            });
             Files.copy(json, out);
+        } catch (SQLException e) {
+            throw new FerryException(ErrorCode.DATA_CORRUPT, "cannot read the stored rows table: " + e.getMessage(),
+                    "run 'ferry fsck'", e);
         } finally {
-            Files.deleteIfExists(in);
             Files.deleteIfExists(json);
+        }
+    }
+
+    /** A query of a stored table: {@code source} is the SQL that reads it ({@code read_parquet('…')}). */
+    @FunctionalInterface
+    interface Query<T> {
+        T run(Connection c, String source) throws SQLException, IOException;
+    }
+
+    /**
+     * Runs {@code query} over a stored Parquet table: the engine reads files, so the table's stream is
+     * written to a scratch file first, which goes when the query is done.
+     */
+    static <T> T query(InputStream parquet, Path scratch, Query<T> query) throws IOException, SQLException {
+        Path file = Files.createTempFile(Files.createDirectories(scratch), "rows-", ".parquet");
+        try {
+            try (OutputStream out = Files.newOutputStream(file)) {
+                parquet.transferTo(out);
+            }
+            try (Connection c = connect(scratch)) {
+                return query.run(c, "read_parquet(" + literal(file) + ")");
+            }
+        } finally {
+            Files.deleteIfExists(file);
         }
     }
 

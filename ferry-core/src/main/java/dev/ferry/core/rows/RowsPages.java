@@ -4,10 +4,7 @@ import dev.ferry.core.error.FerryException;
 import dev.ferry.core.model.RowsPage;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -43,18 +40,12 @@ public final class RowsPages {
         RowFilter filter = query.where() == null ? null : RowFilter.parse(query.where(), tableColumns);
         String where = filter == null ? "" : " WHERE " + filter.sql();
         List<Object> bound = filter == null ? List.of() : filter.parameters();
-        Files.createDirectories(scratch);
-        Path file = Files.createTempFile(scratch, "rows-", ".parquet");
+        StringBuilder select = new StringBuilder("SELECT ");
+        for (int i = 0; i < columns.size(); i++) {
+            select.append(i == 0 ? "" : ", ").append('"').append(columns.get(i).replace("\"", "\"\"")).append('"');
+        }
         try {
-            try (OutputStream out = Files.newOutputStream(file)) {
-                parquet.transferTo(out);
-            }
-            String source = "read_parquet('" + file.toAbsolutePath().toString().replace("'", "''") + "')";
-            StringBuilder select = new StringBuilder("SELECT ");
-            for (int i = 0; i < columns.size(); i++) {
-                select.append(i == 0 ? "" : ", ").append('"').append(columns.get(i).replace("\"", "\"\"")).append('"');
-            }
-            try (Connection c = ParquetRows.connect(scratch)) {
+            return ParquetRows.query(parquet, scratch, (c, source) -> {
                 long total;
                 try (PreparedStatement s = c.prepareStatement("SELECT count(*) FROM " + source + where)) {
                     bind(s, bound, 1);
@@ -79,16 +70,14 @@ public final class RowsPages {
                     }
                 }
                 return new RowsPage(table, version, columns, total, query.offset(), rows);
-            } catch (SQLException e) {
-                if (filter != null) {
-                    // a filter the engine cannot apply (a text compared with a number column, say)
-                    throw FerryException.invalid("the filter '" + query.where() + "' does not apply to this table: "
-                            + e.getMessage().lines().findFirst().orElse(""), "compare each column with a value of its type");
-                }
-                throw new IOException("cannot read the rows table: " + e.getMessage(), e);
+            });
+        } catch (SQLException e) {
+            if (filter != null) {
+                // a filter the engine cannot apply (a text compared with a number column, say)
+                throw FerryException.invalid("the filter '" + query.where() + "' does not apply to this table: "
+                        + e.getMessage().lines().findFirst().orElse(""), "compare each column with a value of its type");
             }
-        } finally {
-            Files.deleteIfExists(file);
+            throw new IOException("cannot read the rows table: " + e.getMessage(), e);
         }
     }
 }

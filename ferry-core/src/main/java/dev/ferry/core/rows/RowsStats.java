@@ -3,8 +3,6 @@ package dev.ferry.core.rows;
 import dev.ferry.core.model.DatasetStats;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -21,21 +19,15 @@ public final class RowsStats {
     private RowsStats() {}
 
     public static DatasetStats of(String table, String version, InputStream parquet, Path scratch) throws IOException {
-        Files.createDirectories(scratch);
-        Path file = Files.createTempFile(scratch, "rows-", ".parquet");
         try {
-            try (OutputStream out = Files.newOutputStream(file)) {
-                parquet.transferTo(out);
-            }
-            return compute(table, version, file, scratch);
-        } finally {
-            Files.deleteIfExists(file);
+            return ParquetRows.query(parquet, scratch, (c, source) -> compute(table, version, c, source));
+        } catch (SQLException e) {
+            throw new IOException("cannot read the rows table: " + e.getMessage(), e);
         }
     }
 
-    private static DatasetStats compute(String table, String version, Path file, Path scratch) throws IOException {
-        String source = "read_parquet('" + file.toAbsolutePath().toString().replace("'", "''") + "')";
-        try (Connection c = ParquetRows.connect(scratch); Statement s = c.createStatement()) {
+    private static DatasetStats compute(String table, String version, Connection c, String source) throws SQLException {
+        try (Statement s = c.createStatement()) {
             List<String[]> described = new ArrayList<>();
             try (ResultSet r = s.executeQuery("DESCRIBE SELECT * FROM " + source)) {
                 while (r.next()) {
@@ -69,8 +61,6 @@ public final class RowsStats {
                 }
             }
             return new DatasetStats(table, version, rows, columns, labels);
-        } catch (SQLException e) {
-            throw new IOException("cannot read the rows table: " + e.getMessage(), e);
         }
     }
 }

@@ -765,7 +765,7 @@ public final class Orchestrator implements AutoCloseable {
 
         @Override
         public void foundAll(long files, long bytes) {
-            counters.found(files, bytes);
+            counters.foundAll(files, bytes);
         }
 
         @Override

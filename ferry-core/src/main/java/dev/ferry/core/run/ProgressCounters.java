@@ -7,7 +7,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * work's hot loops bump them (atomic adds); read a few times a second into a progress report. Kept by
  * the Orchestrator for work on its threads and by a remote worker's context for work elsewhere.
  */
-public final class ProgressCounters {
+public final class ProgressCounters implements dev.ferry.core.transfer.TransferListener {
     private final AtomicLong filesDone = new AtomicLong();
     private final AtomicLong filesTotal = new AtomicLong();
     private final AtomicLong bytesDone = new AtomicLong();
@@ -16,21 +16,25 @@ public final class ProgressCounters {
     private final AtomicLong recordsTotal = new AtomicLong();
 
     /** A file of {@code bytes} to do. */
+    @Override
     public void found(long bytes) {
         filesTotal.incrementAndGet();
         bytesTotal.addAndGet(bytes);
     }
 
     /** {@code files} files of {@code bytes} in all to do. */
-    public void found(long files, long bytes) {
+    @Override
+    public void foundAll(long files, long bytes) {
         filesTotal.addAndGet(files);
         bytesTotal.addAndGet(bytes);
     }
 
+    @Override
     public void progressed(long bytes) {
         bytesDone.addAndGet(bytes);
     }
 
+    @Override
     public void fileDone() {
         filesDone.incrementAndGet();
     }
