@@ -118,19 +118,38 @@ final class DirectBuffers {
         SPARE.clear();
     }
 
+    /**
+     * The smallest spare with room enough: an upload's small need must not take the large buffer a
+     * download's writer will want next, or the writer allocates another.
+     */
     private static synchronized ByteBuffer takeSpare(int room) {
+        int best = -1;
         for (int i = 0; i < SPARE.size(); i++) {
-            if (SPARE.get(i).capacity() >= room) {
-                return SPARE.remove(i);
+            int capacity = SPARE.get(i).capacity();
+            if (capacity >= room && (best < 0 || capacity < SPARE.get(best).capacity())) {
+                best = i;
             }
         }
-        return null;
+        return best < 0 ? null : SPARE.remove(best);
     }
 
-    /** A buffer comes back only from the thread that held it, once: {@link #mine} and {@link #release} forget it. */
+    /**
+     * A buffer comes back only from the thread that held it, once: {@link #mine} and {@link #release}
+     * forget it. With {@link #KEEP} spares already, the smallest of them all is the one let go.
+     */
     private static synchronized void giveBack(ByteBuffer buffer) {
         if (SPARE.size() < KEEP) {
             SPARE.add(buffer);
+            return;
+        }
+        int smallest = 0;
+        for (int i = 1; i < SPARE.size(); i++) {
+            if (SPARE.get(i).capacity() < SPARE.get(smallest).capacity()) {
+                smallest = i;
+            }
+        }
+        if (SPARE.get(smallest).capacity() < buffer.capacity()) {
+            SPARE.set(smallest, buffer);
         }
     }
 }

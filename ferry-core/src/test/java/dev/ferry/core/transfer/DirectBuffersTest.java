@@ -73,6 +73,21 @@ class DirectBuffersTest {
     }
 
     @Test
+    void aSmallNeedTakesTheSmallestSpareThatFitsAndAFullListKeepsTheLargest() throws Exception {
+        ByteBuffer large = onNewPool(1, 4 << 20).getFirst();
+        ByteBuffer small = onNewPool(2, 64 << 10).stream().filter(b -> b != large).findFirst().orElseThrow();
+        // spares now hold the large one and small ones: a small need is served by a small one
+        ByteBuffer got = DirectBuffers.mine(32 << 10, 32 << 10);
+        assertThat(got.capacity()).isLessThan(large.capacity());
+        DirectBuffers.release();
+        assertThat(small.capacity()).isLessThan(large.capacity());
+        // filling the spares with small buffers never pushes the large one out
+        onNewPool(DirectBuffers.KEEP + 4, 64 << 10);
+        assertThat(DirectBuffers.mine(4 << 20, 4 << 20)).isSameAs(large);
+        DirectBuffers.release();
+    }
+
+    @Test
     void aThreadOutsideThePoolsGivesItsBackByHand() {
         ByteBuffer mine = DirectBuffers.mine(4096, 4096);
         DirectBuffers.release();

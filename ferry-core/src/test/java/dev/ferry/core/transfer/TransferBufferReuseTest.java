@@ -17,8 +17,10 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A long-lived server runs transfer after transfer: their direct buffers must come from the spares of
  * the ones before, or its native memory grows with every transfer until a full GC (see
- * {@link DirectBuffers}). Here, through the real uploader and downloader, many uploads and downloads
- * in one process allocate no new buffers once the first few have run.
+ * {@link DirectBuffers}). Here, through the real uploader and downloader, 35 uploads and downloads
+ * after the first few allocate at most a buffer per transfer thread: how many of a download's writers
+ * meet a chunk too large for an upload's buffer varies from run to run, so a later transfer may still
+ * need a large buffer the first ones did not, but never one per transfer.
  */
 class TransferBufferReuseTest {
     @TempDir
@@ -48,9 +50,10 @@ class TransferBufferReuseTest {
                 }
             }
             TestFiles.assertSameTree(src, tmp.resolve("out-39"));
+            int transferThreads = 2 * Runtime.getRuntime().availableProcessors() + 1; // readers, writers, caller
             assertThat(DirectBuffers.allocated() - afterWarmUp)
                     .as("direct buffers allocated by 35 more uploads and downloads")
-                    .isZero();
+                    .isLessThanOrEqualTo(Math.min(transferThreads, DirectBuffers.KEEP));
             assertThat(DirectBuffers.spares()).isBetween(1, DirectBuffers.KEEP);
         }
     }
