@@ -178,7 +178,8 @@ final class DatasetCommands extends CommandGroup {
         }
     }
 
-    @Command(name = "diff", description = "The files that differ between two versions of a table (A added, D deleted, M modified).")
+    @Command(name = "diff", description = {"What differs between two versions of a table: its files (A added, D deleted,",
+        "M modified), or with --rows its records by data_id (added, removed, changed, label changes)."})
     static final class Diff extends FerryCommand {
         @Parameters(index = "0", paramLabel = "TABLE")
         String table;
@@ -189,13 +190,71 @@ final class DatasetCommands extends CommandGroup {
         @Parameters(index = "2", paramLabel = "TO", description = "Version id or label.")
         String to;
 
+        @Option(names = "--rows", description = "Compare the rows tables record by record (data_id) instead of the files.")
+        boolean rows;
+
+        @Option(names = "--kind", paramLabel = "added|removed|changed", description = "With --rows: list only changes of this kind.")
+        String kind;
+
+        @Option(names = "--limit", paramLabel = "N", description = "With --rows: list at most N changes (default: 20; -o json: 100).")
+        Integer limit;
+
+        @Option(names = "--offset", defaultValue = "0", paramLabel = "K", description = "With --rows: skip the first K changes.")
+        long offset;
+
         Diff(CliContext ctx) {
             super(ctx);
         }
 
         @Override
         protected int run() {
-            return BundleCommands.Diff.print(ctx, table, from, to);
+            if (!rows) {
+                if (kind != null || limit != null || offset != 0) {
+                    throw dev.ferry.core.error.FerryException.invalid("--kind, --limit and --offset list record changes",
+                            "add --rows");
+                }
+                return BundleCommands.Diff.print(ctx, table, from, to);
+            }
+            var query = new dev.ferry.core.model.RowsDiff.Query(dev.ferry.core.model.RowsDiff.Query.kind(kind), offset,
+                    limit != null ? limit : ctx.json() ? 100 : 20);
+            dev.ferry.core.model.RowsDiff diff = ctx.api().rowsDiff(table, BundleRef.parse(from), BundleRef.parse(to), query);
+            if (ctx.json()) {
+                ctx.printJson(diff);
+                return 0;
+            }
+            ctx.out.println(table + " " + diff.from() + " → " + diff.to() + " (records by data_id)");
+            ctx.out.println(String.format("added %,d · removed %,d · changed %,d · unchanged %,d", diff.added(), diff.removed(),
+                    diff.changed(), diff.unchanged()));
+            if (!diff.columnsAdded().isEmpty() || !diff.columnsRemoved().isEmpty()) {
+                ctx.out.println("columns: " + (diff.columnsAdded().isEmpty() ? "" : "+" + String.join(" +", diff.columnsAdded()) + " ")
+                        + (diff.columnsRemoved().isEmpty() ? "" : "-" + String.join(" -", diff.columnsRemoved())));
+            }
+            if (!diff.labelChanges().isEmpty()) {
+                ctx.out.println("labels: " + String.join(" · ", diff.labelChanges().stream()
+                        .map(l -> l.from() + " → " + l.to() + " " + String.format("%,d", l.rows())).toList()));
+            }
+            if (!diff.changes().isEmpty()) {
+                Table t = new Table("KIND", "DATA_ID", "COLUMN", "FROM", "TO");
+                for (var change : diff.changes()) {
+                    String id = Stats.shortened(change.dataId());
+                    if (change.kind() == dev.ferry.core.model.RowsDiff.Kind.changed) {
+                        for (String column : change.columns()) {
+                            t.row("changed", id, column, Stats.shortened(String.valueOf(change.before().get(column))),
+                                    Stats.shortened(String.valueOf(change.after().get(column))));
+                        }
+                    } else {
+                        t.row(change.kind().name(), id, "", "", "");
+                    }
+                }
+                t.print(ctx.out);
+            }
+            ctx.out.flush();
+            long shown = diff.offset() + diff.changes().size();
+            if (shown < diff.total()) {
+                ctx.note("listed " + diff.changes().size() + " of " + diff.total() + " changes; --offset " + shown
+                        + " lists the next (--limit N for more at once)");
+            }
+            return 0;
         }
     }
 
@@ -335,7 +394,7 @@ final class DatasetCommands extends CommandGroup {
         }
 
         /** A cell of at most 24 characters (ids are 64). */
-        private static String shortened(String value) {
+        static String shortened(String value) {
             return value == null ? "" : value.length() <= 24 ? value : value.substring(0, 23) + "…";
         }
     }

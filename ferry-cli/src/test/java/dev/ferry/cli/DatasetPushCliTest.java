@@ -84,6 +84,31 @@ class DatasetPushCliTest {
     }
 
     @Test
+    void diffRowsListsTheRecordsWhoseLabelChanged() throws Exception {
+        assertThat(push("--label", "v1").exit()).isZero();
+        Files.writeString(Path.of(dir, "labels.csv"), "filename,label\np0.jpg,dog\np1.jpg,dog\np2.jpg,cat\n");
+        assertThat(push().exit()).isZero();
+        CliRun.Result diff = ferry.run("dataset", "diff", "pets", "v1", "latest", "--rows");
+        assertThat(diff.exit()).as(diff.toString()).isZero();
+        assertThat(diff.out()).contains("added 0 · removed 0 · changed 2 · unchanged 1", "labels: cat → dog 1 · dog → cat 1",
+                "KIND", "changed");
+        assertThat(diff.outLines()).filteredOn(l -> l.startsWith("changed")).hasSize(2);
+        CliRun.Result paged = ferry.run("dataset", "diff", "pets", "v1", "latest", "--rows", "--limit", "1");
+        assertThat(paged.err()).contains("listed 1 of 2 changes; --offset 1 lists the next");
+        JsonNode json = ferry.run("-o", "json", "dataset", "diff", "pets", "v1", "latest", "--rows", "--kind", "changed").json();
+        assertThat(json.path("changed").asLong()).isEqualTo(2);
+        assertThat(json.path("changes").findValuesAsText("kind")).containsExactly("changed", "changed");
+        assertThat(json.path("changes").get(0).path("before").path("filename").asText()).isEqualTo("p0.jpg");
+        // the file diff still answers without --rows; record options without it are a mistake
+        assertThat(ferry.run("dataset", "diff", "pets", "v1", "latest").out()).contains("M labels.csv");
+        CliRun.Result wrong = ferry.run("dataset", "diff", "pets", "v1", "latest", "--kind", "added");
+        assertThat(wrong.exit()).isEqualTo(2);
+        assertThat(wrong.err()).contains("add --rows");
+        assertThat(ferry.run("dataset", "diff", "pets", "v1", "latest", "--rows", "--kind", "moved").err())
+                .contains("use added, removed or changed");
+    }
+
+    @Test
     void theTraceblocCliNamesWork() {
         CliRun.Result validated = ferry.run("data", "validate", dir, "--name", "pets", "--task", "image_classification",
                 "--label-column", "label");

@@ -257,6 +257,16 @@ public final class HttpFerry implements FerryApi {
     }
 
     @Override
+    public dev.ferry.core.model.RowsDiff rowsDiff(String table, BundleRef from, BundleRef to, dev.ferry.core.model.RowsDiff.Query query) {
+        StringBuilder path = new StringBuilder("/datasets/" + seg(table) + "/diff?from=" + query(refText(from)) + "&to="
+                + query(refText(to)) + "&offset=" + query.offset() + "&limit=" + query.limit());
+        if (query.kind() != null) {
+            path.append("&kind=").append(query.kind().name());
+        }
+        return call("GET", path.toString(), null, type(dev.ferry.core.model.RowsDiff.class));
+    }
+
+    @Override
     public InputStream openRowsParquet(Ingestion ingestion) {
         return stream("GET", "/datasets/" + seg(ingestion.repo()) + "/rows?format=parquet&version=" + query(ingestion.bundleId()));
     }

@@ -232,6 +232,45 @@ abstract class FerryApiContract {
     }
 
     @Test
+    void twoVersionsRowsDifferByDataId() throws Exception {
+        DatasetBuilder d = new DatasetBuilder(tmp.resolve("v1")).csv("filename,label", "a0.jpg,cat", "a1.jpg,cat",
+                "a2.jpg,dog").images("a", 4, 32, 32);
+        PushResult first = api.push(new PushRequest(d.dir(), null, CATS, "first", null), TransferListener.NONE);
+        // a1 relabelled, a2 gone, a3 new
+        java.nio.file.Files.writeString(d.dir().resolve("labels.csv"), "filename,label\na0.jpg,cat\na1.jpg,dog\na3.jpg,dog\n");
+        PushResult second = api.push(new PushRequest(d.dir(), null, CATS, "second", null), TransferListener.NONE);
+        var from = dev.ferry.core.model.BundleRef.id(first.bundle().id());
+        var diff = api.rowsDiff("cats", from, dev.ferry.core.model.BundleRef.label("latest"),
+                new dev.ferry.core.model.RowsDiff.Query(null, 0, 100));
+        assertThat(diff.from()).isEqualTo(first.bundle().id());
+        assertThat(diff.to()).isEqualTo(second.bundle().id());
+        assertThat(List.of(diff.added(), diff.removed(), diff.changed(), diff.unchanged())).containsExactly(1L, 1L, 1L, 1L);
+        assertThat(diff.labelChanges()).containsExactly(new dev.ferry.core.model.RowsDiff.LabelChange("cat", "dog", 1));
+        assertThat(diff.total()).isEqualTo(3);
+        // the newer version's order, the removed record last
+        assertThat(diff.changes()).extracting(c -> c.kind().name()).containsExactly("changed", "added", "removed");
+        var changed = diff.changes().get(0);
+        assertThat(changed.columns()).containsExactly("label");
+        assertThat(changed.before()).containsEntry("filename", "a1.jpg").containsEntry("label", "cat");
+        assertThat(changed.after()).containsEntry("label", "dog");
+        assertThat(diff.changes().get(1).before()).isNull();
+        assertThat(diff.changes().get(2).after()).isNull();
+        assertThat(diff.changes().get(2).before()).containsEntry("filename", "a2.jpg");
+        // one kind, paged
+        var removed = api.rowsDiff("cats", from, dev.ferry.core.model.BundleRef.label("latest"),
+                new dev.ferry.core.model.RowsDiff.Query(dev.ferry.core.model.RowsDiff.Kind.removed, 0, 10));
+        assertThat(removed.total()).isEqualTo(1);
+        assertThat(removed.changes()).singleElement().satisfies(c -> assertThat(c.dataId()).isEqualTo(diff.changes().get(2).dataId()));
+        assertThat(api.rowsDiff("cats", from, from, new dev.ferry.core.model.RowsDiff.Query(null, 0, 10)))
+                .satisfies(same -> assertThat(same.unchanged()).isEqualTo(3))
+                .satisfies(same -> assertThat(same.changes()).isEmpty());
+        assertCode(ErrorCode.NOT_FOUND, () -> api.rowsDiff("cats", dev.ferry.core.model.BundleRef.label("nope"), from,
+                new dev.ferry.core.model.RowsDiff.Query(null, 0, 10)));
+        assertCode(ErrorCode.INVALID_ARGUMENT, () -> new dev.ferry.core.model.RowsDiff.Query(null, 0, 10_001));
+        assertCode(ErrorCode.INVALID_ARGUMENT, () -> dev.ferry.core.model.RowsDiff.Query.kind("moved"));
+    }
+
+    @Test
     void aFailingRunEndsFailedWithTheErrorOfItsCause() throws Exception {
         DatasetBuilder d = new DatasetBuilder(tmp.resolve("bad")).csv("filename,label", "a0.jpg,cat", "gone.jpg,dog")
                 .images("a", 1, 32, 32);

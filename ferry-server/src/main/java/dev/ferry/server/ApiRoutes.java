@@ -173,6 +173,12 @@ final class ApiRoutes {
             String version = ctx.queryParam("version");
             json(ctx, ferry.datasetStats(table(ctx), version == null || version.isBlank() ? null : BundleRef.parse(version)));
         });
+        route(r, "GET", "/datasets/{table}/diff", ctx -> {
+            var query = new dev.ferry.core.model.RowsDiff.Query(dev.ferry.core.model.RowsDiff.Query.kind(ctx.queryParam("kind")),
+                    Responses.longParam(ctx, "offset", 0, 0, Long.MAX_VALUE),
+                    (int) Responses.longParam(ctx, "limit", 100, 0, dev.ferry.core.model.RowsDiff.Query.MAX_LIMIT));
+            json(ctx, ferry.rowsDiff(table(ctx), requiredRef(ctx, "from"), requiredRef(ctx, "to"), query));
+        });
         route(r, "GET", "/datasets/{table}/rows", ctx -> {
             Ingestion ingestion = ingestion(ctx);
             String format = ctx.queryParam("format");

@@ -159,6 +159,9 @@ public interface FerryApi extends AutoCloseable {
     /** A page of a version's rows (default: the newest), with how many there are. */
     dev.ferry.core.model.RowsPage rowsPage(String table, BundleRef version, dev.ferry.core.model.RowsPage.Query query);
 
+    /** How the rows of two versions differ by data_id: counts, label changes, and a page of the changes. */
+    dev.ferry.core.model.RowsDiff rowsDiff(String table, BundleRef from, BundleRef to, dev.ferry.core.model.RowsDiff.Query query);
+
     FsckReport fsck(boolean readData, boolean repair, Consumer<String> progress);
 
     // ---- tokens (a server's named credentials; managed with its admin token)

@@ -69,6 +69,9 @@ public final class LocalFerry implements FerryApi {
     private final BundleCommitter committer;
     private final BlobService blobService;
     private final int parallelism;
+    private final dev.ferry.core.rows.RowsCache rowsCache;
+    /** How much disk the cached Parquet files of rows tables may take before the least used go. */
+    static final long ROWS_CACHE_BYTES = 2L << 30;
     /** Runs at once; more wait their turn (runs on one table always take turns). */
     private final int runThreads;
     private Orchestrator orchestrator;
@@ -119,6 +122,7 @@ public final class LocalFerry implements FerryApi {
         this.blobService = new BlobService(store);
         this.parallelism = parallelism;
         this.runThreads = Math.max(4, parallelism);
+        this.rowsCache = new dev.ferry.core.rows.RowsCache(home.rowsCacheDir(), ROWS_CACHE_BYTES);
     }
 
     /** Opens the store of a FERRY_HOME: its configured catalog (SQLite by default) and local packs. */
@@ -530,34 +534,70 @@ public final class LocalFerry implements FerryApi {
         if (dev.ferry.core.rows.ParquetRows.FILE.equals(SingleFile.name(blobs, ingestion.rowsManifest()))) {
             return SingleFile.open(blobs, ingestion.rowsManifest()); // the stored file, byte for byte
         }
-        return throughScratchFile(".parquet", out -> { // a table stored before Parquet: converted
-            try (java.io.InputStream lines = SingleFile.open(blobs, ingestion.rowsManifest())) {
-                dev.ferry.core.ingest.RowsExport.write(lines, ingestion.columns(),
-                        dev.ferry.core.ingest.RowsExport.schemaTypes(ingestion), dev.ferry.core.ingest.RowsExport.Format.PARQUET, out);
-            }
-        });
+        try {
+            return java.nio.file.Files.newInputStream(rowsFile(ingestion)); // a table stored before Parquet: converted
+        } catch (java.io.IOException e) {
+            throw rowsUnreadable(ingestion, e);
+        }
+    }
+
+    /**
+     * The version's rows as a Parquet file on this server's disk ({@link dev.ferry.core.rows.RowsCache}):
+     * restored from the store on first use; a table stored before Parquet is converted then.
+     */
+    public Path rowsFile(Ingestion ingestion) {
+        try {
+            return rowsCache.file(ingestion.rowsManifest().hex(), out -> {
+                try (java.io.InputStream stored = SingleFile.open(blobs, ingestion.rowsManifest())) {
+                    if (dev.ferry.core.rows.ParquetRows.FILE.equals(SingleFile.name(blobs, ingestion.rowsManifest()))) {
+                        stored.transferTo(out);
+                    } else {
+                        dev.ferry.core.ingest.RowsExport.write(stored, ingestion.columns(),
+                                dev.ferry.core.ingest.RowsExport.schemaTypes(ingestion), dev.ferry.core.ingest.RowsExport.Format.PARQUET, out);
+                    }
+                }
+            });
+        } catch (java.io.IOException e) {
+            throw rowsUnreadable(ingestion, e);
+        }
+    }
+
+    private FerryException rowsUnreadable(Ingestion ingestion, java.io.IOException e) {
+        return new FerryException(ErrorCode.LOCAL_ENVIRONMENT, "cannot read the rows of " + ingestion.repo() + ": " + e.getMessage(),
+                "check the space in " + home.rowsCacheDir() + " and " + home.scratchDir(), e);
     }
 
     @Override
     public dev.ferry.core.model.DatasetStats datasetStats(String table, BundleRef version) {
         Ingestion ingestion = getIngestion(table, version);
-        try (java.io.InputStream parquet = openRowsParquet(ingestion)) {
-            return dev.ferry.core.rows.RowsStats.of(table, ingestion.bundleId(), parquet, home.scratchDir());
+        try {
+            return dev.ferry.core.rows.RowsStats.of(table, ingestion.bundleId(), rowsFile(ingestion), home.scratchDir());
         } catch (java.io.IOException e) {
-            throw new FerryException(ErrorCode.LOCAL_ENVIRONMENT, "cannot compute the statistics of " + table + ": "
-                    + e.getMessage(), "check the space in " + home.scratchDir(), e);
+            throw rowsUnreadable(ingestion, e);
         }
     }
 
     @Override
     public dev.ferry.core.model.RowsPage rowsPage(String table, BundleRef version, dev.ferry.core.model.RowsPage.Query query) {
         Ingestion ingestion = getIngestion(table, version);
-        try (java.io.InputStream parquet = openRowsParquet(ingestion)) {
-            return dev.ferry.core.rows.RowsPages.read(table, ingestion.bundleId(), ingestion.columns(), query, parquet,
+        try {
+            return dev.ferry.core.rows.RowsPages.read(table, ingestion.bundleId(), ingestion.columns(), query, rowsFile(ingestion),
                     home.scratchDir());
         } catch (java.io.IOException e) {
-            throw new FerryException(ErrorCode.LOCAL_ENVIRONMENT, "cannot read the rows of " + table + ": " + e.getMessage(),
-                    "check the space in " + home.scratchDir(), e);
+            throw rowsUnreadable(ingestion, e);
+        }
+    }
+
+    @Override
+    public dev.ferry.core.model.RowsDiff rowsDiff(String table, BundleRef from, BundleRef to,
+            dev.ferry.core.model.RowsDiff.Query query) {
+        Ingestion was = getIngestion(table, from);
+        Ingestion is = getIngestion(table, to);
+        try {
+            return dev.ferry.core.rows.RowsDiffer.diff(table, was.bundleId(), rowsFile(was), is.bundleId(), rowsFile(is), query,
+                    home.scratchDir());
+        } catch (java.io.IOException e) {
+            throw rowsUnreadable(is, e);
         }
     }
 
@@ -566,11 +606,8 @@ public final class LocalFerry implements FerryApi {
         if (!dev.ferry.core.rows.ParquetRows.FILE.equals(SingleFile.name(blobs, ingestion.rowsManifest()))) {
             return SingleFile.open(blobs, ingestion.rowsManifest()); // a table stored before Parquet: JSON Lines
         }
-        return throughScratchFile(".jsonl", out -> {
-            try (java.io.InputStream parquet = SingleFile.open(blobs, ingestion.rowsManifest())) {
-                dev.ferry.core.rows.ParquetRows.copyAsJsonLines(parquet, out, home.scratchDir());
-            }
-        });
+        Path parquet = rowsFile(ingestion);
+        return throughScratchFile(".jsonl", out -> dev.ferry.core.rows.ParquetRows.copyAsJsonLines(parquet, out, home.scratchDir()));
     }
 
     @FunctionalInterface

@@ -33,6 +33,16 @@ public record FerryHome(Path root) {
         return root.resolve("cache").resolve("stat");
     }
 
+    /** Stored rows tables as Parquet files, read by queries (a cache: deleting it loses nothing). */
+    public Path rowsCacheDir() {
+        return root.resolve("cache").resolve("rows");
+    }
+
+    /** Image thumbnails the web UI shows, by the image's digest (a cache: deleting it loses nothing). */
+    public Path thumbnailCacheDir() {
+        return root.resolve("cache").resolve("thumbnails");
+    }
+
     /** Where a server restores uploaded datasets for their checks; emptied as each run ends. */
     public Path scratchDir() {
         return root.resolve("scratch");

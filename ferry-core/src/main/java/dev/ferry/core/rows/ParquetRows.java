@@ -63,8 +63,8 @@ public final class ParquetRows {
         }
     }
 
-    /** The rows of a stored Parquet table as JSON Lines (one object per row, in column order). */
-    public static void copyAsJsonLines(InputStream parquet, OutputStream out, Path scratch) throws IOException {
+    /** The rows of a Parquet table file as JSON Lines (one object per row, in column order). */
+    public static void copyAsJsonLines(Path parquet, OutputStream out, Path scratch) throws IOException {
         Path json = Files.createTempFile(Files.createDirectories(scratch), "rows-", ".jsonl");
         try {
             query(parquet, scratch, (c, source) -> {
@@ -82,27 +82,16 @@ public final class ParquetRows {
         }
     }
 
-    /** A query of a stored table: {@code source} is the SQL that reads it ({@code read_parquet('…')}). */
+    /** A query of a table file: {@code source} is the SQL that reads it ({@code read_parquet('…')}). */
     @FunctionalInterface
     interface Query<T> {
         T run(Connection c, String source) throws SQLException, IOException;
     }
 
-    /**
-     * Runs {@code query} over a stored Parquet table: the engine reads files, so the table's stream is
-     * written to a scratch file first, which goes when the query is done.
-     */
-    static <T> T query(InputStream parquet, Path scratch, Query<T> query) throws IOException, SQLException {
-        Path file = Files.createTempFile(Files.createDirectories(scratch), "rows-", ".parquet");
-        try {
-            try (OutputStream out = Files.newOutputStream(file)) {
-                parquet.transferTo(out);
-            }
-            try (Connection c = connect(scratch)) {
-                return query.run(c, "read_parquet(" + literal(file) + ")");
-            }
-        } finally {
-            Files.deleteIfExists(file);
+    /** Runs {@code query} over a Parquet table file (a {@link RowsCache} file: the engine reads files, not streams). */
+    static <T> T query(Path parquet, Path scratch, Query<T> query) throws IOException, SQLException {
+        try (Connection c = connect(scratch)) {
+            return query.run(c, "read_parquet(" + literal(parquet) + ")");
         }
     }
 
@@ -239,11 +228,11 @@ public final class ParquetRows {
         }
     }
 
-    private static String quoted(String identifier) {
+    static String quoted(String identifier) {
         return '"' + identifier.replace("\"", "\"\"") + '"';
     }
 
-    private static String literal(Path path) {
+    static String literal(Path path) {
         return "'" + path.toAbsolutePath().toString().replace("'", "''") + "'";
     }
 }

@@ -3,7 +3,6 @@ package dev.ferry.core.rows;
 import dev.ferry.core.error.FerryException;
 import dev.ferry.core.model.RowsPage;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Path;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -29,7 +28,7 @@ public final class RowsPages {
     }
 
     public static RowsPage read(String table, String version, List<String> tableColumns, RowsPage.Query query,
-            InputStream parquet, Path scratch) throws IOException {
+            Path parquet, Path scratch) throws IOException {
         List<String> columns = query.columns().isEmpty() ? tableColumns : query.columns();
         for (String c : columns) {
             if (!tableColumns.contains(c)) {

@@ -2,7 +2,6 @@ package dev.ferry.core.rows;
 
 import dev.ferry.core.model.DatasetStats;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -18,7 +17,7 @@ import java.util.List;
 public final class RowsStats {
     private RowsStats() {}
 
-    public static DatasetStats of(String table, String version, InputStream parquet, Path scratch) throws IOException {
+    public static DatasetStats of(String table, String version, Path parquet, Path scratch) throws IOException {
         try {
             return ParquetRows.query(parquet, scratch, (c, source) -> compute(table, version, c, source));
         } catch (SQLException e) {

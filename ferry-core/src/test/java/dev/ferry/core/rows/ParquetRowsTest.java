@@ -103,9 +103,7 @@ class ParquetRowsTest {
             assertThat(r.getLong(2)).isBetween((long) ParquetRows.ROW_GROUP, ParquetRows.ROW_GROUP + 2048L);
         }
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try (InputStream in = Files.newInputStream(file)) {
-            ParquetRows.copyAsJsonLines(in, out, tmp.resolve("scratch"));
-        }
+        ParquetRows.copyAsJsonLines(file, out, tmp.resolve("scratch"));
         List<String> lines = out.toString(StandardCharsets.UTF_8).lines().toList();
         assertThat(lines).hasSize(250_000);
         assertThat(lines.get(0)).isEqualTo("{\"data_id\":\"id0\",\"count\":0,\"score\":0.0,\"ok\":true,\"odd\":1,\"boxes\":null,"

@@ -1,0 +1,100 @@
+package dev.ferry.core.rows;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileTime;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * Stored rows tables as Parquet files on this server's disk, so that a page, a filter or the stats of a
+ * version read the file the engine wants instead of restoring the table from the packs each time (a
+ * 1M-row table is ~50 MB). A file is named by its table's manifest digest: stored tables never change,
+ * so a cached file is never stale. It is written under a temporary name and moved into place, so a
+ * reader never sees half a file; files unused the longest go once the cache holds more than its limit.
+ */
+public final class RowsCache {
+    /** Writes a table's Parquet bytes. */
+    @FunctionalInterface
+    public interface Filler {
+        void fill(OutputStream out) throws IOException;
+    }
+
+    /** A file read within this long is not evicted: a query may be about to open it. */
+    private static final long IN_USE_MILLIS = 60_000;
+
+    private final Path dir;
+    private final long maxBytes;
+
+    public RowsCache(Path dir, long maxBytes) {
+        this.dir = dir;
+        this.maxBytes = maxBytes;
+    }
+
+    /** The cached file of the table whose manifest is {@code key} (a digest's hex), written by {@code fill} if absent. */
+    public Path file(String key, Filler fill) throws IOException {
+        Path file = dir.resolve(key + ".parquet");
+        if (Files.isRegularFile(file)) {
+            touch(file);
+            return file;
+        }
+        Files.createDirectories(dir);
+        Path part = Files.createTempFile(dir, key + "-", ".part");
+        try {
+            try (OutputStream out = Files.newOutputStream(part)) {
+                fill.fill(out);
+            }
+            try {
+                Files.move(part, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(part, file, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } finally {
+            Files.deleteIfExists(part);
+        }
+        evictBeyondLimit(file);
+        return file;
+    }
+
+    private static void touch(Path file) {
+        try {
+            Files.setLastModifiedTime(file, FileTime.fromMillis(System.currentTimeMillis()));
+        } catch (IOException ignored) {
+            // only the eviction order depends on it
+        }
+    }
+
+    /** Deletes the files used longest ago until the cache fits its limit; never {@code keep}, nor one just used. */
+    private void evictBeyondLimit(Path keep) throws IOException {
+        record Cached(Path path, long bytes, long used) {}
+        List<Cached> all = new ArrayList<>();
+        long total = 0;
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*.parquet")) {
+            for (Path f : files) {
+                try {
+                    long bytes = Files.size(f);
+                    all.add(new Cached(f, bytes, Files.getLastModifiedTime(f).toMillis()));
+                    total += bytes;
+                } catch (IOException gone) {
+                    // evicted by another thread meanwhile
+                }
+            }
+        }
+        all.sort(Comparator.comparingLong(Cached::used));
+        long now = System.currentTimeMillis();
+        for (Cached c : all) {
+            if (total <= maxBytes) {
+                return;
+            }
+            if (!c.path().equals(keep) && now - c.used() > IN_USE_MILLIS && Files.deleteIfExists(c.path())) {
+                total -= c.bytes();
+            }
+        }
+    }
+}
