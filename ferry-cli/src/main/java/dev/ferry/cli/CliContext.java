@@ -231,6 +231,11 @@ final class CliContext implements AutoCloseable {
         return api;
     }
 
+    /** The port-forward to a cluster's server this command opened, if it reaches one. */
+    dev.ferry.k8s.ClusterLink clusterLink() {
+        return clusterLink;
+    }
+
     LocalServer localServer() {
         return new LocalServer(home(), env, this::note, serverStarter);
     }

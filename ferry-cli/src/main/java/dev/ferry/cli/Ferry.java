@@ -57,6 +57,7 @@ public final class Ferry implements Callable<Integer> {
         COMMANDS.put("context", ContextCommands.Group.class);
         COMMANDS.put("cluster", ClusterCommands.class);
         COMMANDS.put("doctor", DoctorCommand.class);
+        COMMANDS.put("ui", UiCommand.class);
         COMMANDS.put("worker", WorkerCommand.class);
         COMMANDS.put("config", ConfigCommands.class);
         COMMANDS.put("version", VersionCommand.class);

@@ -196,6 +196,17 @@ public final class HttpFerry implements FerryApi {
     }
 
     @Override
+    public dev.ferry.core.auth.LoginTickets.Issued loginTicket() {
+        return call("POST", "/ui/tickets", java.util.Map.of(), type(dev.ferry.core.auth.LoginTickets.Issued.class));
+    }
+
+    /** The server's address, as given (without /api/v1): where its web UI is. */
+    public String serverUrl() {
+        String base = http.base();
+        return base.substring(0, base.length() - "/api/v1".length());
+    }
+
+    @Override
     public List<dev.ferry.core.auth.Token> listTokens() {
         return call("GET", "/tokens", null, list(dev.ferry.core.auth.Token.class));
     }

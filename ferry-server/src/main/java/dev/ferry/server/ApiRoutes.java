@@ -60,7 +60,7 @@ final class ApiRoutes {
     /** Routes that read although their method is POST (they take a body). */
     private static final java.util.Set<String> POSTED_READS = java.util.Set.of("/blobs/read", "/blobs/check",
             "/repos/{repo}/bundles/{ref}/download", "/repos/{repo}/bundles/{ref}/download-file",
-            "/repos/{repo}/bundles/{ref}/update");
+            "/repos/{repo}/bundles/{ref}/update", "/ui/tickets");
 
     private void route(RoutesConfig r, String method, String path, io.javalin.http.Handler handler) {
         route(r, method, path, Responses.JSON_BODY_LIMIT, handler);
@@ -274,6 +274,12 @@ final class ApiRoutes {
             json(ctx, 201, ferry.createToken(req.name(), req.tables(), req.readOnly()));
         });
         route(r, "GET", "/tokens", ctx -> json(ctx, ferry.listTokens()));
+        route(r, "POST", "/ui/tickets", ctx -> {
+            String header = ctx.header("Authorization");
+            // the ticket stands for the caller's own bearer token: the UI session gets exactly its access
+            json(ctx, 201, ferry.loginTickets().issue(new dev.ferry.core.auth.LoginTickets.Credential(
+                    header.substring("Bearer ".length()).trim())));
+        });
         route(r, "DELETE", "/tokens/{name}", ctx -> json(ctx, ferry.revokeToken(ctx.pathParam("name"))));
         route(r, "POST", "/gc", ctx -> {
             Wire.Gc req = body(ctx, Wire.Gc.class);

@@ -22,6 +22,7 @@ public final class FerryServer implements AutoCloseable {
     private final Javalin app;
     private final List<String> routes;
     private final AtomicLong lastRequest = new AtomicLong(System.nanoTime());
+    private final dev.ferry.server.ui.WebUi ui;
     private volatile Runnable onShutdownRequest = () -> {};
     /** Other ways a bearer is accepted (a cluster's ServiceAccount tokens), asked after the named tokens. */
     private final List<dev.ferry.core.auth.Authenticator> authenticators;
@@ -42,6 +43,8 @@ public final class FerryServer implements AutoCloseable {
         this.token = token.getBytes(StandardCharsets.UTF_8);
         ApiRoutes routes = new ApiRoutes(ferry, localPaths, () -> onShutdownRequest.run());
         this.routes = routes.routes;
+        this.ui = new dev.ferry.server.ui.WebUi(ferry, credential -> credential.bearer() == null
+                ? java.util.Optional.of(dev.ferry.core.auth.Grant.ADMIN) : grantOf(credential.bearer()));
         this.app = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.startup.showOldJavalinVersionWarning = false;
@@ -51,6 +54,8 @@ public final class FerryServer implements AutoCloseable {
             config.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler()));
             config.routes.before(ApiRoutes.BASE + "/*", this::authenticate);
             routes.register(config.routes);
+            config.routes.before("/ui/*", ctx -> lastRequest.set(System.nanoTime())); // a browser keeps the server up too
+            ui.register(config.routes);
             config.routes.exception(FerryException.class, (e, ctx) -> Responses.error(ctx, e));
             config.routes.exception(java.io.IOException.class, (e, ctx) -> Responses.error(ctx, ErrorCode.INVALID_ARGUMENT,
                     "the request body ended early or could not be read (" + e.getMessage() + "); nothing of it was stored",
@@ -120,24 +125,36 @@ public final class FerryServer implements AutoCloseable {
             return;
         }
         String header = ctx.header("Authorization");
-        byte[] given = header != null && header.startsWith("Bearer ")
-                ? header.substring("Bearer ".length()).trim().getBytes(StandardCharsets.UTF_8) : new byte[0];
-        // constant time: the comparison must not tell how much of a guess was right
-        if (MessageDigest.isEqual(given, token)) {
-            ctx.attribute(Access.GRANT, dev.ferry.core.auth.Grant.ADMIN);
-            return;
+        if (header == null && ctx.method().toString().equals("GET")) {
+            // a logged-in browser reads with its session: the run page's event stream, the export links
+            var session = ui.sessionGrant(ctx);
+            if (session.isPresent()) {
+                ctx.attribute(Access.GRANT, session.get());
+                return;
+            }
         }
-        String bearer = new String(given, StandardCharsets.UTF_8);
-        var named = header == null ? java.util.Optional.<dev.ferry.core.auth.Grant>empty() : ferry.grantOf(bearer);
-        for (int i = 0; named.isEmpty() && header != null && i < authenticators.size(); i++) {
-            named = authenticators.get(i).authenticate(bearer);
-        }
-        if (named.isEmpty()) {
+        var grant = header == null || !header.startsWith("Bearer ") ? java.util.Optional.<dev.ferry.core.auth.Grant>empty()
+                : grantOf(header.substring("Bearer ".length()).trim());
+        if (grant.isEmpty()) {
             throw new FerryException(ErrorCode.UNAUTHORIZED, header == null ? "the request has no bearer token"
                     : "the bearer token is not valid for this server (unknown or revoked)",
                     "use a token of this server (FERRY_TOKEN, 'ferry login', or $FERRY_HOME/server.json for the local one)");
         }
-        ctx.attribute(Access.GRANT, named.get());
+        ctx.attribute(Access.GRANT, grant.get());
+    }
+
+    /** What a bearer token may do: the server's own token, a named token, or one an authenticator vouches for. */
+    private java.util.Optional<dev.ferry.core.auth.Grant> grantOf(String bearer) {
+        byte[] given = bearer.getBytes(StandardCharsets.UTF_8);
+        // constant time: the comparison must not tell how much of a guess was right
+        if (MessageDigest.isEqual(given, token)) {
+            return java.util.Optional.of(dev.ferry.core.auth.Grant.ADMIN);
+        }
+        var named = ferry.grantOf(bearer);
+        for (int i = 0; named.isEmpty() && i < authenticators.size(); i++) {
+            named = authenticators.get(i).authenticate(bearer);
+        }
+        return named;
     }
 
     /** The authenticators the modules on the class path offer for this environment (ServiceLoader). */

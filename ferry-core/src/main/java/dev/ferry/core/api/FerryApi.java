@@ -164,6 +164,12 @@ public interface FerryApi extends AutoCloseable {
 
     FsckReport fsck(boolean readData, boolean repair, Consumer<String> progress);
 
+    /**
+     * A one-time ticket for the web UI's login link ({@code /ui/login?ticket=…}), standing for the
+     * caller's own credential, good once for {@link dev.ferry.core.auth.LoginTickets#LIFETIME}.
+     */
+    dev.ferry.core.auth.LoginTickets.Issued loginTicket();
+
     // ---- tokens (a server's named credentials; managed with its admin token)
 
     /** Creates a named token, optionally scoped to tables matching a glob and/or read-only; the secret is only in the answer. */

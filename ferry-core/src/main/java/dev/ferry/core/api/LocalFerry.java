@@ -70,6 +70,7 @@ public final class LocalFerry implements FerryApi {
     private final BlobService blobService;
     private final int parallelism;
     private final dev.ferry.core.rows.RowsCache rowsCache;
+    private final dev.ferry.core.auth.LoginTickets loginTickets = new dev.ferry.core.auth.LoginTickets();
     /** How much disk the cached Parquet files of rows tables may take before the least used go. */
     static final long ROWS_CACHE_BYTES = 2L << 30;
     /** Runs at once; more wait their turn (runs on one table always take turns). */
@@ -245,6 +246,17 @@ public final class LocalFerry implements FerryApi {
         Bundle bundle = getBundle(repo, ref);
         Manifest.open(blobs, bundle.manifest()).forEach(sink);
         return bundle;
+    }
+
+    /** Files of a bundle by path, each found by reading only the manifest page that can hold it. */
+    public java.util.function.Function<String, java.util.Optional<FileEntry>> fileFinder(String repo, BundleRef ref) {
+        Manifest manifest = Manifest.open(blobs, getBundle(repo, ref).manifest());
+        return manifest::find;
+    }
+
+    /** A stored file's content, verified chunk by chunk as it is read. */
+    public java.io.InputStream openFile(FileEntry file) {
+        return SingleFile.content(blobs, file);
     }
 
     @Override
@@ -577,6 +589,20 @@ public final class LocalFerry implements FerryApi {
         }
     }
 
+    /** A version's label histogram alone (most frequent first), without the other statistics' passes. */
+    public List<dev.ferry.core.model.DatasetStats.LabelCount> labelCounts(Ingestion ingestion) {
+        try {
+            return dev.ferry.core.rows.RowsStats.labels(rowsFile(ingestion), home.scratchDir());
+        } catch (java.io.IOException e) {
+            throw rowsUnreadable(ingestion, e);
+        }
+    }
+
+    /** This server's FERRY_HOME. */
+    public FerryHome home() {
+        return home;
+    }
+
     @Override
     public dev.ferry.core.model.RowsPage rowsPage(String table, BundleRef version, dev.ferry.core.model.RowsPage.Query query) {
         Ingestion ingestion = getIngestion(table, version);
@@ -586,6 +612,17 @@ public final class LocalFerry implements FerryApi {
         } catch (java.io.IOException e) {
             throw rowsUnreadable(ingestion, e);
         }
+    }
+
+    /** The UI's login tickets: the server redeems what its API and in-process commands issue. */
+    public dev.ferry.core.auth.LoginTickets loginTickets() {
+        return loginTickets;
+    }
+
+    /** In process, the caller is the server's own user: the ticket stands for the server's admin token. */
+    @Override
+    public dev.ferry.core.auth.LoginTickets.Issued loginTicket() {
+        return loginTickets.issue(dev.ferry.core.auth.LoginTickets.Credential.SERVER_OWNER);
     }
 
     @Override

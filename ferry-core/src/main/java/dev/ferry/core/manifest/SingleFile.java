@@ -59,7 +59,12 @@ public final class SingleFile {
         if (!files.hasNext()) {
             return InputStream.nullInputStream();
         }
-        List<ChunkRef> chunks = files.next().chunks();
+        return content(store, files.next());
+    }
+
+    /** A file's content, read chunk by chunk as it is consumed, each chunk verified. */
+    public static InputStream content(BlobStore store, FileEntry file) {
+        List<ChunkRef> chunks = file.chunks();
         return new SequenceInputStream(Collections.enumeration(new java.util.AbstractList<InputStream>() {
             @Override
             public InputStream get(int index) {

@@ -25,6 +25,36 @@ public final class RowsStats {
         }
     }
 
+    /** Only the label histogram (most frequent first; empty without a label column): one grouping, fast enough per page. */
+    public static List<DatasetStats.LabelCount> labels(Path parquet, Path scratch) throws IOException {
+        try {
+            return ParquetRows.query(parquet, scratch, (c, source) -> {
+                try (Statement s = c.createStatement()) {
+                    boolean labelled = false;
+                    try (ResultSet r = s.executeQuery("DESCRIBE SELECT * FROM " + source)) {
+                        while (r.next()) {
+                            labelled |= r.getString(1).equals("label");
+                        }
+                    }
+                    return labelled ? histogram(s, source) : List.<DatasetStats.LabelCount>of();
+                }
+            });
+        } catch (SQLException e) {
+            throw new IOException("cannot read the rows table: " + e.getMessage(), e);
+        }
+    }
+
+    private static List<DatasetStats.LabelCount> histogram(Statement s, String source) throws SQLException {
+        List<DatasetStats.LabelCount> labels = new ArrayList<>();
+        try (ResultSet r = s.executeQuery("SELECT CAST(label AS VARCHAR) AS l, count(*) AS n FROM " + source
+                + " WHERE label IS NOT NULL GROUP BY l ORDER BY n DESC, l")) {
+            while (r.next()) {
+                labels.add(new DatasetStats.LabelCount(r.getString(1), r.getLong(2)));
+            }
+        }
+        return labels;
+    }
+
     private static DatasetStats compute(String table, String version, Connection c, String source) throws SQLException {
         try (Statement s = c.createStatement()) {
             List<String[]> described = new ArrayList<>();
@@ -50,15 +80,8 @@ public final class RowsStats {
                             r.getLong(at + 1), r.getString(at + 2), r.getString(at + 3)));
                 }
             }
-            List<DatasetStats.LabelCount> labels = new ArrayList<>();
-            if (described.stream().anyMatch(d -> d[0].equals("label"))) {
-                try (ResultSet r = s.executeQuery("SELECT CAST(label AS VARCHAR) AS l, count(*) AS n FROM " + source
-                        + " WHERE label IS NOT NULL GROUP BY l ORDER BY n DESC, l")) {
-                    while (r.next()) {
-                        labels.add(new DatasetStats.LabelCount(r.getString(1), r.getLong(2)));
-                    }
-                }
-            }
+            List<DatasetStats.LabelCount> labels = described.stream().anyMatch(d -> d[0].equals("label")) ? histogram(s, source)
+                    : List.of();
             return new DatasetStats(table, version, rows, columns, labels);
         }
     }

@@ -1,0 +1,433 @@
+package dev.ferry.server.ui;
+
+import dev.ferry.core.api.LocalFerry;
+import dev.ferry.core.auth.Grant;
+import dev.ferry.core.auth.LoginTickets;
+import dev.ferry.core.error.ErrorCode;
+import dev.ferry.core.error.FerryException;
+import dev.ferry.core.model.BundleRef;
+import dev.ferry.core.model.Bundle;
+import dev.ferry.core.model.DatasetStats;
+import dev.ferry.core.model.FileEntry;
+import dev.ferry.core.model.Ingestion;
+import dev.ferry.core.model.Label;
+import dev.ferry.core.model.Names;
+import dev.ferry.core.model.RowsDiff;
+import dev.ferry.core.model.RowsPage;
+import dev.ferry.core.run.LoggedEvent;
+import dev.ferry.core.run.Run;
+import dev.ferry.core.run.RunEvent;
+import gg.jte.ContentType;
+import gg.jte.TemplateEngine;
+import gg.jte.output.StringOutput;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import io.javalin.http.Handler;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * The web UI at {@code /ui/} ({@code /} leads there): server-rendered pages (jte templates, src/main/jte)
+ * over the same in-process API the HTTP routes call: datasets, a table's versions and label histogram,
+ * a version's rows 100 at a time with image thumbnails and filters, the rows diff of two versions, and
+ * runs with a live page (server-sent events). A browser logs in with a one-time link from
+ * {@code ferry ui} or with a token; its session cookie then stands for that token (re-checked on every
+ * request) and reaches the API's reads too, for the event stream and the export links.
+ */
+public final class WebUi {
+    static final int PAGE_ROWS = 100;
+    /** Categories whose rows name an image file in {@code images/}. */
+    private static final Set<String> IMAGE_CATEGORIES = Set.of("image_classification", "object_detection",
+            "semantic_segmentation", "keypoint_detection");
+    private static final Set<String> STATIC_FILES = Set.of("ferry.css", "run.js");
+
+    private final LocalFerry ferry;
+    private final Function<LoginTickets.Credential, Optional<Grant>> grants;
+    private final UiSessions sessions = new UiSessions();
+    private final Thumbnails thumbnails;
+    private final TemplateEngine templates = TemplateEngine.createPrecompiled(ContentType.Html);
+    /** Label histograms by rows-table digest: a version never changes, and the rows page shows its histogram each time. */
+    private final Map<String, List<DatasetStats.LabelCount>> labelCounts = Collections.synchronizedMap(
+            new LinkedHashMap<>(16, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, List<DatasetStats.LabelCount>> eldest) {
+                    return size() > 64;
+                }
+            });
+
+    /** @param grants what a logged-in credential may do now (empty: no longer valid) */
+    public WebUi(LocalFerry ferry, Function<LoginTickets.Credential, Optional<Grant>> grants) {
+        this.ferry = ferry;
+        this.grants = grants;
+        this.thumbnails = new Thumbnails(ferry.home().thumbnailCacheDir());
+    }
+
+    /** The grant of the browser's session, if it has a valid one (the API's reads accept it too). */
+    public Optional<Grant> sessionGrant(Context ctx) {
+        return sessions.credential(ctx.cookie(UiSessions.COOKIE)).flatMap(grants);
+    }
+
+    public void register(RoutesConfig r) {
+        r.get("/", ctx -> ctx.redirect("/ui/"));
+        r.get("/ui/static/{file}", this::staticFile);
+        r.get("/ui/login", this::loginPage);
+        r.post("/ui/login", this::login);
+        r.post("/ui/logout", ctx -> {
+            sessions.close(ctx.cookie(UiSessions.COOKIE));
+            ctx.header("Set-Cookie", UiSessions.COOKIE + "=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict");
+            ctx.redirect("/ui/login");
+        });
+        r.get("/ui/", page("datasets", (ctx, grant) -> render(ctx, "datasets.jte", new Views.DatasetsPage(frame("Datasets", grant,
+                "datasets"), ferry.listDatasets().stream().filter(d -> grant.allows(d.table(), false)).toList()))));
+        r.get("/ui/datasets/{table}", page("datasets", this::datasetPage));
+        r.get("/ui/datasets/{table}/rows", page("datasets", this::rowsPage));
+        r.get("/ui/datasets/{table}/diff", page("datasets", this::diffPage));
+        r.get("/ui/thumbnails/{table}/{version}", page("datasets", this::thumbnail));
+        r.get("/ui/runs", page("runs", (ctx, grant) -> render(ctx, "runs.jte", new Views.RunsPage(frame("Runs", grant, "runs"),
+                ferry.listRuns(200).stream().filter(run -> grant.admin() || (run.target() != null
+                        && grant.allows(run.target(), false)))
+                        .sorted(java.util.Comparator.comparing(Run::createdAt).reversed()).toList()))));
+        r.get("/ui/runs/{id}", page("runs", this::runPage));
+    }
+
+    @FunctionalInterface
+    private interface PageHandler {
+        void handle(Context ctx, Grant grant) throws Exception;
+    }
+
+    /** A page behind the login: without a valid session the browser goes to the login page and comes back. */
+    private Handler page(String section, PageHandler handler) {
+        return ctx -> {
+            Optional<Grant> grant = sessionGrant(ctx);
+            if (grant.isEmpty()) {
+                String back = ctx.path() + (ctx.queryString() == null ? "" : "?" + ctx.queryString());
+                ctx.redirect("/ui/login?next=" + Views.q(back));
+                return;
+            }
+            ctx.header("Cache-Control", "no-store");
+            ctx.header("X-Frame-Options", "DENY");
+            ctx.header("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'");
+            try {
+                handler.handle(ctx, grant.get());
+            } catch (FerryException e) {
+                int status = e.code().httpStatus();
+                ctx.status(status);
+                render(ctx, "error.jte", new Views.ErrorPage(frame("Error", grant.get(), section), status, e.getMessage(), e.hint()));
+            }
+        };
+    }
+
+    private void render(Context ctx, String template, Object model) {
+        StringOutput out = new StringOutput();
+        templates.render(template, model, out);
+        ctx.html(out.toString());
+    }
+
+    private static Views.Frame frame(String title, Grant grant, String section) {
+        return new Views.Frame(title, grant == null ? null : grant.who(), section);
+    }
+
+    // ---------------------------------------------------------------- login
+
+    private void loginPage(Context ctx) {
+        String ticket = ctx.queryParam("ticket");
+        if (ticket != null) {
+            Optional<LoginTickets.Credential> credential = ferry.loginTickets().redeem(ticket)
+                    .filter(c -> grants.apply(c).isPresent());
+            if (credential.isPresent()) {
+                startSession(ctx, credential.get(), "/ui/");
+                return;
+            }
+            ctx.status(401);
+            render(ctx, "login.jte", new Views.LoginPage(frame("Log in", null, null),
+                    "This login link was used already or has expired (links are good once, for 2 minutes): run 'ferry ui' again.",
+                    "/ui/"));
+            return;
+        }
+        render(ctx, "login.jte", new Views.LoginPage(frame("Log in", null, null), null, safeNext(ctx.queryParam("next"))));
+    }
+
+    private void login(Context ctx) {
+        String token = ctx.formParam("token");
+        String next = safeNext(ctx.formParam("next"));
+        LoginTickets.Credential credential = new LoginTickets.Credential(token == null ? "" : token.trim());
+        if (token == null || token.isBlank() || grants.apply(credential).isEmpty()) {
+            ctx.status(401);
+            render(ctx, "login.jte", new Views.LoginPage(frame("Log in", null, null),
+                    "That token is not valid for this server (unknown or revoked).", next));
+            return;
+        }
+        startSession(ctx, credential, next);
+    }
+
+    private void startSession(Context ctx, LoginTickets.Credential credential, String next) {
+        String id = sessions.open(credential);
+        boolean https = "https".equals(ctx.scheme()) || "https".equalsIgnoreCase(ctx.header("X-Forwarded-Proto"));
+        // HttpOnly: no script reads it; SameSite=Strict: no other site's page sends it (no cross-site requests)
+        ctx.header("Set-Cookie", UiSessions.COOKIE + "=" + id + "; Path=/; HttpOnly; SameSite=Strict" + (https ? "; Secure" : ""));
+        ctx.redirect(next);
+    }
+
+    /** Only a page of this UI: never another site (an open redirect) nor a scheme-relative URL. */
+    private static String safeNext(String next) {
+        return next != null && next.startsWith("/ui/") && !next.startsWith("//") && !next.contains("\\") ? next : "/ui/";
+    }
+
+    private void staticFile(Context ctx) throws IOException {
+        String file = ctx.pathParam("file");
+        if (!STATIC_FILES.contains(file)) {
+            ctx.status(404).result("no such file");
+            return;
+        }
+        try (InputStream in = WebUi.class.getResourceAsStream("static/" + file)) {
+            ctx.contentType(file.endsWith(".css") ? "text/css; charset=utf-8" : "text/javascript; charset=utf-8");
+            ctx.header("Cache-Control", "max-age=300");
+            ctx.result(in.readAllBytes());
+        }
+    }
+
+    // ---------------------------------------------------------------- datasets
+
+    private static String table(Context ctx, Grant grant) {
+        String table = ctx.pathParam("table");
+        if (!Names.isRepo(table)) {
+            throw FerryException.invalid("invalid table name '" + table + "'", null);
+        }
+        if (!grant.allows(table, false)) {
+            throw new FerryException(ErrorCode.FORBIDDEN, grant.who() + " may not read table '" + table + "'",
+                    "log in with a token whose --tables matches it");
+        }
+        return table;
+    }
+
+    private static BundleRef version(Context ctx, String name) {
+        String v = ctx.queryParam(name);
+        return v == null || v.isBlank() ? null : BundleRef.parse(v);
+    }
+
+    private void datasetPage(Context ctx, Grant grant) {
+        String table = table(ctx, grant);
+        List<Ingestion> versions = new ArrayList<>(ferry.listIngestions(table));
+        Collections.reverse(versions); // newest first
+        Map<String, List<String>> labels = new HashMap<>();
+        for (Label l : ferry.listLabels(table)) {
+            labels.computeIfAbsent(l.bundleId(), k -> new ArrayList<>()).add(l.name());
+        }
+        Map<String, Bundle> bundles = new HashMap<>();
+        for (Bundle b : ferry.listBundles(table)) {
+            bundles.put(b.id(), b);
+        }
+        List<Views.VersionRow> rows = versions.stream().map(i -> {
+            Bundle b = bundles.get(i.bundleId());
+            return new Views.VersionRow(i.bundleId(), b == null ? "" : b.message(), b == null ? "" : b.author().name(),
+                    i.createdAt(), labels.getOrDefault(i.bundleId(), List.of()), i.rowCount(), b == null ? 0 : b.fileCount(),
+                    b == null ? 0 : b.totalBytes(), i.category());
+        }).toList();
+        DatasetStats stats = versions.isEmpty() ? null : new DatasetStats(table, versions.get(0).bundleId(),
+                versions.get(0).rowCount(), List.of(), labelCounts(versions.get(0)));
+        render(ctx, "dataset.jte", new Views.DatasetPage(frame(table, grant, "datasets"), table,
+                versions.isEmpty() ? "" : versions.get(0).category(), rows, stats));
+    }
+
+    private List<DatasetStats.LabelCount> labelCounts(Ingestion ingestion) {
+        return labelCounts.computeIfAbsent(ingestion.rowsManifest().hex(), k -> ferry.labelCounts(ingestion));
+    }
+
+    private void rowsPage(Context ctx, Grant grant) {
+        long started = System.nanoTime();
+        String table = table(ctx, grant);
+        Ingestion ingestion = ferry.getIngestion(table, version(ctx, "version"));
+        String label = blankToNull(ctx.queryParam("label"));
+        String where = blankToNull(ctx.queryParam("where"));
+        long offset = longParam(ctx, "offset");
+        String filter = where;
+        if (label != null) {
+            String byLabel = "label = '" + label.replace("'", "''") + "'"; // parsed and its value bound, like any filter
+            filter = where == null ? byLabel : "(" + where + ") AND " + byLabel;
+        }
+        List<DatasetStats.LabelCount> labels = ingestion.columns().contains("label") ? labelCounts(ingestion) : List.of();
+        RowsPage page;
+        String error = null;
+        try {
+            page = ferry.rowsPage(table, BundleRef.id(ingestion.bundleId()), new RowsPage.Query(filter, List.of(), offset, PAGE_ROWS));
+        } catch (FerryException e) {
+            if (e.code() != ErrorCode.INVALID_ARGUMENT) {
+                throw e;
+            }
+            error = e.getMessage() + (e.hint() == null ? "" : " — " + e.hint());
+            page = new RowsPage(table, ingestion.bundleId(), ingestion.columns(), 0, offset, List.of());
+        }
+        Function<String, String> thumbnailOf = thumbnailUrls(table, ingestion);
+        int fileColumn = page.columns().indexOf("filename");
+        List<List<Views.Cell>> cells = new ArrayList<>();
+        for (List<Object> row : page.rows()) {
+            List<Views.Cell> r = new ArrayList<>(row.size());
+            for (int i = 0; i < row.size(); i++) {
+                String text = row.get(i) == null ? "" : String.valueOf(row.get(i));
+                r.add(new Views.Cell(text, i == fileColumn && thumbnailOf != null ? thumbnailOf.apply(text) : null));
+            }
+            cells.add(r);
+        }
+        long millis = (System.nanoTime() - started) / 1_000_000;
+        ctx.header("Server-Timing", "rows;dur=" + millis);
+        render(ctx, "rows.jte", new Views.RowsPageView(frame(table, grant, "datasets"), table, ingestion.bundleId(),
+                ingestion.category(), page.columns(), cells, page.total(), offset, PAGE_ROWS, label, where, labels,
+                ingestion.rowCount(), error, millis));
+    }
+
+    /**
+     * How a row's file name becomes its thumbnail's URL, for the image categories (null otherwise). The
+     * sidecar folder is {@code images/} under the dataset root (ingest.v1); a name without its extension
+     * gets the config's.
+     */
+    private Function<String, String> thumbnailUrls(String table, Ingestion ingestion) {
+        if (!IMAGE_CATEGORIES.contains(ingestion.category())) {
+            return null;
+        }
+        String base = "/ui/thumbnails/" + Views.seg(table) + "/" + Views.seg(ingestion.bundleId()) + "?path=";
+        return name -> name.isEmpty() ? null : base + Views.q("images/" + name);
+    }
+
+    private void thumbnail(Context ctx, Grant grant) throws IOException {
+        String table = table(ctx, grant);
+        String path = ctx.queryParam("path");
+        if (path == null || path.isBlank()) {
+            throw FerryException.invalid("which file? ?path= is required", null);
+        }
+        BundleRef version = BundleRef.id(ctx.pathParam("version"));
+        Optional<FileEntry> file = ferry.fileFinder(table, version).apply(path);
+        if (file.isEmpty()) {
+            file = withExtension(table, version, path);
+        }
+        Optional<byte[]> jpeg = file.isEmpty() ? Optional.empty() : thumbnails.of(file.get(), ferry::openFile);
+        if (jpeg.isEmpty()) {
+            ctx.status(404).contentType("text/plain").result("no image at " + path);
+            return;
+        }
+        // a version never changes: the browser may keep it
+        ctx.header("Cache-Control", "private, max-age=86400, immutable");
+        ctx.contentType("image/jpeg").result(jpeg.get());
+    }
+
+    /** A file named without its extension (the config's extension column): the stored file that has one. */
+    private Optional<FileEntry> withExtension(String table, BundleRef version, String path) {
+        var find = ferry.fileFinder(table, version);
+        for (String ext : List.of(".jpeg", ".jpg", ".png", ".JPG", ".JPEG", ".PNG")) {
+            Optional<FileEntry> f = find.apply(path + ext);
+            if (f.isPresent()) {
+                return f;
+            }
+        }
+        return Optional.empty();
+    }
+
+    private void diffPage(Context ctx, Grant grant) {
+        String table = table(ctx, grant);
+        BundleRef from = version(ctx, "from");
+        BundleRef to = version(ctx, "to");
+        if (from == null || to == null) {
+            throw FerryException.invalid("a diff needs two versions: ?from= and ?to=", "pick them on the table's page");
+        }
+        RowsDiff.Kind kind = RowsDiff.Query.kind(ctx.queryParam("kind"));
+        RowsDiff diff = ferry.rowsDiff(table, from, to, new RowsDiff.Query(kind, longParam(ctx, "offset"), PAGE_ROWS));
+        Ingestion was = ferry.getIngestion(table, BundleRef.id(diff.from()));
+        Ingestion is = ferry.getIngestion(table, BundleRef.id(diff.to()));
+        Function<String, String> before = thumbnailUrls(table, was);
+        Function<String, String> after = thumbnailUrls(table, is);
+        List<Views.ChangeView> changes = new ArrayList<>();
+        for (RowsDiff.Change c : diff.changes()) {
+            Map<String, Object> shown = c.after() != null ? c.after() : c.before();
+            List<String[]> values = new ArrayList<>();
+            for (String column : shown.keySet()) {
+                if (column.equals("data_id")) {
+                    continue;
+                }
+                boolean changed = c.columns().contains(column);
+                if (c.kind() == RowsDiff.Kind.changed && !changed) {
+                    continue; // a changed record shows what changed (and its file)
+                }
+                values.add(new String[] {column, c.before() == null ? null : text(c.before().get(column)),
+                        c.after() == null || (!changed && c.kind() == RowsDiff.Kind.changed) ? null : text(c.after().get(column))});
+            }
+            if (c.kind() == RowsDiff.Kind.changed && shown.containsKey("filename") && !c.columns().contains("filename")) {
+                String name = text(shown.get("filename"));
+                values.add(0, new String[] {"filename", name, name}); // the same file: shown as it is
+            }
+            changes.add(new Views.ChangeView(c.kind().name(), c.dataId(), c.columns(), values,
+                    thumb(before, c.before()), thumb(after, c.after())));
+        }
+        render(ctx, "diff.jte", new Views.DiffPage(frame(table + " diff", grant, "datasets"), table, diff, changes,
+                kind == null ? null : kind.name()));
+    }
+
+    private static String thumb(Function<String, String> urls, Map<String, Object> row) {
+        if (urls == null || row == null || row.get("filename") == null) {
+            return null;
+        }
+        return urls.apply(String.valueOf(row.get("filename")));
+    }
+
+    private static String text(Object value) {
+        return value == null ? "" : String.valueOf(value);
+    }
+
+    // ---------------------------------------------------------------- runs
+
+    private void runPage(Context ctx, Grant grant) {
+        String id = Names.checkRunId(ctx.pathParam("id"));
+        Run run = ferry.getRun(id);
+        if (!grant.admin() && (run.target() == null || !grant.allows(run.target(), false))) {
+            throw new FerryException(ErrorCode.FORBIDDEN, grant.who() + " may not see run " + id, null);
+        }
+        List<LoggedEvent> events = ferry.runEvents(id, 0);
+        RunEvent.Progress last = null;
+        List<String> log = new ArrayList<>();
+        long lastSeq = 0;
+        for (LoggedEvent e : events) {
+            lastSeq = Math.max(lastSeq, e.seq());
+            switch (e.event()) {
+                case RunEvent.Progress p -> last = p;
+                case RunEvent.Log l -> log.add(l.level() + ": " + l.message());
+                case RunEvent.StateChanged s when s.message() != null && !s.message().isBlank() ->
+                        log.add(s.state().id() + ": " + s.message());
+                default -> { }
+            }
+        }
+        boolean done = run.state() == dev.ferry.core.run.RunState.COMPLETED || run.state() == dev.ferry.core.run.RunState.DELEGATED;
+        int percent = done ? 100 : last == null ? 0 : RunProgress.percent(last);
+        String result = run.result() == null ? "" : RunProgress.describeResult(run.result());
+        render(ctx, "run.jte", new Views.RunPage(frame("Run " + id, grant, "runs"), run, percent,
+                last == null ? run.state().id() : RunProgress.describe(last), log, lastSeq, result));
+    }
+
+    // ---------------------------------------------------------------- parameters
+
+    private static String blankToNull(String s) {
+        return s == null || s.isBlank() ? null : s.trim();
+    }
+
+    private static long longParam(Context ctx, String name) {
+        String v = ctx.queryParam(name);
+        if (v == null || v.isBlank()) {
+            return 0;
+        }
+        try {
+            long n = Long.parseLong(v.trim());
+            if (n >= 0) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // below
+        }
+        throw FerryException.invalid(name + " must be a whole number of 0 or more, not '" + v + "'", null);
+    }
+}
