@@ -69,7 +69,11 @@ public final class FerryServer implements AutoCloseable {
             config.routes.error(404, ctx -> {
                 // our own 404s are JSON already; Javalin's "Endpoint ... not found" text is replaced
                 String type = ctx.res().getContentType();
-                if (type == null || !type.startsWith("application/json")) {
+                if (ctx.path().startsWith("/ui/") || ctx.path().equals("/ui")) {
+                    if (type == null || !type.startsWith("text/html")) {
+                        ui.notFound(ctx); // a page of the UI's own, not the API's JSON
+                    }
+                } else if (type == null || !type.startsWith("application/json")) {
                     Responses.error(ctx, ErrorCode.NOT_FOUND, "no such route: " + ctx.method() + " " + ctx.path(),
                             "see docs/http-api.yaml for the routes of /api/v1");
                 }

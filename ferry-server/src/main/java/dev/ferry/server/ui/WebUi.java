@@ -126,6 +126,13 @@ public final class WebUi {
         };
     }
 
+    /** The UI's page for a path it does not have. */
+    public void notFound(Context ctx) {
+        ctx.status(404);
+        render(ctx, "error.jte", new Views.ErrorPage(frame("Not found", sessionGrant(ctx).orElse(null), null), 404,
+                "There is no page at " + ctx.path(), null));
+    }
+
     private void render(Context ctx, String template, Object model) {
         StringOutput out = new StringOutput();
         templates.render(template, model, out);
