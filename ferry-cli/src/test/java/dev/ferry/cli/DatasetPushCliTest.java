@@ -109,6 +109,32 @@ class DatasetPushCliTest {
     }
 
     @Test
+    void uiPrintsAOneTimeLoginLinkToTheLocalServersPages() throws Exception {
+        assertThat(push().exit()).isZero();
+        CliRun.Result ui = ferry.run("ui");
+        assertThat(ui.exit()).as(ui.toString()).isZero();
+        String url = ui.out().trim();
+        assertThat(url).matches("http://127\\.0\\.0\\.1:\\d+/ui/login\\?ticket=[A-Za-z0-9_-]{43}");
+        assertThat(ui.err()).contains("within 2 minutes", "once");
+        var http = java.net.http.HttpClient.newHttpClient(); // redirects are not followed: the cookie is read here
+        var login = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(url)).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(login.statusCode()).isEqualTo(302);
+        String cookie = login.headers().firstValue("Set-Cookie").orElseThrow().split(";")[0];
+        String root = url.substring(0, url.indexOf("/ui/"));
+        var datasets = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(root + "/ui/")).header("Cookie", cookie)
+                .build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(datasets.statusCode()).isEqualTo(200);
+        assertThat(datasets.body()).contains("/ui/datasets/pets");
+        assertThat(http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(url)).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString()).statusCode()).as("a link is good once").isEqualTo(401);
+        JsonNode json = ferry.run("-o", "json", "ui").json();
+        assertThat(json.path("url").asText()).startsWith(root + "/ui/login?ticket=");
+        assertThat(json.path("expiresAt").asText()).isNotEmpty();
+        assertThat(ferry.run("ui", "--help").out()).contains("one-time login link");
+    }
+
+    @Test
     void theTraceblocCliNamesWork() {
         CliRun.Result validated = ferry.run("data", "validate", dir, "--name", "pets", "--task", "image_classification",
                 "--label-column", "label");
