@@ -1,0 +1,101 @@
+#!/usr/bin/env bash
+# Issue 27's web UI targets, measured on the local server (server time: the Server-Timing header the
+# rows page sends, and curl's total for the others):
+#   - the 1M-row table of gen-data.py rows1m: the first rows page (cold: the table restored from the
+#     packs into cache/rows, the label histogram computed; then warm), a page in the middle, a filtered
+#     page (a label and an expression), the table's page (versions, histogram), the rows diff of two
+#     versions (1% of the labels changed)                               targets: first page ≤ 300 ms,
+#                                                                       filtered page ≤ 1 s
+#   - a 10,000-image version (make-cats-dogs.java, 256×256 JPEGs): the push's time, then every
+#     thumbnail requested (2 at a time, as a browser would) from a cold cache  target: ≤ 1× the push
+# Prints Markdown for bench/RESULTS.md.
+set -euo pipefail
+# shellcheck source=bench/lib.sh
+. "$(dirname "$0")/lib.sh"
+bench_paths
+command -v curl >/dev/null || { echo "needs curl" >&2; exit 3; }
+python3 "$BENCH/gen-data.py" rows1m
+CSV="$BENCH/data/rows1m/rows.csv"
+IMAGES="$BENCH/data/images10k"
+[ -f "$IMAGES/labels.csv" ] || /usr/lib/jvm/temurin-25-jdk-amd64/bin/java "$ROOT/examples/make-cats-dogs.java" "$IMAGES" 10000 >/dev/null
+export FERRY_HOME="$WORK/ui-home"
+"$FERRY" server stop >/dev/null 2>&1 || true
+rm -rf "$FERRY_HOME"
+mkdir -p "$WORK"
+
+now_ms() { date +%s%3N; }
+login() { # a session cookie from a one-time link
+  local url
+  url=$("$FERRY" ui 2>/dev/null)
+  BASE=${url%%/ui/*}
+  COOKIE=$(curl -s -D - -o /dev/null "$url" | grep -o 'ferry_session=[^;]*')
+}
+server_ms() { # the rows page's own server time
+  curl -s -D - -o /dev/null -H "Cookie: $COOKIE" "$BASE$1" | tr -d '\r' | awk -F'dur=' '/^Server-Timing/ {print $2}'
+}
+total_ms() { curl -s -o /dev/null -w '%{time_total}' -H "Cookie: $COOKIE" "$BASE$1" | awk '{printf "%d", $1 * 1000}'; }
+median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR + 1) / 2)]}'; }
+
+# --- the 1M-row table, two versions
+"$FERRY" dataset push "$(dirname "$CSV")" --table rows1m --category tabular_classification --intent train \
+  --label-column label >/dev/null
+first=$("$FERRY" -o json dataset show rows1m | python3 -c 'import json,sys; print(json.load(sys.stdin)["version"])')
+python3 - "$CSV" "$WORK/rows1m-v2" <<'PY'
+import os, sys
+src, out = sys.argv[1], sys.argv[2]
+os.makedirs(out, exist_ok=True)
+with open(src) as f, open(os.path.join(out, "rows.csv"), "w") as g:
+    for i, line in enumerate(f):
+        if i > 0 and i % 100 == 0:  # 1% of the rows get another label
+            head, label = line.rstrip("\n").rsplit(",", 1)
+            line = head + ",relabelled\n"
+        g.write(line)
+PY
+"$FERRY" dataset push "$WORK/rows1m-v2" --table rows1m --category tabular_classification --intent train \
+  --label-column label >/dev/null
+label=$("$FERRY" -o json dataset stats rows1m | python3 -c 'import json,sys; print(json.load(sys.stdin)["labels"][0]["label"])')
+"$FERRY" server stop >/dev/null
+rm -rf "$FERRY_HOME/cache/rows"
+login
+cold=$(server_ms "/ui/datasets/rows1m/rows")
+warm=$(for _ in 1 2 3 4 5; do server_ms "/ui/datasets/rows1m/rows"; done | median)
+middle=$(for _ in 1 2 3; do server_ms "/ui/datasets/rows1m/rows?offset=500000"; done | median)
+where=$(python3 -c 'import urllib.parse,sys; print(urllib.parse.quote(sys.argv[1]))' "score > 0.5")
+filtered_cold=$(server_ms "/ui/datasets/rows1m/rows?label=$label&where=$where&offset=1000")
+filtered=$(for _ in 1 2 3; do server_ms "/ui/datasets/rows1m/rows?label=$label&where=$where&offset=1000"; done | median)
+table=$(for _ in 1 2 3; do total_ms "/ui/datasets/rows1m"; done | median)
+diff_cold=$(total_ms "/ui/datasets/rows1m/diff?from=$first&to=latest")
+diff=$(for _ in 1 2 3; do total_ms "/ui/datasets/rows1m/diff?from=$first&to=latest"; done | median)
+rss=$(awk '/VmHWM/ {print $2}' "/proc/$(server_info "$FERRY_HOME" pid)/status")
+
+# --- 10,000 images: the push, then every thumbnail from a cold cache
+start=$(now_ms)
+"$FERRY" dataset push "$IMAGES" --table images10k --category image_classification --intent train --label-column label >/dev/null
+push_ms=$(( $(now_ms) - start ))
+version=$("$FERRY" -o json dataset show images10k | python3 -c 'import json,sys; print(json.load(sys.stdin)["version"])')
+"$FERRY" server stop >/dev/null
+rm -rf "$FERRY_HOME/cache/thumbnails"
+login
+tail -n +2 "$IMAGES/labels.csv" | cut -d, -f1 | sed "s|^|$BASE/ui/thumbnails/images10k/$version?path=images%2F|" > "$WORK/thumbnail-urls"
+start=$(now_ms)
+xargs -P 2 -n 50 curl -s -o /dev/null -H "Cookie: $COOKIE" < "$WORK/thumbnail-urls"
+thumbs_ms=$(( $(now_ms) - start ))
+made=$(find "$FERRY_HOME/cache/thumbnails" -name '*.jpg' | wc -l)
+"$FERRY" server stop >/dev/null
+
+cat <<EOF
+| 1M-row table, local server | server time | target |
+|---|---|---|
+| first rows page, cold (table restored to cache/rows, histogram computed) | $cold ms | ≤ 300 ms |
+| first rows page, warm (median of 5) | $warm ms | ≤ 300 ms |
+| page at row 500,000 (median of 3) | $middle ms | |
+| filtered: label = '$label' AND score > 0.5, from row 1,000 (cold / median of 3) | $filtered_cold ms / $filtered ms | ≤ 1 s |
+| the table's page: versions, histogram (curl total, median of 3) | $table ms | |
+| rows diff of two 1M-row versions, 10,000 labels changed (curl total, cold / median of 3) | $diff_cold ms / $diff ms | |
+| server peak RSS (VmHWM) over the UI requests | $(( rss / 1024 )) MiB | |
+
+| 10,000 images (256×256 JPEG) | time | ratio | target |
+|---|---|---|---|
+| dataset push (whole process) | $push_ms ms | | |
+| every thumbnail, cold cache, 2 requests at a time ($made made) | $thumbs_ms ms | $(python3 -c "print(f'{$thumbs_ms / $push_ms:.2f}×')") | ≤ 1× the push |
+EOF
