@@ -92,6 +92,8 @@ public final class FerryServer implements AutoCloseable {
 
     /** Starts listening; port 0 picks a free one. Returns the port. */
     public int start(String host, int port) {
+        // the rows engine's native library loads meanwhile, not in the first rows page a user waits for
+        Thread.ofPlatform().daemon().name("ferry-rows-warm-up").start(dev.ferry.core.rows.ParquetRows::warmUp);
         app.start(host, port);
         return app.port();
     }

@@ -57,7 +57,10 @@ final class Ingestor {
     /** Where rows tables are written before they are stored. */
     private final Path scratchDir;
 
-    Ingestor(Store store, BundleCommitter committer, Path scratchDir) {
+    private final dev.ferry.core.rows.RowsCache rowsCache;
+
+    Ingestor(Store store, BundleCommitter committer, Path scratchDir, dev.ferry.core.rows.RowsCache rowsCache) {
+        this.rowsCache = rowsCache;
         this.scratchDir = scratchDir;
         this.store = store;
         this.blobs = store.blobs();
@@ -261,9 +264,13 @@ final class Ingestor {
             try {
                 Files.delete(temp); // DuckDB makes the file
                 ParquetRows.write(columns, schema, rows, temp, scratchDir);
+                ManifestSummary stored;
                 try (InputStream in = Files.newInputStream(temp)) {
-                    return SingleFile.store(blobs, ParquetRows.FILE, in, 0644);
+                    stored = SingleFile.store(blobs, ParquetRows.FILE, in, 0644);
                 }
+                // the file queries will read: the first look at the new version need not restore it from the store
+                rowsCache.adopt(stored.root().hex(), temp);
+                return stored;
             } finally {
                 Files.deleteIfExists(temp);
             }

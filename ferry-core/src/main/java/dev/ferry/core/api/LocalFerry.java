@@ -328,12 +328,12 @@ public final class LocalFerry implements FerryApi {
 
     /** The push itself, inside a run (or directly, with a detached context). */
     PushResult pushNow(PushRequest request, RunContext ctx) {
-        return new Ingestor(store, committer, home.scratchDir()).push(request, null, ctx);
+        return new Ingestor(store, committer, home.scratchDir(), rowsCache).push(request, null, ctx);
     }
 
     /** A push whose folder a client uploaded already: it is restored to a scratch folder and checked there. */
     PushResult pushStaged(PushRequest request, UploadOutcome staged, String configText, RunContext ctx) {
-        return new Ingestor(store, committer, home.scratchDir()).pushStaged(request, staged, configText, home.scratchDir(), ctx);
+        return new Ingestor(store, committer, home.scratchDir(), rowsCache).pushStaged(request, staged, configText, home.scratchDir(), ctx);
     }
 
     // ---------------------------------------------------------------- runs

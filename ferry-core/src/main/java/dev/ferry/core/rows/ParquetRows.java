@@ -96,6 +96,18 @@ public final class ParquetRows {
     }
 
     /**
+     * Loads the engine (its native library, ~0.2 s the first time in a process) so that a server's first
+     * query does not pay for it; for a background thread at start. Failures are left to that query.
+     */
+    public static void warmUp() {
+        try (Connection c = DriverManager.getConnection("jdbc:duckdb:"); Statement s = c.createStatement()) {
+            s.execute("SELECT 1");
+        } catch (SQLException | RuntimeException | LinkageError e) {
+            // the first real query reports it
+        }
+    }
+
+    /**
      * An in-memory DuckDB with bounds a server can live with: two threads, 256 MB of memory (spilling
      * to {@code scratch} beyond it), rows kept in the order they were added.
      */

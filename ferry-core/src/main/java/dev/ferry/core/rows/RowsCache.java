@@ -62,6 +62,25 @@ public final class RowsCache {
         return file;
     }
 
+    /**
+     * Takes {@code file} (a table just written, on the same file system ideally) as the cached file of
+     * {@code key}, moving it; a cache that cannot take it leaves it where it is (the caller deletes it).
+     */
+    public void adopt(String key, Path file) {
+        try {
+            Files.createDirectories(dir);
+            Path target = dir.resolve(key + ".parquet");
+            try {
+                Files.move(file, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                return; // another file system: a copy would cost what the first read costs anyway
+            }
+            evictBeyondLimit(target);
+        } catch (IOException e) {
+            // only a later query's speed depends on it
+        }
+    }
+
     private static void touch(Path file) {
         try {
             Files.setLastModifiedTime(file, FileTime.fromMillis(System.currentTimeMillis()));

@@ -30,6 +30,8 @@ final class Thumbnails {
     static final int SIZE = 192;
     /** Larger images are not decoded for a thumbnail: the page shows their name. */
     static final long MAX_IMAGE_BYTES = 64L << 20;
+    /** An image up to this size that fits as it is is its own thumbnail. */
+    static final int SMALL_BYTES = 256 << 10;
 
     private final Path dir;
 
@@ -38,21 +40,34 @@ final class Thumbnails {
         ImageIO.setUseCache(false); // decode in memory, not through temp files
     }
 
+    /** A thumbnail's bytes and their media type. */
+    record Thumbnail(byte[] bytes, String contentType) {}
+
     /**
-     * The thumbnail of {@code file} (a cached one, or made now from {@code content}); empty when it is not
-     * an image the JDK decodes.
+     * The thumbnail of {@code file}: the image itself when it is small already (at most twice the
+     * thumbnail's size a side, {@link #SMALL_BYTES}, in a format every browser shows: scaling it would
+     * cost more than sending it), else a cached one or one made now from {@code content}; empty when it
+     * is not an image the JDK decodes.
      */
-    Optional<byte[]> of(FileEntry file, Function<FileEntry, InputStream> content) throws IOException {
+    Optional<Thumbnail> of(FileEntry file, Function<FileEntry, InputStream> content) throws IOException {
         Path cached = dir.resolve(file.digest().hex() + ".jpg");
         if (Files.isRegularFile(cached)) {
-            return Optional.of(Files.readAllBytes(cached));
+            return Optional.of(new Thumbnail(Files.readAllBytes(cached), "image/jpeg"));
         }
         if (file.size() > MAX_IMAGE_BYTES) {
             return Optional.empty();
         }
-        BufferedImage image;
+        byte[] bytes;
         try (InputStream in = content.apply(file)) {
-            image = ImageIO.read(in);
+            bytes = in.readAllBytes();
+        }
+        String shown = browserType(bytes);
+        if (shown != null && bytes.length <= SMALL_BYTES && fitsAsItIs(bytes)) {
+            return Optional.of(new Thumbnail(bytes, shown));
+        }
+        BufferedImage image;
+        try {
+            image = decode(new java.io.ByteArrayInputStream(bytes));
         } catch (IOException | RuntimeException undecodable) {
             return Optional.empty();
         }
@@ -72,7 +87,66 @@ final class Thumbnails {
         } finally {
             Files.deleteIfExists(part);
         }
-        return Optional.of(jpeg);
+        return Optional.of(new Thumbnail(jpeg, "image/jpeg"));
+    }
+
+    /** The media type of a JPEG, PNG or GIF by its first bytes (what every browser shows), else null. */
+    static String browserType(byte[] b) {
+        if (b.length > 3 && (b[0] & 0xff) == 0xff && (b[1] & 0xff) == 0xd8 && (b[2] & 0xff) == 0xff) {
+            return "image/jpeg";
+        }
+        if (b.length > 8 && (b[0] & 0xff) == 0x89 && b[1] == 'P' && b[2] == 'N' && b[3] == 'G') {
+            return "image/png";
+        }
+        if (b.length > 6 && b[0] == 'G' && b[1] == 'I' && b[2] == 'F' && b[3] == '8') {
+            return "image/gif";
+        }
+        return null;
+    }
+
+    /** Whether the image's header says it is at most twice the thumbnail's size a side (nothing is decoded). */
+    private static boolean fitsAsItIs(byte[] bytes) {
+        try (javax.imageio.stream.ImageInputStream in = ImageIO.createImageInputStream(new java.io.ByteArrayInputStream(bytes))) {
+            var readers = ImageIO.getImageReaders(in);
+            if (!readers.hasNext()) {
+                return false;
+            }
+            javax.imageio.ImageReader reader = readers.next();
+            try {
+                reader.setInput(in, true, true);
+                return Math.max(reader.getWidth(0), reader.getHeight(0)) <= 2 * SIZE;
+            } finally {
+                reader.dispose();
+            }
+        } catch (IOException | RuntimeException unreadable) {
+            return false; // decoding it for a thumbnail says whether it is an image at all
+        }
+    }
+
+    /**
+     * The image, decoded at a fraction of its size when it is at least twice the thumbnail's (every n-th
+     * pixel of every n-th row: a large photo is not converted whole to be shrunk right after); null
+     * when no reader of the JDK takes it.
+     */
+    private static BufferedImage decode(InputStream bytes) throws IOException {
+        try (javax.imageio.stream.ImageInputStream in = ImageIO.createImageInputStream(bytes)) {
+            var readers = in == null ? java.util.Collections.<javax.imageio.ImageReader>emptyIterator() : ImageIO.getImageReaders(in);
+            if (!readers.hasNext()) {
+                return null;
+            }
+            javax.imageio.ImageReader reader = readers.next();
+            try {
+                reader.setInput(in, true, true);
+                int step = Math.max(1, Math.max(reader.getWidth(0), reader.getHeight(0)) / SIZE);
+                javax.imageio.ImageReadParam param = reader.getDefaultReadParam();
+                if (step > 1) {
+                    param.setSourceSubsampling(step, step, 0, 0);
+                }
+                return reader.read(0, param);
+            } finally {
+                reader.dispose();
+            }
+        }
     }
 
     private static BufferedImage scaled(BufferedImage image) {

@@ -64,6 +64,20 @@ public final class WebUi {
                 }
             });
 
+    /**
+     * The files of the versions whose thumbnails were asked for lately, by path: a page asks for 100 at
+     * once, and each would otherwise read the version's manifest again. Versions never change.
+     */
+    private final Map<String, Map<String, FileEntry>> versionFiles = Collections.synchronizedMap(
+            new LinkedHashMap<>(8, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, Map<String, FileEntry>> eldest) {
+                    return size() > 4;
+                }
+            });
+    /** Versions with more files than this are looked up in their manifest file by file instead. */
+    private static final long MAX_LISTED_FILES = 200_000;
+
     /** @param grants what a logged-in credential may do now (empty: no longer valid) */
     public WebUi(LocalFerry ferry, Function<LoginTickets.Credential, Optional<Grant>> grants) {
         this.ferry = ferry;
@@ -311,30 +325,42 @@ public final class WebUi {
             throw FerryException.invalid("which file? ?path= is required", null);
         }
         BundleRef version = BundleRef.id(ctx.pathParam("version"));
-        Optional<FileEntry> file = ferry.fileFinder(table, version).apply(path);
-        if (file.isEmpty()) {
-            file = withExtension(table, version, path);
+        Function<String, Optional<FileEntry>> find = files(table, version);
+        Optional<FileEntry> file = find.apply(path);
+        for (int i = 0; file.isEmpty() && i < EXTENSIONS.size(); i++) {
+            file = find.apply(path + EXTENSIONS.get(i)); // a name given without its extension (the extension column)
         }
-        Optional<byte[]> jpeg = file.isEmpty() ? Optional.empty() : thumbnails.of(file.get(), ferry::openFile);
-        if (jpeg.isEmpty()) {
+        Optional<Thumbnails.Thumbnail> thumbnail = file.isEmpty() ? Optional.empty() : thumbnails.of(file.get(), ferry::openFile);
+        if (thumbnail.isEmpty()) {
             ctx.status(404).contentType("text/plain").result("no image at " + path);
             return;
         }
         // a version never changes: the browser may keep it
         ctx.header("Cache-Control", "private, max-age=86400, immutable");
-        ctx.contentType("image/jpeg").result(jpeg.get());
+        ctx.header("X-Content-Type-Options", "nosniff");
+        ctx.contentType(thumbnail.get().contentType()).result(thumbnail.get().bytes());
     }
 
-    /** A file named without its extension (the config's extension column): the stored file that has one. */
-    private Optional<FileEntry> withExtension(String table, BundleRef version, String path) {
-        var find = ferry.fileFinder(table, version);
-        for (String ext : List.of(".jpeg", ".jpg", ".png", ".JPG", ".JPEG", ".PNG")) {
-            Optional<FileEntry> f = find.apply(path + ext);
-            if (f.isPresent()) {
-                return f;
+    private static final List<String> EXTENSIONS = List.of(".jpeg", ".jpg", ".png", ".JPG", ".JPEG", ".PNG");
+
+    /** A version's files by path: listed once while the version is among the last few asked for. */
+    private Function<String, Optional<FileEntry>> files(String table, BundleRef version) {
+        if (version instanceof BundleRef.ById id) {
+            Map<String, FileEntry> listed = versionFiles.get(table + "/" + id.id());
+            if (listed != null) {
+                return p -> Optional.ofNullable(listed.get(p)); // the next thumbnails of a page: no catalog query
             }
         }
-        return Optional.empty();
+        Bundle bundle = ferry.getBundle(table, version);
+        if (bundle.fileCount() > MAX_LISTED_FILES) {
+            return ferry.fileFinder(table, version);
+        }
+        Map<String, FileEntry> byPath = versionFiles.computeIfAbsent(table + "/" + bundle.id(), k -> {
+            Map<String, FileEntry> all = new HashMap<>();
+            ferry.listFiles(table, BundleRef.id(bundle.id()), f -> all.put(f.path(), f));
+            return all;
+        });
+        return p -> Optional.ofNullable(byPath.get(p));
     }
 
     private void diffPage(Context ctx, Grant grant) {
