@@ -24,7 +24,8 @@ class DirectBuffersTest {
 
     /** Runs {@code threads} tasks at once on a transfer pool (one per thread), then ends the pool. */
     private static List<ByteBuffer> onNewPool(int threads, int room) throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(threads, DirectBuffers.threads("test-transfer"));
+        DirectBuffers.Threads made = DirectBuffers.threads("test-transfer");
+        ExecutorService pool = Executors.newFixedThreadPool(threads, made);
         CountDownLatch all = new CountDownLatch(threads);
         List<Future<ByteBuffer>> got = new ArrayList<>();
         for (int i = 0; i < threads; i++) {
@@ -43,6 +44,7 @@ class DirectBuffersTest {
         }
         pool.shutdown();
         assertThat(pool.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
+        made.awaitGivenBack(); // a thread gives its buffer back as it ends, just after the pool says it terminated
         return buffers;
     }
 
