@@ -158,13 +158,17 @@ final class Ingestor {
             List<String> failures = new ArrayList<>();
             report.findings().stream().filter(f -> f.severity() == DatasetReport.Severity.ERROR)
                     .forEach(f -> failures.add(f.format()));
-            List<List<Object>> rows = checkAgainstBundle(checked.rows(), config, dir, manifest, failures);
+            KeptRows rows;
+            ManifestSummary storedRows;
+            try (RowsTable all = checked.rows()) {
+                rows = checkAgainstBundle(all, config, dir, manifest, failures);
+                storedRows = storeRows(all.columns(), config.schema(), rows);
+            }
             long failed = report.errorCount() + (checked.rows().size() - rows.size());
             IngestSummary summary = new IngestSummary(report.records(), rows.size(), 0, failed, report.files(),
                     outcome.manifest().totalBytes(), report.distinctLabels(),
                     failures.subList(0, Math.min(20, failures.size())));
             ctx.records(report.records(), report.records());
-            ManifestSummary storedRows = storeRows(checked.rows().columns(), config.schema(), rows);
             // the last safe point: the commit records the bundle, its rows and the label moves at once
             ctx.checkCancelled();
             Ingestion ingestion = new Ingestion(table, null, config.category().id(), storedRows.root(), rows.size(),
@@ -201,19 +205,20 @@ final class Ingestor {
      * changed since the upload, no row can be trusted), and each row's own files (its image or text,
      * then sidecars), the first compared by the digest the checks took of it.
      */
-    private List<List<Object>> checkAgainstBundle(RowsTable table, IngestConfig config, Path dir, Digest manifestRoot,
+    private KeptRows checkAgainstBundle(RowsTable table, IngestConfig config, Path dir, Digest manifestRoot,
             List<String> failures) {
         Map<String, FileEntry> stored = new HashMap<>();
         Manifest.open(blobs, manifestRoot).forEach(f -> stored.put(f.path(), f));
         String records = config.records().path();
         if (!sameAsStored(dir, records, null, stored)) {
             failures.add(records + " changed after it was uploaded; push again");
-            return List.of();
+            return new KeptRows(table, new java.util.BitSet(), 0);
         }
         // several rows may share a file: each file is compared once
         Map<String, Boolean> same = new HashMap<>();
-        List<List<Object>> kept = new ArrayList<>();
-        for (RowsTable.Row row : table.entries()) {
+        java.util.BitSet keep = new java.util.BitSet();
+        int[] at = {0};
+        table.forEach(row -> {
             String changed = null;
             for (int i = 0; i < row.files().size() && changed == null; i++) {
                 String file = row.files().get(i);
@@ -225,10 +230,27 @@ final class Ingestor {
             if (changed != null) {
                 failures.add(changed + " changed after it was uploaded; push again");
             } else {
-                kept.add(row.values());
+                keep.set(at[0]);
             }
+            at[0]++;
+        });
+        return new KeptRows(table, keep, keep.cardinality());
+    }
+
+    /** The rows of a table whose files are the checked ones, read from the table as often as asked. */
+    private record KeptRows(RowsTable table, java.util.BitSet keep, int size) implements ParquetRows.Rows {
+        @Override
+        public void forEach(java.util.function.Consumer<List<Object>> each) {
+            if (size == 0) {
+                return;
+            }
+            int[] at = {0};
+            table.forEach(row -> {
+                if (keep.get(at[0]++)) {
+                    each.accept(row.values());
+                }
+            });
         }
-        return kept;
     }
 
     /**
@@ -257,7 +279,7 @@ final class Ingestor {
         return path.toString();
     }
 
-    private ManifestSummary storeRows(List<String> columns, Map<String, SqlType> schema, List<List<Object>> rows) {
+    private ManifestSummary storeRows(List<String> columns, Map<String, SqlType> schema, ParquetRows.Rows rows) {
         try {
             Files.createDirectories(scratchDir);
             Path temp = Files.createTempFile(scratchDir, "rows-", ".parquet");

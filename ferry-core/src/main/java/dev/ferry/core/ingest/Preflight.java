@@ -25,7 +25,10 @@ public final class Preflight {
             return new Result(resolved, null);
         }
         DatasetCategory category = DatasetCategory.of(resolved.config().category());
-        return new Result(resolved, category.check(resolved.layout(), resolved.config(),
-                dev.ferry.core.ingest.dataset.RecordProgress.NONE));
+        DatasetCategory.DatasetOutcome outcome = category.check(resolved.layout(), resolved.config(),
+                dev.ferry.core.ingest.dataset.RecordProgress.NONE);
+        // a check before anything moves keeps its report, not a large table's spilled rows: the ingestion builds its own
+        outcome.rows().close();
+        return new Result(resolved, outcome);
     }
 }

@@ -35,13 +35,34 @@ public final class ParquetRows {
 
     private ParquetRows() {}
 
+    /** Rows read in order, as often as asked (a table that spilled to disk reads its file each time). */
+    @FunctionalInterface
+    public interface Rows {
+        void forEach(java.util.function.Consumer<List<Object>> each);
+    }
+
     /** Writes {@code rows} (values in {@code columns} order) to {@code out} as Parquet. */
     public static void write(List<String> columns, Map<String, SqlType> schema, List<List<Object>> rows, Path out,
             Path scratch) throws IOException {
-        List<ColumnType> types = new ArrayList<>();
-        for (int i = 0; i < columns.size(); i++) {
-            types.add(typeOf(i, schema.get(columns.get(i)), rows));
+        write(columns, schema, rows::forEach, out, scratch);
+    }
+
+    /**
+     * Writes {@code rows} to {@code out} as Parquet, reading them twice: once to type the columns, once
+     * into the engine (which keeps them within its memory bound, spilling to {@code scratch}).
+     */
+    public static void write(List<String> columns, Map<String, SqlType> schema, Rows rows, Path out, Path scratch)
+            throws IOException {
+        List<ColumnTyper> typers = new ArrayList<>();
+        for (String column : columns) {
+            typers.add(new ColumnTyper(schema.get(column)));
         }
+        rows.forEach(row -> {
+            for (int i = 0; i < typers.size(); i++) {
+                typers.get(i).see(row.get(i));
+            }
+        });
+        List<ColumnType> types = typers.stream().map(ColumnTyper::type).toList();
         StringBuilder create = new StringBuilder("CREATE TABLE rows (");
         for (int i = 0; i < columns.size(); i++) {
             create.append(i == 0 ? "" : ", ").append(quoted(columns.get(i))).append(' ').append(types.get(i).sql);
@@ -49,13 +70,22 @@ public final class ParquetRows {
         try (Connection c = connect(scratch); Statement s = c.createStatement()) {
             s.execute(create.append(')').toString());
             try (DuckDBAppender appender = ((DuckDBConnection) c).createAppender("main", "rows")) {
-                for (List<Object> row : rows) {
-                    appender.beginRow();
-                    for (int i = 0; i < columns.size(); i++) {
-                        append(appender, types.get(i), row.get(i), schema.get(columns.get(i)));
+                rows.forEach(row -> {
+                    try {
+                        appender.beginRow();
+                        for (int i = 0; i < columns.size(); i++) {
+                            append(appender, types.get(i), row.get(i), schema.get(columns.get(i)));
+                        }
+                        appender.endRow();
+                    } catch (SQLException e) {
+                        throw new IllegalStateException(e);
                     }
-                    appender.endRow();
+                });
+            } catch (IllegalStateException e) {
+                if (e.getCause() instanceof SQLException sql) {
+                    throw sql;
                 }
+                throw e;
             }
             s.execute("COPY rows TO " + literal(out) + " (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE " + ROW_GROUP + ")");
         } catch (SQLException e) {
@@ -136,9 +166,23 @@ public final class ParquetRows {
         }
     }
 
-    private static ColumnType typeOf(int column, SqlType declared, List<List<Object>> rows) {
-        if (declared != null) {
-            ColumnType wanted = switch (declared.kind()) {
+    /**
+     * How a column is stored, decided from every value: a schema column gets its declared type unless a
+     * value does not parse as it (the checks let it through some other way: kept as written, as text);
+     * another column is whole numbers, numbers or booleans if all its values are, else text.
+     */
+    private static final class ColumnTyper {
+        private final SqlType declared;
+        private final ColumnType wanted;
+        private boolean fits = true;
+        private boolean whole = true;
+        private boolean number = true;
+        private boolean bool = true;
+        private boolean any;
+
+        ColumnTyper(SqlType declared) {
+            this.declared = declared;
+            this.wanted = declared == null ? null : switch (declared.kind()) {
                 case TINYINT, SMALLINT, MEDIUMINT, INT -> ColumnType.INTEGER;
                 case BIGINT -> ColumnType.BIGINT;
                 case FLOAT -> ColumnType.FLOAT;
@@ -146,34 +190,35 @@ public final class ParquetRows {
                 case BOOLEAN -> ColumnType.BOOLEAN;
                 default -> ColumnType.TEXT;
             };
-            if (wanted == ColumnType.TEXT) {
-                return wanted;
-            }
-            for (List<Object> row : rows) {
-                try {
-                    typed(row.get(column), wanted, declared);
-                } catch (RuntimeException notThatType) {
-                    return ColumnType.TEXT; // a value the checks let through some other way: kept as written
-                }
-            }
-            return wanted;
         }
-        boolean whole = true;
-        boolean number = true;
-        boolean bool = true;
-        boolean any = false;
-        for (List<Object> row : rows) {
-            Object v = row.get(column);
+
+        void see(Object v) {
+            if (wanted != null) {
+                if (fits && wanted != ColumnType.TEXT) {
+                    try {
+                        typed(v, wanted, declared);
+                    } catch (RuntimeException notThatType) {
+                        fits = false;
+                    }
+                }
+                return;
+            }
             if (v == null) {
-                continue;
+                return;
             }
             any = true;
             whole &= v instanceof Integer || v instanceof Long || v instanceof Short || v instanceof Byte;
             number &= v instanceof Number;
             bool &= v instanceof Boolean;
         }
-        return !any ? ColumnType.TEXT : whole ? ColumnType.BIGINT : number ? ColumnType.DOUBLE
-                : bool ? ColumnType.BOOLEAN : ColumnType.TEXT;
+
+        ColumnType type() {
+            if (wanted != null) {
+                return fits ? wanted : ColumnType.TEXT;
+            }
+            return !any ? ColumnType.TEXT : whole ? ColumnType.BIGINT : number ? ColumnType.DOUBLE
+                    : bool ? ColumnType.BOOLEAN : ColumnType.TEXT;
+        }
     }
 
     private static void append(DuckDBAppender appender, ColumnType type, Object value, SqlType declared) throws SQLException {

@@ -228,6 +228,49 @@ class PushTest {
         assertThat(third.bundle().id()).isEqualTo(second.bundle().id());
     }
 
+    /**
+     * A table larger than what a RowsTable keeps on the heap: its rows go through the spill file, a bucket
+     * policy names each row's bucket as the table is read back, repeated rows keep unique ids, and the
+     * stored table has every row in file order.
+     */
+    @Test
+    void aTableLargerThanTheHeapPartSpillsAndIsStoredWhole() throws Exception {
+        int n = dev.ferry.core.ingest.dataset.RowsTableAccess.inMemory() * 3 + 17;
+        StringBuilder csv = new StringBuilder("rooms,price");
+        for (int i = 0; i < n; i++) {
+            int price = i % 1000; // every row repeats 1,000 rows later: same content, another record
+            csv.append('\n').append(i % 7).append(',').append(price);
+        }
+        DatasetBuilder d = new DatasetBuilder(tmp.resolve("many")).file("prices.csv", csv.toString());
+        java.util.Set<Path> spillsBefore = spillFiles();
+        ConfigFlags bucketed = new ConfigFlags("many", "tabular_regression", "train", "price", "bucket", null,
+                null, null, null, null, null, null, null);
+        PushResult pushed = ferry.push(new PushRequest(d.dir(), null, bucketed, null, null), TransferListener.NONE);
+        assertThat(pushed.summary().inserted()).isEqualTo(n);
+        assertThat(pushed.summary().failed()).isZero();
+        assertThat(pushed.summary().labels()).hasSize(10).allSatisfy(l -> assertThat(l).startsWith("["));
+        var stats = ferry.datasetStats("many", null);
+        assertThat(stats.rows()).isEqualTo(n);
+        assertThat(stats.columns()).filteredOn(c -> c.name().equals("data_id")).singleElement()
+                .satisfies(c -> assertThat(c.distinct()).isEqualTo(n));
+        assertThat(stats.labels()).hasSize(10).allSatisfy(l -> assertThat(l.rows()).isBetween((long) n / 10 - 2000, (long) n / 10 + 2000));
+        var last = ferry.rowsPage("many", null, new dev.ferry.core.model.RowsPage.Query(List.of("rooms", "label_raw", "label"),
+                n - 1, 1));
+        int i = n - 1; // the price is the label: kept as written in label_raw, its bucket in label
+        assertThat(last.rows()).singleElement().satisfies(r -> {
+            assertThat(String.valueOf(r.get(0))).isEqualTo(String.valueOf(i % 7));
+            assertThat(String.valueOf(r.get(1))).isEqualTo(String.valueOf(i % 1000));
+            assertThat(String.valueOf(r.get(2))).startsWith("[");
+        });
+        assertThat(spillFiles()).as("the spill files went with their tables").isEqualTo(spillsBefore);
+    }
+
+    private static java.util.Set<Path> spillFiles() throws java.io.IOException {
+        try (var files = java.nio.file.Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
+            return files.filter(f -> f.getFileName().toString().startsWith("ferry-rows-")).collect(java.util.stream.Collectors.toSet());
+        }
+    }
+
     @Test
     void theRowsAreStoredAsParquetAndATableStoredAsJsonLinesBeforeIsStillRead() throws Exception {
         DatasetBuilder d = new DatasetBuilder(tmp.resolve("houses")).csv("rooms,city,price", "3,Oslo,250000",

@@ -16,7 +16,10 @@ import java.util.UUID;
  */
 final class DataIds {
     private final IngestConfig.DataId strategy;
-    private final Map<String, Integer> seen = new HashMap<>();
+    /** Contents seen once (most are), by the first 64 bits of their digest: 8 bytes each instead of a 64-char key. */
+    private final LongSet seenOnce = new LongSet();
+    /** How many times contents seen more than once were seen, by the same key. */
+    private final Map<Long, Integer> repeats = new HashMap<>();
     private final java.util.Set<String> columnIds = new java.util.HashSet<>();
 
     DataIds(IngestConfig.DataId strategy) {
@@ -58,8 +61,65 @@ final class DataIds {
         };
     }
 
+    /**
+     * The id of the n-th record with this content. Keyed by 64 bits of the SHA-256: two different contents
+     * sharing them (~1 in 10^7 for a million records) would give the second the id of a repeat — still
+     * unique per record and the same on every push, which is all an id must be.
+     */
     private String unique(String hex) {
-        int repeat = seen.merge(hex, 1, Integer::sum) - 1;
+        long key = Long.parseUnsignedLong(hex, 0, 16, 16);
+        int repeat;
+        if (seenOnce.add(key)) {
+            repeat = 0;
+        } else {
+            repeat = repeats.merge(key, 1, Integer::sum);
+        }
         return repeat == 0 ? hex : Digest.of((hex + "#" + repeat).getBytes(StandardCharsets.UTF_8)).hex();
+    }
+
+    /** A set of longs in one array (open addressing, linear probing): no object per element. */
+    static final class LongSet {
+        private long[] slots = new long[1 << 10];
+        private boolean hasZero;
+        private int size;
+
+        /** Adds {@code v}; whether it was new. */
+        boolean add(long v) {
+            if (v == 0) {
+                boolean added = !hasZero;
+                hasZero = true;
+                return added;
+            }
+            if ((size + 1) * 2L > slots.length) {
+                grow();
+            }
+            int mask = slots.length - 1;
+            for (int i = mix(v) & mask; ; i = (i + 1) & mask) {
+                if (slots[i] == v) {
+                    return false;
+                }
+                if (slots[i] == 0) {
+                    slots[i] = v;
+                    size++;
+                    return true;
+                }
+            }
+        }
+
+        private void grow() {
+            long[] old = slots;
+            slots = new long[old.length * 2];
+            size = 0;
+            for (long v : old) {
+                if (v != 0) {
+                    add(v);
+                }
+            }
+        }
+
+        private static int mix(long v) {
+            long h = v * 0x9E3779B97F4A7C15L;
+            return (int) (h ^ (h >>> 32));
+        }
     }
 }

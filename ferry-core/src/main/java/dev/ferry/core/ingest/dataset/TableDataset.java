@@ -70,9 +70,6 @@ abstract sealed class TableDataset implements DatasetCategory
 
     // ------------------------------------------------------------------ the checks
 
-    /** A record that passed, before its label is final (a bucket needs every value first). */
-    private record Pending(RecordsSource.Record record, String label, Map<String, String> values) {}
-
     @Override
     public DatasetOutcome check(DatasetLayout dataset, IngestConfig config, RecordProgress progress) {
         DatasetReport report = new DatasetReport();
@@ -123,9 +120,16 @@ abstract sealed class TableDataset implements DatasetCategory
         }
         SqlType labelType = label == null ? null : config.schema().get(header.columns().get(labelColumn));
         boolean textLabels = labelType != null && labelType.isText();
-        List<Pending> pending = new ArrayList<>();
+        // Each record that passes becomes its row at once (a large table spills to disk: RowsTable), so
+        // the heap holds the labels seen and, for a bucket policy, the label values — never the records.
+        Set<String> labels = new TreeSet<>();
+        // numeric labels only count towards the minimum (they are not listed): a few distinct ones will do
+        int labelsKept = numeric ? Math.max(2, minimumLabels()) : Integer.MAX_VALUE;
+        Numbers values = new Numbers(); // the label values of every passing record (bucket edges)
+        Numbers kept = new Numbers(); // those of the rows (bucket names)
         long[] unlabelled = {0};
         int labelAt = labelColumn;
+        DataIds ids = new DataIds(config.dataId());
         boolean readAll = header.forEachRecord(r -> {
             String key = null;
             if (labelAt >= 0) {
@@ -144,8 +148,8 @@ abstract sealed class TableDataset implements DatasetCategory
                     key = labelKey(raw, textLabels);
                 }
             }
-            Map<String, String> values = RecordsHeader.schemaValues(r, schemaColumns, config.schema(), report);
-            if (values == null) {
+            Map<String, String> schemaValues = RecordsHeader.schemaValues(r, schemaColumns, config.schema(), report);
+            if (schemaValues == null) {
                 return;
             }
             FileDataset.Refused refused = record(r, key, report);
@@ -153,19 +157,41 @@ abstract sealed class TableDataset implements DatasetCategory
                 report.offender(refused.kind(), refused.who());
                 return;
             }
-            pending.add(new Pending(r, key, values));
+            if (key != null) {
+                if (labels.size() < labelsKept) {
+                    labels.add(key);
+                }
+                if (bucket) {
+                    values.add(SqlType.number(key));
+                }
+            }
+            String idValue = idColumn >= 0 ? r.value(idColumn) : null;
+            if (idColumn >= 0 && !ids.firstUse(idValue, r, report)) {
+                return;
+            }
+            List<Object> row = new ArrayList<>(columns.size());
+            row.add(ids.forValues(r.values(), idValue));
+            row.add(null);
+            row.add(null);
+            row.add(key); // a bucket's name replaces it as the table is read, once the edges are known
+            row.add(config.intent());
+            if (bucket) {
+                row.add(key);
+                if (key != null) {
+                    kept.add(SqlType.number(key));
+                }
+            }
+            schemaColumns.keySet().forEach(c -> row.add(schemaValues.get(c)));
+            rows.add(row);
         }, report, progress);
         if (!readAll) {
+            rows.close();
             return new DatasetOutcome(report, new RowsTable(columns));
         }
         long records = header.records();
         if (records == 0) {
             report.error(header.name + " has a header but no data rows");
         }
-        Set<String> labels = new TreeSet<>();
-        pending.forEach(p -> {
-            if (p.label() != null) labels.add(p.label());
-        });
         if (records > 0) {
             Labels.enough(labels, minimumLabels(), category, unlabelled[0] > 0 ? " beside NA-like values" : "", report);
         }
@@ -174,36 +200,51 @@ abstract sealed class TableDataset implements DatasetCategory
             report.note(String.format("%,d record%s no label (an empty or NA-like value): ingested without one",
                     unlabelled[0], unlabelled[0] == 1 ? " has" : "s have"));
         }
-        List<Double> edges = bucket ? Buckets.edges(label.buckets(), pending.stream().map(Pending::label)
-                .filter(java.util.Objects::nonNull).map(SqlType::number).toList()) : List.of();
-        Set<String> bucketLabels = new TreeSet<>();
-        DataIds ids = new DataIds(config.dataId());
-        for (Pending p : pending) {
-            String idValue = idColumn >= 0 ? p.record().value(idColumn) : null;
-            if (idColumn >= 0 && !ids.firstUse(idValue, p.record(), report)) {
-                continue;
-            }
-            String labelValue = p.label();
-            if (bucket && labelValue != null) {
-                labelValue = Buckets.of(SqlType.number(labelValue), edges);
-                bucketLabels.add(labelValue);
-            }
-            List<Object> row = new ArrayList<>();
-            row.add(ids.forValues(p.record().values(), idValue));
-            row.add(null);
-            row.add(null);
-            row.add(labelValue);
-            row.add(config.intent());
-            if (bucket) {
-                row.add(p.label());
-            }
-            schemaColumns.keySet().forEach(c -> row.add(p.values().get(c)));
-            rows.add(row);
+        if (bucket) {
+            List<Double> edges = Buckets.edges(label.buckets(), values.list());
+            Set<String> bucketLabels = new TreeSet<>();
+            kept.list().forEach(v -> bucketLabels.add(Buckets.of(v, edges)));
+            int labelIndex = RowsTable.BASE_COLUMNS.indexOf("label");
+            rows.transformOnRead(row -> {
+                if (row.get(labelIndex) != null) {
+                    row.set(labelIndex, Buckets.of(SqlType.number((String) row.get(labelIndex)), edges));
+                }
+                return row;
+            });
+            report.labels(List.copyOf(bucketLabels));
+        } else {
+            report.labels(numeric ? List.of() : List.copyOf(labels));
         }
-        report.labels(bucket ? List.copyOf(bucketLabels) : numeric ? List.of() : List.copyOf(labels));
         report.counted(records, 1); // the records file is the dataset's one file
         progress.records(records, records);
         return new DatasetOutcome(report, rows);
+    }
+
+    /** Numbers without an object each (a million label values are 8 MB). */
+    private static final class Numbers {
+        private double[] values = new double[64];
+        private int size;
+
+        void add(double v) {
+            if (size == values.length) {
+                values = java.util.Arrays.copyOf(values, size * 2);
+            }
+            values[size++] = v;
+        }
+
+        List<Double> list() {
+            return new java.util.AbstractList<>() {
+                @Override
+                public Double get(int i) {
+                    return values[i];
+                }
+
+                @Override
+                public int size() {
+                    return size;
+                }
+            };
+        }
     }
 
     /** A label as it compares: text as written (trimmed), or a number by its value ("1.0" is "1", "Infinity" is "inf"). */
