@@ -8,6 +8,7 @@ import dev.ferry.core.error.ErrorCode;
 import dev.ferry.core.error.FerryException;
 import dev.ferry.core.ingest.DatasetLayout;
 import dev.ferry.core.ingest.IngestConfig;
+import dev.ferry.core.ingest.FileStamp;
 import dev.ferry.core.ingest.Preflight;
 import dev.ferry.core.ingest.PreflightFailed;
 import dev.ferry.core.ingest.SqlType;
@@ -113,7 +114,18 @@ final class Ingestor {
 
     PushResult push(PushRequest request, UploadOutcome staged, RunContext ctx) {
         long started = System.nanoTime();
-        Preflight.Result preflight = Preflight.run(request.path(), request.configFile(), request.flags());
+        Preflight.Result preflight = Preflight.runKeepingRows(request.path(), request.configFile(), request.flags());
+        try {
+            return push(request, staged, ctx, preflight, started);
+        } finally {
+            if (preflight.dataset() != null) {
+                preflight.dataset().rows().close();
+            }
+        }
+    }
+
+    private PushResult push(PushRequest request, UploadOutcome staged, RunContext ctx, Preflight.Result preflight,
+            long started) {
         if (!preflight.ok()) {
             throw new PreflightFailed(preflight);
         }
@@ -149,11 +161,20 @@ final class Ingestor {
             // the same files with another config are another dataset version: its rows differ
             boolean otherConfig = existing.isPresent();
             ctx.enter(RunState.EXECUTING, "ingesting the records of " + table);
-            DatasetCategory category = DatasetCategory.of(config.category());
-            DatasetCategory.DatasetOutcome checked = category.check(layout, config, (done, total) -> {
-                ctx.records(done, total);
-                ctx.checkCancelled(); // a safe point: nothing of this run is committed yet
-            });
+            DatasetCategory.DatasetOutcome checked;
+            FileStamp now = FileStamp.of(dir.resolve(config.records().path()));
+            if (preflight.recordsBefore() != null && preflight.recordsBefore().equals(now)) {
+                // the records file is as it was before the preflight read it, so the stored one is the one
+                // it read: its rows are this version's (each row's own files are compared below all the same)
+                checked = preflight.dataset();
+                ctx.checkCancelled();
+            } else {
+                DatasetCategory category = DatasetCategory.of(config.category());
+                checked = category.check(layout, config, (done, total) -> {
+                    ctx.records(done, total);
+                    ctx.checkCancelled(); // a safe point: nothing of this run is committed yet
+                });
+            }
             DatasetReport report = checked.report();
             List<String> failures = new ArrayList<>();
             report.findings().stream().filter(f -> f.severity() == DatasetReport.Severity.ERROR)

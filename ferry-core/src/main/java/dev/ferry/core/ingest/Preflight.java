@@ -12,7 +12,11 @@ public final class Preflight {
     private Preflight() {}
 
     /** The config outcome, and the dataset outcome when a folder was checked with a valid config. */
-    public record Result(ConfigResolver.Resolved config, DatasetCategory.DatasetOutcome dataset) {
+    public record Result(ConfigResolver.Resolved config, DatasetCategory.DatasetOutcome dataset, FileStamp recordsBefore) {
+        public Result(ConfigResolver.Resolved config, DatasetCategory.DatasetOutcome dataset) {
+            this(config, dataset, null);
+        }
+
         public boolean ok() {
             return config.valid() && (dataset == null || !dataset.report().hasErrors());
         }
@@ -20,15 +24,28 @@ public final class Preflight {
 
     /** @param target a dataset folder, a records file, a config file, or null when {@code configFile} names the data */
     public static Result run(Path target, Path configFile, ConfigFlags flags) {
+        Result result = runKeepingRows(target, configFile, flags);
+        if (result.dataset() != null) {
+            // a check before anything moves keeps its report, not a large table's spilled rows
+            result.dataset().rows().close();
+        }
+        return result;
+    }
+
+    /**
+     * The same, keeping the rows (the caller closes them), with the records file's stamp taken just
+     * before it was read: an ingestion that finds the same stamp after staging uses these rows instead
+     * of reading the records again.
+     */
+    public static Result runKeepingRows(Path target, Path configFile, ConfigFlags flags) {
         ConfigResolver.Resolved resolved = ConfigResolver.resolve(target, configFile, flags);
         if (!resolved.valid() || resolved.layout() == null) {
             return new Result(resolved, null);
         }
         DatasetCategory category = DatasetCategory.of(resolved.config().category());
+        FileStamp before = FileStamp.of(resolved.layout().root().resolve(resolved.config().records().path()));
         DatasetCategory.DatasetOutcome outcome = category.check(resolved.layout(), resolved.config(),
                 dev.ferry.core.ingest.dataset.RecordProgress.NONE);
-        // a check before anything moves keeps its report, not a large table's spilled rows: the ingestion builds its own
-        outcome.rows().close();
-        return new Result(resolved, outcome);
+        return new Result(resolved, outcome, before);
     }
 }
