@@ -22,7 +22,25 @@ final class JsonErrorHandler extends ErrorHandler {
     protected void generateResponse(Request request, Response response, int status, String message, Throwable cause,
             Callback callback) {
         response.getHeaders().put(JSON);
+        if (status >= 500 && endedEarly(cause)) {
+            // the connection ended under the request (the server stopping, the client gone): not a fault of the
+            // request nor of the server's state — a client that reconnects tries again (503, UNREACHABLE)
+            response.setStatus(503);
+            response.write(true, ByteBuffer.wrap(Responses.errorBody(ErrorCode.UNREACHABLE,
+                    "the connection ended before the request was answered (the server may be stopping)",
+                    "try again: a restarted server answers it")), callback);
+            return;
+        }
         response.write(true, ByteBuffer.wrap(body(status, message)), callback);
+    }
+
+    private static boolean endedEarly(Throwable cause) {
+        for (Throwable t = cause; t != null; t = t.getCause()) {
+            if (t instanceof org.eclipse.jetty.io.EofException || t instanceof java.nio.channels.ClosedChannelException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @Override
