@@ -231,6 +231,16 @@ final class CliContext implements AutoCloseable {
         return api;
     }
 
+    /**
+     * The store of the server this command runs in, when the local server runs it for a client (the
+     * relayed CLI) and it talks to that server: null otherwise (a CLI process of its own, a remote server).
+     */
+    FerryApi runsOnServer() {
+        String url = serverUrl != null ? serverUrl : env.get("FERRY_SERVER");
+        return serverApi != null && (url == null || url.isBlank()) && Contexts.selected(home().root(), contextName).isEmpty()
+                ? serverApi : null;
+    }
+
     /** The port-forward to a cluster's server this command opened, if it reaches one. */
     dev.ferry.k8s.ClusterLink clusterLink() {
         return clusterLink;

@@ -70,7 +70,16 @@ final class DatasetCommands extends CommandGroup {
         protected int run() throws InterruptedException {
             // the same checks the server runs, here first: a mistake costs nothing and moves nothing
             path = config.dataset(ctx, path);
-            Preflight.Result preflight = Preflight.run(path, config.config, config.flags());
+            Preflight.Result preflight = Preflight.runKeepingRows(path, config.config, config.flags());
+            if (dryRun || !preflight.ok() || ctx.runsOnServer() == null) {
+                if (preflight.dataset() != null) {
+                    preflight.dataset().rows().close(); // its report is all this command needs
+                }
+            } else {
+                // run by the local server itself: the push's run, in this process too, takes these rows
+                // instead of reading the dataset again (if its records file is still as it was read)
+                dev.ferry.core.ingest.RecentPreflights.offer(preflight);
+            }
             if (preflight.ok() && preflight.dataset() == null && !dryRun) {
                 throw dev.ferry.core.error.FerryException.invalid("dataset push needs a dataset, not a config file on its"
                         + " own: " + ctx.shown(path), "pass the dataset folder with --config FILE, or --config FILE alone"

@@ -114,7 +114,7 @@ final class Ingestor {
 
     PushResult push(PushRequest request, UploadOutcome staged, RunContext ctx) {
         long started = System.nanoTime();
-        Preflight.Result preflight = Preflight.runKeepingRows(request.path(), request.configFile(), request.flags());
+        Preflight.Result preflight = Preflight.forIngestion(request.path(), request.configFile(), request.flags());
         try {
             return push(request, staged, ctx, preflight, started);
         } finally {

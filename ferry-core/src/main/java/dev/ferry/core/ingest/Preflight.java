@@ -42,6 +42,22 @@ public final class Preflight {
         if (!resolved.valid() || resolved.layout() == null) {
             return new Result(resolved, null);
         }
+        return check(resolved);
+    }
+
+    /**
+     * For an ingestion: the preflight the push command ran in this process for the same dataset, if its
+     * records file is unchanged since ({@link RecentPreflights}), else this one, rows kept.
+     */
+    public static Result forIngestion(Path target, Path configFile, ConfigFlags flags) {
+        ConfigResolver.Resolved resolved = ConfigResolver.resolve(target, configFile, flags);
+        if (!resolved.valid() || resolved.layout() == null) {
+            return new Result(resolved, null);
+        }
+        return RecentPreflights.take(resolved).orElseGet(() -> check(resolved));
+    }
+
+    private static Result check(ConfigResolver.Resolved resolved) {
         DatasetCategory category = DatasetCategory.of(resolved.config().category());
         FileStamp before = FileStamp.of(resolved.layout().root().resolve(resolved.config().records().path()));
         DatasetCategory.DatasetOutcome outcome = category.check(resolved.layout(), resolved.config(),
