@@ -58,9 +58,9 @@ final class Ingestor {
     /** Where rows tables are written before they are stored. */
     private final Path scratchDir;
 
-    private final dev.ferry.core.rows.RowsCache rowsCache;
+    private final dev.ferry.core.home.FileCache rowsCache;
 
-    Ingestor(Store store, BundleCommitter committer, Path scratchDir, dev.ferry.core.rows.RowsCache rowsCache) {
+    Ingestor(Store store, BundleCommitter committer, Path scratchDir, dev.ferry.core.home.FileCache rowsCache) {
         this.rowsCache = rowsCache;
         this.scratchDir = scratchDir;
         this.store = store;

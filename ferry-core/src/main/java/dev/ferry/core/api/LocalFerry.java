@@ -69,7 +69,7 @@ public final class LocalFerry implements FerryApi {
     private final BundleCommitter committer;
     private final BlobService blobService;
     private final int parallelism;
-    private final dev.ferry.core.rows.RowsCache rowsCache;
+    private final dev.ferry.core.home.FileCache rowsCache;
     private final dev.ferry.core.auth.LoginTickets loginTickets = new dev.ferry.core.auth.LoginTickets();
     /** How much disk the cached Parquet files of rows tables may take before the least used go. */
     static final long ROWS_CACHE_BYTES = 2L << 30;
@@ -123,7 +123,7 @@ public final class LocalFerry implements FerryApi {
         this.blobService = new BlobService(store);
         this.parallelism = parallelism;
         this.runThreads = Math.max(4, parallelism);
-        this.rowsCache = new dev.ferry.core.rows.RowsCache(home.rowsCacheDir(), ROWS_CACHE_BYTES);
+        this.rowsCache = new dev.ferry.core.home.FileCache(home.rowsCacheDir(), ".parquet", ROWS_CACHE_BYTES);
     }
 
     /** Opens the store of a FERRY_HOME: its configured catalog (SQLite by default) and local packs. */
@@ -554,7 +554,7 @@ public final class LocalFerry implements FerryApi {
     }
 
     /**
-     * The version's rows as a Parquet file on this server's disk ({@link dev.ferry.core.rows.RowsCache}):
+     * The version's rows as a Parquet file on this server's disk ({@link dev.ferry.core.home.FileCache}):
      * restored from the store on first use; a table stored before Parquet is converted then.
      */
     public Path rowsFile(Ingestion ingestion) {

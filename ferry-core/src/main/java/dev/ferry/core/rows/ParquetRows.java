@@ -173,7 +173,7 @@ public final class ParquetRows {
         T run(Connection c, String source) throws SQLException, IOException;
     }
 
-    /** Runs {@code query} over a Parquet table file (a {@link RowsCache} file: the engine reads files, not streams). */
+    /** Runs {@code query} over a Parquet table file (a {@link FileCache} file: the engine reads files, not streams). */
     static <T> T query(Path parquet, Path scratch, Query<T> query) throws IOException, SQLException {
         try (Connection c = connect(scratch)) {
             return query.run(c, "read_parquet(" + literal(parquet) + ")");

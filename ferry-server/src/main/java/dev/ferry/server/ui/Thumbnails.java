@@ -7,10 +7,8 @@ import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Optional;
 import java.util.function.Function;
 import javax.imageio.IIOImage;
@@ -33,10 +31,13 @@ final class Thumbnails {
     /** An image up to this size that fits as it is is its own thumbnail. */
     static final int SMALL_BYTES = 256 << 10;
 
-    private final Path dir;
+    /** Thumbnails together take at most this much disk; the least used go first. */
+    static final long CACHE_BYTES = 1L << 30;
+
+    private final dev.ferry.core.home.FileCache cache;
 
     Thumbnails(Path dir) {
-        this.dir = dir;
+        this.cache = new dev.ferry.core.home.FileCache(dir, ".jpg", CACHE_BYTES);
         ImageIO.setUseCache(false); // decode in memory, not through temp files
     }
 
@@ -50,9 +51,9 @@ final class Thumbnails {
      * is not an image the JDK decodes.
      */
     Optional<Thumbnail> of(FileEntry file, Function<FileEntry, InputStream> content) throws IOException {
-        Path cached = dir.resolve(file.digest().hex() + ".jpg");
-        if (Files.isRegularFile(cached)) {
-            return Optional.of(new Thumbnail(Files.readAllBytes(cached), "image/jpeg"));
+        Optional<Path> cached = cache.find(file.digest().hex());
+        if (cached.isPresent()) {
+            return Optional.of(new Thumbnail(Files.readAllBytes(cached.get()), "image/jpeg"));
         }
         if (file.size() > MAX_IMAGE_BYTES) {
             return Optional.empty();
@@ -75,18 +76,7 @@ final class Thumbnails {
             return Optional.empty();
         }
         byte[] jpeg = jpeg(scaled(image));
-        Files.createDirectories(dir);
-        Path part = Files.createTempFile(dir, file.digest().shortHex(), ".part");
-        try {
-            Files.write(part, jpeg);
-            try {
-                Files.move(part, cached, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(part, cached, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } finally {
-            Files.deleteIfExists(part);
-        }
+        cache.file(file.digest().hex(), out -> out.write(jpeg));
         return Optional.of(new Thumbnail(jpeg, "image/jpeg"));
     }
 

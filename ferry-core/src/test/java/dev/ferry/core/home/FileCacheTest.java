@@ -1,4 +1,4 @@
-package dev.ferry.core.rows;
+package dev.ferry.core.home;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -11,13 +11,13 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class RowsCacheTest {
+class FileCacheTest {
     @TempDir
     Path tmp;
 
     @Test
     void aTableIsRestoredOnceAndAFailedRestoreLeavesNothing() throws IOException {
-        RowsCache cache = new RowsCache(tmp, 1 << 20);
+        FileCache cache = new FileCache(tmp, ".parquet", 1 << 20);
         AtomicInteger fills = new AtomicInteger();
         Path first = cache.file("aa", out -> {
             fills.incrementAndGet();
@@ -38,7 +38,7 @@ class RowsCacheTest {
 
     @Test
     void theLeastRecentlyUsedGoBeyondTheLimitButNotOnesInUse() throws IOException {
-        RowsCache cache = new RowsCache(tmp, 250);
+        FileCache cache = new FileCache(tmp, ".parquet", 250);
         Path old = cache.file("old", out -> out.write(new byte[100]));
         Path recent = cache.file("recent", out -> out.write(new byte[100]));
         Files.setLastModifiedTime(old, FileTime.fromMillis(System.currentTimeMillis() - 3_600_000));

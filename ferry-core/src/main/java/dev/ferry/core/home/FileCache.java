@@ -1,4 +1,4 @@
-package dev.ferry.core.rows;
+package dev.ferry.core.home;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -13,14 +13,14 @@ import java.util.Comparator;
 import java.util.List;
 
 /**
- * Stored rows tables as Parquet files on this server's disk, so that a page, a filter or the stats of a
- * version read the file the engine wants instead of restoring the table from the packs each time (a
- * 1M-row table is ~50 MB). A file is named by its table's manifest digest: stored tables never change,
- * so a cached file is never stale. It is written under a temporary name and moved into place, so a
+ * Files made from stored data and kept on this server's disk under a content key, so they are made
+ * once: rows tables as Parquet for queries (a 1M-row table is ~50 MB, restored from the packs only on
+ * first use), the UI's thumbnails. A key names immutable content (a manifest or file digest), so a
+ * cached file is never stale. A file is written under a temporary name and moved into place, so a
  * reader never sees half a file; files unused the longest go once the cache holds more than its limit.
  */
-public final class RowsCache {
-    /** Writes a table's Parquet bytes. */
+public final class FileCache {
+    /** Writes a file's bytes. */
     @FunctionalInterface
     public interface Filler {
         void fill(OutputStream out) throws IOException;
@@ -30,16 +30,29 @@ public final class RowsCache {
     private static final long IN_USE_MILLIS = 60_000;
 
     private final Path dir;
+    private final String suffix;
     private final long maxBytes;
 
-    public RowsCache(Path dir, long maxBytes) {
+    /** A cache of files named {@code <key><suffix>} in {@code dir}, of at most {@code maxBytes} together. */
+    public FileCache(Path dir, String suffix, long maxBytes) {
         this.dir = dir;
+        this.suffix = suffix;
         this.maxBytes = maxBytes;
     }
 
-    /** The cached file of the table whose manifest is {@code key} (a digest's hex), written by {@code fill} if absent. */
+    /** The cached file of {@code key} (a digest's hex), if it is there (its use is noted). */
+    public java.util.Optional<Path> find(String key) {
+        Path file = dir.resolve(key + suffix);
+        if (!Files.isRegularFile(file)) {
+            return java.util.Optional.empty();
+        }
+        touch(file);
+        return java.util.Optional.of(file);
+    }
+
+    /** The cached file of {@code key} (a digest's hex), written by {@code fill} if absent. */
     public Path file(String key, Filler fill) throws IOException {
-        Path file = dir.resolve(key + ".parquet");
+        Path file = dir.resolve(key + suffix);
         if (Files.isRegularFile(file)) {
             touch(file);
             return file;
@@ -69,7 +82,7 @@ public final class RowsCache {
     public void adopt(String key, Path file) {
         try {
             Files.createDirectories(dir);
-            Path target = dir.resolve(key + ".parquet");
+            Path target = dir.resolve(key + suffix);
             try {
                 Files.move(file, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             } catch (AtomicMoveNotSupportedException e) {
@@ -94,7 +107,7 @@ public final class RowsCache {
         record Cached(Path path, long bytes, long used) {}
         List<Cached> all = new ArrayList<>();
         long total = 0;
-        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*.parquet")) {
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*" + suffix)) {
             for (Path f : files) {
                 try {
                     long bytes = Files.size(f);
