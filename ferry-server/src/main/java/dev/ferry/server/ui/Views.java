@@ -57,6 +57,11 @@ public final class Views {
         return id == null ? "" : id.length() <= 14 ? id : id.substring(0, 12) + "…";
     }
 
+    /** A cell's text shortened to 32 characters (the whole in its title). */
+    public static String shortText(String text) {
+        return text == null ? "" : text.length() <= 32 ? text : text.substring(0, 31) + "…";
+    }
+
     /** Every page: who is logged in and which section is current. */
     public record Frame(String title, String who, String section) {}
 

@@ -64,6 +64,13 @@ public final class WebUi {
                 }
             });
 
+    private final Map<String, DatasetStats> stats = Collections.synchronizedMap(new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, DatasetStats> eldest) {
+            return size() > 32;
+        }
+    });
+
     /**
      * The files of the versions whose thumbnails were asked for lately, by path: a page asks for 100 at
      * once, and each would otherwise read the version's manifest again. Versions never change.
@@ -253,10 +260,15 @@ public final class WebUi {
                     i.createdAt(), labels.getOrDefault(i.bundleId(), List.of()), i.rowCount(), b == null ? 0 : b.fileCount(),
                     b == null ? 0 : b.totalBytes(), i.category());
         }).toList();
-        DatasetStats stats = versions.isEmpty() ? null : new DatasetStats(table, versions.get(0).bundleId(),
-                versions.get(0).rowCount(), List.of(), labelCounts(versions.get(0)));
+        DatasetStats stats = versions.isEmpty() ? null : stats(table, versions.get(0));
         render(ctx, "dataset.jte", new Views.DatasetPage(frame(table, grant, "datasets"), table,
                 versions.isEmpty() ? "" : versions.get(0).category(), rows, stats));
+    }
+
+    /** A version's statistics (one pass of the engine over its table), kept while it is among the last few shown. */
+    private DatasetStats stats(String table, Ingestion ingestion) {
+        return stats.computeIfAbsent(ingestion.rowsManifest().hex(),
+                k -> ferry.datasetStats(table, BundleRef.id(ingestion.bundleId())));
     }
 
     private List<DatasetStats.LabelCount> labelCounts(Ingestion ingestion) {

@@ -136,7 +136,8 @@ class WebUiTest {
 
         HttpResponse<String> table = get("/ui/datasets/pets", cookie);
         assertThat(table.statusCode()).isEqualTo(200);
-        assertThat(table.body()).contains("first", "second", "<span class=\"tag\">latest</span>", "id=\"histogram\"")
+        assertThat(table.body()).contains("first", "second", "<span class=\"tag\">latest</span>", "id=\"histogram\"",
+                        "id=\"columns\"", "<td>data_id</td><td>VARCHAR</td>")
                 .contains("&lt;b&gt;x&lt;/b&gt;").doesNotContain("<b>x</b>");
 
         HttpResponse<String> rows = get("/ui/datasets/pets/rows", cookie);
