@@ -66,6 +66,7 @@ middle=$(for _ in 1 2 3; do server_ms "/ui/datasets/rows1m/rows?offset=500000"; 
 where=$(python3 -c 'import urllib.parse,sys; print(urllib.parse.quote(sys.argv[1]))' "score > 0.5")
 filtered_cold=$(server_ms "/ui/datasets/rows1m/rows?label=$label&where=$where&offset=1000")
 filtered=$(for _ in 1 2 3; do server_ms "/ui/datasets/rows1m/rows?label=$label&where=$where&offset=1000"; done | median)
+table_cold=$(total_ms "/ui/datasets/rows1m") # the newest version's statistics computed
 table=$(for _ in 1 2 3; do total_ms "/ui/datasets/rows1m"; done | median)
 diff_cold=$(total_ms "/ui/datasets/rows1m/diff?from=$first&to=latest")
 diff=$(for _ in 1 2 3; do total_ms "/ui/datasets/rows1m/diff?from=$first&to=latest"; done | median)
@@ -106,7 +107,7 @@ cat <<EOF
 | first rows page, warm (median of 5) | $warm ms | ≤ 300 ms |
 | page at row 500,000 (median of 3) | $middle ms | |
 | filtered: label = '$label' AND score > 0.5, from row 1,000 (cold / median of 3) | $filtered_cold ms / $filtered ms | ≤ 1 s |
-| the table's page: versions, histogram (curl total, median of 3) | $table ms | |
+| the table's page: versions, histogram, column statistics (curl total, first / median of 3) | $table_cold ms / $table ms | |
 | rows diff of two 1M-row versions, 10,000 labels changed (curl total, cold / median of 3) | $diff_cold ms / $diff ms | |
 | server peak RSS (VmHWM) over the UI requests | $(( rss / 1024 )) MiB | |
 
