@@ -67,6 +67,38 @@ public final class SchemaInference {
 
     /** The columns in file order with their types; empty when the file cannot be read (the checks say why). */
     public static Map<String, String> infer(Path file, boolean json, String labelColumn) {
+        // a push infers twice in one process (the command's check, then its run's): a file as it was is not read again
+        dev.ferry.core.ingest.FileStamp stamp = dev.ferry.core.ingest.FileStamp.of(file);
+        Inferred key = stamp == null ? null : new Inferred(file.toAbsolutePath().normalize(), stamp, json, labelColumn);
+        if (key != null) {
+            synchronized (RECENT) {
+                Map<String, String> known = RECENT.get(key);
+                if (known != null) {
+                    return known;
+                }
+            }
+        }
+        Map<String, String> schema = read(file, json, labelColumn);
+        if (key != null) {
+            synchronized (RECENT) {
+                RECENT.put(key, schema);
+            }
+        }
+        return schema;
+    }
+
+    /** The file, as stamped, and what was asked of it. */
+    private record Inferred(Path file, dev.ferry.core.ingest.FileStamp stamp, boolean json, String labelColumn) {}
+
+    /** The last few schemas inferred in this process. */
+    private static final Map<Inferred, Map<String, String>> RECENT = new java.util.LinkedHashMap<>(8, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Inferred, Map<String, String>> eldest) {
+            return size() > 4;
+        }
+    };
+
+    private static Map<String, String> read(Path file, boolean json, String labelColumn) {
         IngestConfig.CsvOptions options = new IngestConfig.CsvOptions(IngestDefaults.CSV_DELIMITER,
                 IngestDefaults.CSV_QUOTE, null, IngestDefaults.CSV_CHUNK_SIZE);
         String name = file.getFileName().toString();

@@ -1,0 +1,25 @@
+package dev.ferry.core.ingest.dataset;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SchemaInferenceTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void aFileAsItWasIsNotReadAgainAndAChangedOneIs() throws Exception {
+        Path csv = Files.writeString(tmp.resolve("t.csv"), "a,b,label\n1,x,cat\n2,y,dog\n");
+        var first = SchemaInference.infer(csv, false, "label");
+        assertThat(first).containsEntry("a", "INT").containsKey("b").doesNotContainKey("label");
+        assertThat(SchemaInference.infer(csv, false, "label")).isSameAs(first);
+        Files.writeString(csv, "a,b,label\n1.5,x,cat\n2,y,dog\n");
+        var changed = SchemaInference.infer(csv, false, "label");
+        assertThat(changed.get("a")).isNotEqualTo("INT");
+        assertThat(SchemaInference.infer(csv, false, null)).as("another question, another answer").containsKey("label");
+    }
+}
