@@ -41,7 +41,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * The web UI in a real browser: Debian's headless Chromium driven by its chromedriver (no browser is
- * downloaded; scripts/test and .ci/run install the packages). The bundled cats/dogs example is pushed
+ * downloaded; scripts/test installs the packages when they are missing). The bundled cats/dogs example is pushed
  * twice (10 labels changed the second time); the browser logs in with a one-time link, opens the table,
  * pages its 576 rows with thumbnails, filters by label, opens the diff, and watches a push's run page
  * reach 100 % live. Each page's screenshot goes to target/ui-screenshots/.
