@@ -70,15 +70,13 @@ final class DatasetCommands extends CommandGroup {
         protected int run() throws InterruptedException {
             // the same checks the server runs, here first: a mistake costs nothing and moves nothing
             path = config.dataset(ctx, path);
-            Preflight.Result preflight = Preflight.runKeepingRows(path, config.config, config.flags());
-            if (dryRun || !preflight.ok() || ctx.runsOnServer() == null) {
-                if (preflight.dataset() != null) {
-                    preflight.dataset().rows().close(); // its report is all this command needs
-                }
-            } else {
-                // run by the local server itself: the push's run, in this process too, takes these rows
-                // instead of reading the dataset again (if its records file is still as it was read)
-                dev.ferry.core.ingest.RecentPreflights.offer(preflight);
+            // run by the local server itself, the push's run (in this process too) takes this check's rows instead
+            // of reading the dataset again, if its records file is still as it was read; else the report is all
+            boolean offer = !dryRun && ctx.runsOnServer() != null;
+            Preflight.Result preflight = offer ? Preflight.runKeepingRows(path, config.config, config.flags())
+                    : Preflight.run(path, config.config, config.flags());
+            if (offer) {
+                dev.ferry.core.ingest.RecentPreflights.offer(preflight); // closes a failed one's rows
             }
             if (preflight.ok() && preflight.dataset() == null && !dryRun) {
                 throw dev.ferry.core.error.FerryException.invalid("dataset push needs a dataset, not a config file on its"

@@ -24,11 +24,13 @@ public final class Preflight {
 
     /** @param target a dataset folder, a records file, a config file, or null when {@code configFile} names the data */
     public static Result run(Path target, Path configFile, ConfigFlags flags) {
-        Result result = runKeepingRows(target, configFile, flags);
-        if (result.dataset() != null) {
-            // a check before anything moves keeps its report, not a large table's spilled rows
-            result.dataset().rows().close();
+        ConfigResolver.Resolved resolved = ConfigResolver.resolve(target, configFile, flags);
+        if (!resolved.valid() || resolved.layout() == null) {
+            return new Result(resolved, null);
         }
+        // a check before anything moves keeps its report: no rows are built for it (the ingestion builds its own)
+        Result result = check(resolved, dev.ferry.core.ingest.dataset.RecordProgress.REPORT_ONLY);
+        result.dataset().rows().close();
         return result;
     }
 
@@ -42,7 +44,7 @@ public final class Preflight {
         if (!resolved.valid() || resolved.layout() == null) {
             return new Result(resolved, null);
         }
-        return check(resolved);
+        return check(resolved, dev.ferry.core.ingest.dataset.RecordProgress.NONE);
     }
 
     /**
@@ -54,14 +56,13 @@ public final class Preflight {
         if (!resolved.valid() || resolved.layout() == null) {
             return new Result(resolved, null);
         }
-        return RecentPreflights.take(resolved).orElseGet(() -> check(resolved));
+        return RecentPreflights.take(resolved).orElseGet(() -> check(resolved, dev.ferry.core.ingest.dataset.RecordProgress.NONE));
     }
 
-    private static Result check(ConfigResolver.Resolved resolved) {
+    private static Result check(ConfigResolver.Resolved resolved, dev.ferry.core.ingest.dataset.RecordProgress progress) {
         DatasetCategory category = DatasetCategory.of(resolved.config().category());
         FileStamp before = FileStamp.of(resolved.layout().root().resolve(resolved.config().records().path()));
-        DatasetCategory.DatasetOutcome outcome = category.check(resolved.layout(), resolved.config(),
-                dev.ferry.core.ingest.dataset.RecordProgress.NONE);
+        DatasetCategory.DatasetOutcome outcome = category.check(resolved.layout(), resolved.config(), progress);
         return new Result(resolved, outcome, before);
     }
 }

@@ -15,4 +15,24 @@ public interface RecordProgress {
 
     /** {@code done} records fully checked of {@code total} (0 while the records file is still being read). */
     void records(long done, long total);
+
+    /**
+     * Whether the caller keeps the rows the checks build: a check whose report is all that is wanted
+     * ({@code ingest validate}, a dry run, the check before an upload to a remote server) lets the
+     * one-file categories skip making each record's id and row — the checks themselves are the same.
+     */
+    default boolean rowsWanted() {
+        return true;
+    }
+
+    /** Reports nothing and wants only the report. */
+    RecordProgress REPORT_ONLY = new RecordProgress() {
+        @Override
+        public void records(long done, long total) {}
+
+        @Override
+        public boolean rowsWanted() {
+            return false;
+        }
+    };
 }

@@ -130,6 +130,7 @@ abstract sealed class TableDataset implements DatasetCategory
         long[] unlabelled = {0};
         int labelAt = labelColumn;
         DataIds ids = new DataIds(config.dataId());
+        boolean buildRows = progress.rowsWanted();
         boolean readAll = header.forEachRecord(r -> {
             String key = null;
             if (labelAt >= 0) {
@@ -168,6 +169,12 @@ abstract sealed class TableDataset implements DatasetCategory
             String idValue = idColumn >= 0 ? r.value(idColumn) : null;
             if (idColumn >= 0 && !ids.firstUse(idValue, r, report)) {
                 return;
+            }
+            if (!buildRows) {
+                if (bucket && key != null) {
+                    kept.add(SqlType.number(key));
+                }
+                return; // the report is all the caller wants: no id to make, no row to keep
             }
             List<Object> row = new ArrayList<>(columns.size());
             row.add(ids.forValues(r.values(), idValue));

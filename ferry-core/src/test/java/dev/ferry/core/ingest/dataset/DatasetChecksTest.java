@@ -49,7 +49,7 @@ class DatasetChecksTest {
     }
 
     private static Preflight.Result check(Path target, ConfigFlags flags) {
-        Preflight.Result r = Preflight.run(target, null, flags);
+        Preflight.Result r = Preflight.runKeepingRows(target, null, flags);
         assertThat(r.config().issues()).as("config").isEmpty();
         return r;
     }
@@ -57,6 +57,26 @@ class DatasetChecksTest {
     private static List<String> findings(Preflight.Result r) {
         return r.dataset().report().findings().stream()
                 .map(f -> f.severity().name().toLowerCase() + ": " + f.format()).toList();
+    }
+
+    /** The check that keeps only its report (validate, a dry run) reports exactly what the full one does. */
+    @Test
+    void aReportOnlyCheckReportsWhatTheFullCheckDoes() {
+        StringBuilder csv = new StringBuilder("rooms,price,note");
+        for (int i = 0; i < 300; i++) {
+            csv.append('\n').append(i % 5).append(',').append(i % 7 == 0 ? "NA" : String.valueOf(1000 + i * 3))
+                    .append(',').append(i % 11 == 0 ? "x,y" : "ok");
+        }
+        csv.append("\n2,not a number,bad");
+        DatasetBuilder d = dataset().file("prices.csv", csv.toString());
+        ConfigFlags bucketed = tabular("tabular_regression", "price", "bucket", null, null);
+        Preflight.Result full = Preflight.runKeepingRows(d.dir(), null, bucketed);
+        Preflight.Result reportOnly = Preflight.run(d.dir(), null, bucketed);
+        assertThat(findings(reportOnly)).isEqualTo(findings(full)).isNotEmpty();
+        assertThat(reportOnly.dataset().report().distinctLabels()).isEqualTo(full.dataset().report().distinctLabels());
+        assertThat(reportOnly.dataset().report().records()).isEqualTo(full.dataset().report().records());
+        assertThat(reportOnly.dataset().rows().size()).isZero();
+        full.dataset().rows().close();
     }
 
     /** A good twin: two labels, four 32x32 JPEGs. */
