@@ -38,8 +38,17 @@ public record SqlType(String name, Kind kind, int length, int precision, int sca
             "-nan", "1.#IND", "1.#QNAN", "<NA>", "N/A", "NA", "NULL", "NaN", "None", "n/a", "nan", "null");
 
     public static boolean isNa(String raw) {
-        return raw == null || NA_VALUES.contains(raw.trim());
+        if (raw == null) {
+            return true;
+        }
+        int n = raw.length();
+        if (n > LONGEST_NA && !Character.isWhitespace(raw.charAt(0)) && !Character.isWhitespace(raw.charAt(n - 1))) {
+            return false; // longer than any NA value, and nothing to trim: the common case of a value, without hashing it
+        }
+        return NA_VALUES.contains(raw.trim());
     }
+
+    private static final int LONGEST_NA = NA_VALUES.stream().mapToInt(String::length).max().orElse(0);
 
     /** Parses a type the schema accepted (e.g. {@code VARCHAR(32)}, {@code decimal(10,2)}, {@code INT(11)}). */
     public static SqlType parse(String text) {

@@ -2,10 +2,6 @@ package dev.ferry.core.ingest.dataset;
 
 import dev.ferry.core.model.Digest;
 import dev.ferry.core.model.Json;
-import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -133,18 +129,22 @@ public final class RowsTable implements AutoCloseable {
 
     /**
      * Rows as a stream of tagged values in a temporary file. Values are what the categories put in rows:
-     * text, whole numbers, numbers, booleans, nulls; anything else (lists, objects) as JSON.
+     * text, whole numbers, numbers, booleans, nulls; anything else (lists, objects) as JSON. Written and
+     * read through a buffer of its own over the file's channel: a value at a time through buffered
+     * streams takes a lock per call, which was most of a million-row table's time.
      */
     private static final class Spill {
         private static final byte NULL = 0, TEXT = 1, LONG = 2, INT = 3, DOUBLE = 4, BOOLEAN = 5, JSON = 6;
+        private static final int BUFFER = 1 << 20;
         private final Path file;
-        private DataOutputStream out;
+        private final java.nio.channels.FileChannel out;
+        private final java.nio.ByteBuffer buffer = java.nio.ByteBuffer.allocate(BUFFER);
 
         Spill() {
             try {
                 file = Files.createTempFile("ferry-rows-", ".spill");
                 file.toFile().deleteOnExit(); // a table neither closed nor collected before the process ends
-                out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(file), 1 << 16));
+                out = java.nio.channels.FileChannel.open(file, java.nio.file.StandardOpenOption.WRITE);
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot write the rows table to a temporary file: " + e.getMessage(), e);
             }
@@ -152,34 +152,32 @@ public final class RowsTable implements AutoCloseable {
 
         void write(List<Object> values) {
             try {
-                out.writeShort(values.size());
+                room(2);
+                buffer.putShort((short) values.size());
                 for (Object v : values) {
                     switch (v) {
-                        case null -> out.writeByte(NULL);
-                        case String s -> {
-                            out.writeByte(TEXT);
-                            bytes(s.getBytes(StandardCharsets.UTF_8));
-                        }
+                        case null -> put(NULL);
+                        case String s -> bytes(TEXT, s.getBytes(StandardCharsets.UTF_8));
                         case Long l -> {
-                            out.writeByte(LONG);
-                            out.writeLong(l);
+                            put(LONG);
+                            room(8);
+                            buffer.putLong(l);
                         }
                         case Integer i -> {
-                            out.writeByte(INT);
-                            out.writeInt(i);
+                            put(INT);
+                            room(4);
+                            buffer.putInt(i);
                         }
                         case Double d -> {
-                            out.writeByte(DOUBLE);
-                            out.writeDouble(d);
+                            put(DOUBLE);
+                            room(8);
+                            buffer.putDouble(d);
                         }
                         case Boolean b -> {
-                            out.writeByte(BOOLEAN);
-                            out.writeBoolean(b);
+                            put(BOOLEAN);
+                            put((byte) (b ? 1 : 0));
                         }
-                        default -> {
-                            out.writeByte(JSON);
-                            bytes(Json.MAPPER.writeValueAsBytes(v));
-                        }
+                        default -> bytes(JSON, Json.MAPPER.writeValueAsBytes(v));
                     }
                 }
             } catch (IOException e) {
@@ -187,33 +185,58 @@ public final class RowsTable implements AutoCloseable {
             }
         }
 
-        private void bytes(byte[] b) throws IOException {
-            out.writeInt(b.length);
-            out.write(b);
+        private void put(byte b) throws IOException {
+            room(1);
+            buffer.put(b);
+        }
+
+        private void bytes(byte tag, byte[] b) throws IOException {
+            room(5);
+            buffer.put(tag).putInt(b.length);
+            if (b.length <= buffer.remaining()) {
+                buffer.put(b);
+                return;
+            }
+            drain();
+            java.nio.ByteBuffer whole = java.nio.ByteBuffer.wrap(b);
+            while (whole.hasRemaining()) {
+                out.write(whole);
+            }
+        }
+
+        /** Makes room for {@code n} more bytes in the buffer, writing it out if it has not. */
+        private void room(int n) throws IOException {
+            if (buffer.remaining() < n) {
+                drain();
+            }
+        }
+
+        private void drain() throws IOException {
+            buffer.flip();
+            while (buffer.hasRemaining()) {
+                out.write(buffer);
+            }
+            buffer.clear();
         }
 
         void readAll(Consumer<List<Object>> each) {
             try {
-                out.flush();
-                try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file), 1 << 16))) {
-                    while (true) {
-                        int n;
-                        try {
-                            n = in.readUnsignedShort();
-                        } catch (EOFException end) {
-                            return;
-                        }
+                drain();
+                try (java.nio.channels.FileChannel in = java.nio.channels.FileChannel.open(file, java.nio.file.StandardOpenOption.READ)) {
+                    Reader r = new Reader(in);
+                    while (r.more()) {
+                        int n = r.unsignedShort();
                         List<Object> values = new ArrayList<>(n);
                         for (int i = 0; i < n; i++) {
-                            byte tag = in.readByte();
+                            byte tag = r.bytes(1).get();
                             values.add(switch (tag) {
                                 case NULL -> null;
-                                case TEXT -> new String(in.readNBytes(in.readInt()), StandardCharsets.UTF_8);
-                                case LONG -> in.readLong();
-                                case INT -> in.readInt();
-                                case DOUBLE -> in.readDouble();
-                                case BOOLEAN -> in.readBoolean();
-                                case JSON -> Json.MAPPER.readValue(in.readNBytes(in.readInt()), Object.class);
+                                case TEXT -> r.text(r.bytes(4).getInt());
+                                case LONG -> r.bytes(8).getLong();
+                                case INT -> r.bytes(4).getInt();
+                                case DOUBLE -> r.bytes(8).getDouble();
+                                case BOOLEAN -> r.bytes(1).get() != 0;
+                                case JSON -> Json.MAPPER.readValue(r.array(r.bytes(4).getInt()), Object.class);
                                 default -> throw new IOException("damaged spill file (tag " + tag + ")");
                             });
                         }
@@ -222,6 +245,65 @@ public final class RowsTable implements AutoCloseable {
                 }
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot read the rows table back from " + file + ": " + e.getMessage(), e);
+            }
+        }
+
+        /** Reads the file through one buffer, refilled as values are taken from it. */
+        private static final class Reader {
+            private final java.nio.channels.FileChannel in;
+            private java.nio.ByteBuffer buffer = java.nio.ByteBuffer.allocate(BUFFER).flip();
+            private boolean ended;
+
+            Reader(java.nio.channels.FileChannel in) {
+                this.in = in;
+            }
+
+            boolean more() throws IOException {
+                if (!buffer.hasRemaining() && !ended) {
+                    fill(1);
+                }
+                return buffer.hasRemaining();
+            }
+
+            int unsignedShort() throws IOException {
+                return Short.toUnsignedInt(bytes(2).getShort());
+            }
+
+            /** The buffer, holding at least {@code n} more bytes at its position. */
+            java.nio.ByteBuffer bytes(int n) throws IOException {
+                if (buffer.remaining() < n) {
+                    fill(n);
+                }
+                return buffer;
+            }
+
+            String text(int length) throws IOException {
+                java.nio.ByteBuffer b = bytes(length);
+                String s = new String(b.array(), b.position(), length, StandardCharsets.UTF_8);
+                b.position(b.position() + length);
+                return s;
+            }
+
+            byte[] array(int length) throws IOException {
+                byte[] a = new byte[length];
+                bytes(length).get(a);
+                return a;
+            }
+
+            private void fill(int n) throws IOException {
+                if (buffer.capacity() < n) {
+                    java.nio.ByteBuffer bigger = java.nio.ByteBuffer.allocate(n);
+                    bigger.put(buffer);
+                    buffer = bigger.flip();
+                }
+                buffer.compact();
+                while (buffer.position() < n && !ended) {
+                    ended = in.read(buffer) < 0;
+                }
+                buffer.flip();
+                if (buffer.remaining() < n && n > 1) {
+                    throw new EOFException("the spill file ends inside a value");
+                }
             }
         }
 

@@ -59,6 +59,20 @@ class RowsTableTest {
     }
 
     @Test
+    void aValueLargerThanTheSpillsBufferComesBackWhole() {
+        String big = "x".repeat(3 << 20) + "é";
+        try (RowsTable table = new RowsTable(List.of("a"))) {
+            for (int i = 0; i < RowsTable.IN_MEMORY + 3; i++) {
+                table.add(List.of(i == RowsTable.IN_MEMORY + 1 ? big : "v" + i));
+            }
+            List<List<Object>> read = table.rows();
+            assertThat(read).hasSize(RowsTable.IN_MEMORY + 3);
+            assertThat(read.get(RowsTable.IN_MEMORY + 1).get(0)).isEqualTo(big);
+            assertThat(read.get(RowsTable.IN_MEMORY + 2).get(0)).isEqualTo("v" + (RowsTable.IN_MEMORY + 2));
+        }
+    }
+
+    @Test
     void aTableWhoseRowsNameFilesStaysOnTheHeap() throws Exception {
         List<Path> before = spills();
         try (RowsTable table = new RowsTable(List.of("a"))) {
