@@ -235,6 +235,12 @@ final class Ingestor {
             failures.add(records + " changed after it was uploaded; push again");
             return new KeptRows(table, new java.util.BitSet(), 0);
         }
+        if (!table.namesFiles()) {
+            // every row is the records file's alone, and that file is as it was read: all are kept, unread here
+            java.util.BitSet all = new java.util.BitSet(table.size());
+            all.set(0, table.size());
+            return new KeptRows(table, all, table.size());
+        }
         // several rows may share a file: each file is compared once
         Map<String, Boolean> same = new HashMap<>();
         java.util.BitSet keep = new java.util.BitSet();
@@ -263,6 +269,10 @@ final class Ingestor {
         @Override
         public void forEach(java.util.function.Consumer<List<Object>> each) {
             if (size == 0) {
+                return;
+            }
+            if (size == table.size()) {
+                table.forEach(row -> each.accept(row.values()));
                 return;
             }
             int[] at = {0};

@@ -151,7 +151,29 @@ public record SqlType(String name, Kind kind, int length, int precision, int sca
 
     /** Whether a value is a number as a CSV reader reads one ({@code 1}, {@code -2.5}, {@code 1e3}, {@code inf}). */
     public static boolean isNumber(String raw) {
-        return raw != null && NUMBER.matcher(raw.trim()).matches();
+        return raw != null && (plainDecimal(raw) || NUMBER.matcher(raw.trim()).matches());
+    }
+
+    /**
+     * The common case without the pattern: a sign, digits and at most one point, at least one digit —
+     * a subset of what {@link #NUMBER} accepts (exponents, inf, nan and spaces are left to it).
+     */
+    private static boolean plainDecimal(String s) {
+        int n = s.length();
+        int i = n > 0 && (s.charAt(0) == '+' || s.charAt(0) == '-') ? 1 : 0;
+        boolean digits = false;
+        boolean point = false;
+        for (; i < n; i++) {
+            char c = s.charAt(i);
+            if (c >= '0' && c <= '9') {
+                digits = true;
+            } else if (c == '.' && !point) {
+                point = true;
+            } else {
+                return false;
+            }
+        }
+        return digits;
     }
 
     /**

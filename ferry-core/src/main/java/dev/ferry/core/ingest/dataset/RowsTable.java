@@ -84,6 +84,11 @@ public final class RowsTable implements AutoCloseable {
         return columns;
     }
 
+    /** Whether some row was built from files of the dataset folder (else every row is the records file's alone). */
+    public synchronized boolean namesFiles() {
+        return anyFiles;
+    }
+
     /** Every row in order, with its files; the table is read from its spill file as it goes. */
     public synchronized void forEach(Consumer<Row> each) {
         for (Row r : rows) {
