@@ -62,6 +62,15 @@ final class Training {
             Files.writeString(pets.resolve("labels.csv"), csv);
             Files.writeString(pets.resolve("ingest.yaml"), "apiVersion: ferry.dev/v1\nkind: IngestConfig\n"
                     + "category: image_classification\ntable: pets\nintent: train\nlabel: label\n");
+            // a table larger than a rows table keeps on the heap: the tabular checks, the spill, the rows engine
+            Path table = dir.resolve("table");
+            Files.createDirectories(table);
+            StringBuilder rows = new StringBuilder("id,count,score,name,label\n");
+            for (int i = 0; i < 30_000; i++) {
+                rows.append(i).append(',').append(i % 97).append(',').append(random.nextDouble()).append(",n")
+                        .append(i % 500).append(',').append(i % 3 == 0 ? "cat" : "dog").append('\n');
+            }
+            Files.writeString(table.resolve("rows.csv"), rows);
             Map<String, String> env = Map.of("FERRY_HOME", dir.resolve("home").toString());
             String s = src.toString();
             String out = dir.resolve("out").toString();
@@ -92,6 +101,13 @@ final class Training {
                 {"dataset", "rows", "pets", "--limit", "3"},
                 {"dataset", "export", "pets", "--format", "csv", "--to", dir.resolve("pets.csv").toString()},
                 {"dataset", "versions", "pets"},
+                {"dataset", "push", table.toString(), "--table", "rows", "--category", "tabular_classification", "--intent",
+                    "train", "--label-column", "label"},
+                {"dataset", "stats", "rows"},
+                {"dataset", "rows", "rows", "--where", "score > 0.5 AND label = 'cat'", "--limit", "5"},
+                {"dataset", "diff", "rows", "latest", "latest", "--rows"},
+                {"dataset", "export", "rows", "--format", "parquet", "--to", dir.resolve("rows.parquet").toString()},
+                {"ui"},
             };
             PrintWriter sink = new PrintWriter(Writer.nullWriter());
             // the server runs in this JVM, so that its classes (Jetty, Javalin, the orchestrator) are archived too
