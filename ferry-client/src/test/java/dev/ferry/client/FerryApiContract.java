@@ -138,6 +138,15 @@ abstract class FerryApiContract {
     }
 
     @Test
+    void aLoginTicketIsFreshAndNeverTheSameTwice() {
+        var first = api.loginTicket();
+        var second = api.loginTicket();
+        assertThat(first.ticket()).matches("[A-Za-z0-9_-]{43}").isNotEqualTo(second.ticket());
+        assertThat(first.expiresAt()).isBetween(java.time.Instant.now().plusSeconds(60),
+                java.time.Instant.now().plus(dev.ferry.core.auth.LoginTickets.LIFETIME).plusSeconds(5));
+    }
+
+    @Test
     void errorsCarryTheSameCodes() {
         assertCode(ErrorCode.NOT_FOUND, () -> api.getRepo("nope"));
         assertCode(ErrorCode.INVALID_ARGUMENT, () -> api.getRepo("../etc"));
