@@ -18,6 +18,8 @@ import java.nio.file.Path;
  */
 final class Access {
     static final String GRANT = "ferry.grant";
+    /** The bearer token a request was authenticated with (none for a browser's session). */
+    static final String BEARER = "ferry.bearer";
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
     private Access() {}

@@ -275,10 +275,12 @@ final class ApiRoutes {
         });
         route(r, "GET", "/tokens", ctx -> json(ctx, ferry.listTokens()));
         route(r, "POST", "/ui/tickets", ctx -> {
-            String header = ctx.header("Authorization");
             // the ticket stands for the caller's own bearer token: the UI session gets exactly its access
-            json(ctx, 201, ferry.loginTickets().issue(new dev.ferry.core.auth.LoginTickets.Credential(
-                    header.substring("Bearer ".length()).trim())));
+            String bearer = ctx.attribute(Access.BEARER);
+            if (bearer == null) { // never a session's: a null credential would be the server's own
+                throw new FerryException(ErrorCode.UNAUTHORIZED, "a login ticket is asked for with a bearer token", null);
+            }
+            json(ctx, 201, ferry.loginTickets().issue(new dev.ferry.core.auth.LoginTickets.Credential(bearer)));
         });
         route(r, "DELETE", "/tokens/{name}", ctx -> json(ctx, ferry.revokeToken(ctx.pathParam("name"))));
         route(r, "POST", "/gc", ctx -> {

@@ -139,14 +139,15 @@ public final class FerryServer implements AutoCloseable {
                 return;
             }
         }
-        var grant = header == null || !header.startsWith("Bearer ") ? java.util.Optional.<dev.ferry.core.auth.Grant>empty()
-                : grantOf(header.substring("Bearer ".length()).trim());
+        String bearer = header == null || !header.startsWith("Bearer ") ? null : header.substring("Bearer ".length()).trim();
+        var grant = bearer == null ? java.util.Optional.<dev.ferry.core.auth.Grant>empty() : grantOf(bearer);
         if (grant.isEmpty()) {
             throw new FerryException(ErrorCode.UNAUTHORIZED, header == null ? "the request has no bearer token"
                     : "the bearer token is not valid for this server (unknown or revoked)",
                     "use a token of this server (FERRY_TOKEN, 'ferry login', or $FERRY_HOME/server.json for the local one)");
         }
         ctx.attribute(Access.GRANT, grant.get());
+        ctx.attribute(Access.BEARER, bearer);
     }
 
     /** What a bearer token may do: the server's own token, a named token, or one an authenticator vouches for. */

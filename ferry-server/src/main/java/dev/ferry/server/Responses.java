@@ -9,7 +9,7 @@ import io.javalin.http.Context;
 import java.io.IOException;
 
 /** JSON in and out, and the one way every error leaves the server. */
-final class Responses {
+public final class Responses {
     private Responses() {}
 
     static void json(Context ctx, int status, Object body) {
@@ -131,7 +131,7 @@ final class Responses {
     }
 
     /** A whole-number query parameter within [{@code min}, {@code max}]; 400 naming it otherwise. */
-    static long longParam(Context ctx, String name, long fallback, long min, long max) {
+    public static long longParam(Context ctx, String name, long fallback, long min, long max) {
         long value = longParam(ctx, name, fallback);
         if (value < min || value > max) {
             throw FerryException.invalid("query parameter " + name + " must be between " + min + " and " + max

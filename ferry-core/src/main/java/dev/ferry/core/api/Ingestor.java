@@ -46,7 +46,7 @@ import java.util.Map;
  * `dataset push`, in-process: the local checks, the upload of the folder as a new version of the
  * table's repo, then the ingestion, which runs the same category checks again and builds the rows
  * table from the records that pass. Rows whose file is not the one that was uploaded (it changed in
- * between) are failed records. The rows table is stored as a one-file manifest of JSON Lines.
+ * between) are failed records. The rows table is stored as a one-file manifest of Parquet (ParquetRows).
  */
 final class Ingestor {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -233,13 +233,11 @@ final class Ingestor {
         String records = config.records().path();
         if (!sameAsStored(dir, records, null, stored)) {
             failures.add(records + " changed after it was uploaded; push again");
-            return new KeptRows(table, new java.util.BitSet(), 0);
+            return new KeptRows(table, new java.util.BitSet());
         }
         if (!table.namesFiles()) {
             // every row is the records file's alone, and that file is as it was read: all are kept, unread here
-            java.util.BitSet all = new java.util.BitSet(table.size());
-            all.set(0, table.size());
-            return new KeptRows(table, all, table.size());
+            return new KeptRows(table, null);
         }
         // several rows may share a file: each file is compared once
         Map<String, Boolean> same = new HashMap<>();
@@ -261,18 +259,25 @@ final class Ingestor {
             }
             at[0]++;
         });
-        return new KeptRows(table, keep, keep.cardinality());
+        return new KeptRows(table, keep);
     }
 
-    /** The rows of a table whose files are the checked ones, read from the table as often as asked. */
-    private record KeptRows(RowsTable table, java.util.BitSet keep, int size) implements ParquetRows.Rows {
+    /**
+     * The rows of a table whose files are the checked ones ({@code keep}: their indexes; null: every row),
+     * read from the table as often as asked.
+     */
+    private record KeptRows(RowsTable table, java.util.BitSet keep) implements ParquetRows.Rows {
+        int size() {
+            return keep == null ? table.size() : keep.cardinality();
+        }
+
         @Override
         public void forEach(java.util.function.Consumer<List<Object>> each) {
-            if (size == 0) {
+            if (keep == null) {
+                table.forEach(row -> each.accept(row.values()));
                 return;
             }
-            if (size == table.size()) {
-                table.forEach(row -> each.accept(row.values()));
+            if (keep.isEmpty()) {
                 return;
             }
             int[] at = {0};

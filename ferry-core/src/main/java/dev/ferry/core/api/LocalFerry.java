@@ -544,10 +544,21 @@ public final class LocalFerry implements FerryApi {
     @Override
     public java.io.InputStream openRowsParquet(Ingestion ingestion) {
         if (dev.ferry.core.rows.ParquetRows.FILE.equals(SingleFile.name(blobs, ingestion.rowsManifest()))) {
-            return SingleFile.open(blobs, ingestion.rowsManifest()); // the stored file, byte for byte
+            // the stored file byte for byte, every chunk verified: an export does not trust the local copy
+            return SingleFile.open(blobs, ingestion.rowsManifest());
         }
+        return onRows(ingestion, java.nio.file.Files::newInputStream); // a table stored before Parquet: converted
+    }
+
+    /** A read of a version's rows file; an I/O failure is said in the rows' words. */
+    @FunctionalInterface
+    private interface RowsRead<T> {
+        T read(Path rowsFile) throws java.io.IOException;
+    }
+
+    private <T> T onRows(Ingestion ingestion, RowsRead<T> read) {
         try {
-            return java.nio.file.Files.newInputStream(rowsFile(ingestion)); // a table stored before Parquet: converted
+            return read.read(rowsFile(ingestion));
         } catch (java.io.IOException e) {
             throw rowsUnreadable(ingestion, e);
         }
@@ -582,20 +593,12 @@ public final class LocalFerry implements FerryApi {
     @Override
     public dev.ferry.core.model.DatasetStats datasetStats(String table, BundleRef version) {
         Ingestion ingestion = getIngestion(table, version);
-        try {
-            return dev.ferry.core.rows.RowsStats.of(table, ingestion.bundleId(), rowsFile(ingestion), home.scratchDir());
-        } catch (java.io.IOException e) {
-            throw rowsUnreadable(ingestion, e);
-        }
+        return onRows(ingestion, file -> dev.ferry.core.rows.RowsStats.of(table, ingestion.bundleId(), file, home.scratchDir()));
     }
 
     /** A version's label histogram alone (most frequent first), without the other statistics' passes. */
     public List<dev.ferry.core.model.DatasetStats.LabelCount> labelCounts(Ingestion ingestion) {
-        try {
-            return dev.ferry.core.rows.RowsStats.labels(rowsFile(ingestion), home.scratchDir());
-        } catch (java.io.IOException e) {
-            throw rowsUnreadable(ingestion, e);
-        }
+        return onRows(ingestion, file -> dev.ferry.core.rows.RowsStats.labels(file, home.scratchDir()));
     }
 
     /** This server's FERRY_HOME. */
@@ -606,12 +609,8 @@ public final class LocalFerry implements FerryApi {
     @Override
     public dev.ferry.core.model.RowsPage rowsPage(String table, BundleRef version, dev.ferry.core.model.RowsPage.Query query) {
         Ingestion ingestion = getIngestion(table, version);
-        try {
-            return dev.ferry.core.rows.RowsPages.read(table, ingestion.bundleId(), ingestion.columns(), query, rowsFile(ingestion),
-                    home.scratchDir());
-        } catch (java.io.IOException e) {
-            throw rowsUnreadable(ingestion, e);
-        }
+        return onRows(ingestion, file -> dev.ferry.core.rows.RowsPages.read(table, ingestion.bundleId(), ingestion.columns(),
+                query, file, home.scratchDir()));
     }
 
     /** The UI's login tickets: the server redeems what its API and in-process commands issue. */
@@ -630,12 +629,9 @@ public final class LocalFerry implements FerryApi {
             dev.ferry.core.model.RowsDiff.Query query) {
         Ingestion was = getIngestion(table, from);
         Ingestion is = getIngestion(table, to);
-        try {
-            return dev.ferry.core.rows.RowsDiffer.diff(table, was.bundleId(), rowsFile(was), is.bundleId(), rowsFile(is), query,
-                    home.scratchDir());
-        } catch (java.io.IOException e) {
-            throw rowsUnreadable(is, e);
-        }
+        Path before = rowsFile(was);
+        return onRows(is, after -> dev.ferry.core.rows.RowsDiffer.diff(table, was.bundleId(), before, is.bundleId(), after, query,
+                home.scratchDir()));
     }
 
     @Override

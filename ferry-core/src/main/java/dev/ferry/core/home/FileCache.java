@@ -52,11 +52,11 @@ public final class FileCache {
 
     /** The cached file of {@code key} (a digest's hex), written by {@code fill} if absent. */
     public Path file(String key, Filler fill) throws IOException {
-        Path file = dir.resolve(key + suffix);
-        if (Files.isRegularFile(file)) {
-            touch(file);
-            return file;
+        java.util.Optional<Path> cached = find(key);
+        if (cached.isPresent()) {
+            return cached.get();
         }
+        Path file = dir.resolve(key + suffix);
         Files.createDirectories(dir);
         Path part = Files.createTempFile(dir, key + "-", ".part");
         try {

@@ -69,15 +69,11 @@ public final class Views {
 
     /** One version of a table in the versions list. */
     public record VersionRow(String id, String message, String author, Instant createdAt, List<String> labels, long rows,
-            long files, long bytes, String category) {}
+            long files, long bytes) {}
 
     public record DatasetPage(Frame frame, String table, String category, List<VersionRow> versions, DatasetStats stats) {
         public String rowsUrl(String version) {
             return "/ui/datasets/" + seg(table) + "/rows?version=" + q(version);
-        }
-
-        public String diffUrl(String from, String to) {
-            return "/ui/datasets/" + seg(table) + "/diff?from=" + q(from) + "&to=" + q(to);
         }
 
         public long maxLabelRows() {
@@ -88,7 +84,7 @@ public final class Views {
     /** A cell of the rows table: its text, and a thumbnail URL for an image's file name. */
     public record Cell(String text, String thumbnail) {}
 
-    public record RowsPageView(Frame frame, String table, String version, String category, List<String> columns,
+    public record RowsPageView(Frame frame, String table, String version, List<String> columns,
             List<List<Cell>> rows, long total, long offset, int limit, String label, String where, List<DatasetStats.LabelCount> labels,
             long allRows, String error, long serverMillis) {
         public String pageUrl(long at) {
@@ -139,8 +135,7 @@ public final class Views {
     }
 
     /** One change of a diff, with the before and after images when the rows name files. */
-    public record ChangeView(String kind, String dataId, List<String> columns, List<String[]> values, String beforeThumbnail,
-            String afterThumbnail) {}
+    public record ChangeView(String kind, String dataId, List<String[]> values, String beforeThumbnail, String afterThumbnail) {}
 
     public record DiffPage(Frame frame, String table, RowsDiff diff, List<ChangeView> changes, String kind) {
         public String kindUrl(String k) {

@@ -5,6 +5,7 @@ import dev.ferry.core.auth.Grant;
 import dev.ferry.core.auth.LoginTickets;
 import dev.ferry.core.error.ErrorCode;
 import dev.ferry.core.error.FerryException;
+import dev.ferry.core.ingest.Category;
 import dev.ferry.core.model.BundleRef;
 import dev.ferry.core.model.Bundle;
 import dev.ferry.core.model.DatasetStats;
@@ -45,9 +46,6 @@ import java.util.function.Function;
  */
 public final class WebUi {
     static final int PAGE_ROWS = 100;
-    /** Categories whose rows name an image file in {@code images/}. */
-    private static final Set<String> IMAGE_CATEGORIES = Set.of("image_classification", "object_detection",
-            "semantic_segmentation", "keypoint_detection");
     private static final Set<String> STATIC_FILES = Set.of("ferry.css", "run.js");
 
     private final LocalFerry ferry;
@@ -56,32 +54,24 @@ public final class WebUi {
     private final Thumbnails thumbnails;
     private final TemplateEngine templates = TemplateEngine.createPrecompiled(ContentType.Html);
     /** Label histograms by rows-table digest: a version never changes, and the rows page shows its histogram each time. */
-    private final Map<String, List<DatasetStats.LabelCount>> labelCounts = Collections.synchronizedMap(
-            new LinkedHashMap<>(16, 0.75f, true) {
-                @Override
-                protected boolean removeEldestEntry(Map.Entry<String, List<DatasetStats.LabelCount>> eldest) {
-                    return size() > 64;
-                }
-            });
-
-    private final Map<String, DatasetStats> stats = Collections.synchronizedMap(new LinkedHashMap<>(16, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, DatasetStats> eldest) {
-            return size() > 32;
-        }
-    });
-
+    private final Map<String, List<DatasetStats.LabelCount>> labelCounts = lastUsed(64);
+    /** Statistics by rows-table digest, for the table's page. */
+    private final Map<String, DatasetStats> stats = lastUsed(32);
     /**
      * The files of the versions whose thumbnails were asked for lately, by path: a page asks for 100 at
      * once, and each would otherwise read the version's manifest again. Versions never change.
      */
-    private final Map<String, Map<String, FileEntry>> versionFiles = Collections.synchronizedMap(
-            new LinkedHashMap<>(8, 0.75f, true) {
-                @Override
-                protected boolean removeEldestEntry(Map.Entry<String, Map<String, FileEntry>> eldest) {
-                    return size() > 4;
-                }
-            });
+    private final Map<String, Map<String, FileEntry>> versionFiles = lastUsed(4);
+
+    /** A thread-safe map that keeps the {@code most} entries used last. */
+    private static <V> Map<String, V> lastUsed(int most) {
+        return Collections.synchronizedMap(new LinkedHashMap<>(16, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, V> eldest) {
+                return size() > most;
+            }
+        });
+    }
     /** Versions with more files than this are looked up in their manifest file by file instead. */
     private static final long MAX_LISTED_FILES = 200_000;
 
@@ -114,8 +104,7 @@ public final class WebUi {
         r.get("/ui/datasets/{table}/diff", page("datasets", this::diffPage));
         r.get("/ui/thumbnails/{table}/{version}", page("datasets", this::thumbnail));
         r.get("/ui/runs", page("runs", (ctx, grant) -> render(ctx, "runs.jte", new Views.RunsPage(frame("Runs", grant, "runs"),
-                ferry.listRuns(200).stream().filter(run -> grant.admin() || (run.target() != null
-                        && grant.allows(run.target(), false)))
+                ferry.listRuns(200).stream().filter(run -> mayRead(grant, run))
                         .sorted(java.util.Comparator.comparing(Run::createdAt).reversed()).toList()))));
         r.get("/ui/runs/{id}", page("runs", this::runPage));
     }
@@ -226,10 +215,7 @@ public final class WebUi {
     // ---------------------------------------------------------------- datasets
 
     private static String table(Context ctx, Grant grant) {
-        String table = ctx.pathParam("table");
-        if (!Names.isRepo(table)) {
-            throw FerryException.invalid("invalid table name '" + table + "'", null);
-        }
+        String table = Names.checkRepo(ctx.pathParam("table"));
         if (!grant.allows(table, false)) {
             throw new FerryException(ErrorCode.FORBIDDEN, grant.who() + " may not read table '" + table + "'",
                     "log in with a token whose --tables matches it");
@@ -258,7 +244,7 @@ public final class WebUi {
             Bundle b = bundles.get(i.bundleId());
             return new Views.VersionRow(i.bundleId(), b == null ? "" : b.message(), b == null ? "" : b.author().name(),
                     i.createdAt(), labels.getOrDefault(i.bundleId(), List.of()), i.rowCount(), b == null ? 0 : b.fileCount(),
-                    b == null ? 0 : b.totalBytes(), i.category());
+                    b == null ? 0 : b.totalBytes());
         }).toList();
         DatasetStats stats = versions.isEmpty() ? null : stats(table, versions.get(0));
         render(ctx, "dataset.jte", new Views.DatasetPage(frame(table, grant, "datasets"), table,
@@ -281,7 +267,7 @@ public final class WebUi {
         Ingestion ingestion = ferry.getIngestion(table, version(ctx, "version"));
         String label = blankToNull(ctx.queryParam("label"));
         String where = blankToNull(ctx.queryParam("where"));
-        long offset = longParam(ctx, "offset");
+        long offset = offset(ctx);
         String filter = where;
         if (label != null) {
             String byLabel = "label = '" + label.replace("'", "''") + "'"; // parsed and its value bound, like any filter
@@ -313,21 +299,22 @@ public final class WebUi {
         long millis = (System.nanoTime() - started) / 1_000_000;
         ctx.header("Server-Timing", "rows;dur=" + millis);
         render(ctx, "rows.jte", new Views.RowsPageView(frame(table, grant, "datasets"), table, ingestion.bundleId(),
-                ingestion.category(), page.columns(), cells, page.total(), offset, PAGE_ROWS, label, where, labels,
+                page.columns(), cells, page.total(), offset, PAGE_ROWS, label, where, labels,
                 ingestion.rowCount(), error, millis));
     }
 
     /**
-     * How a row's file name becomes its thumbnail's URL, for the image categories (null otherwise). The
-     * sidecar folder is {@code images/} under the dataset root (ingest.v1); a name without its extension
-     * gets the config's.
+     * How a row's file name becomes its thumbnail's URL, for the image categories (null otherwise): the
+     * file is in the category's data folder under the dataset root, literally {@code images/} (ingest.v1).
+     * A name given without its extension is completed by the thumbnail's route.
      */
     private Function<String, String> thumbnailUrls(String table, Ingestion ingestion) {
-        if (!IMAGE_CATEGORIES.contains(ingestion.category())) {
+        Category category = Category.parse(ingestion.category());
+        if (category.family() != Category.Family.IMAGE) {
             return null;
         }
         String base = "/ui/thumbnails/" + Views.seg(table) + "/" + Views.seg(ingestion.bundleId()) + "?path=";
-        return name -> name.isEmpty() ? null : base + Views.q("images/" + name);
+        return name -> name.isEmpty() ? null : base + Views.q(category.dataFolder() + "/" + name);
     }
 
     private void thumbnail(Context ctx, Grant grant) throws IOException {
@@ -383,7 +370,7 @@ public final class WebUi {
             throw FerryException.invalid("a diff needs two versions: ?from= and ?to=", "pick them on the table's page");
         }
         RowsDiff.Kind kind = RowsDiff.Query.kind(ctx.queryParam("kind"));
-        RowsDiff diff = ferry.rowsDiff(table, from, to, new RowsDiff.Query(kind, longParam(ctx, "offset"), PAGE_ROWS));
+        RowsDiff diff = ferry.rowsDiff(table, from, to, new RowsDiff.Query(kind, offset(ctx), PAGE_ROWS));
         Ingestion was = ferry.getIngestion(table, BundleRef.id(diff.from()));
         Ingestion is = ferry.getIngestion(table, BundleRef.id(diff.to()));
         Function<String, String> before = thumbnailUrls(table, was);
@@ -401,13 +388,13 @@ public final class WebUi {
                     continue; // a changed record shows what changed (and its file)
                 }
                 values.add(new String[] {column, c.before() == null ? null : text(c.before().get(column)),
-                        c.after() == null || (!changed && c.kind() == RowsDiff.Kind.changed) ? null : text(c.after().get(column))});
+                        c.after() == null ? null : text(c.after().get(column))});
             }
             if (c.kind() == RowsDiff.Kind.changed && shown.containsKey("filename") && !c.columns().contains("filename")) {
                 String name = text(shown.get("filename"));
                 values.add(0, new String[] {"filename", name, name}); // the same file: shown as it is
             }
-            changes.add(new Views.ChangeView(c.kind().name(), c.dataId(), c.columns(), values,
+            changes.add(new Views.ChangeView(c.kind().name(), c.dataId(), values,
                     thumb(before, c.before()), thumb(after, c.after())));
         }
         render(ctx, "diff.jte", new Views.DiffPage(frame(table + " diff", grant, "datasets"), table, diff, changes,
@@ -430,7 +417,7 @@ public final class WebUi {
     private void runPage(Context ctx, Grant grant) {
         String id = Names.checkRunId(ctx.pathParam("id"));
         Run run = ferry.getRun(id);
-        if (!grant.admin() && (run.target() == null || !grant.allows(run.target(), false))) {
+        if (!mayRead(grant, run)) {
             throw new FerryException(ErrorCode.FORBIDDEN, grant.who() + " may not see run " + id, null);
         }
         List<LoggedEvent> events = ferry.runEvents(id, 0);
@@ -460,19 +447,12 @@ public final class WebUi {
         return s == null || s.isBlank() ? null : s.trim();
     }
 
-    private static long longParam(Context ctx, String name) {
-        String v = ctx.queryParam(name);
-        if (v == null || v.isBlank()) {
-            return 0;
-        }
-        try {
-            long n = Long.parseLong(v.trim());
-            if (n >= 0) {
-                return n;
-            }
-        } catch (NumberFormatException e) {
-            // below
-        }
-        throw FerryException.invalid(name + " must be a whole number of 0 or more, not '" + v + "'", null);
+    private static long offset(Context ctx) {
+        return dev.ferry.server.Responses.longParam(ctx, "offset", 0, 0, Long.MAX_VALUE);
+    }
+
+    /** A run is seen by the admin, and by a token that may read its table (a run not yet planned has none). */
+    private static boolean mayRead(Grant grant, Run run) {
+        return grant.admin() || (run.target() != null && grant.allows(run.target(), false));
     }
 }

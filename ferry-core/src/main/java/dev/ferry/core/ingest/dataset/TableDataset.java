@@ -170,10 +170,10 @@ abstract sealed class TableDataset implements DatasetCategory
             if (idColumn >= 0 && !ids.firstUse(idValue, r, report)) {
                 return;
             }
+            if (bucket && key != null) {
+                kept.add(SqlType.number(key));
+            }
             if (!buildRows) {
-                if (bucket && key != null) {
-                    kept.add(SqlType.number(key));
-                }
                 return; // the report is all the caller wants: no id to make, no row to keep
             }
             List<Object> row = new ArrayList<>(columns.size());
@@ -184,9 +184,6 @@ abstract sealed class TableDataset implements DatasetCategory
             row.add(config.intent());
             if (bucket) {
                 row.add(key);
-                if (key != null) {
-                    kept.add(SqlType.number(key));
-                }
             }
             schemaColumns.keySet().forEach(c -> row.add(schemaValues.get(c)));
             rows.add(row);
