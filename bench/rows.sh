@@ -62,7 +62,7 @@ print(f"| 1M-row CSV ({runs} runs, median) | DuckDB CSV→Parquet | Ferry push +
 print("|---|---|---|---|---|")
 print(f"| time, whole processes | {d['median']:.2f} s | {f['median']:.2f} s | {f['median'] / d['median']:.1f}× | ≤ 2× |")
 print(f"| Parquet size | {size('duck.parquet') / 1e6:.1f} MB | {size('ferry.parquet') / 1e6:.1f} MB | "
-      f"{size('ferry.parquet') / size('duck.parquet'):.1f}× | ≤ 1.2× |")
+      f"{size('ferry.parquet') / size('duck.parquet'):.2f}× | ≤ 1.2× |")
 print(f"| server peak RSS over the push | | {hwm / 1024:.0f} MiB | | ≤ 512 MiB |")
 print()
 print(f"Candidate engine in one process (DuckRows.java checked): {stages}; ZSTD file "

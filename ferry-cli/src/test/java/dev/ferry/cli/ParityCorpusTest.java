@@ -123,6 +123,29 @@ class ParityCorpusTest {
         }));
     }
 
+    /**
+     * The rows engine checks large CSV tables (EngineTableCheck; these small ones only when the size it
+     * starts at is lowered): every tabular case gets the same report from it as from the Java checks,
+     * word for word, whether the engine takes the case or leaves it to them.
+     */
+    @TestFactory
+    Stream<DynamicTest> theRowsEngineReportsEveryTabularCaseAsTheJavaChecksDo() {
+        String property = "ferry.rows-engine.min-bytes";
+        return cases().stream().filter(s -> s.dataset() && s.name().contains("tabular"))
+                .map(s -> DynamicTest.dynamicTest(s.name() + ": " + s.rule(), () -> {
+                    String[] args = s.args("ingest", "validate", "-o", "json").toArray(String[]::new);
+                    CliRun.Result java = ferry.run(args);
+                    System.setProperty(property, "0");
+                    try {
+                        CliRun.Result engine = ferry.run(args);
+                        assertThat(engine.exit()).isEqualTo(java.exit());
+                        assertThat(engine.out()).isEqualTo(java.out());
+                    } finally {
+                        System.clearProperty(property);
+                    }
+                }));
+    }
+
     @TestFactory
     Stream<DynamicTest> everyGoodDatasetPushesAndEveryBadOneIsRefusedBeforeAnythingMoves() {
         return cases().stream().filter(Spec::dataset).map(s -> DynamicTest.dynamicTest(s.name() + ": " + s.rule(), () -> {

@@ -315,8 +315,18 @@ final class Ingestor {
         return path.toString();
     }
 
-    private ManifestSummary storeRows(List<String> columns, Map<String, SqlType> schema, ParquetRows.Rows rows) {
+    private ManifestSummary storeRows(List<String> columns, Map<String, SqlType> schema, KeptRows rows) {
         try {
+            Path written = rows.keep() == null ? rows.table().writtenFile() : null;
+            if (written != null) {
+                // the rows engine wrote the whole table as it checked it: stored as it is
+                ManifestSummary stored;
+                try (InputStream in = Files.newInputStream(written)) {
+                    stored = SingleFile.store(blobs, ParquetRows.FILE, in, 0644);
+                }
+                rowsCache.adopt(stored.root().hex(), written);
+                return stored;
+            }
             Files.createDirectories(scratchDir);
             Path temp = Files.createTempFile(scratchDir, "rows-", ".parquet");
             try {

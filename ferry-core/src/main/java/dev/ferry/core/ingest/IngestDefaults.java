@@ -19,8 +19,8 @@ import dev.ferry.core.ingest.IngestConfig.DataIdStrategy;
  *   <li>label policy: a string label is passthrough; from flags, regression's is bucket; bucket
  *       without {@code buckets} uses the deciles of the dataset's label values as edges;</li>
  *   <li>time column: {@code timestamp} for time series, {@code time} for time to event;</li>
- *   <li>data id: content_hash (SHA-256 of the record's file, or of its values for one-file
- *       categories; the n-th repeat of the same file or values adds "#n" before hashing), so pushing
+ *   <li>data id: content_hash (SHA-256 of the record's file, or 64 bits of that of its values for
+ *       one-file categories; the n-th repeat of the same file or values adds "#n" before hashing), so pushing
  *       the same data again gives the same ids and repeated rows stay distinct records;</li>
  *   <li>CSV: comma, double quote, no escape character (quotes doubled), 10,000 records per chunk;</li>
  *   <li>intent from flags: train.</li>

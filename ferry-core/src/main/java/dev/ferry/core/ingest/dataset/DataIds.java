@@ -13,6 +13,7 @@ import java.util.UUID;
  * A content hash is the SHA-256 of the record's file (or of its values); several records may name
  * the same file (the canonical cats/dogs sample is 6 images in 576 rows), so the n-th repeat hashes
  * the first's id with "#n": ids stay unique per record and the same on every push of the same data.
+ * ({@link EngineTableCheck} makes the same ids in the rows engine.)
  */
 final class DataIds {
     private final IngestConfig.DataId strategy;
@@ -51,11 +52,19 @@ final class DataIds {
         };
     }
 
+    /**
+     * Hex digits of a content-hash id made from a record's values: 64 bits of their SHA-256. Enough for
+     * ids that are unique per record (repeats are numbered by the same 64 bits, below) and stable, and a
+     * quarter of the stored table's id column that 64 digits were (32 MB of a 1M-row table's 47 MB).
+     * A file's record keeps its file's whole digest: that names the file's content in the store too.
+     */
+    static final int VALUES_ID_DIGITS = 16;
+
     /** For a record that is its values (one-file categories): from the values (unit-separated), a UUID, or a column. */
     String forValues(List<String> values, String columnValue) {
         return switch (strategy.strategy()) {
             case CONTENT_HASH -> unique(Digest.of(String.join("\u001f", values.stream().map(v -> v == null ? "\u0000" : v).toList())
-                    .getBytes(StandardCharsets.UTF_8)).hex());
+                    .getBytes(StandardCharsets.UTF_8)).hex().substring(0, VALUES_ID_DIGITS));
             case UUID -> UUID.randomUUID().toString();
             case COLUMN -> columnValue;
         };
@@ -74,7 +83,7 @@ final class DataIds {
         } else {
             repeat = repeats.merge(key, 1, Integer::sum);
         }
-        return repeat == 0 ? hex : Digest.of((hex + "#" + repeat).getBytes(StandardCharsets.UTF_8)).hex();
+        return repeat == 0 ? hex : Digest.of((hex + "#" + repeat).getBytes(StandardCharsets.UTF_8)).hex().substring(0, hex.length());
     }
 
     /** A set of longs in one array (open addressing, linear probing): no object per element. */

@@ -45,8 +45,28 @@ public final class RowsTable implements AutoCloseable {
     /** Whether some row has files (such rows stay on the heap: a table with them never spills). */
     private boolean anyFiles;
 
+    /** The Parquet file of a table the rows engine wrote whole ({@link EngineTableCheck}), or null. */
+    private Path written;
+
     public RowsTable(List<String> columns) {
         this.columns = List.copyOf(columns);
+    }
+
+    /**
+     * A table of {@code size} rows that the rows engine wrote as a stored table is written (a rows.parquet
+     * file); the table owns the file and deletes it when closed. Its rows read back as stored: typed.
+     */
+    static RowsTable written(List<String> columns, Path parquet, int size) {
+        RowsTable table = new RowsTable(columns);
+        table.written = parquet;
+        table.size = size;
+        table.cleanable = CLEANER.register(table, () -> deleteQuietly(parquet));
+        return table;
+    }
+
+    /** The Parquet file the engine wrote this table as, or null for a table of rows added one by one. */
+    public Path writtenFile() {
+        return written;
     }
 
     /** A row built from the records file alone (one-file categories). */
@@ -91,11 +111,42 @@ public final class RowsTable implements AutoCloseable {
 
     /** Every row in order, with its files; the table is read from its spill file as it goes. */
     public synchronized void forEach(Consumer<Row> each) {
+        if (written != null) {
+            readWritten(values -> each.accept(transformed(new Row(values, List.of(), null))));
+            return;
+        }
         for (Row r : rows) {
             each.accept(transformed(r));
         }
         if (spill != null) {
             spill.readAll(values -> each.accept(transformed(new Row(values, List.of(), null))));
+        }
+    }
+
+    private void readWritten(Consumer<List<Object>> each) {
+        try (java.sql.Connection c = dev.ferry.core.rows.ParquetRows.connect(written.getParent());
+                java.sql.Statement s = c.createStatement();
+                java.sql.ResultSet r = s.executeQuery("SELECT * FROM read_parquet("
+                        + dev.ferry.core.rows.ParquetRows.literal(written) + ")")) {
+            int n = columns.size();
+            while (r.next()) {
+                List<Object> values = new ArrayList<>(n);
+                for (int i = 1; i <= n; i++) {
+                    values.add(r.getObject(i));
+                }
+                each.accept(Collections.unmodifiableList(values));
+            }
+        } catch (java.sql.SQLException e) {
+            throw new UncheckedIOException(new IOException("cannot read the rows table back from " + written + ": "
+                    + e.getMessage(), e));
+        }
+    }
+
+    private static void deleteQuietly(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException ignored) {
+            // a temporary file: the system's clean-up takes it
         }
     }
 

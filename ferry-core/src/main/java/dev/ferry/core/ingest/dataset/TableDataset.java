@@ -68,6 +68,14 @@ abstract sealed class TableDataset implements DatasetCategory
     /** Checks of the whole dataset once every record is read. */
     void finish(DatasetReport report) {}
 
+    /**
+     * Whether the category's rules are the shared ones alone (no {@link #record} or {@link #finish} of its
+     * own), which the rows engine can run over a large CSV ({@link EngineTableCheck}).
+     */
+    boolean sharedRulesOnly() {
+        return false;
+    }
+
     // ------------------------------------------------------------------ the checks
 
     @Override
@@ -128,9 +136,72 @@ abstract sealed class TableDataset implements DatasetCategory
         Numbers values = new Numbers(); // the label values of every passing record (bucket edges)
         Numbers kept = new Numbers(); // those of the rows (bucket names)
         long[] unlabelled = {0};
-        int labelAt = labelColumn;
-        DataIds ids = new DataIds(config.dataId());
         boolean buildRows = progress.rowsWanted();
+        EngineTableCheck.Passed engine = null;
+        if (sharedRulesOnly() && !bucket && config.records().format() == IngestConfig.Format.CSV) {
+            EngineTableCheck.Table table = new EngineTableCheck.Table(dataset.root().resolve(config.records().path()),
+                    config.csv(), header.columns().size(), labelColumn, textLabels, numeric, labelsKept, schemaColumns,
+                    config.schema(), config.dataId(), idColumn, config.intent(), columns, buildRows);
+            if (EngineTableCheck.suits(table)) {
+                engine = EngineTableCheck.check(table);
+            }
+        }
+        long records;
+        if (engine != null) {
+            // every record passed as the Java checks below would have passed it; the engine wrote the rows
+            records = engine.records();
+            labels.addAll(engine.labels());
+            unlabelled[0] = engine.unlabelled();
+            rows.close();
+            rows = engine.rows() != null ? engine.rows() : new RowsTable(columns);
+        } else {
+            records = javaChecks(header, config, report, progress, schemaColumns, labelColumn, idColumn, textLabels,
+                    numeric, bucket, labelsKept, labels, values, kept, unlabelled, columns, rows, buildRows);
+            if (records < 0) {
+                rows.close();
+                return new DatasetOutcome(report, new RowsTable(columns));
+            }
+        }
+        if (records == 0) {
+            report.error(header.name + " has a header but no data rows");
+        }
+        if (records > 0) {
+            Labels.enough(labels, minimumLabels(), category, unlabelled[0] > 0 ? " beside NA-like values" : "", report);
+        }
+        finish(report);
+        if (unlabelled[0] > 0) {
+            report.note(String.format("%,d record%s no label (an empty or NA-like value): ingested without one",
+                    unlabelled[0], unlabelled[0] == 1 ? " has" : "s have"));
+        }
+        if (bucket) {
+            List<Double> edges = Buckets.edges(label.buckets(), values.list());
+            Set<String> bucketLabels = new TreeSet<>();
+            kept.list().forEach(v -> bucketLabels.add(Buckets.of(v, edges)));
+            int labelIndex = RowsTable.BASE_COLUMNS.indexOf("label");
+            rows.transformOnRead(row -> {
+                if (row.get(labelIndex) != null) {
+                    row.set(labelIndex, Buckets.of(SqlType.number((String) row.get(labelIndex)), edges));
+                }
+                return row;
+            });
+            report.labels(List.copyOf(bucketLabels));
+        } else {
+            report.labels(numeric ? List.of() : List.copyOf(labels));
+        }
+        report.counted(records, 1); // the records file is the dataset's one file
+        progress.records(records, records);
+        return new DatasetOutcome(report, rows);
+    }
+
+    /**
+     * The record checks in Java, each record that passes becoming its row; how many records were read,
+     * or -1 when the file turned out malformed part-way (reported).
+     */
+    private long javaChecks(RecordsHeader header, IngestConfig config, DatasetReport report, RecordProgress progress,
+            Map<String, Integer> schemaColumns, int labelAt, int idColumn, boolean textLabels, boolean numeric,
+            boolean bucket, int labelsKept, Set<String> labels, Numbers values, Numbers kept, long[] unlabelled,
+            List<String> columns, RowsTable rows, boolean buildRows) {
+        DataIds ids = new DataIds(config.dataId());
         boolean readAll = header.forEachRecord(r -> {
             String key = null;
             if (labelAt >= 0) {
@@ -188,40 +259,7 @@ abstract sealed class TableDataset implements DatasetCategory
             schemaColumns.keySet().forEach(c -> row.add(schemaValues.get(c)));
             rows.add(row);
         }, report, progress);
-        if (!readAll) {
-            rows.close();
-            return new DatasetOutcome(report, new RowsTable(columns));
-        }
-        long records = header.records();
-        if (records == 0) {
-            report.error(header.name + " has a header but no data rows");
-        }
-        if (records > 0) {
-            Labels.enough(labels, minimumLabels(), category, unlabelled[0] > 0 ? " beside NA-like values" : "", report);
-        }
-        finish(report);
-        if (unlabelled[0] > 0) {
-            report.note(String.format("%,d record%s no label (an empty or NA-like value): ingested without one",
-                    unlabelled[0], unlabelled[0] == 1 ? " has" : "s have"));
-        }
-        if (bucket) {
-            List<Double> edges = Buckets.edges(label.buckets(), values.list());
-            Set<String> bucketLabels = new TreeSet<>();
-            kept.list().forEach(v -> bucketLabels.add(Buckets.of(v, edges)));
-            int labelIndex = RowsTable.BASE_COLUMNS.indexOf("label");
-            rows.transformOnRead(row -> {
-                if (row.get(labelIndex) != null) {
-                    row.set(labelIndex, Buckets.of(SqlType.number((String) row.get(labelIndex)), edges));
-                }
-                return row;
-            });
-            report.labels(List.copyOf(bucketLabels));
-        } else {
-            report.labels(numeric ? List.of() : List.copyOf(labels));
-        }
-        report.counted(records, 1); // the records file is the dataset's one file
-        progress.records(records, records);
-        return new DatasetOutcome(report, rows);
+        return readAll ? header.records() : -1;
     }
 
     /** Numbers without an object each (a million label values are 8 MB). */

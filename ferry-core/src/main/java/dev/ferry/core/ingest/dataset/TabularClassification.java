@@ -12,4 +12,9 @@ final class TabularClassification extends TableDataset {
     int minimumLabels() {
         return 2;
     }
+
+    @Override
+    boolean sharedRulesOnly() {
+        return true;
+    }
 }

@@ -16,4 +16,9 @@ final class TabularRegression extends TableDataset {
     boolean numericLabels() {
         return true;
     }
+
+    @Override
+    boolean sharedRulesOnly() {
+        return true;
+    }
 }
