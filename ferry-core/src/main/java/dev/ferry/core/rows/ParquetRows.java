@@ -206,6 +206,12 @@ public final class ParquetRows {
      * to {@code scratch} beyond it), rows kept in the order they were added.
      */
     public static Connection connect(Path scratch) throws SQLException {
+        try {
+            // the engine makes its spill folder when a query first needs it, but not the folders above it
+            Files.createDirectories(scratch);
+        } catch (IOException e) {
+            throw new SQLException("cannot create the engine's scratch folder " + scratch + ": " + e.getMessage(), e);
+        }
         Connection c = DriverManager.getConnection("jdbc:duckdb:");
         try (Statement s = c.createStatement()) {
             s.execute("SET threads = 2");

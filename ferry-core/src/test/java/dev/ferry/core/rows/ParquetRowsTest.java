@@ -45,6 +45,20 @@ class ParquetRowsTest {
         return out;
     }
 
+    /** A query that spills works where the scratch folder (and its parents) did not exist yet: a fresh home. */
+    @Test
+    void theEngineSpillsIntoAScratchFolderItMakes() throws Exception {
+        Path scratch = tmp.resolve("home/scratch");
+        try (Connection c = ParquetRows.connect(scratch); Statement s = c.createStatement()) {
+            s.execute("SET memory_limit = '16MB'");
+            try (ResultSet r = s.executeQuery("SELECT count(*) FROM (SELECT i, hash(i) AS h FROM range(4000000) t(i) ORDER BY h)")) {
+                r.next();
+                assertThat(r.getLong(1)).isEqualTo(4_000_000);
+            }
+        }
+        assertThat(scratch).isDirectory();
+    }
+
     @Test
     void schemaColumnsAreTypedNaAndEmptyAreNullsAndOtherColumnsTypedByTheirValues() throws Exception {
         Path file = write(List.of(
