@@ -129,9 +129,12 @@ final class CliRun {
     }
 
     Result run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int exit = Ferry.run(env, new PrintWriter(out), new PrintWriter(err), false, starter, args);
+        return run(new StringWriter(), new StringWriter(), args);
+    }
+
+    /** {@link #run(String...)} writing to the given writers, which another thread may read as the command goes. */
+    Result run(StringWriter out, StringWriter err, String... args) {
+        int exit = Ferry.run(env, new PrintWriter(out, true), new PrintWriter(err, true), false, starter, args);
         return new Result(exit, out.toString(), err.toString());
     }
 }

@@ -89,6 +89,56 @@ class ClusterSeedFlowTest {
         assertThat(ferry.run("-o", "json", "runs", "show", runId).json().get("state").asText()).isEqualTo("completed");
     }
 
+    /**
+     * `ferry ui` on a Kubernetes context: its link goes through the command's own port-forward, logs a
+     * browser in, and the forward lasts as long as the command runs — until Ctrl-C (an interrupt here).
+     */
+    @Test
+    void theWebUiIsReachedThroughTheCommandsPortForwardUntilItEnds() throws Exception {
+        java.io.StringWriter out = new java.io.StringWriter();
+        java.io.StringWriter err = new java.io.StringWriter();
+        java.util.concurrent.ExecutorService runner = java.util.concurrent.Executors.newSingleThreadExecutor();
+        try {
+            var ui = runner.submit(() -> ferry.run(out, err, "ui"));
+            long deadline = System.nanoTime() + 60_000_000_000L;
+            while (!err.toString().contains("Ctrl-C ends it") && !ui.isDone() && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            assertThat(ui.isDone()).as("the command keeps running: %s %s", out, err).isFalse();
+            java.net.URI link = java.net.URI.create(out.toString().strip());
+            assertThat(link.getHost()).isEqualTo("127.0.0.1");
+            assertThat(link.getPath()).isEqualTo("/ui/login");
+            java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+            var login = http.send(java.net.http.HttpRequest.newBuilder(link).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(login.statusCode()).isEqualTo(302);
+            String cookie = login.headers().firstValue("Set-Cookie").orElseThrow().split(";")[0];
+            assertThat(cookie).startsWith("ferry_session=");
+            var page = http.send(java.net.http.HttpRequest.newBuilder(link.resolve("/ui/")).header("Cookie", cookie).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(page.statusCode()).isEqualTo(200);
+            assertThat(page.body()).contains("Datasets");
+            assertThat(forwarding.pods()).as("through the server pod").isNotEmpty();
+
+            ui.cancel(true); // Ctrl-C
+            runner.shutdown();
+            assertThat(runner.awaitTermination(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            // the forward ended with the command: nothing listens on its port any more
+            assertThat(listening(link.getPort())).isFalse();
+        } finally {
+            runner.shutdownNow();
+        }
+    }
+
+    private static boolean listening(int port) {
+        try (java.net.Socket s = new java.net.Socket()) {
+            s.connect(new java.net.InetSocketAddress("127.0.0.1", port), 1_000);
+            return true;
+        } catch (java.io.IOException refused) {
+            return false;
+        }
+    }
+
     @Test
     void aWatchThroughTheContextOutlivesTheServerPodBeingReplacedAndTheRunCompletes() throws Exception {
         c.holdTurn("pets"); // the run's worker waits mid-run while the pod is replaced
