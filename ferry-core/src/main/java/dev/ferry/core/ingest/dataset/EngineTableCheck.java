@@ -31,7 +31,8 @@ import java.util.stream.Collectors;
  * refuse — makes it decline, and {@link TableDataset} runs the Java checks, which write the report and
  * its messages. Labels are few, so they are checked by the Java rules themselves, once per distinct
  * value; schema values are checked by patterns that accept a subset of what {@link SqlType#problem}
- * accepts, and typed by casts that give the values {@link ParquetRows} would store.
+ * accepts (dates and times: the ISO forms), and typed by casts that give the values {@link ParquetRows}
+ * would store.
  * {@code EngineTableCheckTest} holds both paths to the same outcome over the ingest parity corpus.
  */
 final class EngineTableCheck {
@@ -45,10 +46,14 @@ final class EngineTableCheck {
     private static final int MAX_CASES = 1_000;
     private static final Set<SqlType.Kind> KINDS = EnumSet.of(SqlType.Kind.STRING, SqlType.Kind.TINYINT,
             SqlType.Kind.SMALLINT, SqlType.Kind.MEDIUMINT, SqlType.Kind.INT, SqlType.Kind.BIGINT, SqlType.Kind.FLOAT,
-            SqlType.Kind.DOUBLE, SqlType.Kind.BOOLEAN);
+            SqlType.Kind.DOUBLE, SqlType.Kind.BOOLEAN, SqlType.Kind.DATE, SqlType.Kind.DATETIME, SqlType.Kind.TIME);
     /** The NA-like values as a SQL list: exactly as written (values with spaces around are never vouched for). */
     static final String NA = SqlType.NA_VALUES.stream().sorted().map(EngineTableCheck::text)
             .collect(Collectors.joining(", ", "(", ")"));
+    /** ISO dates with a four-digit year (their day checked by the engine's date cast too): what LocalDate.parse reads. */
+    private static final String DATE = "[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])";
+    /** ISO times of day: what LocalTime.parse reads, without the forms (a bare point, offsets) it is strict about. */
+    private static final String TIME = "([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\\.[0-9]{1,9})?)?";
     /** Whole numbers that fit a long whatever their digits: a longer one is left to the Java checks. */
     private static final String WHOLE = "'[+-]?[0-9]{1,18}'";
     /** Plain numbers both Java's parser and the engine's cast read (no inf, nan, spaces or hex). */
@@ -226,6 +231,11 @@ final class EngineTableCheck {
             case FLOAT -> nul + "(regexp_full_match(" + c + ", " + DECIMAL + ") AND isfinite(TRY_CAST(TRY_CAST(" + c
                     + " AS DOUBLE) AS FLOAT)))";
             case BOOLEAN -> nul + "regexp_full_match(" + c + ", '(?i)true|t|yes|y|1|false|f|no|n|0')";
+            // a date, or a date and time of day (SqlType.instant reads a space as the ISO 'T'); offsets are left to Java
+            case DATE -> nul + "(regexp_full_match(" + c + ", '" + DATE + "') AND TRY_CAST(" + c + " AS DATE) IS NOT NULL)";
+            case DATETIME -> nul + "(regexp_full_match(" + c + ", '" + DATE + "([ T]" + TIME + ")?') AND TRY_CAST(left(" + c
+                    + ", 10) AS DATE) IS NOT NULL)";
+            case TIME -> nul + "regexp_full_match(" + c + ", '" + TIME + "')";
             default -> throw new IllegalArgumentException("not a type the engine checks: " + type.describe());
         } + "), false)";
     }
@@ -239,7 +249,8 @@ final class EngineTableCheck {
         String sql = ParquetRows.storedType(type);
         String nul = "CASE WHEN " + c + " IS NULL OR " + c + " IN " + NA + " THEN NULL ELSE ";
         return switch (type.kind()) {
-            case STRING -> "coalesce(" + c + ", '')"; // text as written: an empty value is empty text, not null
+            // text as written (dates and times too: they are stored as text): an empty value is empty text, not null
+            case STRING, DATE, DATETIME, TIME -> "coalesce(" + c + ", '')";
             case FLOAT -> nul + "CAST(CAST(" + c + " AS DOUBLE) AS FLOAT) END"; // Java parses a double, then narrows
             case BOOLEAN -> nul + "lower(" + c + ") IN ('true', 't', 'yes', 'y', '1') END";
             default -> nul + "CAST(" + c + " AS " + sql + ") END";

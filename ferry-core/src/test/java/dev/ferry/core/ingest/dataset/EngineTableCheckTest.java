@@ -113,8 +113,22 @@ class EngineTableCheckTest {
         all.add(either("a cell too long", "x,y,z\n1,cat," + "z".repeat(70_000) + "\n2,dog,c\n", CLASSES));
         all.add(either("ids that repeat", "id,x,y\nx1,3,cat\nx1,4,dog\n", flags("tabular_classification", "y", "x:INT",
                 null, "column:id")));
-        all.add(either("a schema type the engine leaves to Java", "when,y\n2024-01-02,a\n2024-01-03,b\n",
-                flags("tabular_classification", "y", "when:DATE")));
+        all.add(either("a schema type the engine leaves to Java", "price,y\n1.50,a\n2.25,b\n",
+                flags("tabular_classification", "y", "price:DECIMAL")));
+        all.add(clean("dates and times", "d,ts,t,y\n2024-01-02,2024-01-02,13:45,a\n2024-02-29,2024-01-02 13:45,23:59:59,b\n"
+                + "NA,2024-01-02T13:45:30.123,00:00:00.5,a\n,2000-12-31 00:00:00,,b\n",
+                flags("tabular_classification", "y", "d:DATE,ts:TIMESTAMP,t:TIME")));
+        all.add(either("dates that are not", "d,y\n2023-02-29,a\n2024-13-01,b\n2024-1-2,a\n 2024-01-02,b\n2024-04-31,a\n",
+                flags("tabular_classification", "y", "d:DATE")));
+        all.add(either("a day its month does not have", "d,y\n2024-04-31,a\n2024-01-02,b\n",
+                flags("tabular_classification", "y", "d:DATE")));
+        all.add(either("a day its year does not have", "ts,y\n2024-01-02,a\n2023-02-29 10:00,b\n",
+                flags("tabular_classification", "y", "ts:TIMESTAMP")));
+        all.add(either("times and timestamps the engine leaves to Java", "ts,t,y\n2024-01-02 13:45+02:00,24:00,a\n"
+                + "2024-01-02 25:00,13:45:60,b\n2024-01-02T13:45Z,13:45:30.,a\n", flags("tabular_classification", "y",
+                "ts:TIMESTAMP,t:TIME")));
+        all.add(either("timestamps with offsets", "ts,y\n2024-01-02 13:45+02:00,a\n2024-01-02T13:45Z,b\n",
+                flags("tabular_classification", "y", "ts:TIMESTAMP")));
         all.add(either("a label column that is missing", "x,z\n1,cat\n", CLASSES));
         all.add(new Case("not UTF-8", "x,y\n1,caf\u00e9\n2,dog\n".getBytes(StandardCharsets.ISO_8859_1), CLASSES, false));
         all.add(either("regression, labels that are not numbers", "x,price\n1,3\n2,cheap\n",
