@@ -112,7 +112,8 @@ public record ConfigFlags(
         if (schema != null) {
             ObjectNode columns = doc.has("schema") && doc.get("schema").isObject() ? (ObjectNode) doc.get("schema")
                     : doc.putObject("schema");
-            for (String entry : schema.split(",")) {
+            // commas inside parentheses belong to a type (DECIMAL(10,2)), the others separate entries
+            for (String entry : schema.split(",(?![^()]*\\))")) {
                 int colon = entry.lastIndexOf(':');
                 if (colon <= 0 || colon == entry.length() - 1) {
                     throw FerryException.invalid("invalid --schema entry '" + entry.trim() + "'",

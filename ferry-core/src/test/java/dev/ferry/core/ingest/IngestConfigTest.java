@@ -382,6 +382,13 @@ class IngestConfigTest {
         assertThat(SqlType.parse("TIMESTAMP").problem("yesterday")).contains("not a TIMESTAMP");
         assertThat(SqlType.parse("INT").problem("99999999999")).contains("out of range");
         assertThat(SqlType.parse("DECIMAL(5,2)").problem("123.45")).isNull();
+        // a type's own comma is not the --schema flag's
+        ConfigFlags flags = new ConfigFlags("t", "tabular_regression", "train", "y", "passthrough", null, null, null, null,
+                "price:DECIMAL(10,2), name:VARCHAR(8),n:INT", null, null, null);
+        com.fasterxml.jackson.databind.node.ObjectNode fromFlags = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance
+                .objectNode();
+        flags.applyTo(fromFlags, true);
+        assertThat(fromFlags.get("schema").toString()).isEqualTo("{\"price\":\"DECIMAL(10,2)\",\"name\":\"VARCHAR(8)\",\"n\":\"INT\"}");
         assertThat(SqlType.parse("DECIMAL(5,2)").problem("1234.5")).contains("digits before");
         assertThat(SqlType.parse("DATE").problem("2024-13-01")).contains("YYYY-MM-DD");
         assertThat(SqlType.parse("DATETIME").problem("2024-01-01 10:00:00")).isNull();

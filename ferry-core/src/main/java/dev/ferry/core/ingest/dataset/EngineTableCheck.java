@@ -46,7 +46,8 @@ final class EngineTableCheck {
     private static final int MAX_CASES = 1_000;
     private static final Set<SqlType.Kind> KINDS = EnumSet.of(SqlType.Kind.STRING, SqlType.Kind.TINYINT,
             SqlType.Kind.SMALLINT, SqlType.Kind.MEDIUMINT, SqlType.Kind.INT, SqlType.Kind.BIGINT, SqlType.Kind.FLOAT,
-            SqlType.Kind.DOUBLE, SqlType.Kind.BOOLEAN, SqlType.Kind.DATE, SqlType.Kind.DATETIME, SqlType.Kind.TIME);
+            SqlType.Kind.DOUBLE, SqlType.Kind.BOOLEAN, SqlType.Kind.DECIMAL, SqlType.Kind.DATE, SqlType.Kind.DATETIME,
+            SqlType.Kind.TIME);
     /** The NA-like values as a SQL list: exactly as written (values with spaces around are never vouched for). */
     static final String NA = SqlType.NA_VALUES.stream().sorted().map(EngineTableCheck::text)
             .collect(Collectors.joining(", ", "(", ")"));
@@ -236,8 +237,26 @@ final class EngineTableCheck {
             case DATETIME -> nul + "(regexp_full_match(" + c + ", '" + DATE + "([ T]" + TIME + ")?') AND TRY_CAST(left(" + c
                     + ", 10) AS DATE) IS NOT NULL)";
             case TIME -> nul + "regexp_full_match(" + c + ", '" + TIME + "')";
+            case DECIMAL -> nul + decimal(c, type);
             default -> throw new IllegalArgumentException("not a type the engine checks: " + type.describe());
         } + "), false)";
+    }
+
+    /**
+     * A plain decimal ({@code [+-]digits[.digits]}) within DECIMAL(p,s): at most s digits after the point
+     * as written, and at most p - s before it once leading zeros go — counted as one digit when none is
+     * left, which is BigDecimal's count for a whole zero and one more than its count otherwise (so such a
+     * value may be left to the Java checks, never let through wrongly).
+     */
+    private static String decimal(String c, SqlType type) {
+        String plain = "regexp_full_match(" + c + ", '[+-]?[0-9]+(\\.[0-9]+)?')";
+        if (type.precision() == 0) {
+            return "(" + plain + ")";
+        }
+        String unsigned = "ltrim(" + c + ", '+-')";
+        return "(" + plain + " AND length(split_part(" + unsigned + ", '.', 2)) <= " + type.scale()
+                + " AND greatest(length(ltrim(split_part(" + unsigned + ", '.', 1), '0')), 1) <= "
+                + (type.precision() - type.scale()) + ")";
     }
 
     private static String whole(String c, long min, long max) {
@@ -249,8 +268,8 @@ final class EngineTableCheck {
         String sql = ParquetRows.storedType(type);
         String nul = "CASE WHEN " + c + " IS NULL OR " + c + " IN " + NA + " THEN NULL ELSE ";
         return switch (type.kind()) {
-            // text as written (dates and times too: they are stored as text): an empty value is empty text, not null
-            case STRING, DATE, DATETIME, TIME -> "coalesce(" + c + ", '')";
+            // text as written (decimals, dates and times too: they are stored as text); an empty value is empty text
+            case STRING, DECIMAL, DATE, DATETIME, TIME -> "coalesce(" + c + ", '')";
             case FLOAT -> nul + "CAST(CAST(" + c + " AS DOUBLE) AS FLOAT) END"; // Java parses a double, then narrows
             case BOOLEAN -> nul + "lower(" + c + ") IN ('true', 't', 'yes', 'y', '1') END";
             default -> nul + "CAST(" + c + " AS " + sql + ") END";

@@ -113,8 +113,18 @@ class EngineTableCheckTest {
         all.add(either("a cell too long", "x,y,z\n1,cat," + "z".repeat(70_000) + "\n2,dog,c\n", CLASSES));
         all.add(either("ids that repeat", "id,x,y\nx1,3,cat\nx1,4,dog\n", flags("tabular_classification", "y", "x:INT",
                 null, "column:id")));
-        all.add(either("a schema type the engine leaves to Java", "price,y\n1.50,a\n2.25,b\n",
-                flags("tabular_classification", "y", "price:DECIMAL")));
+        all.add(either("a schema type the engine leaves to Java", "blob,y\nab,a\ncd,b\n",
+                flags("tabular_classification", "y", "blob:BLOB")));
+        all.add(clean("decimals", "price,any,y\n1.50,1.5,a\n-123.45,-123.456789,b\n007.1,+7,a\nNA,,b\n0,0.000,a\n",
+                flags("tabular_classification", "y", "price:DECIMAL(5,2),any:DECIMAL")));
+        all.add(either("decimals with too many digits before the point", "price,y\n1234.5,a\n1.23,b\n",
+                flags("tabular_classification", "y", "price:DECIMAL(5,2)")));
+        all.add(either("decimals with too many decimal places", "price,y\n1.234,a\n1.23,b\n",
+                flags("tabular_classification", "y", "price:DECIMAL(5,2)")));
+        all.add(either("decimals of another form", "price,y\n1e2,a\n.5,b\n1.,a\n",
+                flags("tabular_classification", "y", "price:DECIMAL(5,2)")));
+        all.add(either("zeros before the point", "price,y\n0.55,a\n00.5,b\n",
+                flags("tabular_classification", "y", "price:DECIMAL(2,2)")));
         all.add(clean("dates and times", "d,ts,t,y\n2024-01-02,2024-01-02,13:45,a\n2024-02-29,2024-01-02 13:45,23:59:59,b\n"
                 + "NA,2024-01-02T13:45:30.123,00:00:00.5,a\n,2000-12-31 00:00:00,,b\n",
                 flags("tabular_classification", "y", "d:DATE,ts:TIMESTAMP,t:TIME")));
