@@ -61,6 +61,7 @@ public final class RowsTable implements AutoCloseable {
         table.written = parquet;
         table.size = size;
         table.cleanable = CLEANER.register(table, () -> deleteQuietly(parquet));
+        parquet.toFile().deleteOnExit(); // a table neither closed nor collected before the process ends
         return table;
     }
 
