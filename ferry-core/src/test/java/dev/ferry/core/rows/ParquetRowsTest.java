@@ -50,7 +50,9 @@ class ParquetRowsTest {
     void theEngineSpillsIntoAScratchFolderItMakes() throws Exception {
         Path scratch = tmp.resolve("home/scratch");
         try (Connection c = ParquetRows.connect(scratch); Statement s = c.createStatement()) {
-            s.execute("SET memory_limit = '16MB'");
+            // little memory, one thread (each needs its own minimum to sort): the sort below must spill
+            s.execute("SET threads = 1");
+            s.execute("SET memory_limit = '32MB'");
             try (ResultSet r = s.executeQuery("SELECT count(*) FROM (SELECT i, hash(i) AS h FROM range(4000000) t(i) ORDER BY h)")) {
                 r.next();
                 assertThat(r.getLong(1)).isEqualTo(4_000_000);
