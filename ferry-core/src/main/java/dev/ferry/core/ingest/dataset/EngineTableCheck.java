@@ -101,12 +101,13 @@ final class EngineTableCheck {
             keys.values().stream().filter(java.util.Objects::nonNull).sorted().distinct().limit(t.labelsKept())
                     .forEach(labels::add);
             String label = t.labelColumn() >= 0 ? column(t.labelColumn()) : null;
+            String naLabels = naLabels(keys);
             long records;
             long unlabelled;
             boolean repeats;
             try (ResultSet r = s.executeQuery("SELECT count(*), count(*) FILTER (WHERE NOT (" + passes(t) + ")), "
                     + (label == null ? "0" : "count(*) FILTER (WHERE " + label + " IS NULL OR " + label + " IN "
-                    + naLabels(keys) + ")") + ", " + (t.idColumn() >= 0 ? "count(DISTINCT coalesce(" + column(t.idColumn())
+                    + naLabels + ")") + ", " + (t.idColumn() >= 0 ? "count(DISTINCT coalesce(" + column(t.idColumn())
                     + ", ''))" : "count(*)") + ", " + (hashed ? "count(DISTINCT content_hash)" : "count(*)") + " FROM r")) {
                 r.next();
                 records = r.getLong(1);
@@ -148,7 +149,7 @@ final class EngineTableCheck {
                 // order, at the cost of a sort's time and memory it saves (1M rows: 0.46 s, with a sort 0.7–1 s).
                 s.execute("SET threads = 1");
             }
-            ParquetRows.copy(s, rowsQuery(t, label, mapped, joined, repeats), parquet);
+            ParquetRows.copy(s, rowsQuery(t, label, naLabels, mapped, joined, repeats), parquet);
             Passed passed = new Passed(records, unlabelled, labels,
                     RowsTable.written(t.rowColumns(), parquet, (int) records));
             parquet = null;
@@ -282,7 +283,8 @@ final class EngineTableCheck {
      * A window (numbering repeated records) or a join (many label keys) is sorted back by each record's
      * place; a plain scan is written by one thread (see {@link #check}).
      */
-    private static String rowsQuery(Table t, String label, Map<String, String> mapped, boolean joined, boolean repeats) {
+    private static String rowsQuery(Table t, String label, String naLabels, Map<String, String> mapped, boolean joined,
+            boolean repeats) {
         List<String> out = new ArrayList<>();
         out.add(switch (t.dataId().strategy()) {
             // the n-th repeat of a record's values hashes the first's id with "#n", as DataIds does
@@ -293,7 +295,7 @@ final class EngineTableCheck {
         });
         out.add("CAST(NULL AS VARCHAR)");
         out.add("CAST(NULL AS VARCHAR)");
-        out.add(label == null ? "CAST(NULL AS VARCHAR)" : labelKey(label, mapped, joined));
+        out.add(label == null ? "CAST(NULL AS VARCHAR)" : labelKey(label, naLabels, mapped, joined));
         out.add(text(t.intent()));
         t.schemaColumns().forEach((name, i) -> out.add(stored(column(i), t.types().get(name))));
         if (out.size() != t.rowColumns().size()) {
@@ -316,9 +318,12 @@ final class EngineTableCheck {
         return select.append(" ORDER BY r.record_at").toString();
     }
 
-    /** A record's label key: null for NA-like values, the key the Java checks made where it differs from the value. */
-    private static String labelKey(String label, Map<String, String> mapped, boolean joined) {
-        StringBuilder key = new StringBuilder("CASE WHEN " + label + " IS NULL OR " + label + " IN " + NA + " THEN NULL");
+    /**
+     * A record's label key: null for the NA-like values found ({@code naLabels}: as the Java rules judged
+     * them, spaces around included), the key the Java checks made where it differs from the value.
+     */
+    private static String labelKey(String label, String naLabels, Map<String, String> mapped, boolean joined) {
+        StringBuilder key = new StringBuilder("CASE WHEN " + label + " IS NULL OR " + label + " IN " + naLabels + " THEN NULL");
         if (joined) {
             key.append(" WHEN label_keys.label_key IS NOT NULL THEN label_keys.label_key");
         } else {

@@ -70,6 +70,7 @@ class EngineTableCheckTest {
         all.add(clean("byte-order mark", "\uFEFFx,y\n1,cat\n2,dog\n", CLASSES));
         all.add(clean("blank lines", "x,y\n1,cat\n\n2,dog\n\n", CLASSES));
         all.add(clean("NA-like labels and values", "x,y\n1,cat\nNA,dog\n,NA\nnull,\n3,N/A\n4,dog\n", CLASSES));
+        all.add(clean("NA-like labels with spaces around", "x,y\n1,cat\n2, NA\n3,dog\n4,null \n", CLASSES));
         all.add(clean("numeric labels compare by value", "x,y\n1,+5\n2,007\n3,-0\n4,5\n5,7\n", CLASSES));
         all.add(clean("numbers and words as labels", "x,y\n1,1.0\n2,1\n3,one\n4,2.50\n5,inf\n", CLASSES));
         all.add(clean("text labels keep their form but not their spaces", "x,y\n1, cat \n2,1.0\n3,1\n",
