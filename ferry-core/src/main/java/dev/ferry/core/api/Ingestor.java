@@ -316,34 +316,34 @@ final class Ingestor {
     }
 
     private ManifestSummary storeRows(List<String> columns, Map<String, SqlType> schema, KeptRows rows) {
+        // the rows engine wrote the whole table as it checked it: stored as it is; else written here first
+        Path file = rows.keep() == null ? rows.table().writtenFile() : null;
+        Path temp = null;
         try {
-            Path written = rows.keep() == null ? rows.table().writtenFile() : null;
-            if (written != null) {
-                // the rows engine wrote the whole table as it checked it: stored as it is
-                ManifestSummary stored;
-                try (InputStream in = Files.newInputStream(written)) {
-                    stored = SingleFile.store(blobs, ParquetRows.FILE, in, 0644);
-                }
-                rowsCache.adopt(stored.root().hex(), written);
-                return stored;
-            }
-            Files.createDirectories(scratchDir);
-            Path temp = Files.createTempFile(scratchDir, "rows-", ".parquet");
-            try {
+            if (file == null) {
+                Files.createDirectories(scratchDir);
+                temp = Files.createTempFile(scratchDir, "rows-", ".parquet");
                 Files.delete(temp); // DuckDB makes the file
                 ParquetRows.write(columns, schema, rows, temp, scratchDir);
-                ManifestSummary stored;
-                try (InputStream in = Files.newInputStream(temp)) {
-                    stored = SingleFile.store(blobs, ParquetRows.FILE, in, 0644);
-                }
-                // the file queries will read: the first look at the new version need not restore it from the store
-                rowsCache.adopt(stored.root().hex(), temp);
-                return stored;
-            } finally {
-                Files.deleteIfExists(temp);
+                file = temp;
             }
+            ManifestSummary stored;
+            try (InputStream in = Files.newInputStream(file)) {
+                stored = SingleFile.store(blobs, ParquetRows.FILE, in, 0644);
+            }
+            // the file queries will read: the first look at the new version need not restore it from the store
+            rowsCache.adopt(stored.root().hex(), file);
+            return stored;
         } catch (IOException e) {
             throw dev.ferry.core.error.DiskFull.storeWriteFailed("the rows table", e);
+        } finally {
+            if (temp != null) {
+                try {
+                    Files.deleteIfExists(temp);
+                } catch (IOException ignored) {
+                    // a scratch file left behind costs its space only; the version is stored
+                }
+            }
         }
     }
 

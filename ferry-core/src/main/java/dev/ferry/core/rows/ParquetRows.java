@@ -354,6 +354,11 @@ public final class ParquetRows {
     }
 
     public static String literal(Path path) {
-        return "'" + path.toAbsolutePath().toString().replace("'", "''") + "'";
+        return literal(path.toAbsolutePath().toString());
+    }
+
+    /** A text as a SQL string literal (its quotes doubled). */
+    public static String literal(String text) {
+        return "'" + text.replace("'", "''") + "'";
     }
 }

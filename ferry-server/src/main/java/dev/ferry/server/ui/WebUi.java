@@ -270,7 +270,7 @@ public final class WebUi {
         long offset = offset(ctx);
         String filter = where;
         if (label != null) {
-            String byLabel = "label = '" + label.replace("'", "''") + "'"; // parsed and its value bound, like any filter
+            String byLabel = "label = " + dev.ferry.core.rows.ParquetRows.literal(label); // parsed and its value bound, like any filter
             filter = where == null ? byLabel : "(" + where + ") AND " + byLabel;
         }
         List<DatasetStats.LabelCount> labels = ingestion.columns().contains("label") ? labelCounts(ingestion) : List.of();

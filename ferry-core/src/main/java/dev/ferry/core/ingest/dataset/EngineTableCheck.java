@@ -366,7 +366,7 @@ final class EngineTableCheck {
         return text(String.valueOf(c));
     }
 
-    static String text(String s) {
-        return "'" + s.replace("'", "''") + "'";
+    private static String text(String s) {
+        return ParquetRows.literal(s);
     }
 }

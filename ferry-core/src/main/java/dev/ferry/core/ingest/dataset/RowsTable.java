@@ -370,11 +370,7 @@ public final class RowsTable implements AutoCloseable {
             } catch (IOException ignored) {
                 // deleted below all the same
             }
-            try {
-                Files.deleteIfExists(file);
-            } catch (IOException ignored) {
-                // a temporary file: the system's clean-up takes it
-            }
+            deleteQuietly(file);
         }
     }
 }

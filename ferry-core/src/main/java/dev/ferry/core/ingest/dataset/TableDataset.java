@@ -139,28 +139,87 @@ abstract sealed class TableDataset implements DatasetCategory
         boolean buildRows = progress.rowsWanted();
         EngineTableCheck.Passed engine = null;
         if (sharedRulesOnly() && !bucket && config.records().format() == IngestConfig.Format.CSV) {
-            EngineTableCheck.Table table = new EngineTableCheck.Table(dataset.root().resolve(config.records().path()),
+            EngineTableCheck.Table request = new EngineTableCheck.Table(dataset.root().resolve(config.records().path()),
                     config.csv(), header.columns().size(), labelColumn, textLabels, numeric, labelsKept, schemaColumns,
                     config.schema(), config.dataId(), idColumn, config.intent(), columns, buildRows);
-            if (EngineTableCheck.suits(table)) {
-                engine = EngineTableCheck.check(table);
+            if (EngineTableCheck.suits(request)) {
+                engine = EngineTableCheck.check(request);
             }
         }
         long records;
+        RowsTable built = rows; // the engine's table instead, when it wrote one
         if (engine != null) {
             // every record passed as the Java checks below would have passed it; the engine wrote the rows
             records = engine.records();
             labels.addAll(engine.labels());
             unlabelled[0] = engine.unlabelled();
             rows.close();
-            rows = engine.rows() != null ? engine.rows() : new RowsTable(columns);
+            built = engine.rows() != null ? engine.rows() : new RowsTable(columns);
         } else {
-            records = javaChecks(header, config, report, progress, schemaColumns, labelColumn, idColumn, textLabels,
-                    numeric, bucket, labelsKept, labels, values, kept, unlabelled, columns, rows, buildRows);
-            if (records < 0) {
+            int labelAt = labelColumn;
+            DataIds ids = new DataIds(config.dataId());
+            boolean readAll = header.forEachRecord(r -> {
+                String key = null;
+                if (labelAt >= 0) {
+                    String raw = r.value(labelAt);
+                    if (SqlType.isNa(raw)) {
+                        unlabelled[0]++;
+                    } else {
+                        if (!Labels.storable(raw.strip(), r, report)) {
+                            return;
+                        }
+                        if (numeric && !SqlType.isNumber(raw)) {
+                            report.offender("labels that are not numbers (" + category + (bucket ? ", bucket policy" : "")
+                                    + "; set the policy with --label-policy or label.policy)", r.where() + " " + Values.shown(raw));
+                            return;
+                        }
+                        key = labelKey(raw, textLabels);
+                    }
+                }
+                Map<String, String> schemaValues = RecordsHeader.schemaValues(r, schemaColumns, config.schema(), report);
+                if (schemaValues == null) {
+                    return;
+                }
+                FileDataset.Refused refused = record(r, key, report);
+                if (refused != null) {
+                    report.offender(refused.kind(), refused.who());
+                    return;
+                }
+                if (key != null) {
+                    if (labels.size() < labelsKept) {
+                        labels.add(key);
+                    }
+                    if (bucket) {
+                        values.add(SqlType.number(key));
+                    }
+                }
+                String idValue = idColumn >= 0 ? r.value(idColumn) : null;
+                if (idColumn >= 0 && !ids.firstUse(idValue, r, report)) {
+                    return;
+                }
+                if (bucket && key != null) {
+                    kept.add(SqlType.number(key));
+                }
+                if (!buildRows) {
+                    return; // the report is all the caller wants: no id to make, no row to keep
+                }
+                List<Object> row = new ArrayList<>(columns.size());
+                row.add(ids.forValues(r.values(), idValue));
+                row.add(null);
+                row.add(null);
+                row.add(key); // a bucket's name replaces it as the table is read, once the edges are known
+                row.add(config.intent());
+                if (bucket) {
+                    row.add(key);
+                }
+                schemaColumns.keySet().forEach(c -> row.add(schemaValues.get(c)));
+                rows.add(row);
+            }, report, progress);
+            if (!readAll) {
                 rows.close();
                 return new DatasetOutcome(report, new RowsTable(columns));
             }
+            records = header.records();
         }
         if (records == 0) {
             report.error(header.name + " has a header but no data rows");
@@ -178,7 +237,7 @@ abstract sealed class TableDataset implements DatasetCategory
             Set<String> bucketLabels = new TreeSet<>();
             kept.list().forEach(v -> bucketLabels.add(Buckets.of(v, edges)));
             int labelIndex = RowsTable.BASE_COLUMNS.indexOf("label");
-            rows.transformOnRead(row -> {
+            built.transformOnRead(row -> {
                 if (row.get(labelIndex) != null) {
                     row.set(labelIndex, Buckets.of(SqlType.number((String) row.get(labelIndex)), edges));
                 }
@@ -190,76 +249,7 @@ abstract sealed class TableDataset implements DatasetCategory
         }
         report.counted(records, 1); // the records file is the dataset's one file
         progress.records(records, records);
-        return new DatasetOutcome(report, rows);
-    }
-
-    /**
-     * The record checks in Java, each record that passes becoming its row; how many records were read,
-     * or -1 when the file turned out malformed part-way (reported).
-     */
-    private long javaChecks(RecordsHeader header, IngestConfig config, DatasetReport report, RecordProgress progress,
-            Map<String, Integer> schemaColumns, int labelAt, int idColumn, boolean textLabels, boolean numeric,
-            boolean bucket, int labelsKept, Set<String> labels, Numbers values, Numbers kept, long[] unlabelled,
-            List<String> columns, RowsTable rows, boolean buildRows) {
-        DataIds ids = new DataIds(config.dataId());
-        boolean readAll = header.forEachRecord(r -> {
-            String key = null;
-            if (labelAt >= 0) {
-                String raw = r.value(labelAt);
-                if (SqlType.isNa(raw)) {
-                    unlabelled[0]++;
-                } else {
-                    if (!Labels.storable(raw.strip(), r, report)) {
-                        return;
-                    }
-                    if (numeric && !SqlType.isNumber(raw)) {
-                        report.offender("labels that are not numbers (" + category + (bucket ? ", bucket policy" : "")
-                                + "; set the policy with --label-policy or label.policy)", r.where() + " " + Values.shown(raw));
-                        return;
-                    }
-                    key = labelKey(raw, textLabels);
-                }
-            }
-            Map<String, String> schemaValues = RecordsHeader.schemaValues(r, schemaColumns, config.schema(), report);
-            if (schemaValues == null) {
-                return;
-            }
-            FileDataset.Refused refused = record(r, key, report);
-            if (refused != null) {
-                report.offender(refused.kind(), refused.who());
-                return;
-            }
-            if (key != null) {
-                if (labels.size() < labelsKept) {
-                    labels.add(key);
-                }
-                if (bucket) {
-                    values.add(SqlType.number(key));
-                }
-            }
-            String idValue = idColumn >= 0 ? r.value(idColumn) : null;
-            if (idColumn >= 0 && !ids.firstUse(idValue, r, report)) {
-                return;
-            }
-            if (bucket && key != null) {
-                kept.add(SqlType.number(key));
-            }
-            if (!buildRows) {
-                return; // the report is all the caller wants: no id to make, no row to keep
-            }
-            List<Object> row = new ArrayList<>(columns.size());
-            row.add(ids.forValues(r.values(), idValue));
-            row.add(null);
-            row.add(null);
-            row.add(key); // a bucket's name replaces it as the table is read, once the edges are known
-            row.add(config.intent());
-            if (bucket) {
-                row.add(key);
-            }
-            schemaColumns.keySet().forEach(c -> row.add(schemaValues.get(c)));
-            rows.add(row);
-        }, report, progress);
-        return readAll ? header.records() : -1;
+        return new DatasetOutcome(report, built);
     }
 
     /** Numbers without an object each (a million label values are 8 MB). */

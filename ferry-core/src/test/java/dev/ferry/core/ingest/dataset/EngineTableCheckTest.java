@@ -241,6 +241,14 @@ class EngineTableCheckTest {
         try {
             assertThat(full.dataset().rows().writtenFile()).isNotNull();
             assertThat(full.dataset().rows().size()).isEqualTo(30_000);
+            // the engine's table reads back as stored, in order: typed values, no files
+            List<RowsTable.Row> back = full.dataset().rows().entries();
+            assertThat(back).hasSize(30_000);
+            assertThat(back.get(1).values()).containsExactly(back.get(1).values().get(0), null, null, "c1", "train", 1);
+            assertThat((String) back.get(1).values().get(0)).hasSize(DataIds.VALUES_ID_DIGITS);
+            assertThat(back.get(29_999).values().get(5)).isEqualTo(29_999);
+            assertThat(back.get(0).values().get(3)).as("NA: no label").isNull();
+            assertThat(back.get(7).files()).isEmpty();
             assertThat(reportOnly.report().findings()).isEqualTo(full.dataset().report().findings());
             assertThat(reportOnly.report().findings().toString()).contains("10,000 records have no label", "note");
             assertThat(reportOnly.rows().writtenFile()).isNull();
