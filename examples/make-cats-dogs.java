@@ -1,6 +1,6 @@
 // Generates examples/cats-dogs: 576 JPEGs of 256x256 (288 "cats", 288 "dogs": simple drawn faces)
 // and labels.csv. Deterministic: the same files on every machine.
-//   java examples/make-cats-dogs.java [target-folder [count]]
+//   java examples/make-cats-dogs.java [target-folder [count [side-in-pixels]]]
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Graphics2D;
@@ -23,6 +23,7 @@ public class MakeCatsDogs {
         Path target = Path.of(args.length > 0 ? args[0] : "examples/cats-dogs");
         Path images = Files.createDirectories(target.resolve("images"));
         int count = args.length > 1 ? Integer.parseInt(args[1]) : 576;
+        size = args.length > 2 ? Integer.parseInt(args[2]) : 256; // larger ones for a thumbnail benchmark
         Random random = new Random(576);
         try (Writer csv = Files.newBufferedWriter(target.resolve("labels.csv"))) {
             csv.write("filename,label\n");
@@ -36,9 +37,13 @@ public class MakeCatsDogs {
         System.out.println("wrote " + count + " images and labels.csv to " + target);
     }
 
+    /** The images' side in pixels; the faces are drawn for 256 and scaled to it. */
+    private static int size;
+
     private static BufferedImage face(boolean cat, Random r) {
-        BufferedImage img = new BufferedImage(256, 256, BufferedImage.TYPE_INT_RGB);
+        BufferedImage img = new BufferedImage(size, size, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = img.createGraphics();
+        g.scale(size / 256.0, size / 256.0);
         g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
         g.setColor(new Color(200 + r.nextInt(56), 200 + r.nextInt(56), 200 + r.nextInt(56)));
         g.fillRect(0, 0, 256, 256);

@@ -63,4 +63,24 @@ class ReliabilityDocTest {
         assertThat(doc).contains("at most " + String.format("%,d", ManifestPaths.MAX_PATH_BYTES).replace(",", "") + " bytes")
                 .contains("each component at most " + ManifestPaths.MAX_NAME_BYTES + " bytes");
     }
+
+    @Test
+    void theStorageFormatDocumentsEveryTableTheMigrationsCreate() throws IOException {
+        String doc = Files.readString(ROOT.resolve("docs/storage-format.md"));
+        for (String dialect : List.of("sqlite", "postgresql")) {
+            List<String> tables = new ArrayList<>();
+            try (Stream<Path> files = Files.list(ROOT.resolve("ferry-core/src/main/resources/db/migration/" + dialect))) {
+                for (Path migration : files.toList()) {
+                    Matcher created = Pattern.compile("CREATE TABLE (\\w+)").matcher(Files.readString(migration));
+                    while (created.find()) {
+                        tables.add(created.group(1));
+                    }
+                }
+            }
+            assertThat(tables).as(dialect).contains("derived_blobs").hasSizeGreaterThan(10);
+            for (String table : tables) {
+                assertThat(doc).as("table " + table + " (" + dialect + ") in docs/storage-format.md").contains("| `" + table + "` |");
+            }
+        }
+    }
 }

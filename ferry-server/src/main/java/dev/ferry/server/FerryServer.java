@@ -177,5 +177,6 @@ public final class FerryServer implements AutoCloseable {
     public void close() {
         ferry.stopServing(); // workers waiting on a request are let go first, to report to the next server
         app.stop();
+        ui.close(); // after the last request: the thumbnails it made are stored
     }
 }

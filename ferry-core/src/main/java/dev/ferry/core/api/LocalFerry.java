@@ -606,6 +606,11 @@ public final class LocalFerry implements FerryApi {
         return home;
     }
 
+    /** Blobs made from stored content (the UI's thumbnails), shared by every server of this store. */
+    public dev.ferry.core.store.DerivedBlobs derivedBlobs() {
+        return new dev.ferry.core.store.DerivedBlobs(store);
+    }
+
     @Override
     public dev.ferry.core.model.RowsPage rowsPage(String table, BundleRef version, dev.ferry.core.model.RowsPage.Query query) {
         Ingestion ingestion = getIngestion(table, version);

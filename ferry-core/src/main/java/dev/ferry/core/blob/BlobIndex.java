@@ -10,7 +10,7 @@ import java.util.function.Consumer;
 
 /**
  * The metadata seam for stored bytes: which packs are durable, where each blob is (pack, offset,
- * length), and which stored copies were found damaged. Safe for concurrent use by many threads and
+ * length), which stored copies were found damaged, and which blobs were made from which content. Safe for concurrent use by many threads and
  * processes. Every implementation must pass {@code BlobIndexContract}.
  */
 public interface BlobIndex {
@@ -65,4 +65,24 @@ public interface BlobIndex {
 
     /** Forgets damage records (gc: no bundle needs those blobs any more). */
     void forgetDamaged(Collection<Digest> digests);
+
+    // ---- derived blobs
+
+    /**
+     * What was recorded as made of these sources as {@code kind}, by source; sources nothing was
+     * recorded for are absent.
+     */
+    Map<Digest, DerivedBlob> derived(String kind, Collection<Digest> sources);
+
+    /**
+     * Records what was made (each made blob is durable and indexed already). A source with a record of
+     * its kind keeps it: two servers that made the same thumbnail at once both find the first one.
+     */
+    void recordDerived(Collection<DerivedBlob> made, Instant at);
+
+    /** Every derived record (gc keeps what a live source's records name). */
+    void forEachDerived(Consumer<DerivedBlob> action);
+
+    /** Forgets every record of these sources, of any kind (gc: no bundle has their content any more). */
+    void forgetDerived(Collection<Digest> sources);
 }

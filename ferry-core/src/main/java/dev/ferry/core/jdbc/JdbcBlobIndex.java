@@ -2,6 +2,7 @@ package dev.ferry.core.jdbc;
 
 import dev.ferry.core.blob.BlobIndex;
 import dev.ferry.core.blob.DamagedBlob;
+import dev.ferry.core.blob.DerivedBlob;
 import dev.ferry.core.blob.PackRecord;
 import dev.ferry.core.model.Digest;
 import dev.ferry.core.pack.BlobLocation;
@@ -15,9 +16,10 @@ import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Consumer;
 
-/** The blob index over a {@link JdbcDatabase}: packs, blob locations and damaged copies. */
+/** The blob index over a {@link JdbcDatabase}: packs, blob locations, damaged copies and derived blobs. */
 final class JdbcBlobIndex implements BlobIndex {
     private final JdbcDatabase db;
 
@@ -219,6 +221,84 @@ final class JdbcBlobIndex implements BlobIndex {
                     }
                     s.executeBatch();
                 }
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public Map<Digest, DerivedBlob> derived(String kind, Collection<Digest> sources) {
+        Map<Digest, DerivedBlob> found = new HashMap<>();
+        if (sources.isEmpty()) {
+            return found;
+        }
+        List<Digest> all = List.copyOf(new LinkedHashSet<>(sources));
+        return db.inConnection(c -> {
+            for (int from = 0; from < all.size(); from += JdbcDatabase.IN_BATCH) {
+                List<Digest> batch = all.subList(from, Math.min(all.size(), from + JdbcDatabase.IN_BATCH));
+                String sql = "SELECT source, kind, derived FROM derived_blobs WHERE kind = ? AND source IN ("
+                        + "?,".repeat(batch.size() - 1) + "?)";
+                try (PreparedStatement s = c.prepareStatement(sql)) {
+                    s.setString(1, kind);
+                    for (int i = 0; i < batch.size(); i++) {
+                        s.setBytes(i + 2, batch.get(i).toBytes());
+                    }
+                    try (ResultSet r = s.executeQuery()) {
+                        while (r.next()) {
+                            DerivedBlob d = derivedBlob(r);
+                            found.put(d.source(), d);
+                        }
+                    }
+                }
+            }
+            return found;
+        });
+    }
+
+    private static DerivedBlob derivedBlob(ResultSet r) throws SQLException {
+        byte[] derived = r.getBytes(3);
+        return new DerivedBlob(Digest.fromBytes(r.getBytes(1)), r.getString(2),
+                derived == null ? Optional.empty() : Optional.of(Digest.fromBytes(derived)));
+    }
+
+    @Override
+    public void recordDerived(Collection<DerivedBlob> made, Instant at) {
+        if (made.isEmpty()) {
+            return;
+        }
+        db.inTransaction(c -> {
+            try (PreparedStatement s = c.prepareStatement("INSERT INTO derived_blobs (source, kind, derived, made_at)"
+                    + " VALUES (?,?,?,?) ON CONFLICT (source, kind) DO NOTHING")) {
+                for (DerivedBlob d : made) {
+                    s.setBytes(1, d.source().toBytes());
+                    s.setString(2, d.kind());
+                    s.setBytes(3, d.derived().map(Digest::toBytes).orElse(null));
+                    s.setLong(4, at.toEpochMilli());
+                    s.addBatch();
+                }
+                s.executeBatch();
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public void forEachDerived(Consumer<DerivedBlob> action) {
+        db.stream("SELECT source, kind, derived FROM derived_blobs", JdbcBlobIndex::derivedBlob, action);
+    }
+
+    @Override
+    public void forgetDerived(Collection<Digest> sources) {
+        if (sources.isEmpty()) {
+            return;
+        }
+        db.inTransaction(c -> {
+            try (PreparedStatement s = c.prepareStatement("DELETE FROM derived_blobs WHERE source = ?")) {
+                for (Digest d : sources) {
+                    s.setBytes(1, d.toBytes());
+                    s.addBatch();
+                }
+                s.executeBatch();
             }
             return null;
         });

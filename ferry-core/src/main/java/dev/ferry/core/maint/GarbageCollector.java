@@ -2,6 +2,7 @@ package dev.ferry.core.maint;
 
 import dev.ferry.core.blob.BlobStore;
 import dev.ferry.core.blob.BlobIndex;
+import dev.ferry.core.blob.DerivedBlob;
 import dev.ferry.core.catalog.Catalog;
 import dev.ferry.core.store.Store;
 import dev.ferry.core.blob.PackRecord;
@@ -17,14 +18,17 @@ import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
 
 /**
  * Deletes what no bundle references. Marks every blob reachable from any bundle (manifest root, pages,
- * chunks), then: packs with no live blob are forgotten by the catalog and then deleted; packs that are
+ * chunks) and what was made of a file a bundle has (its thumbnail: the records of other content are
+ * forgotten first), then: packs with no live blob are forgotten by the catalog and then deleted; packs that are
  * mostly garbage are rewritten with only their live blobs (new pack durable and indexed before the old
  * one goes). Nothing younger than the grace period is touched, and if any manifest cannot be read the
  * collection stops before deleting anything: gc never guesses.
@@ -51,7 +55,22 @@ public final class GarbageCollector {
     }
 
     public GcReport run(boolean dryRun, Consumer<String> progress) {
-        Set<Digest> live = markLive(progress);
+        // what was made of stored content (thumbnails) lives as long as a bundle has that content
+        Map<Digest, List<DerivedBlob>> derived = new HashMap<>();
+        index.forEachDerived(d -> derived.computeIfAbsent(d.source(), k -> new ArrayList<>()).add(d));
+        Set<Digest> liveSources = new HashSet<>();
+        Set<Digest> live = markLive(progress, derived, liveSources);
+        List<Digest> goneSources = new ArrayList<>();
+        derived.forEach((source, made) -> {
+            if (liveSources.contains(source)) {
+                made.forEach(d -> d.derived().ifPresent(live::add));
+            } else {
+                goneSources.add(source);
+            }
+        });
+        if (!dryRun) {
+            index.forgetDerived(goneSources); // before their blobs can go: no record names a deleted blob
+        }
         // damage nobody needs any more is not worth reporting: no bundle can miss those blobs
         List<Digest> unneeded = index.damagedBlobs().stream().map(d -> d.location().digest())
                 .filter(d -> !live.contains(d)).toList();
@@ -114,7 +133,8 @@ public final class GarbageCollector {
         return new GcReport(dryRun, live.size(), deleted, repacked, dropped, freed, orphans, partials, kept);
     }
 
-    private Set<Digest> markLive(Consumer<String> progress) {
+    /** Every blob a bundle or rows table needs; notes in {@code liveSources} which of {@code derived}'s sources a bundle has. */
+    private Set<Digest> markLive(Consumer<String> progress, Map<Digest, List<DerivedBlob>> derived, Set<Digest> liveSources) {
         Set<Digest> live = new HashSet<>();
         List<Bundle> bundles = new ArrayList<>();
         catalog.forEachBundle(bundles::add);
@@ -137,7 +157,12 @@ public final class GarbageCollector {
             try {
                 Manifest m = Manifest.open(store, b.manifest());
                 live.addAll(m.metadataDigests());
-                m.forEachChunk(c -> live.add(c.digest()));
+                m.forEach(file -> {
+                    file.chunks().forEach(c -> live.add(c.digest()));
+                    if (!derived.isEmpty() && derived.containsKey(file.digest())) {
+                        liveSources.add(file.digest());
+                    }
+                });
             } catch (FerryException e) {
                 throw new FerryException(ErrorCode.DATA_CORRUPT, "gc stopped before deleting anything: the manifest of"
                         + " bundle " + b.id() + " (repo " + b.repo() + ") cannot be read: " + e.getMessage(),

@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -117,5 +118,45 @@ public abstract class BlobIndexContract {
         index.addPack(new PackRecord("p", 2000, blobs.size(), Instant.now()), blobs, false);
         List<Digest> wanted = blobs.stream().map(BlobLocation::digest).toList();
         assertThat(index.locate(wanted)).hasSize(1300);
+    }
+
+    @Test
+    void whatWasMadeOfAContentIsRecordedOnceAndForgottenWithIt() {
+        Digest photo = digest(31);
+        Digest icon = digest(32);
+        Digest text = digest(33);
+        Digest thumb = digest(34);
+        Instant at = Instant.parse("2026-12-07T20:00:00Z");
+        assertThat(index.derived("thumbnail-192", List.of(photo, icon, text))).isEmpty();
+        index.recordDerived(List.of(new DerivedBlob(photo, "thumbnail-192", Optional.of(thumb)),
+                new DerivedBlob(icon, "thumbnail-192", Optional.of(icon)), // serves as it is
+                new DerivedBlob(text, "thumbnail-192", Optional.empty())), at); // nothing can be made of it
+        Map<Digest, DerivedBlob> found = index.derived("thumbnail-192", List.of(photo, icon, text, digest(35)));
+        assertThat(found).containsOnlyKeys(photo, icon, text);
+        assertThat(found.get(photo).derived()).contains(thumb);
+        assertThat(found.get(icon).derived()).contains(icon);
+        assertThat(found.get(text).derived()).isEmpty();
+        assertThat(index.derived("thumbnail-384", List.of(photo))).as("another kind").isEmpty();
+
+        // a second server's record of the same source leaves the first one
+        index.recordDerived(List.of(new DerivedBlob(photo, "thumbnail-192", Optional.of(digest(36))),
+                new DerivedBlob(photo, "thumbnail-384", Optional.of(digest(37)))), at.plusSeconds(1));
+        assertThat(index.derived("thumbnail-192", List.of(photo)).get(photo).derived()).contains(thumb);
+        List<DerivedBlob> all = new ArrayList<>();
+        index.forEachDerived(all::add);
+        assertThat(all).hasSize(4);
+
+        index.forgetDerived(List.of(photo));
+        all.clear();
+        index.forEachDerived(all::add);
+        assertThat(all).extracting(DerivedBlob::source).containsExactlyInAnyOrder(icon, text);
+
+        // more sources than one query takes
+        List<DerivedBlob> many = new ArrayList<>();
+        for (int i = 0; i < 2500; i++) {
+            many.add(new DerivedBlob(digest(1000 + i), "thumbnail-192", Optional.of(digest(9000 + i))));
+        }
+        index.recordDerived(many, at);
+        assertThat(index.derived("thumbnail-192", many.stream().map(DerivedBlob::source).toList())).hasSize(2500);
     }
 }

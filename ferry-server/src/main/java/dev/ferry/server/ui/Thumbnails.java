@@ -1,174 +1,292 @@
 package dev.ferry.server.ui;
 
+import dev.ferry.core.blob.DerivedBlob;
+import dev.ferry.core.error.ErrorCode;
+import dev.ferry.core.error.FerryException;
+import dev.ferry.core.home.FileCache;
+import dev.ferry.core.model.Digest;
 import dev.ferry.core.model.FileEntry;
-import java.awt.Graphics2D;
-import java.awt.RenderingHints;
-import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
+import dev.ferry.core.store.DerivedBlobs;
+import dev.ferry.core.store.DerivedBlobs.Made;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
-import javax.imageio.IIOImage;
-import javax.imageio.ImageIO;
-import javax.imageio.ImageWriteParam;
-import javax.imageio.ImageWriter;
-import javax.imageio.stream.MemoryCacheImageOutputStream;
+import java.util.function.Supplier;
 
 /**
- * Small JPEG previews of a version's images for the UI, made once per image content and kept under
- * {@code $FERRY_HOME/cache/thumbnails/<digest>.jpg}: the same image in another version or table is not
- * scaled again, and the file is written under a temporary name then moved into place. An image the JDK
- * cannot decode has no thumbnail (the page shows its name).
+ * The UI's image thumbnails, made once per image content and kept in the store (as derived blobs,
+ * {@link DerivedBlobs}), so every server of a shared store finds what any of them made, and gc keeps
+ * them while a version has the image. Looked up in this order: this server's disk copy
+ * ({@code $FERRY_HOME/cache/thumbnails}: no store read for a page shown again), the ones made here a
+ * moment ago and not stored yet (stored in batches: one pack per batch, not per image), the store's
+ * record, else made now. A version's rows page also has the rest of its thumbnails made in the
+ * background ({@link #buildAll}), one version at a time, so paging on finds them made.
  */
-final class Thumbnails {
-    /** The longest side of a thumbnail, in pixels (the UI shows them at 64 and 96; 2× for sharp screens). */
-    static final int SIZE = 192;
+final class Thumbnails implements AutoCloseable {
+    /** What a thumbnail is in the store's records: the size is in the name, so another size is another kind. */
+    static final String KIND = "thumbnail-" + ThumbnailImages.SIZE;
     /** Larger images are not decoded for a thumbnail: the page shows their name. */
     static final long MAX_IMAGE_BYTES = 64L << 20;
-    /** An image up to this size that fits as it is is its own thumbnail. */
-    static final int SMALL_BYTES = 256 << 10;
-
-    /** Thumbnails together take at most this much disk; the least used go first. */
+    /** Thumbnails kept on this server's disk together take at most this much; the least used go first. */
     static final long CACHE_BYTES = 1L << 30;
-
-    private final dev.ferry.core.home.FileCache cache;
-
-    Thumbnails(Path dir) {
-        this.cache = new dev.ferry.core.home.FileCache(dir, ".jpg", CACHE_BYTES);
-        ImageIO.setUseCache(false); // decode in memory, not through temp files
-    }
+    /** Thumbnails made on demand are stored this long after the first of a batch, or at this many. */
+    private static final long STORE_DELAY_MILLIS = 500;
+    private static final int STORE_BATCH = 1000;
+    /** A version with more images than this has its thumbnails made only as pages show them. */
+    static final int MAX_BUILD_IMAGES = 200_000;
 
     /** A thumbnail's bytes and their media type. */
     record Thumbnail(byte[] bytes, String contentType) {}
 
+    /** How far the background build of one version's thumbnails is. */
+    static final class Build {
+        private final AtomicInteger done = new AtomicInteger();
+        private volatile int total = -1;
+        private volatile boolean finished;
+        private volatile String failure;
+        private volatile long millis = -1;
+
+        /** Images of the version (-1 until they are listed). */
+        int total() {
+            return total;
+        }
+
+        int done() {
+            return done.get();
+        }
+
+        boolean finished() {
+            return finished;
+        }
+
+        /** How long the build took, listing included (-1 until it finished). */
+        long millis() {
+            return millis;
+        }
+
+        /** Why the build stopped early, or null. */
+        String failure() {
+            return failure;
+        }
+    }
+
+    private final FileCache cache;
+    private final DerivedBlobs store;
+    private final Function<FileEntry, InputStream> content;
+    /** Made here, not yet in the store. */
+    private final Map<Digest, Made> pending = new ConcurrentHashMap<>();
+    private final AtomicBoolean storeScheduled = new AtomicBoolean();
+    private final ScheduledExecutorService storer = Executors.newSingleThreadScheduledExecutor(daemon("ferry-thumbnails-store"));
+    /** One thread: a build must not take the core the page's own thumbnails are made on. */
+    private final ExecutorService builder = Executors.newSingleThreadExecutor(daemon("ferry-thumbnails-build"));
+    /** The builds of the versions asked for lately, by version. */
+    private final Map<String, Build> builds = Collections.synchronizedMap(new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Build> eldest) {
+            return size() > 32 && eldest.getValue().finished();
+        }
+    });
+
     /**
-     * The thumbnail of {@code file}: the image itself when it is small already (at most twice the
-     * thumbnail's size a side, {@link #SMALL_BYTES}, in a format every browser shows: scaling it would
-     * cost more than sending it), else a cached one or one made now from {@code content}; empty when it
-     * is not an image the JDK decodes.
+     * @param cacheDir this server's disk copies
+     * @param store where thumbnails are kept for every server of the store
+     * @param content a stored file's content
      */
-    Optional<Thumbnail> of(FileEntry file, Function<FileEntry, InputStream> content) throws IOException {
-        Optional<Path> cached = cache.find(file.digest().hex());
-        if (cached.isPresent()) {
-            return Optional.of(new Thumbnail(Files.readAllBytes(cached.get()), "image/jpeg"));
+    Thumbnails(Path cacheDir, DerivedBlobs store, Function<FileEntry, InputStream> content) {
+        this.cache = new FileCache(cacheDir, ".jpg", CACHE_BYTES);
+        this.store = store;
+        this.content = content;
+    }
+
+    private static java.util.concurrent.ThreadFactory daemon(String name) {
+        return r -> {
+            Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
+    /** The thumbnail of {@code file}, made now if nobody made it yet; empty when it is not an image the JDK decodes. */
+    Optional<Thumbnail> of(FileEntry file) throws IOException {
+        Digest source = file.digest();
+        Optional<Path> copy = cache.find(source.hex());
+        if (copy.isPresent()) {
+            return Optional.of(new Thumbnail(Files.readAllBytes(copy.get()), "image/jpeg"));
         }
-        if (file.size() > MAX_IMAGE_BYTES) {
+        Made made = pending.get(source);
+        if (made == null) {
+            DerivedBlob recorded = store.find(KIND, List.of(source)).get(source);
+            if (recorded != null) {
+                Optional<Thumbnail> found = recorded(file, recorded);
+                if (found != null) {
+                    return found;
+                }
+            }
+            made = make(file);
+            if (made == null) {
+                return Optional.empty();
+            }
+            storeLater(made);
+        }
+        return shown(file, made);
+    }
+
+    /** A recorded thumbnail; null when its blob cannot be read (its record is forgotten: it is made again). */
+    private Optional<Thumbnail> recorded(FileEntry file, DerivedBlob recorded) throws IOException {
+        if (recorded.derived().isEmpty()) {
             return Optional.empty();
         }
-        byte[] bytes;
-        try (InputStream in = content.apply(file)) {
-            bytes = in.readAllBytes();
+        Digest derived = recorded.derived().get();
+        if (derived.equals(recorded.source())) {
+            return shown(file, new Made.AsItIs(recorded.source()));
         }
-        String shown = browserType(bytes);
-        if (shown != null && bytes.length <= SMALL_BYTES && fitsAsItIs(bytes)) {
-            return Optional.of(new Thumbnail(bytes, shown));
-        }
-        BufferedImage image;
+        byte[] jpeg;
         try {
-            image = decode(new java.io.ByteArrayInputStream(bytes));
-        } catch (IOException | RuntimeException undecodable) {
-            return Optional.empty();
+            jpeg = store.read(derived);
+        } catch (FerryException e) {
+            if (e.code() != ErrorCode.DATA_CORRUPT) {
+                throw e;
+            }
+            store.forget(List.of(recorded.source()));
+            return null;
         }
-        if (image == null) {
-            return Optional.empty();
-        }
-        byte[] jpeg = jpeg(scaled(image));
-        cache.file(file.digest().hex(), out -> out.write(jpeg));
+        cache.file(recorded.source().hex(), out -> out.write(jpeg));
         return Optional.of(new Thumbnail(jpeg, "image/jpeg"));
     }
 
-    /** The media type of a JPEG, PNG or GIF by its first bytes (what every browser shows), else null. */
-    static String browserType(byte[] b) {
-        if (b.length > 3 && (b[0] & 0xff) == 0xff && (b[1] & 0xff) == 0xd8 && (b[2] & 0xff) == 0xff) {
-            return "image/jpeg";
-        }
-        if (b.length > 8 && (b[0] & 0xff) == 0x89 && b[1] == 'P' && b[2] == 'N' && b[3] == 'G') {
-            return "image/png";
-        }
-        if (b.length > 6 && b[0] == 'G' && b[1] == 'I' && b[2] == 'F' && b[3] == '8') {
-            return "image/gif";
-        }
-        return null;
+    /** What {@code made} shows: the made JPEG (kept on this disk), the stored image itself, or nothing. */
+    private Optional<Thumbnail> shown(FileEntry file, Made made) throws IOException {
+        return switch (made) {
+            case Made.Bytes b -> {
+                cache.file(b.source().hex(), out -> out.write(b.bytes()));
+                yield Optional.of(new Thumbnail(b.bytes(), "image/jpeg"));
+            }
+            case Made.AsItIs a -> {
+                byte[] bytes = read(file);
+                String type = ThumbnailImages.browserType(bytes);
+                yield type == null ? Optional.empty() : Optional.of(new Thumbnail(bytes, type));
+            }
+            case Made.Nothing n -> Optional.empty();
+        };
     }
 
-    /** Whether the image's header says it is at most twice the thumbnail's size a side (nothing is decoded). */
-    private static boolean fitsAsItIs(byte[] bytes) {
-        try (javax.imageio.stream.ImageInputStream in = ImageIO.createImageInputStream(new java.io.ByteArrayInputStream(bytes))) {
-            var readers = ImageIO.getImageReaders(in);
-            if (!readers.hasNext()) {
-                return false;
-            }
-            javax.imageio.ImageReader reader = readers.next();
-            try {
-                reader.setInput(in, true, true);
-                return Math.max(reader.getWidth(0), reader.getHeight(0)) <= 2 * SIZE;
-            } finally {
-                reader.dispose();
-            }
-        } catch (IOException | RuntimeException unreadable) {
-            return false; // decoding it for a thumbnail says whether it is an image at all
+    /** The thumbnail of {@code file} made from its content; null for an image too large to decode for one. */
+    private Made make(FileEntry file) {
+        if (file.size() > MAX_IMAGE_BYTES) {
+            return null; // not recorded: the limit may change
+        }
+        return ThumbnailImages.make(file.digest(), read(file));
+    }
+
+    private byte[] read(FileEntry file) {
+        try (InputStream in = content.apply(file)) {
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private void storeLater(Made made) {
+        pending.putIfAbsent(made.source(), made);
+        if (pending.size() >= STORE_BATCH) {
+            storer.execute(this::storePending);
+        } else if (storeScheduled.compareAndSet(false, true)) {
+            storer.schedule(() -> {
+                storeScheduled.set(false);
+                storePending();
+            }, STORE_DELAY_MILLIS, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** Stores what was made here since the last batch; what cannot be stored now is made again when asked for. */
+    private void storePending() {
+        List<Made> batch = new ArrayList<>(pending.values());
+        if (batch.isEmpty()) {
+            return;
+        }
+        try {
+            store.store(KIND, batch);
+        } catch (RuntimeException e) {
+            System.err.println("thumbnails: " + batch.size() + " made but not stored: " + e.getMessage());
+        } finally {
+            batch.forEach(m -> pending.remove(m.source(), m));
         }
     }
 
     /**
-     * The image, decoded at a fraction of its size when it is at least twice the thumbnail's (every n-th
-     * pixel of every n-th row: a large photo is not converted whole to be shrunk right after); null
-     * when no reader of the JDK takes it.
+     * Has every thumbnail of a version made in the background (its files in the image folder, listed by
+     * {@code images} on the build's thread), unless it is being or was built; returns the build.
      */
-    private static BufferedImage decode(InputStream bytes) throws IOException {
-        try (javax.imageio.stream.ImageInputStream in = ImageIO.createImageInputStream(bytes)) {
-            var readers = in == null ? java.util.Collections.<javax.imageio.ImageReader>emptyIterator() : ImageIO.getImageReaders(in);
-            if (!readers.hasNext()) {
-                return null;
-            }
-            javax.imageio.ImageReader reader = readers.next();
-            try {
-                reader.setInput(in, true, true);
-                int step = Math.max(1, Math.max(reader.getWidth(0), reader.getHeight(0)) / SIZE);
-                javax.imageio.ImageReadParam param = reader.getDefaultReadParam();
-                if (step > 1) {
-                    param.setSourceSubsampling(step, step, 0, 0);
-                }
-                return reader.read(0, param);
-            } finally {
-                reader.dispose();
-            }
+    Build buildAll(String version, Supplier<List<FileEntry>> images) {
+        Build known = builds.get(version);
+        if (known != null) {
+            return known;
         }
+        Build build = new Build();
+        Build raced = builds.putIfAbsent(version, build);
+        if (raced != null) {
+            return raced;
+        }
+        builder.execute(() -> run(build, images));
+        return build;
     }
 
-    private static BufferedImage scaled(BufferedImage image) {
-        double factor = Math.min(1.0, (double) SIZE / Math.max(image.getWidth(), image.getHeight()));
-        int w = Math.max(1, (int) Math.round(image.getWidth() * factor));
-        int h = Math.max(1, (int) Math.round(image.getHeight() * factor));
-        BufferedImage out = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
-        Graphics2D g = out.createGraphics();
+    private void run(Build build, Supplier<List<FileEntry>> images) {
+        long started = System.nanoTime();
         try {
-            g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
-            g.setRenderingHint(RenderingHints.KEY_RENDERING, RenderingHints.VALUE_RENDER_QUALITY);
-            g.setColor(java.awt.Color.WHITE); // transparent PNGs on white, not black
-            g.fillRect(0, 0, w, h);
-            g.drawImage(image, 0, 0, w, h, null);
+            Map<Digest, FileEntry> bySource = new LinkedHashMap<>();
+            for (FileEntry f : images.get()) {
+                bySource.putIfAbsent(f.digest(), f);
+            }
+            build.total = bySource.size();
+            if (bySource.size() > MAX_BUILD_IMAGES) {
+                build.failure = "more than " + MAX_BUILD_IMAGES + " images: thumbnails are made as pages show them";
+                return;
+            }
+            List<FileEntry> files = new ArrayList<>(bySource.values());
+            for (int from = 0; from < files.size(); from += STORE_BATCH) {
+                List<FileEntry> batch = files.subList(from, Math.min(files.size(), from + STORE_BATCH));
+                Map<Digest, DerivedBlob> recorded = store.find(KIND, batch.stream().map(FileEntry::digest).toList());
+                List<Made> made = new ArrayList<>();
+                for (FileEntry f : batch) {
+                    if (!recorded.containsKey(f.digest()) && !pending.containsKey(f.digest())) {
+                        Made m = make(f);
+                        if (m != null) {
+                            made.add(m);
+                        }
+                    }
+                    build.done.incrementAndGet();
+                }
+                store.store(KIND, made);
+            }
+        } catch (RuntimeException e) {
+            build.failure = e.getMessage();
         } finally {
-            g.dispose();
+            build.millis = (System.nanoTime() - started) / 1_000_000;
+            build.finished = true;
         }
-        return out;
     }
 
-    private static byte[] jpeg(BufferedImage image) throws IOException {
-        ImageWriter writer = ImageIO.getImageWritersByFormatName("jpeg").next();
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (MemoryCacheImageOutputStream out = new MemoryCacheImageOutputStream(bytes)) {
-            writer.setOutput(out);
-            ImageWriteParam param = writer.getDefaultWriteParam();
-            param.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
-            param.setCompressionQuality(0.8f);
-            writer.write(null, new IIOImage(image, null, null), param);
-        } finally {
-            writer.dispose();
-        }
-        return bytes.toByteArray();
+    /** Stores what was made and not stored yet, and stops the background work. */
+    @Override
+    public void close() {
+        builder.shutdownNow();
+        storer.shutdownNow();
+        storePending();
     }
 }

@@ -86,7 +86,7 @@ public final class Views {
 
     public record RowsPageView(Frame frame, String table, String version, List<String> columns,
             List<List<Cell>> rows, long total, long offset, int limit, String label, String where, List<DatasetStats.LabelCount> labels,
-            long allRows, String error, long serverMillis) {
+            long allRows, String error, long serverMillis, ThumbnailsStatus thumbnails) {
         public String pageUrl(long at) {
             return url(at, label, where);
         }
@@ -165,4 +165,15 @@ public final class Views {
     public record LoginPage(Frame frame, String error, String next) {}
 
     public record ErrorPage(Frame frame, int status, String message, String hint) {}
+
+    /**
+     * How far the making of a version's thumbnails is, for its rows page: {@code made} of {@code images}
+     * ({@code images} is -1 until they are listed), {@code done} once every one was made or tried, in
+     * {@code millis}.
+     */
+    public record ThumbnailsStatus(long made, long images, boolean done, long millis, String failure) {
+        static ThumbnailsStatus of(Thumbnails.Build b) {
+            return new ThumbnailsStatus(b.done(), b.total(), b.finished(), b.millis(), b.failure());
+        }
+    }
 }

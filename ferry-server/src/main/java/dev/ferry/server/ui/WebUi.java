@@ -44,7 +44,7 @@ import java.util.function.Function;
  * {@code ferry ui} or with a token; its session cookie then stands for that token (re-checked on every
  * request) and reaches the API's reads too, for the event stream and the export links.
  */
-public final class WebUi {
+public final class WebUi implements AutoCloseable {
     static final int PAGE_ROWS = 100;
     private static final Set<String> STATIC_FILES = Set.of("ferry.css", "run.js");
 
@@ -79,7 +79,7 @@ public final class WebUi {
     public WebUi(LocalFerry ferry, Function<LoginTickets.Credential, Optional<Grant>> grants) {
         this.ferry = ferry;
         this.grants = grants;
-        this.thumbnails = new Thumbnails(ferry.home().thumbnailCacheDir());
+        this.thumbnails = new Thumbnails(ferry.home().thumbnailCacheDir(), ferry.derivedBlobs(), ferry::openFile);
     }
 
     /** The grant of the browser's session, if it has a valid one (the API's reads accept it too). */
@@ -296,11 +296,12 @@ public final class WebUi {
             }
             cells.add(r);
         }
+        Thumbnails.Build build = thumbnailOf == null ? null : buildThumbnails(table, ingestion);
         long millis = (System.nanoTime() - started) / 1_000_000;
         ctx.header("Server-Timing", "rows;dur=" + millis);
         render(ctx, "rows.jte", new Views.RowsPageView(frame(table, grant, "datasets"), table, ingestion.bundleId(),
                 page.columns(), cells, page.total(), offset, PAGE_ROWS, label, where, labels,
-                ingestion.rowCount(), error, millis));
+                ingestion.rowCount(), error, millis, build == null ? null : Views.ThumbnailsStatus.of(build)));
     }
 
     /**
@@ -317,6 +318,27 @@ public final class WebUi {
         return name -> name.isEmpty() ? null : base + Views.q(category.dataFolder() + "/" + name);
     }
 
+    /** Has the rest of an image version's thumbnails made in the background: paging on finds them made. */
+    private Thumbnails.Build buildThumbnails(String table, Ingestion ingestion) {
+        String folder = Category.parse(ingestion.category()).dataFolder() + "/";
+        BundleRef version = BundleRef.id(ingestion.bundleId());
+        return thumbnails.buildAll(table + "/" + ingestion.bundleId(), () -> {
+            List<FileEntry> images = new ArrayList<>();
+            ferry.listFiles(table, version, f -> {
+                if (f.path().startsWith(folder)) {
+                    images.add(f);
+                }
+            });
+            return images;
+        });
+    }
+
+    /** Stores the thumbnails made and not stored yet. */
+    @Override
+    public void close() {
+        thumbnails.close();
+    }
+
     private void thumbnail(Context ctx, Grant grant) throws IOException {
         String table = table(ctx, grant);
         String path = ctx.queryParam("path");
@@ -329,7 +351,7 @@ public final class WebUi {
         for (int i = 0; file.isEmpty() && i < EXTENSIONS.size(); i++) {
             file = find.apply(path + EXTENSIONS.get(i)); // a name given without its extension (the extension column)
         }
-        Optional<Thumbnails.Thumbnail> thumbnail = file.isEmpty() ? Optional.empty() : thumbnails.of(file.get(), ferry::openFile);
+        Optional<Thumbnails.Thumbnail> thumbnail = file.isEmpty() ? Optional.empty() : thumbnails.of(file.get());
         if (thumbnail.isEmpty()) {
             ctx.status(404).contentType("text/plain").result("no image at " + path);
             return;

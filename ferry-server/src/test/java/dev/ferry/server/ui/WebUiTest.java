@@ -156,6 +156,21 @@ class WebUiTest {
         assertThat(image.body()).isEqualTo(Files.readAllBytes(tmp.resolve("pets/images/p0.jpg")));
         assertThat(image.headers().firstValue("Cache-Control").orElse("")).contains("immutable");
         assertThat(get(thumbnailUrl.replace("p0.jpg", "nope.jpg"), cookie).statusCode()).isEqualTo(404);
+        // the page had the version's other thumbnails made ahead, into the store: shown again, it says they are
+        long deadline = System.nanoTime() + 20_000_000_000L;
+        while (!get("/ui/datasets/pets/rows", cookie).body().contains("id=\"thumbnails\" data-done=\"true\"")) {
+            assertThat(System.nanoTime()).as("thumbnails made within 20 s").isLessThan(deadline);
+            Thread.sleep(20);
+        }
+        java.util.List<dev.ferry.core.model.Digest> images = new java.util.ArrayList<>();
+        ferry.listFiles("pets", dev.ferry.core.model.BundleRef.label("latest"), f -> {
+            if (f.path().startsWith("images/")) {
+                images.add(f.digest());
+            }
+        });
+        assertThat(images).hasSize(3);
+        assertThat(ferry.derivedBlobs().find(Thumbnails.KIND, images)).hasSize(3)
+                .allSatisfy((source, made) -> assertThat(made.derived()).as("each is its own").contains(source));
 
         // filters: by label, by expression; a bad expression is said on the page, not a failure
         assertThat(get("/ui/datasets/pets/rows?label=dog", cookie).body()).contains("Rows 1–2 of 2 that the filter keeps");
