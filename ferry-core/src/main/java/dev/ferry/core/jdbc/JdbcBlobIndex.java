@@ -11,6 +11,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -122,8 +123,16 @@ final class JdbcBlobIndex implements BlobIndex {
 
     @Override
     public void forgetDamaged(Collection<Digest> digests) {
+        deleteEach("DELETE FROM damaged_blobs WHERE digest = ?", digests);
+    }
+
+    /** Runs {@code delete} (one parameter: a digest) for each of {@code digests}, in one transaction. */
+    private void deleteEach(String delete, Collection<Digest> digests) {
+        if (digests.isEmpty()) {
+            return;
+        }
         db.inTransaction(c -> {
-            try (PreparedStatement s = c.prepareStatement("DELETE FROM damaged_blobs WHERE digest = ?")) {
+            try (PreparedStatement s = c.prepareStatement(delete)) {
                 for (Digest d : digests) {
                     s.setBytes(1, d.toBytes());
                     s.addBatch();
@@ -149,28 +158,38 @@ final class JdbcBlobIndex implements BlobIndex {
     @Override
     public Map<Digest, BlobLocation> locate(Collection<Digest> digests) {
         Map<Digest, BlobLocation> found = new HashMap<>();
+        for (BlobLocation b : selectIn("SELECT digest, pack_id, pack_offset, length FROM blobs WHERE digest IN", List.of(),
+                digests, JdbcBlobIndex::blobLocation)) {
+            found.put(b.digest(), b);
+        }
+        return found;
+    }
+
+    /**
+     * The rows of {@code select} + {@code " (?,…)"} for every one of {@code digests}, queried in batches
+     * of {@link JdbcDatabase#IN_BATCH}; {@code leading} are bound before the digests.
+     */
+    private <T> List<T> selectIn(String select, List<String> leading, Collection<Digest> digests,
+            JdbcDatabase.RowMapper<T> mapper) {
+        List<T> rows = new ArrayList<>();
         if (digests.isEmpty()) {
-            return found;
+            return rows;
         }
         List<Digest> all = List.copyOf(new LinkedHashSet<>(digests));
         return db.inConnection(c -> {
             for (int from = 0; from < all.size(); from += JdbcDatabase.IN_BATCH) {
                 List<Digest> batch = all.subList(from, Math.min(all.size(), from + JdbcDatabase.IN_BATCH));
-                String sql = "SELECT digest, pack_id, pack_offset, length FROM blobs WHERE digest IN ("
-                        + "?,".repeat(batch.size() - 1) + "?)";
-                try (PreparedStatement s = c.prepareStatement(sql)) {
+                try (PreparedStatement s = c.prepareStatement(select + " (" + "?,".repeat(batch.size() - 1) + "?)")) {
+                    for (int i = 0; i < leading.size(); i++) {
+                        s.setString(i + 1, leading.get(i));
+                    }
                     for (int i = 0; i < batch.size(); i++) {
-                        s.setBytes(i + 1, batch.get(i).toBytes());
+                        s.setBytes(leading.size() + i + 1, batch.get(i).toBytes());
                     }
-                    try (ResultSet r = s.executeQuery()) {
-                        while (r.next()) {
-                            BlobLocation b = blobLocation(r);
-                            found.put(b.digest(), b);
-                        }
-                    }
+                    rows.addAll(JdbcDatabase.collect(s, mapper));
                 }
             }
-            return found;
+            return rows;
         });
     }
 
@@ -229,30 +248,11 @@ final class JdbcBlobIndex implements BlobIndex {
     @Override
     public Map<Digest, DerivedBlob> derived(String kind, Collection<Digest> sources) {
         Map<Digest, DerivedBlob> found = new HashMap<>();
-        if (sources.isEmpty()) {
-            return found;
+        for (DerivedBlob d : selectIn("SELECT source, kind, derived FROM derived_blobs WHERE kind = ? AND source IN",
+                List.of(kind), sources, JdbcBlobIndex::derivedBlob)) {
+            found.put(d.source(), d);
         }
-        List<Digest> all = List.copyOf(new LinkedHashSet<>(sources));
-        return db.inConnection(c -> {
-            for (int from = 0; from < all.size(); from += JdbcDatabase.IN_BATCH) {
-                List<Digest> batch = all.subList(from, Math.min(all.size(), from + JdbcDatabase.IN_BATCH));
-                String sql = "SELECT source, kind, derived FROM derived_blobs WHERE kind = ? AND source IN ("
-                        + "?,".repeat(batch.size() - 1) + "?)";
-                try (PreparedStatement s = c.prepareStatement(sql)) {
-                    s.setString(1, kind);
-                    for (int i = 0; i < batch.size(); i++) {
-                        s.setBytes(i + 2, batch.get(i).toBytes());
-                    }
-                    try (ResultSet r = s.executeQuery()) {
-                        while (r.next()) {
-                            DerivedBlob d = derivedBlob(r);
-                            found.put(d.source(), d);
-                        }
-                    }
-                }
-            }
-            return found;
-        });
+        return found;
     }
 
     private static DerivedBlob derivedBlob(ResultSet r) throws SQLException {
@@ -289,18 +289,6 @@ final class JdbcBlobIndex implements BlobIndex {
 
     @Override
     public void forgetDerived(Collection<Digest> sources) {
-        if (sources.isEmpty()) {
-            return;
-        }
-        db.inTransaction(c -> {
-            try (PreparedStatement s = c.prepareStatement("DELETE FROM derived_blobs WHERE source = ?")) {
-                for (Digest d : sources) {
-                    s.setBytes(1, d.toBytes());
-                    s.addBatch();
-                }
-                s.executeBatch();
-            }
-            return null;
-        });
+        deleteEach("DELETE FROM derived_blobs WHERE source = ?", sources);
     }
 }
