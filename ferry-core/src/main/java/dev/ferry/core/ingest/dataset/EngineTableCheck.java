@@ -85,14 +85,20 @@ final class EngineTableCheck {
         }
     }
 
-    /** The outcome when every record passes, or null: the Java checks must decide (and report). */
-    static Passed check(Table t) {
+    /**
+     * The outcome when every record passes, or null: the Java checks must decide (and report).
+     * {@code progress} hears, as the Java checks' reports do, the records read (the engine's estimate,
+     * as a count) and then checked; it may throw to stop the engine (a cancelled run).
+     */
+    static Passed check(Table t, RecordProgress progress) {
         Path scratch = Path.of(System.getProperty("java.io.tmpdir"));
         Path parquet = null;
         try (Connection c = ParquetRows.connect(scratch); Statement s = c.createStatement()) {
+            WatchedStatement watched = new WatchedStatement(s);
             boolean hashed = t.buildRows() && t.dataId().strategy() == IngestConfig.DataIdStrategy.CONTENT_HASH;
-            s.execute("CREATE TEMP TABLE r AS SELECT *" + (hashed ? ", " + contentHash(t.columnCount()) + " AS content_hash" : "")
-                    + " FROM " + readCsv(t.file(), t.columnCount(), t.csv().delimiter(), t.csv().quote()));
+            String read = "CREATE TEMP TABLE r AS SELECT *" + (hashed ? ", " + contentHash(t.columnCount()) + " AS content_hash" : "")
+                    + " FROM " + readCsv(t.file(), t.columnCount(), t.csv().delimiter(), t.csv().quote());
+            watched.run(() -> s.execute(read), (done, expected) -> progress.records(done, 0));
             Map<String, String> keys = t.labelColumn() >= 0 ? labelKeys(s, t) : Map.of();
             if (keys == null) {
                 return null;
@@ -105,18 +111,25 @@ final class EngineTableCheck {
             long records;
             long unlabelled;
             boolean repeats;
-            try (ResultSet r = s.executeQuery("SELECT count(*), count(*) FILTER (WHERE NOT (" + passes(t) + ")), "
+            long[] verdict = new long[5];
+            String checks = "SELECT count(*), count(*) FILTER (WHERE NOT (" + passes(t) + ")), "
                     + (label == null ? "0" : "count(*) FILTER (WHERE " + label + " IS NULL OR " + label + " IN "
                     + naLabels + ")") + ", " + (t.idColumn() >= 0 ? "count(DISTINCT coalesce(" + column(t.idColumn())
-                    + ", ''))" : "count(*)") + ", " + (hashed ? "count(DISTINCT content_hash)" : "count(*)") + " FROM r")) {
-                r.next();
-                records = r.getLong(1);
-                if (r.getLong(2) > 0 || r.getLong(4) != records) {
-                    return null; // a value the patterns do not vouch for, or a repeated id: the Java checks say which
+                    + ", ''))" : "count(*)") + ", " + (hashed ? "count(DISTINCT content_hash)" : "count(*)") + " FROM r";
+            watched.run(() -> {
+                try (ResultSet r = s.executeQuery(checks)) {
+                    r.next();
+                    for (int i = 0; i < verdict.length; i++) {
+                        verdict[i] = r.getLong(i + 1);
+                    }
                 }
-                unlabelled = r.getLong(3);
-                repeats = r.getLong(5) != records;
+            }, progress::records);
+            records = verdict[0];
+            if (verdict[1] > 0 || verdict[3] != records) {
+                return null; // a value the patterns do not vouch for, or a repeated id: the Java checks say which
             }
+            unlabelled = verdict[2];
+            repeats = verdict[4] != records;
             if (!t.buildRows()) {
                 return new Passed(records, unlabelled, labels, null);
             }
@@ -149,7 +162,10 @@ final class EngineTableCheck {
                 // order, at the cost of a sort's time and memory it saves (1M rows: 0.46 s, with a sort 0.7–1 s).
                 s.execute("SET threads = 1");
             }
-            ParquetRows.copy(s, rowsQuery(t, label, naLabels, mapped, joined, repeats), parquet);
+            String rowsQuery = rowsQuery(t, label, naLabels, mapped, joined, repeats);
+            Path out = parquet;
+            // every record is checked: the write is the last step of that (and may still be stopped)
+            watched.run(() -> ParquetRows.copy(s, rowsQuery, out), (done, expected) -> progress.records(records, records));
             Passed passed = new Passed(records, unlabelled, labels,
                     RowsTable.written(t.rowColumns(), parquet, (int) records));
             parquet = null;

@@ -143,7 +143,7 @@ abstract sealed class TableDataset implements DatasetCategory
                     config.csv(), header.columns().size(), labelColumn, textLabels, numeric, labelsKept, schemaColumns,
                     config.schema(), config.dataId(), idColumn, config.intent(), columns, buildRows);
             if (EngineTableCheck.suits(request)) {
-                engine = EngineTableCheck.check(request);
+                engine = EngineTableCheck.check(request, progress);
             }
         }
         long records;

@@ -3,6 +3,7 @@ package dev.ferry.core.ingest.dataset;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ferry.core.ingest.ConfigFlags;
+import dev.ferry.core.ingest.ConfigResolver;
 import dev.ferry.core.ingest.Preflight;
 import dev.ferry.core.rows.ParquetRows;
 import java.nio.charset.StandardCharsets;
@@ -36,6 +37,7 @@ class EngineTableCheckTest {
     @AfterEach
     void engineSizeBack() {
         System.clearProperty(EngineTableCheck.MIN_BYTES_PROPERTY);
+        System.clearProperty(WatchedStatement.TICK_PROPERTY);
     }
 
     /** A case: the records file's bytes, the flags, and whether the engine must take it (else it may decline). */
@@ -257,6 +259,73 @@ class EngineTableCheckTest {
             full.dataset().rows().close();
         }
         assertThat(Files.exists(full.dataset().rows().writtenFile())).as("closing deletes the engine's file").isFalse();
+    }
+
+    /** A table the engine takes, of {@code records} records, in a folder of its own; the engine's tick at 5 ms. */
+    private ConfigResolver.Resolved largeTable(String folder, int records) {
+        StringBuilder csv = new StringBuilder("x,y,note\n");
+        for (int i = 0; i < records; i++) {
+            csv.append(i).append(",c").append(i % 4).append(",n").append(i % 7).append('\n');
+        }
+        Path dir = tmp.resolve(folder);
+        new DatasetBuilder(dir).file("labels.csv", csv.toString());
+        System.setProperty(EngineTableCheck.MIN_BYTES_PROPERTY, "0");
+        System.setProperty(WatchedStatement.TICK_PROPERTY, "5");
+        return ConfigResolver.resolve(dir, null, CLASSES);
+    }
+
+    /** While the engine works, the checks' progress hears the records read, then checked, then all of them. */
+    @Test
+    void theEngineReportsHowFarItIs() {
+        ConfigResolver.Resolved resolved = largeTable("progress", 400_000);
+        List<long[]> heard = java.util.Collections.synchronizedList(new ArrayList<>());
+        Thread caller = Thread.currentThread();
+        List<Thread> callers = java.util.Collections.synchronizedList(new ArrayList<>());
+        var outcome = DatasetCategory.of(resolved.config().category()).check(resolved.layout(), resolved.config(),
+                (done, total) -> {
+                    heard.add(new long[] {done, total});
+                    callers.add(Thread.currentThread());
+                });
+        try {
+            assertThat(outcome.rows().writtenFile()).as("the engine took it").isNotNull();
+            assertThat(heard.getLast()).containsExactly(400_000, 400_000);
+            assertThat(heard.size()).as("ticks while the engine ran").isGreaterThan(3);
+            assertThat(heard).as("while reading: a count, no total yet").anySatisfy(h -> {
+                assertThat(h[0]).isPositive();
+                assertThat(h[1]).isZero();
+            });
+            assertThat(heard).as("done never passes total").allSatisfy(h -> assertThat(h[1] == 0 || h[0] <= h[1]).isTrue());
+            assertThat(callers).as("on the checking thread, as the Java checks report").containsOnly(caller);
+        } finally {
+            outcome.rows().close();
+        }
+    }
+
+    /** A cancelled run's progress throws: the engine's statement is interrupted at once and nothing is left behind. */
+    @Test
+    void aCancelStopsTheEngineAtOnce() throws Exception {
+        ConfigResolver.Resolved resolved = largeTable("cancel", 2_000_000); // a read of 0.6 s or more
+        java.util.Set<Path> before = tempParquet();
+        long started = System.nanoTime();
+        java.util.concurrent.atomic.AtomicLong firstTick = new java.util.concurrent.atomic.AtomicLong();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> DatasetCategory.of(resolved.config().category())
+                .check(resolved.layout(), resolved.config(), (done, total) -> {
+                    firstTick.compareAndSet(0, System.nanoTime());
+                    throw new dev.ferry.core.run.RunCancelled("r1");
+                })).isInstanceOf(dev.ferry.core.run.RunCancelled.class);
+        long stoppedAfterTick = (System.nanoTime() - firstTick.get()) / 1_000_000;
+        assertThat(firstTick.get()).as("it ticked").isPositive();
+        assertThat(stoppedAfterTick).as("ms from the cancel to the end").isLessThan(300);
+        assertThat((System.nanoTime() - started) / 1_000_000).isLessThan(5_000);
+        assertThat(Thread.getAllStackTraces().keySet()).as("the engine's thread ended")
+                .noneMatch(t -> t.getName().equals("ferry-rows-engine") && t.isAlive());
+        assertThat(tempParquet()).as("no file left behind").isEqualTo(before);
+    }
+
+    private static java.util.Set<Path> tempParquet() throws java.io.IOException {
+        try (Stream<Path> files = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
+            return files.filter(p -> p.getFileName().toString().startsWith("ferry-rows-")).collect(java.util.stream.Collectors.toSet());
+        }
     }
 
     /** The case's preflight (rows kept) by the Java checks alone, then with the engine taking what it can. */
