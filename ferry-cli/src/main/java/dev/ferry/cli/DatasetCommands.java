@@ -73,8 +73,11 @@ final class DatasetCommands extends CommandGroup {
             // run by the local server itself, the push's run (in this process too) takes this check's rows instead
             // of reading the dataset again, if its records file is still as it was read; else the report is all
             boolean offer = !dryRun && ctx.runsOnServer() != null;
-            Preflight.Result preflight = offer ? Preflight.runKeepingRows(path, config.config, config.flags())
-                    : Preflight.run(path, config.config, config.flags());
+            Preflight.Result preflight;
+            try (CheckProgress checking = new CheckProgress(ctx)) {
+                preflight = offer ? Preflight.runKeepingRows(path, config.config, config.flags(), checking)
+                        : Preflight.run(path, config.config, config.flags(), checking);
+            }
             if (offer) {
                 dev.ferry.core.ingest.RecentPreflights.offer(preflight); // closes a failed one's rows
             }

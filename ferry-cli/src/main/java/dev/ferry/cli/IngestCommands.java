@@ -35,7 +35,10 @@ final class IngestCommands extends CommandGroup {
         @Override
         protected int run() throws Exception {
             target = config.dataset(ctx, target);
-            Preflight.Result result = Preflight.run(target, config.config, config.flags());
+            Preflight.Result result;
+            try (CheckProgress checking = new CheckProgress(ctx)) {
+                result = Preflight.run(target, config.config, config.flags(), checking);
+            }
             if (ctx.json()) {
                 ctx.printJson(PreflightOutput.json(ctx, target, result, printConfig));
             } else {

@@ -154,6 +154,37 @@ class TerminalTest {
         }
     }
 
+    /** A tabular CSV whose checks (the rows engine's) take a second or two. */
+    private Path largeTable(int records) throws IOException {
+        Path dir = Files.createDirectories(tmp.resolve("big"));
+        StringBuilder csv = new StringBuilder(records * 24).append("x,score,y\n");
+        for (int i = 0; i < records; i++) {
+            csv.append(i).append(',').append(i % 1000).append(".5,").append(i % 3 == 0 ? "cat" : "dog").append('\n');
+        }
+        Files.writeString(dir.resolve("labels.csv"), csv);
+        return dir;
+    }
+
+    @Test
+    void theChecksOfALargeTableDrawABarAndCtrlCDuringThemStartsNoRun() throws Exception {
+        Path dir = largeTable(1_500_000);
+        String[] push = {"dataset", "push", dir.toString(), "--table", "big", "--category", "tabular_classification",
+                "--intent", "train", "--label-column", "y"};
+        try (OnTerminal first = new OnTerminal(push)) {
+            assertThat(first.exit()).as(first.screen()).isZero();
+            assertThat(first.screen()).contains("Checking").contains("records").contains("1500000 total");
+        }
+        Files.setLastModifiedTime(dir.resolve("labels.csv"), java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis()));
+        try (OnTerminal second = new OnTerminal(push)) {
+            second.waitFor("Checking");
+            second.ctrlC();
+            assertThat(second.exit()).as(second.screen()).isEqualTo(130);
+        }
+        Thread.sleep(4_000); // long enough for checks that went on to end and start a run
+        CliRun.Result runs = ferry.run("-o", "json", "runs", "list");
+        assertThat(runs.json().size()).as("only the first push ran: " + runs).isEqualTo(1);
+    }
+
     @Test
     void ctrlCDetachesWithExit130AndTheRunGoesOnToTheEnd() throws Exception {
         Path dir = pets("pets", 40);

@@ -1,6 +1,7 @@
 package dev.ferry.core.ingest;
 
 import dev.ferry.core.ingest.dataset.DatasetCategory;
+import dev.ferry.core.ingest.dataset.RecordProgress;
 import java.nio.file.Path;
 
 /**
@@ -24,12 +25,17 @@ public final class Preflight {
 
     /** @param target a dataset folder, a records file, a config file, or null when {@code configFile} names the data */
     public static Result run(Path target, Path configFile, ConfigFlags flags) {
+        return run(target, configFile, flags, RecordProgress.NONE);
+    }
+
+    /** The same, with {@code shown} hearing how far the dataset's checks are (it may throw to stop them). */
+    public static Result run(Path target, Path configFile, ConfigFlags flags, RecordProgress shown) {
         ConfigResolver.Resolved resolved = ConfigResolver.resolve(target, configFile, flags);
         if (!resolved.valid() || resolved.layout() == null) {
             return new Result(resolved, null);
         }
         // a check before anything moves keeps its report: no rows are built for it (the ingestion builds its own)
-        Result result = check(resolved, dev.ferry.core.ingest.dataset.RecordProgress.REPORT_ONLY);
+        Result result = check(resolved, RecordProgress.reportOnly(shown));
         result.dataset().rows().close();
         return result;
     }
@@ -40,11 +46,16 @@ public final class Preflight {
      * of reading the records again.
      */
     public static Result runKeepingRows(Path target, Path configFile, ConfigFlags flags) {
+        return runKeepingRows(target, configFile, flags, RecordProgress.NONE);
+    }
+
+    /** The same, with {@code shown} hearing how far the dataset's checks are (it may throw to stop them). */
+    public static Result runKeepingRows(Path target, Path configFile, ConfigFlags flags, RecordProgress shown) {
         ConfigResolver.Resolved resolved = ConfigResolver.resolve(target, configFile, flags);
         if (!resolved.valid() || resolved.layout() == null) {
             return new Result(resolved, null);
         }
-        return check(resolved, dev.ferry.core.ingest.dataset.RecordProgress.NONE);
+        return check(resolved, shown);
     }
 
     /**
@@ -56,10 +67,10 @@ public final class Preflight {
         if (!resolved.valid() || resolved.layout() == null) {
             return new Result(resolved, null);
         }
-        return RecentPreflights.take(resolved).orElseGet(() -> check(resolved, dev.ferry.core.ingest.dataset.RecordProgress.NONE));
+        return RecentPreflights.take(resolved).orElseGet(() -> check(resolved, RecordProgress.NONE));
     }
 
-    private static Result check(ConfigResolver.Resolved resolved, dev.ferry.core.ingest.dataset.RecordProgress progress) {
+    private static Result check(ConfigResolver.Resolved resolved, RecordProgress progress) {
         DatasetCategory category = DatasetCategory.of(resolved.config().category());
         FileStamp before = FileStamp.of(resolved.layout().root().resolve(resolved.config().records().path()));
         DatasetCategory.DatasetOutcome outcome = category.check(resolved.layout(), resolved.config(), progress);

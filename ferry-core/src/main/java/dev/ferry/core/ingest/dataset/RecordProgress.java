@@ -26,13 +26,20 @@ public interface RecordProgress {
     }
 
     /** Reports nothing and wants only the report. */
-    RecordProgress REPORT_ONLY = new RecordProgress() {
-        @Override
-        public void records(long done, long total) {}
+    RecordProgress REPORT_ONLY = reportOnly(NONE);
 
-        @Override
-        public boolean rowsWanted() {
-            return false;
-        }
-    };
+    /** Wants only the report, and tells {@code shown} how far the checks are. */
+    static RecordProgress reportOnly(RecordProgress shown) {
+        return new RecordProgress() {
+            @Override
+            public void records(long done, long total) {
+                shown.records(done, total);
+            }
+
+            @Override
+            public boolean rowsWanted() {
+                return false;
+            }
+        };
+    }
 }

@@ -118,138 +118,144 @@ abstract sealed class TableDataset implements DatasetCategory
         }
         columns.addAll(schemaColumns.keySet());
         RowsTable rows = new RowsTable(columns);
-        if (labelColumn == -1 || idColumn == -1 || !prepared || report.hasErrors()) {
-            return new DatasetOutcome(report, rows);
-        }
-        List<String> unkept = header.unkept(read);
-        if (!unkept.isEmpty()) {
-            report.note(header.name + " columns not in the schema, not ingested: " + String.join(", ", unkept.stream()
-                    .limit(20).toList()) + (unkept.size() > 20 ? ", ... (" + unkept.size() + ")" : ""));
-        }
-        SqlType labelType = label == null ? null : config.schema().get(header.columns().get(labelColumn));
-        boolean textLabels = labelType != null && labelType.isText();
-        // Each record that passes becomes its row at once (a large table spills to disk: RowsTable), so
-        // the heap holds the labels seen and, for a bucket policy, the label values — never the records.
-        Set<String> labels = new TreeSet<>();
-        // numeric labels only count towards the minimum (they are not listed): a few distinct ones will do
-        int labelsKept = numeric ? Math.max(2, minimumLabels()) : Integer.MAX_VALUE;
-        Numbers values = new Numbers(); // the label values of every passing record (bucket edges)
-        Numbers kept = new Numbers(); // those of the rows (bucket names)
-        long[] unlabelled = {0};
-        boolean buildRows = progress.rowsWanted();
-        EngineTableCheck.Passed engine = null;
-        if (sharedRulesOnly() && !bucket && config.records().format() == IngestConfig.Format.CSV) {
-            EngineTableCheck.Table request = new EngineTableCheck.Table(dataset.root().resolve(config.records().path()),
-                    config.csv(), header.columns().size(), labelColumn, textLabels, numeric, labelsKept, schemaColumns,
-                    config.schema(), config.dataId(), idColumn, config.intent(), columns, buildRows);
-            if (EngineTableCheck.suits(request)) {
-                engine = EngineTableCheck.check(request, progress);
+        try {
+            if (labelColumn == -1 || idColumn == -1 || !prepared || report.hasErrors()) {
+                return new DatasetOutcome(report, rows);
             }
-        }
-        long records;
-        RowsTable built = rows; // the engine's table instead, when it wrote one
-        if (engine != null) {
-            // every record passed as the Java checks below would have passed it; the engine wrote the rows
-            records = engine.records();
-            labels.addAll(engine.labels());
-            unlabelled[0] = engine.unlabelled();
-            rows.close();
-            built = engine.rows() != null ? engine.rows() : new RowsTable(columns);
-        } else {
-            int labelAt = labelColumn;
-            DataIds ids = new DataIds(config.dataId());
-            boolean readAll = header.forEachRecord(r -> {
-                String key = null;
-                if (labelAt >= 0) {
-                    String raw = r.value(labelAt);
-                    if (SqlType.isNa(raw)) {
-                        unlabelled[0]++;
-                    } else {
-                        if (!Labels.storable(raw.strip(), r, report)) {
-                            return;
-                        }
-                        if (numeric && !SqlType.isNumber(raw)) {
-                            report.offender("labels that are not numbers (" + category + (bucket ? ", bucket policy" : "")
-                                    + "; set the policy with --label-policy or label.policy)", r.where() + " " + Values.shown(raw));
-                            return;
-                        }
-                        key = labelKey(raw, textLabels);
-                    }
+            List<String> unkept = header.unkept(read);
+            if (!unkept.isEmpty()) {
+                report.note(header.name + " columns not in the schema, not ingested: " + String.join(", ", unkept.stream()
+                        .limit(20).toList()) + (unkept.size() > 20 ? ", ... (" + unkept.size() + ")" : ""));
+            }
+            SqlType labelType = label == null ? null : config.schema().get(header.columns().get(labelColumn));
+            boolean textLabels = labelType != null && labelType.isText();
+            // Each record that passes becomes its row at once (a large table spills to disk: RowsTable), so
+            // the heap holds the labels seen and, for a bucket policy, the label values — never the records.
+            Set<String> labels = new TreeSet<>();
+            // numeric labels only count towards the minimum (they are not listed): a few distinct ones will do
+            int labelsKept = numeric ? Math.max(2, minimumLabels()) : Integer.MAX_VALUE;
+            Numbers values = new Numbers(); // the label values of every passing record (bucket edges)
+            Numbers kept = new Numbers(); // those of the rows (bucket names)
+            long[] unlabelled = {0};
+            boolean buildRows = progress.rowsWanted();
+            EngineTableCheck.Passed engine = null;
+            if (sharedRulesOnly() && !bucket && config.records().format() == IngestConfig.Format.CSV) {
+                EngineTableCheck.Table request = new EngineTableCheck.Table(dataset.root().resolve(config.records().path()),
+                        config.csv(), header.columns().size(), labelColumn, textLabels, numeric, labelsKept, schemaColumns,
+                        config.schema(), config.dataId(), idColumn, config.intent(), columns, buildRows);
+                if (EngineTableCheck.suits(request)) {
+                    engine = EngineTableCheck.check(request, progress);
                 }
-                Map<String, String> schemaValues = RecordsHeader.schemaValues(r, schemaColumns, config.schema(), report);
-                if (schemaValues == null) {
-                    return;
-                }
-                FileDataset.Refused refused = record(r, key, report);
-                if (refused != null) {
-                    report.offender(refused.kind(), refused.who());
-                    return;
-                }
-                if (key != null) {
-                    if (labels.size() < labelsKept) {
-                        labels.add(key);
-                    }
-                    if (bucket) {
-                        values.add(SqlType.number(key));
-                    }
-                }
-                String idValue = idColumn >= 0 ? r.value(idColumn) : null;
-                if (idColumn >= 0 && !ids.firstUse(idValue, r, report)) {
-                    return;
-                }
-                if (bucket && key != null) {
-                    kept.add(SqlType.number(key));
-                }
-                if (!buildRows) {
-                    return; // the report is all the caller wants: no id to make, no row to keep
-                }
-                List<Object> row = new ArrayList<>(columns.size());
-                row.add(ids.forValues(r.values(), idValue));
-                row.add(null);
-                row.add(null);
-                row.add(key); // a bucket's name replaces it as the table is read, once the edges are known
-                row.add(config.intent());
-                if (bucket) {
-                    row.add(key);
-                }
-                schemaColumns.keySet().forEach(c -> row.add(schemaValues.get(c)));
-                rows.add(row);
-            }, report, progress);
-            if (!readAll) {
+            }
+            long records;
+            RowsTable built = rows; // the engine's table instead, when it wrote one
+            if (engine != null) {
+                // every record passed as the Java checks below would have passed it; the engine wrote the rows
+                records = engine.records();
+                labels.addAll(engine.labels());
+                unlabelled[0] = engine.unlabelled();
                 rows.close();
-                return new DatasetOutcome(report, new RowsTable(columns));
-            }
-            records = header.records();
-        }
-        if (records == 0) {
-            report.error(header.name + " has a header but no data rows");
-        }
-        if (records > 0) {
-            Labels.enough(labels, minimumLabels(), category, unlabelled[0] > 0 ? " beside NA-like values" : "", report);
-        }
-        finish(report);
-        if (unlabelled[0] > 0) {
-            report.note(String.format("%,d record%s no label (an empty or NA-like value): ingested without one",
-                    unlabelled[0], unlabelled[0] == 1 ? " has" : "s have"));
-        }
-        if (bucket) {
-            List<Double> edges = Buckets.edges(label.buckets(), values.list());
-            Set<String> bucketLabels = new TreeSet<>();
-            kept.list().forEach(v -> bucketLabels.add(Buckets.of(v, edges)));
-            int labelIndex = RowsTable.BASE_COLUMNS.indexOf("label");
-            built.transformOnRead(row -> {
-                if (row.get(labelIndex) != null) {
-                    row.set(labelIndex, Buckets.of(SqlType.number((String) row.get(labelIndex)), edges));
+                built = engine.rows() != null ? engine.rows() : new RowsTable(columns);
+            } else {
+                int labelAt = labelColumn;
+                DataIds ids = new DataIds(config.dataId());
+                boolean readAll = header.forEachRecord(r -> {
+                    String key = null;
+                    if (labelAt >= 0) {
+                        String raw = r.value(labelAt);
+                        if (SqlType.isNa(raw)) {
+                            unlabelled[0]++;
+                        } else {
+                            if (!Labels.storable(raw.strip(), r, report)) {
+                                return;
+                            }
+                            if (numeric && !SqlType.isNumber(raw)) {
+                                report.offender("labels that are not numbers (" + category + (bucket ? ", bucket policy" : "")
+                                        + "; set the policy with --label-policy or label.policy)", r.where() + " " + Values.shown(raw));
+                                return;
+                            }
+                            key = labelKey(raw, textLabels);
+                        }
+                    }
+                    Map<String, String> schemaValues = RecordsHeader.schemaValues(r, schemaColumns, config.schema(), report);
+                    if (schemaValues == null) {
+                        return;
+                    }
+                    FileDataset.Refused refused = record(r, key, report);
+                    if (refused != null) {
+                        report.offender(refused.kind(), refused.who());
+                        return;
+                    }
+                    if (key != null) {
+                        if (labels.size() < labelsKept) {
+                            labels.add(key);
+                        }
+                        if (bucket) {
+                            values.add(SqlType.number(key));
+                        }
+                    }
+                    String idValue = idColumn >= 0 ? r.value(idColumn) : null;
+                    if (idColumn >= 0 && !ids.firstUse(idValue, r, report)) {
+                        return;
+                    }
+                    if (bucket && key != null) {
+                        kept.add(SqlType.number(key));
+                    }
+                    if (!buildRows) {
+                        return; // the report is all the caller wants: no id to make, no row to keep
+                    }
+                    List<Object> row = new ArrayList<>(columns.size());
+                    row.add(ids.forValues(r.values(), idValue));
+                    row.add(null);
+                    row.add(null);
+                    row.add(key); // a bucket's name replaces it as the table is read, once the edges are known
+                    row.add(config.intent());
+                    if (bucket) {
+                        row.add(key);
+                    }
+                    schemaColumns.keySet().forEach(c -> row.add(schemaValues.get(c)));
+                    rows.add(row);
+                }, report, progress);
+                if (!readAll) {
+                    rows.close();
+                    return new DatasetOutcome(report, new RowsTable(columns));
                 }
-                return row;
-            });
-            report.labels(List.copyOf(bucketLabels));
-        } else {
-            report.labels(numeric ? List.of() : List.copyOf(labels));
+                records = header.records();
+            }
+            if (records == 0) {
+                report.error(header.name + " has a header but no data rows");
+            }
+            if (records > 0) {
+                Labels.enough(labels, minimumLabels(), category, unlabelled[0] > 0 ? " beside NA-like values" : "", report);
+            }
+            finish(report);
+            if (unlabelled[0] > 0) {
+                report.note(String.format("%,d record%s no label (an empty or NA-like value): ingested without one",
+                        unlabelled[0], unlabelled[0] == 1 ? " has" : "s have"));
+            }
+            if (bucket) {
+                List<Double> edges = Buckets.edges(label.buckets(), values.list());
+                Set<String> bucketLabels = new TreeSet<>();
+                kept.list().forEach(v -> bucketLabels.add(Buckets.of(v, edges)));
+                int labelIndex = RowsTable.BASE_COLUMNS.indexOf("label");
+                built.transformOnRead(row -> {
+                    if (row.get(labelIndex) != null) {
+                        row.set(labelIndex, Buckets.of(SqlType.number((String) row.get(labelIndex)), edges));
+                    }
+                    return row;
+                });
+                report.labels(List.copyOf(bucketLabels));
+            } else {
+                report.labels(numeric ? List.of() : List.copyOf(labels));
+            }
+            report.counted(records, 1); // the records file is the dataset's one file
+            progress.records(records, records);
+            return new DatasetOutcome(report, built);
+        } catch (RuntimeException | Error stopped) {
+            // a progress that stops the checks (a cancelled run, a client gone) leaves no spilled table behind
+            rows.close();
+            throw stopped;
         }
-        report.counted(records, 1); // the records file is the dataset's one file
-        progress.records(records, records);
-        return new DatasetOutcome(report, built);
     }
 
     /** Numbers without an object each (a million label values are 8 MB). */

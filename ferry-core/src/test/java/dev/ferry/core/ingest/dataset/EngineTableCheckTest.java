@@ -322,8 +322,24 @@ class EngineTableCheckTest {
         assertThat(tempParquet()).as("no file left behind").isEqualTo(before);
     }
 
+    /** The Java checks stopped by their progress (past the rows they keep in memory) leave no spilled table either. */
+    @Test
+    void aCancelOfTheJavaChecksLeavesNoSpilledTable() throws Exception {
+        ConfigResolver.Resolved resolved = largeTable("java-cancel", 3 * RowsTable.IN_MEMORY);
+        System.setProperty(EngineTableCheck.MIN_BYTES_PROPERTY, String.valueOf(Long.MAX_VALUE)); // the Java checks
+        java.util.Set<Path> before = tempParquet();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> DatasetCategory.of(resolved.config().category())
+                .check(resolved.layout(), resolved.config(), (done, total) -> {
+                    if (done > 2 * RowsTable.IN_MEMORY) {
+                        throw new dev.ferry.core.run.RunCancelled("r2");
+                    }
+                })).isInstanceOf(dev.ferry.core.run.RunCancelled.class);
+        assertThat(tempParquet()).as("the spill is gone").isEqualTo(before);
+    }
+
     private static java.util.Set<Path> tempParquet() throws java.io.IOException {
         try (Stream<Path> files = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
+            // the engine's Parquet files and the Java checks' spills
             return files.filter(p -> p.getFileName().toString().startsWith("ferry-rows-")).collect(java.util.stream.Collectors.toSet());
         }
     }
