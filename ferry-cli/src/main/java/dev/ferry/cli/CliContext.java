@@ -179,6 +179,20 @@ final class CliContext implements AutoCloseable {
         };
     }
 
+    /**
+     * Waits until the command is interrupted: by Ctrl-C here, or — run for a thin client — once that
+     * client has gone. A client that goes away is noticed at the command's next write, so a silent
+     * wait writes an empty interrupt note every second to notice it.
+     */
+    void waitUntilInterrupted() throws InterruptedException {
+        while (true) {
+            if (interruptNotes != null) {
+                interruptNotes.accept(""); // fails once the client has gone, and the server interrupts this thread
+            }
+            Thread.sleep(1_000);
+        }
+    }
+
     /** Ends what {@link #onInterrupt} armed. */
     interface Disarm extends AutoCloseable {
         @Override
@@ -272,13 +286,17 @@ final class CliContext implements AutoCloseable {
 
     @Override
     public void close() {
-        if (api != null && ownsApi) {
-            api.close();
+        try {
+            if (api != null && ownsApi) {
+                api.close();
+            }
+        } finally {
+            // the port-forward ends with the command even when the client's close fails (an interrupted one)
+            if (clusterLink != null) {
+                clusterLink.close();
+            }
+            out.flush();
+            err.flush();
         }
-        if (clusterLink != null) {
-            clusterLink.close();
-        }
-        out.flush();
-        err.flush();
     }
 }

@@ -43,7 +43,7 @@ final class UiCommand extends FerryCommand {
         if (ctx.clusterLink() != null) {
             // the address is this command's port-forward: it stays open as long as the command runs
             ctx.note("The UI is reached through this command's port-forward: keep it running; Ctrl-C ends it.");
-            Thread.sleep(Long.MAX_VALUE);
+            ctx.waitUntilInterrupted();
         }
         return 0;
     }
