@@ -47,8 +47,8 @@ final class Thumbnails implements AutoCloseable {
     /** Thumbnails made on demand are stored this long after the first of a batch, or at this many. */
     private static final long STORE_DELAY_MILLIS = 500;
     private static final int STORE_BATCH = 1000;
-    /** A version with more images than this has its thumbnails made only as pages show them. */
-    static final int MAX_BUILD_IMAGES = 200_000;
+    /** A version with more files than this has its thumbnails made only as pages show them (its list is not held). */
+    static final int MAX_BUILD_FILES = 200_000;
 
     /** A thumbnail's bytes and their media type. */
     record Thumbnail(byte[] bytes, String contentType) {}
@@ -230,14 +230,22 @@ final class Thumbnails implements AutoCloseable {
 
     /**
      * Has every thumbnail of a version made in the background (its files in the image folder, listed by
-     * {@code images} on the build's thread), unless it is being or was built; returns the build.
+     * {@code images} on the build's thread), unless it is being or was built, or has more than
+     * {@link #MAX_BUILD_FILES} {@code files} (asked only then); returns the build.
      */
-    Build buildAll(String version, Supplier<List<FileEntry>> images) {
+    Build buildAll(String version, java.util.function.LongSupplier files, Supplier<List<FileEntry>> images) {
         Build known = builds.get(version);
         if (known != null) {
             return known;
         }
         Build build = new Build();
+        if (files.getAsLong() > MAX_BUILD_FILES) {
+            build.failure = "more than " + String.format("%,d", MAX_BUILD_FILES) + " files: thumbnails are made as pages show them";
+            build.millis = 0;
+            build.finished = true;
+            builds.put(version, build);
+            return build;
+        }
         Build raced = builds.putIfAbsent(version, build);
         if (raced != null) {
             return raced;
@@ -254,10 +262,6 @@ final class Thumbnails implements AutoCloseable {
                 bySource.putIfAbsent(f.digest(), f);
             }
             build.total = bySource.size();
-            if (bySource.size() > MAX_BUILD_IMAGES) {
-                build.failure = "more than " + MAX_BUILD_IMAGES + " images: thumbnails are made as pages show them";
-                return;
-            }
             List<FileEntry> files = new ArrayList<>(bySource.values());
             for (int from = 0; from < files.size(); from += STORE_BATCH) {
                 List<FileEntry> batch = files.subList(from, Math.min(files.size(), from + STORE_BATCH));

@@ -322,7 +322,7 @@ public final class WebUi implements AutoCloseable {
     private Thumbnails.Build buildThumbnails(String table, Ingestion ingestion) {
         String folder = Category.parse(ingestion.category()).dataFolder() + "/";
         BundleRef version = BundleRef.id(ingestion.bundleId());
-        return thumbnails.buildAll(table + "/" + ingestion.bundleId(), () -> {
+        return thumbnails.buildAll(table + "/" + ingestion.bundleId(), () -> ferry.getBundle(table, version).fileCount(), () -> {
             List<FileEntry> images = new ArrayList<>();
             ferry.listFiles(table, version, f -> {
                 if (f.path().startsWith(folder)) {

@@ -149,6 +149,16 @@ class ThumbnailsTest {
     }
 
     @Test
+    void aVersionOfTooManyFilesIsNotListedAhead() {
+        Thumbnails first = server("first");
+        Thumbnails.Build build = first.buildAll("huge/v1", () -> Thumbnails.MAX_BUILD_FILES + 1L, () -> {
+            throw new AssertionError("not listed");
+        });
+        assertThat(build.finished()).isTrue();
+        assertThat(build.failure()).contains("200,000 files", "as pages show them");
+    }
+
+    @Test
     void aVersionsThumbnailsAreMadeAheadOnceAndThenServedWithoutReadingItsImages() throws Exception {
         List<FileEntry> images = new ArrayList<>();
         for (int i = 0; i < 24; i++) {
@@ -158,8 +168,8 @@ class ThumbnailsTest {
         }
         images.add(images.get(1)); // the same content twice is made once
         Thumbnails first = server("first");
-        Thumbnails.Build build = first.buildAll("pets/v1", () -> images);
-        assertThat(first.buildAll("pets/v1", () -> List.of())).as("one build per version").isSameAs(build);
+        Thumbnails.Build build = first.buildAll("pets/v1", images::size, () -> images);
+        assertThat(first.buildAll("pets/v1", () -> 0, () -> List.of())).as("one build per version").isSameAs(build);
         long deadline = System.nanoTime() + 30_000_000_000L;
         while (!build.finished() && System.nanoTime() < deadline) {
             Thread.sleep(20);
@@ -178,7 +188,7 @@ class ThumbnailsTest {
                     .isEqualTo(ThumbnailImages.SIZE);
         }
         assertThat(reads.get()).as("the scaled ones come from the store").isEqualTo(before);
-        Thumbnails.Build again = second.buildAll("pets/v1", () -> images);
+        Thumbnails.Build again = second.buildAll("pets/v1", images::size, () -> images);
         while (!again.finished()) {
             Thread.sleep(20);
         }
