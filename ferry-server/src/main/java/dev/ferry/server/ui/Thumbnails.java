@@ -268,6 +268,10 @@ final class Thumbnails implements AutoCloseable {
                 Map<Digest, DerivedBlob> recorded = store.find(KIND, batch.stream().map(FileEntry::digest).toList());
                 List<Made> made = new ArrayList<>();
                 for (FileEntry f : batch) {
+                    if (Thread.currentThread().isInterrupted()) {
+                        build.failure = "stopped with the server";
+                        return;
+                    }
                     if (!recorded.containsKey(f.digest()) && !pending.containsKey(f.digest())) {
                         Made m = make(f);
                         if (m != null) {
@@ -289,8 +293,13 @@ final class Thumbnails implements AutoCloseable {
     /** Stores what was made and not stored yet, and stops the background work. */
     @Override
     public void close() {
-        builder.shutdownNow();
-        storer.shutdownNow();
+        builder.shutdownNow(); // a build stops at its next image; what it made of its batch is made again later
+        storer.shutdown(); // a batch being stored is let finish, so it is not stored twice
+        try {
+            storer.awaitTermination(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         storePending();
     }
 }
