@@ -24,7 +24,8 @@ import software.amazon.awssdk.services.s3.S3Client;
 /**
  * A team's setup, as processes: three `ferry serve` on one PostgreSQL catalog and one S3 bucket
  * (s3proxy), pushes spread over them at once, then one server killed mid-run: its run ends failed
- * within the lease time (settled by another server) and a push again succeeds.
+ * within the lease time (settled by another server) and a push again succeeds; and the web UI's
+ * thumbnails, made once by whichever server is asked first and found in the store by the others.
  */
 class TeamServersTest {
     private static final String ADMIN = "team-admin-token-0123456789";
@@ -178,5 +179,81 @@ class TeamServersTest {
         CliRun.Result again = client(urls.get(1), "again").run(push(big.dir(), "team_big"));
         assertThat(again.exit()).as(again.toString()).isZero();
         assertThat(admin.run("fsck").exit()).isZero();
+    }
+
+    /** A UI session on the server at {@code url}, logged in with the admin token. */
+    private static String uiSession(java.net.http.HttpClient http, String url) throws Exception {
+        var login = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(url + "/ui/login"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("token=" + ADMIN)).build(),
+                java.net.http.HttpResponse.BodyHandlers.discarding());
+        return login.headers().firstValue("Set-Cookie").orElseThrow().split(";")[0];
+    }
+
+    /** A thumbnail's bytes, which must come from {@code origin} (the response's Server-Timing says). */
+    private static byte[] thumbnail(java.net.http.HttpClient http, String url, String cookie, String path, String origin)
+            throws Exception {
+        var got = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(url + path)).header("Cookie", cookie).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(got.statusCode()).as(path).isEqualTo(200);
+        assertThat(got.headers().firstValue("Content-Type")).hasValue("image/jpeg");
+        assertThat(got.headers().firstValue("Server-Timing")).hasValue("thumbnail;desc=" + origin);
+        return got.body();
+    }
+
+    private static long objects(S3Client s3) {
+        return s3.listObjectsV2Paginator(b -> b.bucket("team")).contents().stream().count();
+    }
+
+    @Test
+    void aThumbnailOneServerMadeIsFoundInTheStoreByAnother() throws Exception {
+        proxy = S3Proxy.start(tmp.resolve("s3"));
+        try (S3Client s3 = proxy.client()) {
+            s3.createBucket(b -> b.bucket("team"));
+            String catalog = PostgresServer.get().newDatabase();
+            List<String> urls = new ArrayList<>();
+            for (int i = 0; i < 2; i++) {
+                Path home = tmp.resolve("server-" + i);
+                urls.add(urlOf(home, serve(home, catalog, "s3://team/ferry", false)));
+            }
+            // photos too large to be their own thumbnails: each is decoded and scaled, once
+            DatasetBuilder photos = new DatasetBuilder(tmp.resolve("photos")).csv("filename,label", "p0.jpg,cat", "p1.jpg,dog");
+            photos.bytes("images/p0.jpg", DatasetBuilder.jpeg(900, 600, 1)).bytes("images/p1.jpg", DatasetBuilder.jpeg(900, 600, 2));
+            CliRun admin = client(urls.get(0), "admin");
+            CliRun.Result pushed = admin.run(push(photos.dir(), "photos"));
+            assertThat(pushed.exit()).as(pushed.toString()).isZero();
+            String version = admin.run("-o", "json", "dataset", "show", "photos").json().get("version").asText();
+            String path = "/ui/thumbnails/photos/" + version + "?path=images%2Fp0.jpg";
+            java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder()
+                    .followRedirects(java.net.http.HttpClient.Redirect.NEVER).build();
+
+            byte[] made = thumbnail(http, urls.get(0), uiSession(http, urls.get(0)), path, "made");
+            assertThat(javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(made)).getWidth()).isEqualTo(192);
+            // stored in a batch within a second: one more pack in the bucket
+            long deadline = System.nanoTime() + 20_000_000_000L;
+            long before = objects(s3);
+            java.sql.Connection db = java.sql.DriverManager.getConnection(catalog);
+            try (db) {
+                while (count(db) == 0) {
+                    assertThat(System.nanoTime()).as("the thumbnail recorded in the catalog").isLessThan(deadline);
+                    Thread.sleep(50);
+                }
+                before = objects(s3);
+                String other = uiSession(http, urls.get(1));
+                byte[] found = thumbnail(http, urls.get(1), other, path, "store");
+                assertThat(found).as("the same thumbnail from the other server").isEqualTo(made);
+                Thread.sleep(1_500); // a thumbnail made there would be stored by now
+                assertThat(objects(s3)).as("the other server stored nothing: it read the first one's").isEqualTo(before);
+                assertThat(count(db)).isEqualTo(1);
+                assertThat(thumbnail(http, urls.get(1), other, path, "disk")).as("then from its own disk").isEqualTo(made);
+            }
+        }
+    }
+
+    private static long count(java.sql.Connection db) throws java.sql.SQLException {
+        try (var s = db.createStatement(); var r = s.executeQuery("SELECT count(*) FROM derived_blobs WHERE derived IS NOT NULL")) {
+            r.next();
+            return r.getLong(1);
+        }
     }
 }

@@ -50,8 +50,17 @@ final class Thumbnails implements AutoCloseable {
     /** A version with more files than this has its thumbnails made only as pages show them (its list is not held). */
     static final int MAX_BUILD_FILES = 200_000;
 
-    /** A thumbnail's bytes and their media type. */
-    record Thumbnail(byte[] bytes, String contentType) {}
+    /** A thumbnail's bytes, their media type, and where they came from (for the response's Server-Timing). */
+    record Thumbnail(byte[] bytes, String contentType, Origin origin) {}
+
+    /** Where a thumbnail came from: this server's disk copy, made here a moment ago, the store, or made now. */
+    enum Origin {
+        DISK, PENDING, STORE, MADE;
+
+        String id() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
 
     /** How far the background build of one version's thumbnails is. */
     static final class Build {
@@ -126,24 +135,25 @@ final class Thumbnails implements AutoCloseable {
         Digest source = file.digest();
         Optional<Path> copy = cache.find(source.hex());
         if (copy.isPresent()) {
-            return Optional.of(new Thumbnail(Files.readAllBytes(copy.get()), "image/jpeg"));
+            return Optional.of(new Thumbnail(Files.readAllBytes(copy.get()), "image/jpeg", Origin.DISK));
         }
         Made made = pending.get(source);
-        if (made == null) {
-            DerivedBlob recorded = store.find(KIND, List.of(source)).get(source);
-            if (recorded != null) {
-                Optional<Thumbnail> found = recorded(file, recorded);
-                if (found != null) {
-                    return found;
-                }
-            }
-            made = make(file);
-            if (made == null) {
-                return Optional.empty();
-            }
-            storeLater(made);
+        if (made != null) {
+            return shown(file, made, Origin.PENDING);
         }
-        return shown(file, made);
+        DerivedBlob recorded = store.find(KIND, List.of(source)).get(source);
+        if (recorded != null) {
+            Optional<Thumbnail> found = recorded(file, recorded);
+            if (found != null) {
+                return found;
+            }
+        }
+        made = make(file);
+        if (made == null) {
+            return Optional.empty();
+        }
+        storeLater(made);
+        return shown(file, made, Origin.MADE);
     }
 
     /** A recorded thumbnail; null when its blob cannot be read (its record is forgotten: it is made again). */
@@ -153,7 +163,7 @@ final class Thumbnails implements AutoCloseable {
         }
         Digest derived = recorded.derived().get();
         if (derived.equals(recorded.source())) {
-            return shown(file, new Made.AsItIs(recorded.source()));
+            return shown(file, new Made.AsItIs(recorded.source()), Origin.STORE);
         }
         byte[] jpeg;
         try {
@@ -166,20 +176,20 @@ final class Thumbnails implements AutoCloseable {
             return null;
         }
         cache.file(recorded.source().hex(), out -> out.write(jpeg));
-        return Optional.of(new Thumbnail(jpeg, "image/jpeg"));
+        return Optional.of(new Thumbnail(jpeg, "image/jpeg", Origin.STORE));
     }
 
     /** What {@code made} shows: the made JPEG (kept on this disk), the stored image itself, or nothing. */
-    private Optional<Thumbnail> shown(FileEntry file, Made made) throws IOException {
+    private Optional<Thumbnail> shown(FileEntry file, Made made, Origin origin) throws IOException {
         return switch (made) {
             case Made.Bytes b -> {
                 cache.file(b.source().hex(), out -> out.write(b.bytes()));
-                yield Optional.of(new Thumbnail(b.bytes(), "image/jpeg"));
+                yield Optional.of(new Thumbnail(b.bytes(), "image/jpeg", origin));
             }
             case Made.AsItIs a -> {
                 byte[] bytes = read(file);
                 String type = ThumbnailImages.browserType(bytes);
-                yield type == null ? Optional.empty() : Optional.of(new Thumbnail(bytes, type));
+                yield type == null ? Optional.empty() : Optional.of(new Thumbnail(bytes, type, origin));
             }
             case Made.Nothing n -> Optional.empty();
         };

@@ -359,6 +359,7 @@ public final class WebUi implements AutoCloseable {
         // a version never changes: the browser may keep it
         ctx.header("Cache-Control", "private, max-age=86400, immutable");
         ctx.header("X-Content-Type-Options", "nosniff");
+        ctx.header("Server-Timing", "thumbnail;desc=" + thumbnail.get().origin().id()); // disk, pending, store or made
         ctx.contentType(thumbnail.get().contentType()).result(thumbnail.get().bytes());
     }
 
