@@ -105,13 +105,18 @@ class TeamServersTest {
         return d;
     }
 
-    @Test
-    void threeServersOnePostgresOneBucketTwentyFourPushesAtOnceThenOneServerKilledMidRun() throws Exception {
+    /** The team's bucket ("team", on s3proxy) made; returns a new PostgreSQL catalog's URL. */
+    private String teamStore() throws Exception {
         proxy = S3Proxy.start(tmp.resolve("s3"));
         try (S3Client s3 = proxy.client()) {
             s3.createBucket(b -> b.bucket("team"));
         }
-        String catalog = PostgresServer.get().newDatabase();
+        return PostgresServer.get().newDatabase();
+    }
+
+    @Test
+    void threeServersOnePostgresOneBucketTwentyFourPushesAtOnceThenOneServerKilledMidRun() throws Exception {
+        String catalog = teamStore();
         List<Path> homes = new ArrayList<>();
         List<String> urls = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
@@ -207,10 +212,8 @@ class TeamServersTest {
 
     @Test
     void aThumbnailOneServerMadeIsFoundInTheStoreByAnother() throws Exception {
-        proxy = S3Proxy.start(tmp.resolve("s3"));
+        String catalog = teamStore();
         try (S3Client s3 = proxy.client()) {
-            s3.createBucket(b -> b.bucket("team"));
-            String catalog = PostgresServer.get().newDatabase();
             List<String> urls = new ArrayList<>();
             for (int i = 0; i < 2; i++) {
                 Path home = tmp.resolve("server-" + i);
