@@ -283,9 +283,13 @@ final class Thumbnails implements AutoCloseable {
                         return;
                     }
                     if (!recorded.containsKey(f.digest()) && !pending.containsKey(f.digest())) {
-                        Made m = make(f);
-                        if (m != null) {
-                            made.add(m);
+                        try {
+                            Made m = make(f);
+                            if (m != null) {
+                                made.add(m);
+                            }
+                        } catch (FerryException | java.io.UncheckedIOException unreadable) {
+                            // a damaged image: nothing recorded (a push may store it again), the others go on
                         }
                     }
                     build.done.incrementAndGet();

@@ -149,6 +149,29 @@ class ThumbnailsTest {
     }
 
     @Test
+    void aDamagedImageDoesNotStopAVersionsBuild() throws Exception {
+        FileEntry good = entry(DatasetBuilder.write(new BufferedImage(700, 500, BufferedImage.TYPE_INT_RGB), "png"));
+        byte[] damagedBytes = DatasetBuilder.jpeg(64, 64, 9);
+        FileEntry damaged = entry(damagedBytes);
+        contents.remove(damaged.digest()); // its content cannot be read
+        Thumbnails first = new Thumbnails(tmp.resolve("first"), ferry.derivedBlobs(), f -> {
+            if (!contents.containsKey(f.digest())) {
+                throw new dev.ferry.core.error.FerryException(dev.ferry.core.error.ErrorCode.DATA_CORRUPT, "damaged", null);
+            }
+            return new ByteArrayInputStream(contents.get(f.digest()));
+        });
+        opened.add(first);
+        Thumbnails.Build build = first.buildAll("pets/v2", () -> 2, () -> List.of(damaged, good));
+        while (!build.finished()) {
+            Thread.sleep(20);
+        }
+        assertThat(build.failure()).isNull();
+        assertThat(build.done()).isEqualTo(2);
+        assertThat(recorded(good)).isNotNull();
+        assertThat(recorded(damaged)).as("not recorded: a push may store it again").isNull();
+    }
+
+    @Test
     void aVersionOfTooManyFilesIsNotListedAhead() {
         Thumbnails first = server("first");
         Thumbnails.Build build = first.buildAll("huge/v1", () -> Thumbnails.MAX_BUILD_FILES + 1L, () -> {
