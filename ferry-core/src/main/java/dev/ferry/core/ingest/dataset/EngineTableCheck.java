@@ -93,12 +93,15 @@ final class EngineTableCheck {
     static Passed check(Table t, RecordProgress progress) {
         Path scratch = Path.of(System.getProperty("java.io.tmpdir"));
         Path parquet = null;
-        try (Connection c = ParquetRows.connect(scratch); Statement s = c.createStatement()) {
+        // read ahead while the schema was inferred (EnginePreload), else read now
+        Connection preloaded = EnginePreload.take(t.file(), t.columnCount(), t.csv());
+        try (Connection c = preloaded != null ? preloaded : ParquetRows.connect(scratch); Statement s = c.createStatement()) {
             WatchedStatement watched = new WatchedStatement(s);
             boolean hashed = t.buildRows() && t.dataId().strategy() == IngestConfig.DataIdStrategy.CONTENT_HASH;
-            String read = "CREATE TEMP TABLE r AS SELECT *" + (hashed ? ", " + contentHash(t.columnCount()) + " AS content_hash" : "")
-                    + " FROM " + readCsv(t.file(), t.columnCount(), t.csv().delimiter(), t.csv().quote());
-            watched.run(() -> s.execute(read), (done, expected) -> progress.records(done, 0));
+            if (preloaded == null) {
+                String read = readTable(t.file(), t.columnCount(), t.csv().delimiter(), t.csv().quote(), hashed);
+                watched.run(() -> s.execute(read), (done, expected) -> progress.records(done, 0));
+            }
             Map<String, String> keys = t.labelColumn() >= 0 ? labelKeys(s, t) : Map.of();
             if (keys == null) {
                 return null;
@@ -350,6 +353,16 @@ final class EngineTableCheck {
     }
 
     /** The id DataIds makes of a record's values: the first digits of the SHA-256 of the values, unit-separated. */
+    /**
+     * The statement that reads a records file into table {@code r}: its values as {@link #readCsv}
+     * reads them, and if {@code hashed} each record's content_hash (the id a content_hash data_id gives
+     * it; a table read ahead has it whatever the data_id, unused then).
+     */
+    static String readTable(Path file, int columns, char delimiter, char quote, boolean hashed) {
+        return "CREATE TEMP TABLE r AS SELECT *" + (hashed ? ", " + contentHash(columns) + " AS content_hash" : "")
+                + " FROM " + readCsv(file, columns, delimiter, quote);
+    }
+
     private static String contentHash(int columns) {
         List<String> values = new ArrayList<>();
         for (int i = 0; i < columns; i++) {

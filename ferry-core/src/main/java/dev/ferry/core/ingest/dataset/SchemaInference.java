@@ -109,6 +109,10 @@ public final class SchemaInference {
             return Map.of();
         }
         List<String> names = source.columns();
+        if (!json) {
+            // the check that follows reads the same file into the engine: that read runs meanwhile
+            EnginePreload.start(file, names.size(), options);
+        }
         Column[] columns = new Column[names.size()];
         for (int i = 0; i < columns.length; i++) {
             columns[i] = new Column();
