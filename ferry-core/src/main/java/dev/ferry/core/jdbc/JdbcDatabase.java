@@ -57,7 +57,19 @@ public final class JdbcDatabase implements AutoCloseable {
                     "cannot create the catalog directory " + file.getParent() + ": " + e.getMessage(),
                     "check that FERRY_HOME is writable", e);
         }
-        return open("jdbc:sqlite:" + file.toAbsolutePath(), null, null);
+        boolean fresh = !Files.exists(file);
+        if (fresh && CatalogTemplate.copyTo(file)) {
+            try {
+                return open("jdbc:sqlite:" + file.toAbsolutePath(), null, null);
+            } catch (FerryException unusable) {
+                CatalogTemplate.discard(file); // a damaged template must not stop a new home: migrate instead
+            }
+        }
+        JdbcDatabase db = open("jdbc:sqlite:" + file.toAbsolutePath(), null, null);
+        if (fresh) {
+            CatalogTemplate.keep(db.dataSource);
+        }
+        return db;
     }
 
     /**
