@@ -92,7 +92,7 @@ public final class ConfigResolver {
             }
         }
         if (issues.isEmpty() && noFile && category != null && category.oneFile() && !doc.has("schema")) {
-            ConfigIssue missing = inferSchema(doc, mode == Mode.RECORDS_FILE ? target.toAbsolutePath().getParent() : target,
+            ConfigIssue missing = inferSchema(doc, category, mode == Mode.RECORDS_FILE ? target.toAbsolutePath().getParent() : target,
                     fromFlags, notes);
             if (missing != null) issues.add(missing);
         }
@@ -165,7 +165,8 @@ public final class ConfigResolver {
      * (reference §2), every column but the label, and a note shows it. Returns an issue when the
      * records file is not there to infer it from.
      */
-    private static ConfigIssue inferSchema(ObjectNode doc, Path dir, Map<String, String> fromFlags, List<String> notes) {
+    private static ConfigIssue inferSchema(ObjectNode doc, Category category, Path dir, Map<String, String> fromFlags,
+            List<String> notes) {
         String key = doc.has("csv") ? "csv" : doc.has("json") ? "json" : null;
         if (key == null || dir == null) {
             return null; // the schema's own issue names the missing records file
@@ -176,7 +177,9 @@ public final class ConfigResolver {
         }
         JsonNode label = doc.get("label");
         String labelColumn = label == null ? null : label.isTextual() ? label.asText() : label.path("column").asText(null);
-        Map<String, String> inferred = SchemaInference.infer(records, key.equals("json"), labelColumn);
+        boolean bucket = label != null && "bucket".equalsIgnoreCase(label.path("policy").asText(""));
+        Map<String, String> inferred = SchemaInference.infer(records, key.equals("json"), labelColumn,
+                dev.ferry.core.ingest.dataset.DatasetCategory.engineMayCheck(category, bucket));
         if (inferred.isEmpty()) {
             return null; // the data check says why (no header, no columns)
         }

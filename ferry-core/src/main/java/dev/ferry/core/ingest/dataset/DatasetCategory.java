@@ -37,6 +37,14 @@ public interface DatasetCategory {
     record DatasetOutcome(DatasetReport report, RowsTable rows) {}
 
     /** The implementation of a category (one class each): a new one for every check (some keep state while they check). */
+    /**
+     * Whether the rows engine checks a large CSV of {@code category} with the bucket label policy or
+     * not ({@link EngineTableCheck}): a schema inferred for it has the engine read the file meanwhile.
+     */
+    static boolean engineMayCheck(Category category, boolean bucketPolicy) {
+        return of(category) instanceof TableDataset table && table.engineMayCheck(bucketPolicy);
+    }
+
     static DatasetCategory of(Category category) {
         return switch (category) {
             case IMAGE_CLASSIFICATION -> new ImageClassification();

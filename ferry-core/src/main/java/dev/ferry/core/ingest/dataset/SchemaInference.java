@@ -65,8 +65,12 @@ public final class SchemaInference {
         }
     }
 
-    /** The columns in file order with their types; empty when the file cannot be read (the checks say why). */
-    public static Map<String, String> infer(Path file, boolean json, String labelColumn) {
+    /**
+     * The columns in file order with their types; empty when the file cannot be read (the checks say
+     * why). {@code readAhead}: the rows engine checks the file next ({@link DatasetCategory#engineMayCheck}),
+     * so it reads the file meanwhile ({@link EnginePreload}).
+     */
+    public static Map<String, String> infer(Path file, boolean json, String labelColumn, boolean readAhead) {
         // a push infers twice in one process (the command's check, then its run's): a file as it was is not read again
         dev.ferry.core.ingest.FileStamp stamp = dev.ferry.core.ingest.FileStamp.of(file);
         Inferred key = stamp == null ? null : new Inferred(file.toAbsolutePath().normalize(), stamp, json, labelColumn);
@@ -78,7 +82,7 @@ public final class SchemaInference {
                 }
             }
         }
-        Map<String, String> schema = read(file, json, labelColumn);
+        Map<String, String> schema = read(file, json, labelColumn, readAhead);
         if (key != null) {
             synchronized (RECENT) {
                 RECENT.put(key, schema);
@@ -98,7 +102,7 @@ public final class SchemaInference {
         }
     };
 
-    private static Map<String, String> read(Path file, boolean json, String labelColumn) {
+    private static Map<String, String> read(Path file, boolean json, String labelColumn, boolean readAhead) {
         IngestConfig.CsvOptions options = new IngestConfig.CsvOptions(IngestDefaults.CSV_DELIMITER,
                 IngestDefaults.CSV_QUOTE, null, IngestDefaults.CSV_CHUNK_SIZE);
         String name = file.getFileName().toString();
@@ -109,7 +113,7 @@ public final class SchemaInference {
             return Map.of();
         }
         List<String> names = source.columns();
-        if (!json) {
+        if (readAhead && !json) {
             // the check that follows reads the same file into the engine: that read runs meanwhile
             EnginePreload.start(file, names.size(), options);
         }

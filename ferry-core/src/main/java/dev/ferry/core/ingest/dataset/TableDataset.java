@@ -76,6 +76,11 @@ abstract sealed class TableDataset implements DatasetCategory
         return false;
     }
 
+    /** Whether the rows engine checks a large CSV of this category with this label policy. */
+    final boolean engineMayCheck(boolean bucketPolicy) {
+        return sharedRulesOnly() && !bucketPolicy;
+    }
+
     // ------------------------------------------------------------------ the checks
 
     @Override
@@ -139,7 +144,7 @@ abstract sealed class TableDataset implements DatasetCategory
             long[] unlabelled = {0};
             boolean buildRows = progress.rowsWanted();
             EngineTableCheck.Passed engine = null;
-            if (sharedRulesOnly() && !bucket && config.records().format() == IngestConfig.Format.CSV) {
+            if (engineMayCheck(bucket) && config.records().format() == IngestConfig.Format.CSV) {
                 EngineTableCheck.Table request = new EngineTableCheck.Table(dataset.root().resolve(config.records().path()),
                         config.csv(), header.columns().size(), labelColumn, textLabels, numeric, labelsKept, schemaColumns,
                         config.schema(), config.dataId(), idColumn, config.intent(), columns, buildRows);

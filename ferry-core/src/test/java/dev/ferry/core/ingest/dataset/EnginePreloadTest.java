@@ -52,7 +52,7 @@ class EnginePreloadTest {
     void theInferenceReadsTheFileIntoTheEngineForTheCheck() throws Exception {
         System.setProperty(EngineTableCheck.MIN_BYTES_PROPERTY, "0");
         Path file = dataset("ahead", table(5_000, 1)).resolve("labels.csv");
-        SchemaInference.infer(file, false, "y");
+        SchemaInference.infer(file, false, "y", true);
         try (Connection c = EnginePreload.take(file, 3, DEFAULTS)) {
             assertThat(c).as("read ahead").isNotNull();
             try (Statement s = c.createStatement(); ResultSet r = s.executeQuery("SELECT count(*), count(DISTINCT content_hash) FROM r")) {
@@ -64,8 +64,24 @@ class EnginePreloadTest {
         assertThat(EnginePreload.take(file, 3, DEFAULTS)).as("taken once").isNull();
     }
 
+    /** A schema inferred for a table the engine will not check (the bucket policy, time series) reads nothing ahead. */
     @Test
-    void aReadWithOtherOptionsOrOfAnotherFileIsNotTaken() throws Exception {
+    void noReadAheadForATableTheEngineWillNotCheck() throws Exception {
+        System.setProperty(EngineTableCheck.MIN_BYTES_PROPERTY, "0");
+        Path bucketed = dataset("bucketed", table(2_000, 1).replace(",c0\n", ",1\n").replace(",c1\n", ",2\n").replace(",c2\n", ",3\n"));
+        ConfigResolver.resolve(bucketed, null, new ConfigFlags("t", "tabular_regression", "train", "y", "bucket", null, null,
+                null, null, null, null, null, null));
+        assertThat(EnginePreload.take(bucketed.resolve("labels.csv"), 3, DEFAULTS)).isNull();
+        Path regression = dataset("regression", table(2_000, 1).replace(",c0\n", ",1\n").replace(",c1\n", ",2\n").replace(",c2\n", ",3\n"));
+        ConfigResolver.resolve(regression, null, new ConfigFlags("t", "tabular_regression", "train", "y", "passthrough", null,
+                null, null, null, null, null, null, null));
+        try (Connection c = EnginePreload.take(regression.resolve("labels.csv"), 3, DEFAULTS)) {
+            assertThat(c).as("passthrough: the engine checks it, so it was read ahead").isNotNull();
+        }
+    }
+
+    @Test
+    void aReadWithOtherOptionsOrOfAChangedFileIsNotTaken() throws Exception {
         System.setProperty(EngineTableCheck.MIN_BYTES_PROPERTY, "0");
         Path file = dataset("options", table(2_000, 1)).resolve("labels.csv");
         EnginePreload.start(file, 3, DEFAULTS);
