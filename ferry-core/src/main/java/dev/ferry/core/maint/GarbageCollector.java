@@ -59,7 +59,7 @@ public final class GarbageCollector {
         Map<Digest, List<DerivedBlob>> derived = new HashMap<>();
         index.forEachDerived(d -> derived.computeIfAbsent(d.source(), k -> new ArrayList<>()).add(d));
         Set<Digest> liveSources = new HashSet<>();
-        Set<Digest> live = markLive(progress, derived, liveSources);
+        Set<Digest> live = markLive(progress, derived.keySet(), liveSources);
         List<Digest> goneSources = new ArrayList<>();
         derived.forEach((source, made) -> {
             if (liveSources.contains(source)) {
@@ -133,8 +133,8 @@ public final class GarbageCollector {
         return new GcReport(dryRun, live.size(), deleted, repacked, dropped, freed, orphans, partials, kept);
     }
 
-    /** Every blob a bundle or rows table needs; notes in {@code liveSources} which of {@code derived}'s sources a bundle has. */
-    private Set<Digest> markLive(Consumer<String> progress, Map<Digest, List<DerivedBlob>> derived, Set<Digest> liveSources) {
+    /** Every blob a bundle or rows table needs; notes in {@code liveSources} which of {@code sources} a bundle has. */
+    private Set<Digest> markLive(Consumer<String> progress, Set<Digest> sources, Set<Digest> liveSources) {
         Set<Digest> live = new HashSet<>();
         List<Bundle> bundles = new ArrayList<>();
         catalog.forEachBundle(bundles::add);
@@ -159,7 +159,7 @@ public final class GarbageCollector {
                 live.addAll(m.metadataDigests());
                 m.forEach(file -> {
                     file.chunks().forEach(c -> live.add(c.digest()));
-                    if (!derived.isEmpty() && derived.containsKey(file.digest())) {
+                    if (!sources.isEmpty() && sources.contains(file.digest())) {
                         liveSources.add(file.digest());
                     }
                 });

@@ -100,9 +100,11 @@ final class Thumbnails implements AutoCloseable {
     /** Made here, not yet in the store. */
     private final Map<Digest, Made> pending = new ConcurrentHashMap<>();
     private final AtomicBoolean storeScheduled = new AtomicBoolean();
-    private final ScheduledExecutorService storer = Executors.newSingleThreadScheduledExecutor(daemon("ferry-thumbnails-store"));
+    private final ScheduledExecutorService storer = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().daemon().name("ferry-thumbnails-store").factory());
     /** One thread: a build must not take the core the page's own thumbnails are made on. */
-    private final ExecutorService builder = Executors.newSingleThreadExecutor(daemon("ferry-thumbnails-build"));
+    private final ExecutorService builder = Executors.newSingleThreadExecutor(
+            Thread.ofPlatform().daemon().name("ferry-thumbnails-build").factory());
     /** The builds of the versions asked for lately, by version. */
     private final Map<String, Build> builds = Collections.synchronizedMap(new LinkedHashMap<>(16, 0.75f, true) {
         @Override
@@ -120,14 +122,6 @@ final class Thumbnails implements AutoCloseable {
         this.cache = new FileCache(cacheDir, ".jpg", CACHE_BYTES);
         this.store = store;
         this.content = content;
-    }
-
-    private static java.util.concurrent.ThreadFactory daemon(String name) {
-        return r -> {
-            Thread t = new Thread(r, name);
-            t.setDaemon(true);
-            return t;
-        };
     }
 
     /** The thumbnail of {@code file}, made now if nobody made it yet; empty when it is not an image the JDK decodes. */

@@ -30,11 +30,8 @@ final class EnginePreload {
     private record Read(FileStamp stamp, int columns, char delimiter, char quote, CompletableFuture<Connection> table) {}
 
     private static final Map<Path, Read> READS = new ConcurrentHashMap<>();
-    private static final ScheduledExecutorService EXPIRY = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "ferry-rows-preload-expiry");
-        t.setDaemon(true);
-        return t;
-    });
+    private static final ScheduledExecutorService EXPIRY = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().daemon().name("ferry-rows-preload-expiry").factory());
 
     private EnginePreload() {}
 
